@@ -1,0 +1,2 @@
+import ThingBridge
+@main struct Main { static func main() {} }
