@@ -1,0 +1,269 @@
+import Configuration
+import Foundation
+import Logging
+import SystemPackage
+
+extension ThingBridgeConfiguration {
+    /// Reads and validates every setting.
+    ///
+    /// - Parameters:
+    ///   - reader: flags, then environment, then `Config/thingbridge.json` (see ``makeReader(flags:environment:configFile:)``).
+    ///   - workingDirectory: resolves relative paths (the data and public folders).
+    /// - Throws: ``ConfigurationError`` naming the first bad setting.
+    public init(reader: ConfigReader, workingDirectory: String = FileManager.default.currentDirectoryPath) throws {
+        let settings = SettingsReader(reader: reader)
+
+        let modeText = settings.string(.mode) ?? "development"
+        guard let mode = Mode(rawValue: modeText) else {
+            throw settings.invalid(.mode, "must be development or production, not \"\(modeText)\"")
+        }
+        self.mode = mode
+        self.host = settings.string(.host) ?? "127.0.0.1"
+        self.port = try settings.int(.port, in: 0...65535) ?? 8080
+        self.publicURL = try settings.httpURL(.publicURL) ?? "http://127.0.0.1:\(port)"
+
+        let databaseText = settings.string(.databaseURL) ?? "sqlite:data/thingbridge.sqlite"
+        self.database = try Self.parseDatabase(databaseText, settings: settings)
+        let defaultDataDirectory: String
+        if case .sqlite(let path) = database, path != ":memory:" {
+            defaultDataDirectory = (path as NSString).deletingLastPathComponent
+        } else {
+            defaultDataDirectory = "data"
+        }
+        self.dataDirectory = Self.absolute(settings.string(.dataDirectory) ?? defaultDataDirectory, in: workingDirectory)
+        self.publicDirectory = Self.absolute(settings.string(.publicDirectory) ?? "Public", in: workingDirectory)
+
+        self.sessionKeys = try settings.list(.sessionKeys)?.map { key in
+            guard let bytes = Data(base64Encoded: key), bytes.count == 32 else {
+                throw settings.invalid(.sessionKeys, "each key must be 32 bytes in base64 (make one with `thingbridge keys generate`)")
+            }
+            return Secret(key)
+        }
+        self.webhookSecrets = try settings.list(.webhookSecrets)?.map { secret in
+            guard WebhookSecretFormat.isAcceptable(secret) else {
+                throw settings.invalid(.webhookSecrets, WebhookSecretFormat.requirement)
+            }
+            return Secret(secret)
+        }
+        self.corsOrigins = try (settings.list(.corsOrigins) ?? []).map { origin in
+            guard let normalized = Self.origin(origin) else {
+                throw settings.invalid(.corsOrigins, "\"\(origin)\" is not an origin such as https://app.example.com (scheme, host and port only)")
+            }
+            return normalized
+        }
+        self.adminUsers = settings.list(.adminUsers) ?? []
+        self.adminToken = try settings.string(.adminToken).map { token in
+            guard token.count >= 16 else { throw settings.invalid(.adminToken, "must be at least 16 characters") }
+            return Secret(token)
+        }
+        self.rateLimit = try Self.parseRateLimit(settings.string(.rateLimit) ?? "300/300", settings: settings)
+
+        let levelText = settings.string(.logLevel) ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw settings.invalid(.logLevel, "must be one of \(levels), not \"\(levelText)\"")
+        }
+        self.logLevel = level
+        self.idleTimeout = try settings.int(.idleTimeout, in: 1...3600) ?? 30
+        self.upstreamTimeout = try settings.int(.upstreamTimeout, in: 1...600) ?? 20
+        self.shutdownTimeout = try settings.int(.shutdownTimeout, in: 1...600) ?? 15
+        self.webhookGroupCommit = try settings.bool(.webhookGroupCommit) ?? true
+
+        self.thingiverseWebURL = try settings.httpURL(.webURL) ?? "https://www.thingiverse.com"
+        self.thingiverseAPIURL = try settings.httpURL(.apiURL) ?? "https://api.thingiverse.com"
+        let appToken = settings.string(.appToken).map(Secret.init)
+        switch (settings.string(.clientID), settings.string(.clientSecret)) {
+        case (let id?, let secret?):
+            self.thingiverse = Thingiverse(
+                clientID: id, clientSecret: Secret(secret),
+                webURL: thingiverseWebURL, apiURL: thingiverseAPIURL, appToken: appToken
+            )
+        case (.some, nil):
+            throw settings.missing(.clientSecret, "is required when \(SettingKey.clientID.environmentName) is set")
+        case (nil, .some):
+            throw settings.missing(.clientID, "is required when \(SettingKey.clientSecret.environmentName) is set")
+        case (nil, nil):
+            self.thingiverse = nil
+        }
+
+        if mode == .production {
+            if sessionKeys == nil {
+                throw settings.missing(.sessionKeys, "is required in production (make one with `thingbridge keys generate`)")
+            }
+            if webhookSecrets == nil {
+                throw settings.missing(.webhookSecrets, "is required in production (a long random string; the webhook URL is /webhooks/thingiverse/SECRET)")
+            }
+            if thingiverse == nil {
+                throw settings.missing(.clientID, "is required in production (the built-in simulator only runs in development)")
+            }
+        }
+    }
+
+    /// The configuration sources in order of precedence: flags, environment, JSON file.
+    ///
+    /// - Parameters:
+    ///   - flags: values given on the command line, keyed by ``SettingKey``.
+    ///   - environment: the process environment (tests pass their own).
+    ///   - configFile: path of the JSON defaults; a missing file is fine unless `required`.
+    public static func makeReader(
+        flags: [SettingKey: String] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        configFile: String? = "Config/thingbridge.json",
+        configFileRequired: Bool = false
+    ) async throws -> ConfigReader {
+        let secretNames = Set(SettingKey.allCases.filter(\.isSecret).map(\.environmentName))
+        var providers: [any ConfigProvider] = []
+        var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (key, value) in flags {
+            flagValues[AbsoluteConfigKey(ConfigKey(key.rawValue))] = ConfigValue(.string(value), isSecret: key.isSecret)
+        }
+        providers.append(InMemoryProvider(name: "flags", values: flagValues))
+        providers.append(
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secretNames))
+        )
+        if let configFile {
+            let secretKeys = Set(SettingKey.allCases.filter(\.isSecret).map(\.rawValue))
+            let file = try await FileProvider<JSONSnapshot>(
+                parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in secretKeys.contains(key) }),
+                filePath: FilePath(configFile),
+                allowMissing: !configFileRequired
+            )
+            providers.append(file)
+        }
+        return ConfigReader(providers: providers)
+    }
+
+    static func parseDatabase(_ text: String, settings: SettingsReader) throws -> DatabaseLocation {
+        if text.hasPrefix("sqlite:") {
+            let path = String(text.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw settings.invalid(.databaseURL, "sqlite: needs a file path, e.g. sqlite:data/thingbridge.sqlite") }
+            return .sqlite(path: path)
+        }
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            guard PostgresURL.redacted(text) != nil else {
+                throw settings.invalid(.databaseURL, "is not a valid postgres://user:pass@host:port/db URL")
+            }
+            return .postgres(url: Secret(text))
+        }
+        throw settings.invalid(.databaseURL, "must start with sqlite: or postgres://")
+    }
+
+    static func parseRateLimit(_ text: String, settings: SettingsReader) throws -> RateLimit {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let count = Int(parts[0]), let seconds = Int(parts[1]), count > 0, seconds > 0 else {
+            throw settings.invalid(.rateLimit, "must be COUNT/SECONDS with positive numbers, e.g. 300/300, not \"\(text)\"")
+        }
+        return RateLimit(count: count, seconds: seconds)
+    }
+
+    /// `scheme://host[:port]`, lower-cased, or nil when the text is not exactly an origin.
+    static func origin(_ text: String) -> String? {
+        guard let components = URLComponents(string: text),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty,
+            components.path.isEmpty, components.query == nil, components.fragment == nil,
+            components.user == nil, components.password == nil
+        else { return nil }
+        return "\(scheme)://\(host.lowercased())" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    static func absolute(_ path: String, in directory: String) -> String {
+        let joined = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        return (joined as NSString).standardizingPath
+    }
+}
+
+/// Rules for webhook URL secrets: long enough to be unguessable, safe in a URL path.
+enum WebhookSecretFormat {
+    static let requirement = "each secret must be 16 to 128 characters of A-Z, a-z, 0-9, '-', '_' or '.'"
+
+    static func isAcceptable(_ secret: String) -> Bool {
+        (16...128).contains(secret.utf8.count)
+            && secret.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
+            }
+    }
+}
+
+/// Parses `postgres://user:pass@host:port/db` URLs.
+enum PostgresURL {
+    /// `user@host:port/db` with the password left out, or nil when the URL is not usable.
+    static func redacted(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty,
+            components.path.count > 1
+        else { return nil }
+        let user = components.user.map { "\($0)@" } ?? ""
+        return "\(user)\(host):\(components.port ?? 5432)\(components.path)"
+    }
+}
+
+/// Typed reads over a `ConfigReader` that turn unusable values into ``ConfigurationError``s.
+struct SettingsReader {
+    let reader: ConfigReader
+
+    /// The value as text, or nil when unset or empty (an empty value means "not set").
+    func string(_ key: SettingKey) -> String? {
+        let configKey = ConfigKey(key.rawValue)
+        let value =
+            reader.string(forKey: configKey, isSecret: key.isSecret)
+            ?? reader.int(forKey: configKey, isSecret: key.isSecret).map(String.init)
+            ?? reader.bool(forKey: configKey, isSecret: key.isSecret).map(String.init)
+        guard let trimmed = value?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+
+    func int(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(key) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw invalid(key, "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
+        }
+        return value
+    }
+
+    func bool(_ key: SettingKey) throws -> Bool? {
+        guard let text = string(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw invalid(key, "must be true or false, not \"\(text)\"")
+        }
+    }
+
+    /// A comma-separated list (or a JSON array), without empty items; nil when unset.
+    func list(_ key: SettingKey) -> [String]? {
+        let configKey = ConfigKey(key.rawValue)
+        let items: [String]
+        if let array = reader.stringArray(forKey: configKey, isSecret: key.isSecret) {
+            items = array.flatMap { $0.split(separator: ",").map(String.init) }
+        } else if let text = string(key) {
+            items = text.split(separator: ",").map(String.init)
+        } else {
+            return nil
+        }
+        let cleaned = items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return cleaned.isEmpty ? nil : cleaned
+    }
+
+    /// An absolute http(s) URL without a trailing slash.
+    func httpURL(_ key: SettingKey) throws -> String? {
+        guard var text = string(key) else { return nil }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.query == nil, components.fragment == nil
+        else {
+            throw invalid(key, "must be an http:// or https:// URL, not \"\(text)\"")
+        }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    func invalid(_ key: SettingKey, _ problem: String) -> ConfigurationError {
+        // Never echo a secret's value: the problem texts for secrets do not include it.
+        ConfigurationError(setting: key.environmentName, problem: problem)
+    }
+
+    func missing(_ key: SettingKey, _ problem: String) -> ConfigurationError {
+        ConfigurationError(setting: key.environmentName, problem: problem)
+    }
+}

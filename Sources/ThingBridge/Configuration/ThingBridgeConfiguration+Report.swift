@@ -1,0 +1,42 @@
+import Logging
+
+extension ThingBridgeConfiguration {
+    /// The effective value of every setting, as `thingbridge check-config` prints it: secrets
+    /// show only whether they are set, never their value.
+    public func report() -> [(setting: String, value: String)] {
+        func secret(_ secrets: [Secret]?, generated: String) -> String {
+            guard let secrets else { return generated }
+            return "<redacted> (\(secrets.count) set)"
+        }
+        let notSet = "(not set)"
+        return SettingKey.allCases.map { key in
+            let value: String
+            switch key {
+            case .mode: value = mode.rawValue
+            case .host: value = host
+            case .port: value = String(port)
+            case .publicURL: value = publicURL
+            case .databaseURL: value = database.description
+            case .dataDirectory: value = dataDirectory
+            case .publicDirectory: value = publicDirectory
+            case .sessionKeys: value = secret(sessionKeys, generated: "(generated for development, kept in the data folder)")
+            case .webhookSecrets: value = secret(webhookSecrets, generated: "(generated for development, kept in the data folder)")
+            case .corsOrigins: value = corsOrigins.isEmpty ? notSet : corsOrigins.joined(separator: ",")
+            case .adminUsers: value = adminUsers.isEmpty ? notSet : adminUsers.joined(separator: ",")
+            case .adminToken: value = adminToken == nil ? notSet : "<redacted>"
+            case .rateLimit: value = rateLimit.description
+            case .logLevel: value = logLevel.rawValue
+            case .idleTimeout: value = "\(idleTimeout)s"
+            case .upstreamTimeout: value = "\(upstreamTimeout)s"
+            case .shutdownTimeout: value = "\(shutdownTimeout)s"
+            case .webhookGroupCommit: value = String(webhookGroupCommit)
+            case .clientID: value = thingiverse?.clientID ?? "(not set: the built-in simulator is used)"
+            case .clientSecret: value = thingiverse == nil ? notSet : "<redacted>"
+            case .webURL: value = usesSimulator ? "\(publicURL)/sim (simulator)" : thingiverseWebURL
+            case .apiURL: value = usesSimulator ? "\(publicURL)/sim/api (simulator)" : thingiverseAPIURL
+            case .appToken: value = thingiverse?.appToken == nil ? notSet : "<redacted>"
+            }
+            return (key.environmentName, value)
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import HTTPTypes
+
+/// Header names ThingBridge reads or writes that HTTPTypes does not predefine.
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+    static let secFetchMode = HTTPField.Name("Sec-Fetch-Mode")!
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+}

@@ -1,0 +1,73 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import Prometheus
+
+/// One log line and the HTTP metrics for every request.
+///
+/// Logs and labels use the matched route template (`/webhooks/thingiverse/{secret}`), never the
+/// raw path or query, so secrets in URLs cannot reach a log line or `/metrics`.
+public struct RequestTelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: HTTPMetrics
+
+    public init(metrics: HTTPMetrics) {
+        self.metrics = metrics
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        metrics.inFlight.increment()
+        defer { metrics.inFlight.decrement() }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // ErrorMiddleware answers everything; this only sees errors thrown outside it.
+            response = ErrorResponse.make(AppError(.internalServerError, "internal_error", "Something went wrong on our side."), for: request)
+        }
+        response.headers[.requestID] = context.id
+        let elapsed = ContinuousClock.now - start
+        // Requests no route matched are labelled together, so random paths cannot grow the metrics.
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
+        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
+        let milliseconds = Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1_000 + Double(elapsed.components.seconds) * 1_000
+        context.logger.info(
+            "request",
+            metadata: [
+                "http.method": .string(request.method.rawValue),
+                "http.route": .string(route),
+                "http.status": .stringConvertible(response.status.code),
+                "duration_ms": .stringConvertible(milliseconds),
+                "request_id": .string(context.id),
+            ]
+        )
+        return response
+    }
+}
+
+/// The HTTP server metrics, registered on one Prometheus registry (not the global one, so
+/// every test application has its own).
+public struct HTTPMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let inFlight: Gauge
+
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        self.inFlight = registry.makeGauge(
+            descriptor: .init(namespace: "thingbridge", metricName: "http_requests_in_flight", unitName: "", helpText: "Requests being answered now.")
+        )
+    }
+
+    func record(method: String, route: String, status: Int, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: .init(namespace: "thingbridge", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered."),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "thingbridge", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer HTTP requests."),
+            labels: [("route", route)],
+            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
+        ).record(duration)
+    }
+}

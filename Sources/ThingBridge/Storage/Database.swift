@@ -1,0 +1,203 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The SQL database behind ThingBridge: embedded SQLite or PostgreSQL, one SQLKit layer for both.
+///
+/// Writes go through ``write(_:)``, which hands them to a single ``WriteQueue`` so that
+/// transactions never interleave on a connection and concurrent writers share commits.
+/// Reads use ``read(_:)`` (a separate connection for SQLite in WAL mode, the pool for PostgreSQL).
+public final class Database: Sendable {
+    /// The SQL flavour, for the few statements that differ.
+    public enum Dialect: String, Sendable {
+        case sqlite
+        case postgres
+    }
+
+    public let dialect: Dialect
+    let logger: Logger
+    private let backend: Backend
+    private let writeQueue: WriteQueue
+
+    private enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
+        case postgres(client: PostgresClient, runner: Task<Void, Never>)
+    }
+
+    /// Opens (and for SQLite creates) the database. Does not migrate it.
+    ///
+    /// - Parameter groupCommit: whether concurrent writes share one transaction.
+    public static func open(
+        _ location: ThingBridgeConfiguration.DatabaseLocation,
+        groupCommit: Bool = true,
+        logger: Logger
+    ) async throws -> Database {
+        switch location {
+        case .sqlite(let path):
+            return try await openSQLite(path: path, groupCommit: groupCommit, logger: logger)
+        case .postgres(let url):
+            return try openPostgres(url: url.value, groupCommit: groupCommit, logger: logger)
+        }
+    }
+
+    private init(dialect: Dialect, backend: Backend, groupCommit: Bool, logger: Logger) {
+        self.dialect = dialect
+        self.backend = backend
+        self.logger = logger
+        self.writeQueue = WriteQueue(maximumBatch: groupCommit ? 256 : 1)
+    }
+
+    private static func openSQLite(path: String, groupCommit: Bool, logger: Logger) async throws -> Database {
+        let storage: SQLiteConnection.Storage
+        if path == ":memory:" {
+            storage = .memory
+        } else {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            storage = .file(path: path)
+        }
+        let writer = try await SQLiteConnection.open(storage: storage, logger: logger).get()
+        do {
+            // WAL lets readers work beside the writer; FULL makes each commit durable on power loss.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+                _ = try await writer.query(pragma).get()
+            }
+        } catch {
+            try? await writer.close().get()
+            throw error
+        }
+        // An in-memory database exists only on its one connection, so reads share it.
+        let reader: SQLiteConnection
+        if path == ":memory:" {
+            reader = writer
+        } else {
+            reader = try await SQLiteConnection.open(storage: storage, logger: logger).get()
+            _ = try await reader.query("PRAGMA busy_timeout=5000").get()
+        }
+        return Database(dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), groupCommit: groupCommit, logger: logger)
+    }
+
+    private static func openPostgres(url: String, groupCommit: Bool, logger: Logger) throws -> Database {
+        guard let components = URLComponents(string: url), let host = components.host else {
+            throw StorageError.unavailable(reason: "THINGBRIDGE_DATABASE_URL is not a valid PostgreSQL URL")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: components.user ?? "postgres",
+            password: components.password,
+            database: String(components.path.dropFirst()),
+            tls: .disable
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 10
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        return Database(dialect: .postgres, backend: .postgres(client: client, runner: runner), groupCommit: groupCommit, logger: logger)
+    }
+
+    /// Runs a read. Errors from the database become ``StorageError/unavailable(reason:)``.
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await Self.mappingErrors {
+            switch backend {
+            case .sqlite(_, let reader):
+                return try await body(reader.sql())
+            case .postgres(let client, _):
+                return try await client.withConnection { connection in
+                    try await body(connection.sql())
+                }
+            }
+        }
+    }
+
+    /// Runs `body` inside a transaction on the single write path, shared with other writes that
+    /// arrive meanwhile (group commit). Returns once the transaction has committed.
+    ///
+    /// If `body` throws, only its own changes are rolled back (it runs in a savepoint).
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeQueue.submit(database: self, body)
+    }
+
+    /// Gives the write queue the connection transactions run on.
+    func withWriteConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await Self.mappingErrors {
+            switch backend {
+            case .sqlite(let writer, _):
+                return try await body(writer.sql())
+            case .postgres(let client, _):
+                return try await client.withConnection { connection in
+                    try await body(connection.sql())
+                }
+            }
+        }
+    }
+
+    /// Checks that the database answers `SELECT 1` within `timeout`.
+    public func ping(timeout: Duration = .seconds(2)) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                _ = try await self.read { sql in try await sql.raw("SELECT 1 AS one").all() }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw StorageError.timedOut
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Closes connections. Further calls fail with ``StorageError/unavailable(reason:)``.
+    public func shutdown() async {
+        switch backend {
+        case .sqlite(let writer, let reader):
+            if reader !== writer { try? await reader.close().get() }
+            try? await writer.close().get()
+        case .postgres(_, let runner):
+            runner.cancel()
+            await runner.value
+        }
+    }
+
+    static func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StorageError {
+            throw error
+        } catch let error as any AppErrorConvertible {
+            throw error
+        } catch is CancellationError {
+            throw StorageError.timedOut
+        } catch {
+            throw StorageError.unavailable(reason: Self.describe(error))
+        }
+    }
+
+    /// A short description of a driver error that never includes bound values.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            return "PostgreSQL: \(error.serverInfo?[.message] ?? String(describing: error.code))"
+        }
+        return String(describing: error).prefix(200).description
+    }
+}
+
+/// Closes the database after everything that uses it (the HTTP server, the write queue) has stopped.
+struct DatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutdown()
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import ThingBridge
+
+@Suite struct OperationsTests {
+    @Test func healthAndReadinessAnswerWhileTheDatabaseIsUp() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            #expect(health.text.contains("ok"))
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+        }
+    }
+
+    @Test func readinessIs503WhenTheDatabaseIsGone() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { server, client in
+            await server.database.shutdown()
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+            #expect(try ready.errorBody().error == "not_ready")
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+        }
+    }
+
+    @Test func unknownPathsAre404JSONAndWrongMethods405WithAllow() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
+            let missing = try await client.execute(uri: "/no/such/thing", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType]?.hasPrefix("application/json") == true)
+            #expect(try missing.errorBody().error == "not_found")
+
+            let wrongMethod = try await client.execute(uri: "/healthz", method: .delete)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow]?.contains("GET") == true)
+            #expect(try wrongMethod.errorBody().error == "method_not_allowed")
+        }
+    }
+
+    @Test func browserNavigationsGetAnHTMLErrorPage() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
+            let page = try await client.execute(uri: "/no/such/<page>", method: .get, headers: [.accept: "text/html,application/xhtml+xml"])
+            #expect(page.status == .notFound)
+            #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("There is nothing at this address."))
+            #expect(!page.text.contains("<page>"))
+        }
+    }
+
+    @Test func metricsCountRequestsByRouteAndStatus() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
+            _ = try await client.execute(uri: "/healthz", method: .get)
+            _ = try await client.execute(uri: "/nothing-here", method: .get)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains(#"thingbridge_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
+            #expect(metrics.text.contains(#"route="unmatched",status="404""#))
+            #expect(metrics.text.contains("thingbridge_http_request_duration_seconds_bucket"))
+        }
+    }
+
+    @Test func theIndexPageAndStylesAreServed() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
+            let index = try await client.execute(uri: "/", method: .get)
+            #expect(index.status == .ok)
+            #expect(index.text.contains("ThingBridge"))
+            let css = try await client.execute(uri: "/style.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType]?.contains("css") == true)
+        }
+    }
+
+    @Test(arguments: ["/../Package.swift", "/%2e%2e/Package.swift", "/..%2fPackage.swift", "/%2e%2e%2fConfig/thingbridge.json", "/Public/../../etc/passwd", "/.%2e/.%2e/etc/passwd"])
+    func staticFilesRefuseTraversal(path: String) async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
+            let response = try await client.execute(uri: path, method: .get)
+            #expect([.badRequest, .notFound].contains(response.status))
+            #expect(!response.text.contains("swift-tools-version"))
+            #expect(!response.text.contains("root:"))
+        }
+    }
+
+    @Test func logsNameTheRouteNotThePathAndNoSecretsLeak() async throws {
+        let logs = CapturedLogs()
+        let configuration = try await TestEnvironment.serverConfiguration()
+        try await TestServer.run(configuration, logs: logs) { _, client in
+            _ = try await client.execute(uri: "/healthz?access_token=query-token-should-not-appear", method: .get)
+            _ = try await client.execute(uri: "/webhooks/thingiverse/\(TestEnvironment.webhookSecret)", method: .post)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(!metrics.text.contains(TestEnvironment.webhookSecret))
+            #expect(!metrics.text.contains("query-token-should-not-appear"))
+        }
+        #expect(logs.all.contains("http.route=/healthz"))
+        #expect(logs.all.contains("request_id="))
+        for secret in ["query-token-should-not-appear", TestEnvironment.webhookSecret, TestEnvironment.sessionKey] {
+            #expect(!logs.all.contains(secret))
+        }
+    }
+}

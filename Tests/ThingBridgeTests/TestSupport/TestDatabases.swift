@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import SQLKit
+import Testing
+
+@testable import ThingBridge
+
+/// The databases a storage test runs on: always a temporary SQLite file, and PostgreSQL when
+/// `THINGBRIDGE_TEST_POSTGRES_URL` is set (each test gets its own fresh database there).
+enum TestDatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    static let postgresAdminURL = ProcessInfo.processInfo.environment["THINGBRIDGE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// The kinds to run: PostgreSQL only when configured. CI sets `THINGBRIDGE_REQUIRE_POSTGRES_TESTS=1`
+    /// so that a missing server fails instead of skipping.
+    static let available: [TestDatabaseKind] = {
+        if postgresAdminURL != nil { return [.sqlite, .postgres] }
+        if ProcessInfo.processInfo.environment["THINGBRIDGE_REQUIRE_POSTGRES_TESTS"] == "1" {
+            return [.sqlite, .postgres]
+        }
+        print("NOTICE: PostgreSQL tests skipped: set THINGBRIDGE_TEST_POSTGRES_URL=postgres://user:pass@host:port/db to run them.")
+        return [.sqlite]
+    }()
+
+    /// A new, empty database location of this kind.
+    func makeLocation() async throws -> ThingBridgeConfiguration.DatabaseLocation {
+        switch self {
+        case .sqlite:
+            return .sqlite(path: TestEnvironment.temporaryDirectory() + "/test.sqlite")
+        case .postgres:
+            let adminURL = try #require(Self.postgresAdminURL, "THINGBRIDGE_REQUIRE_POSTGRES_TESTS=1 but THINGBRIDGE_TEST_POSTGRES_URL is not set")
+            let name = "tb_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let admin = try await Database.open(.postgres(url: Secret(adminURL)), logger: Logger(label: "test"))
+            do {
+                _ = try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").all() }
+            } catch {
+                await admin.shutdown()
+                throw error
+            }
+            await admin.shutdown()
+            var components = URLComponents(string: adminURL)!
+            components.path = "/" + name
+            return .postgres(url: Secret(components.string!))
+        }
+    }
+
+    /// Opens and migrates a new database of this kind.
+    func makeDatabase(groupCommit: Bool = true) async throws -> Database {
+        let database = try await Database.open(makeLocation(), groupCommit: groupCommit, logger: Logger(label: "test"))
+        try await Migrator(database: database).migrate()
+        return database
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Testing
+
+@testable import ThingBridge
+
+/// Builds the real application from a test configuration and drives it over HTTP.
+enum TestServer {
+    static func run<Value: Sendable>(
+        _ configuration: ThingBridgeConfiguration,
+        mode: TestingSetup = .router,
+        logs: CapturedLogs = CapturedLogs(),
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        _ test: @Sendable (ThingBridgeServer, any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        let server = try await buildApplication(configuration: configuration, logger: logs.logger(), registry: registry)
+        return try await server.application.test(mode) { client in
+            try await test(server, client)
+        }
+    }
+}
+
+extension TestResponse {
+    /// The body as text.
+    var text: String { String(buffer: body) }
+
+    /// The body decoded as the `{"error", "message"}` shape.
+    func errorBody() throws -> (error: String, message: String) {
+        struct Body: Decodable {
+            let error: String
+            let message: String
+        }
+        let decoded = try JSONDecoder().decode(Body.self, from: Data(body.readableBytesView))
+        return (decoded.error, decoded.message)
+    }
+}
