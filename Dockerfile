@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# ThingBridge: build a release binary with the official Swift image, run it on slim Debian.
+
+FROM swift:6.3-bookworm AS build
+WORKDIR /build
+# Resolve dependencies first so that source changes reuse this layer.
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product thingbridge --static-swift-stdlib \
+    && mkdir -p /staging \
+    && cp "$(swift build -c release --show-bin-path)/thingbridge" /staging/
+
+FROM debian:bookworm-slim
+# ca-certificates: TLS to Thingiverse; zlib and OpenSSL runtimes: NIO compression and Foundation networking.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates zlib1g libssl3 libcurl4 libxml2 tzdata \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin thingbridge \
+    && mkdir -p /data && chown thingbridge /data
+WORKDIR /app
+COPY --from=build /staging/thingbridge /usr/local/bin/thingbridge
+COPY Public ./Public
+COPY Config ./Config
+ENV THINGBRIDGE_HOST=0.0.0.0 \
+    THINGBRIDGE_PORT=8080 \
+    THINGBRIDGE_DATABASE_URL=sqlite:/data/thingbridge.sqlite \
+    THINGBRIDGE_DATA_DIR=/data \
+    THINGBRIDGE_PUBLIC_DIR=/app/Public
+VOLUME ["/data"]
+EXPOSE 8080
+USER thingbridge
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["/usr/bin/env", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"]
+ENTRYPOINT ["/usr/local/bin/thingbridge"]
+CMD ["serve"]
