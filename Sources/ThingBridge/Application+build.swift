@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import ThingiverseSimulator
 
 /// A built ThingBridge: the Hummingbird application plus what the CLI prints and tests inspect.
 public struct ThingBridgeServer: Sendable {
@@ -12,6 +13,8 @@ public struct ThingBridgeServer: Sendable {
     public let webhookSecrets: [Secret]
     /// Lines for a person starting the server (development mode banner, the webhook URL).
     public let startupNotes: [String]
+    /// The built-in simulator, in development mode without a client id.
+    public let simulator: ThingiverseSimulator?
 }
 
 /// The composition root: creates the shared things (database, HTTP client, keys), builds the
@@ -38,10 +41,29 @@ public func buildApplication(
         throw error
     }
     let httpClient = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout)
+    let upstreamTimeout = Duration.seconds(configuration.upstreamTimeout)
 
-    if configuration.usesSimulator {
-        notes.append("DEVELOPMENT MODE: no THINGIVERSE_CLIENT_ID is set, so the built-in Thingiverse simulator answers at \(configuration.publicURL)/sim")
+    let sessionKeys = configuration.sessionKeys ?? [Secret(developmentSecrets!.sessionKey)]
+    let cookies = SessionCookies(
+        codec: SessionCookieCodec(keys: sessionKeys),
+        revocations: SessionRevocations(database: database),
+        secure: configuration.isHTTPS
+    )
+
+    // Thingiverse itself, or in development the simulator standing in for it.
+    let thingiverse: ThingBridgeConfiguration.Thingiverse
+    let simulator: ThingiverseSimulator?
+    if let configured = configuration.thingiverse {
+        thingiverse = configured
+        simulator = nil
+    } else {
+        (simulator, thingiverse) = developmentSimulator(publicURL: configuration.publicURL)
+        notes.append("DEVELOPMENT MODE: no THINGIVERSE_CLIENT_ID is set, so the built-in Thingiverse simulator answers at \(thingiverse.webURL)")
     }
+    let account = ThingiverseAccountClient(
+        httpClient: httpClient, webURL: thingiverse.webURL, apiURL: thingiverse.apiURL,
+        clientID: thingiverse.clientID, clientSecret: thingiverse.clientSecret, timeout: upstreamTimeout
+    )
     if configuration.webhookSecrets == nil {
         notes.append("Development webhook URL: \(configuration.publicURL)/webhooks/thingiverse/\(webhookSecrets[0].value)")
     }
@@ -52,6 +74,13 @@ public func buildApplication(
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
+    router.addRoutes(
+        AuthController(account: account, cookies: cookies, clientID: thingiverse.clientID, webURL: thingiverse.webURL, publicURL: configuration.publicURL).endpoints,
+        atPath: "/auth"
+    )
+    if let simulator {
+        router.addRoutes(simulator.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
+    }
     routeIndex.record(router.routes.map { (path: $0.path.description, method: $0.method) })
 
     let application = Application(
@@ -62,7 +91,7 @@ public func buildApplication(
         services: [DatabaseService(database: database), HTTPClientService(client: httpClient)],
         logger: logger
     )
-    return ThingBridgeServer(application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes)
+    return ThingBridgeServer(application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes, simulator: simulator)
 }
 
 /// Generated secrets for whatever development mode leaves unset.
@@ -72,4 +101,20 @@ private func developmentSecretsIfNeeded(_ configuration: ThingBridgeConfiguratio
         return DevelopmentSecrets.make()
     }
     return try DevelopmentSecrets.loadOrCreate(in: configuration.dataDirectory)
+}
+
+/// The simulator for development mode, with ThingBridge registered as its app.
+private func developmentSimulator(publicURL: String) -> (ThingiverseSimulator, ThingBridgeConfiguration.Thingiverse) {
+    let app = SimulatorApp(
+        name: "ThingBridge (development)", clientID: "thingbridge-development",
+        clientSecret: randomToken(bytes: 24), redirectURI: publicURL + "/auth/callback"
+    )
+    let simulator = ThingiverseSimulator(
+        configuration: SimulatorConfiguration(webBaseURL: publicURL + "/sim", apiBaseURL: publicURL + "/sim/api", apps: [app])
+    )
+    let thingiverse = ThingBridgeConfiguration.Thingiverse(
+        clientID: app.clientID, clientSecret: Secret(app.clientSecret),
+        webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL, appToken: nil
+    )
+    return (simulator, thingiverse)
 }

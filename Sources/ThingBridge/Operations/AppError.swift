@@ -9,12 +9,20 @@ public struct AppError: Error, Sendable, Equatable {
     public var message: String
     /// Extra response headers, e.g. `Retry-After` or `Allow`.
     public var headers: HTTPFields
+    /// For the HTML page: a next step, e.g. ("Sign in again", "/auth/login").
+    public var action: Action?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+    public struct Action: Sendable, Equatable {
+        public var label: String
+        public var href: String
+    }
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:], action: Action? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.action = action
     }
 }
 

@@ -94,12 +94,13 @@ public enum ErrorResponse {
 
     static func html(_ error: AppError) -> String {
         let title = HTMLText.escape(error.status.reasonPhrase)
+        let action = error.action.map { "<p><a class=\"button\" href=\"\(HTMLText.escape($0.href))\">\(HTMLText.escape($0.label))</a></p>" } ?? ""
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(error.status.code) \(title) · ThingBridge</title><link rel="stylesheet" href="/style.css"></head>
             <body class="error-page"><main><h1>\(title)</h1><p>\(HTMLText.escape(error.message))</p>
-            <p class="code">Error code: <code>\(HTMLText.escape(error.code))</code></p>
+            \(action)<p class="code">Error code: <code>\(HTMLText.escape(error.code))</code></p>
             <p><a href="/">Back to the start page</a></p></main></body></html>
             """
     }
