@@ -1,0 +1,116 @@
+import HTTPTypes
+
+/// One authenticated API request, as handed to a route's handler.
+struct APICall: Sendable {
+    /// Path captures (decoded), e.g. `["id": "4100017"]` for `things/:id`.
+    var parameters: [String: String]
+    /// Query parameters (decoded).
+    var query: [String: String]
+    var input: RequestInput
+    var token: IssuedToken
+    /// Wall-clock seconds since 1970 when the request arrived.
+    var now: Int
+
+    var viewerID: Int { token.userID }
+
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    /// A numeric id from the path; anything else cannot name a record, so it is a 404.
+    func id(_ name: String, what: String) throws(APIError) -> Int {
+        guard let value = Int(parameter(name)) else {
+            throw .notFound("No \(what) with id \"\(parameter(name))\".")
+        }
+        return value
+    }
+
+    /// The request body's fields: a JSON object, or a form.
+    func bodyFields() throws(APIError) -> BodyFields {
+        if input.isForm {
+            let pairs = FormEncoding.dictionary(String(decoding: input.body, as: UTF8.self))
+            return BodyFields(members: pairs.mapValues { .string($0) })
+        }
+        if input.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return BodyFields(members: [:])
+        }
+        guard case .object(let members) = input.jsonBody else {
+            throw .badRequest("The body must be a JSON object (or a form).", code: "invalid_json")
+        }
+        var dictionary: [String: JSONValue] = [:]
+        for (name, value) in members { dictionary[name] = value }
+        return BodyFields(members: dictionary)
+    }
+}
+
+/// Typed access to body fields, with a 400 naming the field when its type is wrong.
+struct BodyFields: Sendable {
+    var members: [String: JSONValue]
+
+    func string(_ name: String) throws(APIError) -> String? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw .badRequest("\(name) must be a string.", code: "invalid_field")
+        }
+    }
+
+    func bool(_ name: String) throws(APIError) -> Bool? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case .integer(let value)? where value == 0 || value == 1: return value == 1
+        case .string(let value)? where ["true", "1"].contains(value.lowercased()): return true
+        case .string(let value)? where ["false", "0", ""].contains(value.lowercased()): return false
+        default: throw .badRequest("\(name) must be true or false.", code: "invalid_field")
+        }
+    }
+
+    /// An array of strings; a form may send a comma-separated list instead.
+    func strings(_ name: String) throws(APIError) -> [String]? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let value)?:
+            return value.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        case .array(let elements)?:
+            var result: [String] = []
+            for element in elements {
+                guard case .string(let value) = element else {
+                    throw .badRequest("\(name) must be an array of strings.", code: "invalid_field")
+                }
+                result.append(value)
+            }
+            return result
+        default: throw .badRequest("\(name) must be an array of strings.", code: "invalid_field")
+        }
+    }
+
+    /// An array of integers (numbers or numeric strings).
+    func integers(_ name: String) throws(APIError) -> [Int]? {
+        guard let value = members[name], value != .null else { return nil }
+        guard case .array(let elements) = value else {
+            throw .badRequest("\(name) must be an array of ids.", code: "invalid_field")
+        }
+        var result: [Int] = []
+        for element in elements {
+            switch element {
+            case .integer(let number): result.append(number)
+            case .string(let text) where Int(text) != nil: result.append(Int(text)!)
+            default: throw .badRequest("\(name) must be an array of ids.", code: "invalid_field")
+            }
+        }
+        return result
+    }
+}
+
+/// What a handler produces: one object, or a whole list that the dispatcher pages.
+enum APIReply: Sendable {
+    case object(JSONValue, status: HTTPResponse.Status = .ok)
+    case list([JSONValue])
+
+    static let ok = APIReply.object(.object([("ok", .string("ok"))]))
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,143 @@
+extension APIController {
+    /// Published things, newest first (drafts never appear in public lists).
+    func publishedThings(_ state: SimulatorState) -> [SimThing] {
+        state.things.filter(\.isPublished).sorted { ($0.added, $0.id) > ($1.added, $1.id) }
+    }
+
+    func publishedThings(_ state: SimulatorState, inCategory slug: String) -> [SimThing] {
+        publishedThings(state).filter { $0.categorySlug == slug }
+    }
+
+    /// How many published things carry each tag.
+    func tagCounts(_ state: SimulatorState) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for thing in state.things where thing.isPublished {
+            for tag in thing.tags { counts[tag, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    private func summaries(_ things: [SimThing], _ state: SimulatorState, _ call: APICall) -> APIReply {
+        .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// `GET /search/{term}`: name, description or tag matches; 404 when nothing matches.
+    func search(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let term = call.parameter("term").trimmingWhitespace.lowercased()
+        let tag = Self.normalizedTag(term)
+        let matches = publishedThings(state).filter { thing in
+            thing.name.lowercased().contains(term) || thing.description.lowercased().contains(term)
+                || thing.tags.contains(tag)
+        }
+        let ranked = matches.filter { $0.name.lowercased().contains(term) }
+            + matches.filter { !$0.name.lowercased().contains(term) }
+        guard !ranked.isEmpty else { throw .notFound("No things match \"\(call.parameter("term"))\".") }
+        return summaries(ranked, state, call)
+    }
+
+    /// `GET /newest`
+    func newest(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        summaries(publishedThings(state), state, call)
+    }
+
+    /// `GET /popular`: most liked first.
+    func popular(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let things = publishedThings(state).map { ($0, state.likeCount(of: $0)) }
+            .sorted { ($0.1, $1.0.id) > ($1.1, $0.0.id) }
+            .map(\.0)
+        return summaries(things, state, call)
+    }
+
+    /// `GET /featured`
+    func featured(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        summaries(publishedThings(state).filter(\.isFeatured), state, call)
+    }
+
+    /// `GET /copies/{id}`
+    func getCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let id = try call.id("id", what: "copy")
+        guard let copy = state.copies.first(where: { $0.id == id }) else { throw .notFound("No copy with id \(id).") }
+        return .object(presenter.copy(copy, in: state, viewerID: call.viewerID))
+    }
+
+    /// `GET /collections`: the latest collections.
+    func latestCollections(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        .list(state.collections.sorted { $0.added > $1.added }.map { presenter.collection($0, in: state, viewerID: call.viewerID) })
+    }
+
+    private func collection(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimCollection {
+        let id = try call.id("id", what: "collection")
+        guard let collection = state.collections.first(where: { $0.id == id }) else {
+            throw .notFound("No collection with id \(id).")
+        }
+        return collection
+    }
+
+    /// `GET /collections/{id}`
+    func getCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        .object(presenter.collection(try collection(state, call), in: state, viewerID: call.viewerID))
+    }
+
+    /// `GET /collections/{id}/things`: in the order added, or `sort=name|date` with `order=asc|desc`.
+    func collectionThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let collection = try collection(state, call)
+        var things = collection.thingIDs.compactMap(state.thing(id:))
+            .filter { $0.isPublished || $0.ownerID == call.viewerID }
+        if call.query["sort"] == "name" {
+            things.sort { $0.name.lowercased() < $1.name.lowercased() }
+        }
+        if call.query["order"] == "desc" {
+            things.reverse()
+        }
+        return summaries(things, state, call)
+    }
+
+    /// `GET /categories`
+    func allCategories(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        .list(
+            state.categories.map {
+                presenter.category($0, count: publishedThings(state, inCategory: $0.slug).count, full: false)
+            })
+    }
+
+    private func category(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimCategory {
+        let slug = call.parameter("slug")
+        guard let category = state.categories.first(where: { $0.slug == slug.lowercased() }) else {
+            throw .notFound("No category \"\(slug)\".")
+        }
+        return category
+    }
+
+    /// `GET /categories/{slug}`
+    func getCategory(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let category = try category(state, call)
+        return .object(
+            presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: true))
+    }
+
+    /// `GET /categories/{slug}/things`
+    func categoryThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let category = try category(state, call)
+        return summaries(publishedThings(state, inCategory: category.slug), state, call)
+    }
+
+    /// `GET /tags`: all tags in alphabetical order.
+    func allTags(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        .list(tagCounts(state).sorted { $0.key < $1.key }.map { presenter.tagSummary($0.key, count: $0.value) })
+    }
+
+    /// `GET /tags/{tag}`
+    func getTag(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let tag = Self.normalizedTag(call.parameter("tag"))
+        guard let count = tagCounts(state)[tag] else { throw .notFound("No tag \"\(call.parameter("tag"))\".") }
+        return .object(presenter.tagSummary(tag, count: count))
+    }
+
+    /// `GET /tags/{tag}/things`
+    func tagThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let tag = Self.normalizedTag(call.parameter("tag"))
+        let things = publishedThings(state).filter { $0.tags.contains(tag) }
+        guard !things.isEmpty else { throw .notFound("No tag \"\(call.parameter("tag"))\".") }
+        return summaries(things, state, call)
+    }
+}

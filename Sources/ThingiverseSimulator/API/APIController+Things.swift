@@ -1,0 +1,229 @@
+import HTTPTypes
+
+extension APIController {
+    /// The thing named by `:id`: 404 if there is none, 403 if it is someone else's draft.
+    func visibleThing(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimThing {
+        let id = try call.id("id", what: "thing")
+        guard let thing = state.thing(id: id) else { throw .notFound("No thing with id \(id).") }
+        guard thing.isPublished || thing.ownerID == call.viewerID else {
+            throw .forbidden("Thing \(id) is not published and belongs to someone else.")
+        }
+        return thing
+    }
+
+    /// The thing named by `:id` when the caller owns it (else 403).
+    func ownedThing(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> SimThing {
+        let thing = try visibleThing(state, call)
+        guard thing.ownerID == call.viewerID else {
+            throw .forbidden("Only the owner of thing \(thing.id) can \(action) it.")
+        }
+        return thing
+    }
+
+    /// `GET /things/{id}`
+    func getThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        .object(presenter.thing(try visibleThing(state, call), in: state, viewerID: call.viewerID))
+    }
+
+    /// `POST /things`: creates an unpublished thing owned by the caller; 201 with the thing.
+    func createThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let fields = try call.bodyFields()
+        guard let name = try fields.string("name")?.trimmingWhitespace, !name.isEmpty else {
+            throw .badRequest("A new thing needs a name.", code: "invalid_field")
+        }
+        guard let owner = state.user(id: call.viewerID) else { throw .forbidden("The token's user no longer exists.") }
+        let id = (state.things.map(\.id).max() ?? SeedData.firstThingID) + 17
+        var thing = SimThing(
+            id: id, name: name, ownerID: owner.id, description: "", instructions: "",
+            license: owner.defaultLicense, categorySlug: nil, tags: [], isWIP: false, isPublished: false,
+            isFeatured: false, added: call.now, modified: call.now, anonymousLikes: 0, collectCount: 0,
+            commentCount: 0, images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)],
+            files: [], ancestors: [])
+        try apply(fields, to: &thing, in: state)
+        if let ancestors = try fields.integers("ancestors") {
+            guard ancestors.allSatisfy({ state.thing(id: $0) != nil }) else {
+                throw .badRequest("Every ancestor must be an existing thing id.", code: "invalid_field")
+            }
+            thing.ancestors = ancestors
+        }
+        state.things.append(thing)
+        return .object(presenter.thing(thing, in: state, viewerID: call.viewerID), status: .created)
+    }
+
+    /// `PATCH /things/{id}`: owner only.
+    func updateThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        var thing = try ownedThing(state, call, action: "change")
+        let fields = try call.bodyFields()
+        if let name = try fields.string("name") {
+            guard !name.trimmingWhitespace.isEmpty else { throw .badRequest("name cannot be blank.", code: "invalid_field") }
+            thing.name = name.trimmingWhitespace
+        }
+        try apply(fields, to: &thing, in: state)
+        thing.modified = call.now
+        if let index = state.thingIndex(id: thing.id) {
+            state.things[index] = thing
+        }
+        return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
+    }
+
+    /// The fields `POST` and `PATCH` share (everything but `name` and `ancestors`).
+    private func apply(_ fields: BodyFields, to thing: inout SimThing, in state: SimulatorState) throws(APIError) {
+        if let license = try fields.string("license") {
+            guard Self.licenses.contains(license) else {
+                throw .badRequest(
+                    "license must be one of \(Self.licenses.sorted().joined(separator: ", ")).", code: "invalid_field")
+            }
+            thing.license = license
+        }
+        if let categoryName = try fields.string("category") {
+            guard let category = state.category(slugOrName: categoryName) else {
+                throw .badRequest("There is no category \"\(categoryName)\".", code: "invalid_field")
+            }
+            thing.categorySlug = category.slug
+        }
+        if let description = try fields.string("description") { thing.description = description }
+        if let instructions = try fields.string("instructions") { thing.instructions = instructions }
+        if let isWIP = try fields.bool("is_wip") { thing.isWIP = isWIP }
+        if let tags = try fields.strings("tags") {
+            var normalized: [String] = []
+            for tag in tags.map(Self.normalizedTag) where !tag.isEmpty && !normalized.contains(tag) {
+                normalized.append(tag)
+            }
+            thing.tags = normalized
+        }
+    }
+
+    /// `DELETE /things/{id}`: owner only; also removes its likes, copies and collection entries.
+    func deleteThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try ownedThing(state, call, action: "delete")
+        state.things.removeAll { $0.id == thing.id }
+        state.likes = state.likes.filter { $0.thingID != thing.id }
+        state.copies.removeAll { $0.thingID == thing.id }
+        for index in state.collections.indices {
+            state.collections[index].thingIDs.removeAll { $0 == thing.id }
+        }
+        return .ok
+    }
+
+    /// `POST /things/{id}/publish`: 400 with `errors` when the name or description is blank.
+    func publishThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        var thing = try ownedThing(state, call, action: "publish")
+        var reasons: [String] = []
+        if thing.name.trimmingWhitespace.isEmpty { reasons.append("The thing needs a name.") }
+        if thing.description.trimmingWhitespace.isEmpty { reasons.append("The thing needs a description.") }
+        guard reasons.isEmpty else {
+            var error = APIError.badRequest(reasons.joined(separator: " "), code: "cannot_publish")
+            error.extra = [("errors", .array(reasons.map { .string($0) }))]
+            throw error
+        }
+        thing.isPublished = true
+        thing.modified = call.now
+        if let index = state.thingIndex(id: thing.id) {
+            state.things[index] = thing
+        }
+        return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
+    }
+
+    /// `GET /things/{id}/images`
+    func thingImages(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        return .list(thing.images.map { presenter.image($0, of: thing) })
+    }
+
+    /// `GET /things/{id}/images/{image_id}`
+    func thingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let imageID = try call.id("image_id", what: "image")
+        guard let image = thing.images.first(where: { $0.id == imageID }) else {
+            throw .notFound("Thing \(thing.id) has no image \(imageID).")
+        }
+        return .object(presenter.image(image, of: thing))
+    }
+
+    /// `GET /things/{id}/files`
+    func thingFiles(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        return .list(thing.files.map { presenter.file($0, of: thing) })
+    }
+
+    /// `GET /things/{id}/files/{file_id}`
+    func thingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let fileID = try call.id("file_id", what: "file")
+        guard let file = thing.files.first(where: { $0.id == fileID }) else {
+            throw .notFound("Thing \(thing.id) has no file \(fileID).")
+        }
+        return .object(presenter.file(file, of: thing))
+    }
+
+    /// `GET /things/{id}/likes`: the users who liked it.
+    func thingLikes(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let likerIDs = Set(state.likes.filter { $0.thingID == thing.id }.map(\.userID))
+        return .list(state.users.filter { likerIDs.contains($0.id) }.map(presenter.userSummary))
+    }
+
+    /// `POST /things/{id}/likes`: 400 for your own thing or a second like.
+    func likeThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        guard thing.ownerID != call.viewerID else { throw .badRequest("You cannot like your own thing.") }
+        let like = Like(userID: call.viewerID, thingID: thing.id)
+        guard !state.likes.contains(like) else { throw .badRequest("You already like thing \(thing.id).") }
+        state.likes.insert(like)
+        return .ok
+    }
+
+    /// `DELETE /things/{id}/likes`: 400 for your own thing or one you do not like.
+    func unlikeThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        guard thing.ownerID != call.viewerID else { throw .badRequest("You cannot unlike your own thing.") }
+        let like = Like(userID: call.viewerID, thingID: thing.id)
+        guard state.likes.contains(like) else { throw .badRequest("You do not like thing \(thing.id).") }
+        state.likes.remove(like)
+        return .ok
+    }
+
+    /// `GET /things/{id}/tags`
+    func thingTags(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let counts = tagCounts(state)
+        return .list(thing.tags.map { presenter.tagSummary($0, count: counts[$0] ?? 0) })
+    }
+
+    /// `GET /things/{id}/categories`
+    func thingCategories(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let categories = state.categories.filter { $0.slug == thing.categorySlug }
+        return .list(
+            categories.map { category in
+                presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: false)
+            })
+    }
+
+    /// `GET /things/{id}/copies`
+    func thingCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let copies = state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }
+        return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// Tags as Thingiverse normalizes them: lower case, whitespace to `_`, only letters,
+    /// digits, `_` and `-` kept.
+    static func normalizedTag(_ tag: String) -> String {
+        var result = ""
+        for character in tag.lowercased().trimmingWhitespace {
+            if character.isWhitespace {
+                result.append("_")
+            } else if character.isLetter || character.isNumber || character == "_" || character == "-" {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        String(self.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

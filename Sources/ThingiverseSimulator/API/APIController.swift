@@ -1,0 +1,203 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// The REST API of api.thingiverse.com. Every path below the prefix comes here, so that
+/// unknown paths get a JSON 404, a trailing slash is optional everywhere, and each request
+/// passes the same steps: log, faults, bearer token, rate limit, route, page.
+struct APIController: Sendable {
+    let simulator: ThingiverseSimulator
+    /// Path prefix the API is mounted at, e.g. "/api" or "/sim/api".
+    let prefix: String
+    let presenter: Presenter
+
+    init(simulator: ThingiverseSimulator, prefix: String) {
+        self.simulator = simulator
+        self.prefix = prefix
+        self.presenter = Presenter(configuration: simulator.configuration)
+    }
+
+    func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
+        let methods: [HTTPRequest.Method] = [.get, .post, .patch, .delete, .put]
+        for method in methods {
+            for path in [prefix, "\(prefix)/**"] {
+                routes.on(RouterPath(path), method: method) { request, context in
+                    try await self.handle(request: request, context: context)
+                }
+            }
+        }
+    }
+
+    /// Answers one API request.
+    func handle(request: Request, context: some RequestContext) async throws -> Response {
+        simulator.record(request, prefix: prefix)
+        let relativePath = String(request.uri.path.dropFirst(prefix.count))
+        let segments = relativePath.split(separator: "/").map { FormEncoding.decodePathSegment($0) }
+        if segments.first == "_media" {
+            return MediaResponder.respond(method: request.method, segments: Array(segments.dropFirst()))
+        }
+        if let fault = try await simulator.faultResponse() {
+            return fault
+        }
+        let input = try await RequestInput.read(request, context: context)
+        let query = input.queryParameters
+        let presentedToken = Self.bearerToken(request.headers[.authorization]) ?? query["access_token"]
+        let configuration = simulator.configuration
+        let now = ContinuousClock.now
+        let epoch = Timestamp.now()
+
+        return simulator.state.withLock { state -> Response in
+            guard let presentedToken, !presentedToken.isEmpty else {
+                return Self.unauthorized(
+                    "missing_token",
+                    "Send an access token in the Authorization: Bearer header or the access_token parameter.")
+            }
+            guard let token = state.tokens[presentedToken] else {
+                return Self.unauthorized("invalid_token", "The access token is unknown or has been revoked.")
+            }
+            let rate = state.consumeRequest(
+                token: token.value, limit: configuration.rateLimit, window: configuration.rateWindow,
+                now: now, epoch: epoch)
+            var headers = rate.headers
+            if let retryAfter = rate.retryAfter {
+                headers[.retryAfter] = String(retryAfter)
+                return .jsonError(
+                    .tooManyRequests, code: "rate_limited",
+                    message: "Rate limit of \(configuration.rateLimit) requests exceeded; retry in \(retryAfter) s.",
+                    headers: headers)
+            }
+            do {
+                let (route, parameters) = try Self.route(method: request.method, segments: segments)
+                let call = APICall(parameters: parameters, query: query, input: input, token: token, now: epoch)
+                switch try route.handle(self, &state, call) {
+                case .object(let value, let status):
+                    return .json(value, status: status, headers: headers)
+                case .list(let items):
+                    let pagination = try Pagination(query: query)
+                    let base = configuration.api + relativePath.droppingTrailingSlashes
+                    if let link = pagination.linkHeader(
+                        total: items.count, baseURL: base,
+                        otherQuery: Pagination.preservedQueryItems(input.query))
+                    {
+                        headers[HTTPField.Name("Link")!] = link
+                    }
+                    return .json(.array(pagination.slice(items)), headers: headers)
+                }
+            } catch let error as APIError {
+                return .json(error.json, status: error.status, headers: headers)
+            } catch {
+                return .jsonError(
+                    .internalServerError, code: "internal_error", message: "The simulator failed: \(error)",
+                    headers: headers)
+            }
+        }
+    }
+
+    /// The route for a path, or 404 (no such path) / 405 (path exists, method does not).
+    static func route(method: HTTPRequest.Method, segments: [String]) throws(APIError) -> (APIRoute, [String: String]) {
+        var pathExists = false
+        for route in routes {
+            guard let parameters = route.match(segments) else { continue }
+            if route.method == method {
+                return (route, parameters)
+            }
+            pathExists = true
+        }
+        if pathExists {
+            throw APIError(
+                status: .methodNotAllowed, code: "method_not_allowed",
+                message: "\(method.rawValue) is not supported on /\(segments.joined(separator: "/")).")
+        }
+        throw .notFound("There is no API endpoint at /\(segments.joined(separator: "/")).")
+    }
+
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingSpaces
+    }
+
+    static func unauthorized(_ code: String, _ message: String) -> Response {
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = "Bearer realm=\"Thingiverse\""
+        return .jsonError(.unauthorized, code: code, message: message, headers: headers)
+    }
+}
+
+/// One API endpoint: method, path pattern (`:name` captures a segment) and handler.
+struct APIRoute: Sendable {
+    typealias Handler = @Sendable (APIController, inout SimulatorState, APICall) throws -> APIReply
+
+    let method: HTTPRequest.Method
+    let pattern: [Substring]
+    let handle: Handler
+
+    init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
+        self.method = method
+        self.pattern = pattern.split(separator: "/")
+        self.handle = handle
+    }
+
+    /// The captures if `segments` fit the pattern.
+    func match(_ segments: [String]) -> [String: String]? {
+        guard segments.count == pattern.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (component, segment) in zip(pattern, segments) {
+            if component.hasPrefix(":") {
+                parameters[String(component.dropFirst())] = segment
+            } else if component != segment {
+                return nil
+            }
+        }
+        return parameters
+    }
+}
+
+extension APIController {
+    /// Every endpoint the simulator implements.
+    static let routes: [APIRoute] = [
+        APIRoute(.get, "users/:name") { try $0.getUser(&$1, $2) },
+        APIRoute(.patch, "users/:name") { try $0.updateUser(&$1, $2) },
+        APIRoute(.get, "users/:name/things") { try $0.userThings(&$1, $2) },
+        APIRoute(.get, "users/:name/likes") { try $0.userLikes(&$1, $2) },
+        APIRoute(.get, "users/:name/collections") { try $0.userCollections(&$1, $2) },
+        APIRoute(.get, "users/:name/copies") { try $0.userCopies(&$1, $2) },
+
+        APIRoute(.post, "things") { try $0.createThing(&$1, $2) },
+        APIRoute(.get, "things/:id") { try $0.getThing(&$1, $2) },
+        APIRoute(.patch, "things/:id") { try $0.updateThing(&$1, $2) },
+        APIRoute(.delete, "things/:id") { try $0.deleteThing(&$1, $2) },
+        APIRoute(.post, "things/:id/publish") { try $0.publishThing(&$1, $2) },
+        APIRoute(.get, "things/:id/images") { try $0.thingImages(&$1, $2) },
+        APIRoute(.get, "things/:id/images/:image_id") { try $0.thingImage(&$1, $2) },
+        APIRoute(.get, "things/:id/files") { try $0.thingFiles(&$1, $2) },
+        APIRoute(.get, "things/:id/files/:file_id") { try $0.thingFile(&$1, $2) },
+        APIRoute(.get, "things/:id/likes") { try $0.thingLikes(&$1, $2) },
+        APIRoute(.post, "things/:id/likes") { try $0.likeThing(&$1, $2) },
+        APIRoute(.delete, "things/:id/likes") { try $0.unlikeThing(&$1, $2) },
+        APIRoute(.get, "things/:id/tags") { try $0.thingTags(&$1, $2) },
+        APIRoute(.get, "things/:id/categories") { try $0.thingCategories(&$1, $2) },
+        APIRoute(.get, "things/:id/copies") { try $0.thingCopies(&$1, $2) },
+
+        APIRoute(.get, "search") { try $0.newest(&$1, $2) },
+        APIRoute(.get, "search/:term") { try $0.search(&$1, $2) },
+        APIRoute(.get, "newest") { try $0.newest(&$1, $2) },
+        APIRoute(.get, "popular") { try $0.popular(&$1, $2) },
+        APIRoute(.get, "featured") { try $0.featured(&$1, $2) },
+        APIRoute(.get, "copies/:id") { try $0.getCopy(&$1, $2) },
+        APIRoute(.get, "collections") { try $0.latestCollections(&$1, $2) },
+        APIRoute(.get, "collections/:id") { try $0.getCollection(&$1, $2) },
+        APIRoute(.get, "collections/:id/things") { try $0.collectionThings(&$1, $2) },
+        APIRoute(.get, "categories") { try $0.allCategories(&$1, $2) },
+        APIRoute(.get, "categories/:slug") { try $0.getCategory(&$1, $2) },
+        APIRoute(.get, "categories/:slug/things") { try $0.categoryThings(&$1, $2) },
+        APIRoute(.get, "tags") { try $0.allTags(&$1, $2) },
+        APIRoute(.get, "tags/:tag") { try $0.getTag(&$1, $2) },
+        APIRoute(.get, "tags/:tag/things") { try $0.tagThings(&$1, $2) },
+
+        APIRoute(.get, "orders") { try $0.appOrders(&$1, $2) },
+        APIRoute(.get, "orders/:id") { try $0.getOrder(&$1, $2) },
+    ]
+}

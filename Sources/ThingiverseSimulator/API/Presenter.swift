@@ -1,0 +1,215 @@
+/// Turns the simulator's records into the JSON objects the Thingiverse API returns, with
+/// absolute URLs on the configured API and web base URLs.
+struct Presenter: Sendable {
+    /// API base URL, e.g. `http://127.0.0.1:8080/sim/api`.
+    let api: String
+    /// Web base URL, e.g. `http://127.0.0.1:8080/sim`.
+    let web: String
+
+    init(configuration: SimulatorConfiguration) {
+        self.api = configuration.api
+        self.web = configuration.web
+    }
+
+    func mediaURL(_ name: String, size: PlaceholderImage.Size) -> String {
+        "\(api)/_media/\(name)_\(size.rawValue).png"
+    }
+
+    // MARK: Users
+
+    /// The short form used for a thing's `creator` and in lists of users.
+    func userSummary(_ user: SimUser) -> JSONValue {
+        .object([
+            ("id", .integer(user.id)),
+            ("name", .string(user.name)),
+            ("first_name", .string(user.firstName)),
+            ("last_name", .string(user.lastName)),
+            ("url", .string("\(api)/users/\(FormEncoding.encodeComponent(user.name))")),
+            ("public_url", .string("\(web)/\(FormEncoding.encodeComponent(user.name))")),
+            ("thumbnail", .string(mediaURL("users/\(user.name)", size: .thumb))),
+        ])
+    }
+
+    /// The full user, as `GET /users/{name}` gives it; `email` only for the user themself.
+    func user(_ user: SimUser, viewerID: Int) -> JSONValue {
+        let base = "\(api)/users/\(FormEncoding.encodeComponent(user.name))"
+        var members: [(String, JSONValue)] = [
+            ("id", .integer(user.id)),
+            ("name", .string(user.name)),
+            ("first_name", .string(user.firstName)),
+            ("last_name", .string(user.lastName)),
+            ("full_name", .string(user.fullName)),
+            ("url", .string(base)),
+            ("public_url", .string("\(web)/\(FormEncoding.encodeComponent(user.name))")),
+            ("thumbnail", .string(mediaURL("users/\(user.name)", size: .thumb))),
+            ("bio", .string(user.bio)),
+            ("location", .string(user.location)),
+            ("registered", .string(Timestamp.iso8601(user.registered))),
+            ("last_active", .string(Timestamp.iso8601(user.lastActive))),
+            ("things", .string("\(base)/things")),
+            ("copies", .string("\(base)/copies")),
+            ("likes", .string("\(base)/likes")),
+            ("collections", .string("\(base)/collections")),
+            ("default_license", .string(user.defaultLicense)),
+        ]
+        if user.id == viewerID {
+            members.append(("email", .string(user.email)))
+        }
+        return .object(members)
+    }
+
+    // MARK: Things
+
+    func thingSummary(_ thing: SimThing, in state: SimulatorState, viewerID: Int) -> JSONValue {
+        .object(thingSummaryMembers(thing, in: state, viewerID: viewerID))
+    }
+
+    private func thingSummaryMembers(_ thing: SimThing, in state: SimulatorState, viewerID: Int) -> [(String, JSONValue)] {
+        let creator = state.user(id: thing.ownerID).map(userSummary) ?? .null
+        let cover = thing.images.first.map { "things/\($0.id)" } ?? "things/\(thing.id)"
+        return [
+            ("id", .integer(thing.id)),
+            ("name", .string(thing.name)),
+            ("url", .string("\(api)/things/\(thing.id)")),
+            ("public_url", .string("\(web)/thing:\(thing.id)")),
+            ("created_at", .string(Timestamp.iso8601(thing.added))),
+            ("thumbnail", .string(mediaURL(cover, size: .thumb))),
+            ("preview_image", .string(mediaURL(cover, size: .preview))),
+            ("creator", creator),
+            ("is_private", .bool(false)),
+            ("is_purchased", .bool(false)),
+            ("is_published", .bool(thing.isPublished)),
+            ("like_count", .integer(state.likeCount(of: thing))),
+            ("is_liked", .bool(state.likes.contains(Like(userID: viewerID, thingID: thing.id)))),
+            ("collect_count", .integer(thing.collectCount)),
+            ("comment_count", .integer(thing.commentCount)),
+        ]
+    }
+
+    /// The full thing, as `GET /things/{id}` gives it.
+    func thing(_ thing: SimThing, in state: SimulatorState, viewerID: Int) -> JSONValue {
+        let base = "\(api)/things/\(thing.id)"
+        var members = thingSummaryMembers(thing, in: state, viewerID: viewerID)
+        members += [
+            ("added", .string(Timestamp.iso8601(thing.added))),
+            ("modified", .string(Timestamp.iso8601(thing.modified))),
+            ("is_wip", .bool(thing.isWIP)),
+            ("is_featured", .bool(thing.isFeatured)),
+            ("description", .string(thing.description)),
+            ("instructions", .string(thing.instructions)),
+            ("license", .string(thing.license)),
+            ("files_url", .string("\(base)/files")),
+            ("images_url", .string("\(base)/images")),
+            ("likes_url", .string("\(base)/likes")),
+            ("ancestors_url", .string("\(base)/ancestors")),
+            ("derivatives_url", .string("\(base)/derivatives")),
+            ("tags_url", .string("\(base)/tags")),
+            ("categories_url", .string("\(base)/categories")),
+            ("file_count", .integer(thing.files.count)),
+            ("default_image", thing.images.first.map { image($0, of: thing) } ?? .null),
+            ("tags", .array(thing.tags.map { tagSummary($0, count: nil) })),
+            ("ancestors", .array(thing.ancestors.map { .integer($0) })),
+        ]
+        return .object(members)
+    }
+
+    func image(_ image: SimImage, of thing: SimThing) -> JSONValue {
+        let sizes: [(String, String, PlaceholderImage.Size)] = [
+            ("thumb", "medium", .thumb), ("preview", "featured", .preview), ("display", "large", .large),
+        ]
+        return .object([
+            ("id", .integer(image.id)),
+            ("url", .string("\(api)/things/\(thing.id)/images/\(image.id)")),
+            ("name", .string(image.name)),
+            (
+                "sizes",
+                .array(
+                    sizes.map { type, size, variant in
+                        .object([
+                            ("type", .string(type)), ("size", .string(size)),
+                            ("url", .string(mediaURL("things/\(image.id)", size: variant))),
+                        ])
+                    })
+            ),
+            ("added", .string(Timestamp.iso8601(image.added))),
+        ])
+    }
+
+    func file(_ file: SimFile, of thing: SimThing) -> JSONValue {
+        .object([
+            ("id", .integer(file.id)),
+            ("name", .string(file.name)),
+            ("size", .integer(file.size)),
+            ("url", .string("\(api)/files/\(file.id)")),
+            ("public_url", .string("\(web)/download:\(file.id)")),
+            ("download_url", .string("\(api)/files/\(file.id)/download")),
+            ("thumbnail", .string(mediaURL("files/\(file.id)", size: .thumb))),
+            ("date", .string(Timestamp.orderDate(file.added))),
+            ("formatted_size", .string("\(file.size / 1024) kb")),
+            ("download_count", .integer(file.downloadCount)),
+        ])
+    }
+
+    // MARK: Collections, copies, categories, tags, orders
+
+    func collection(_ collection: SimCollection, in state: SimulatorState, viewerID: Int) -> JSONValue {
+        let cover = collection.thingIDs.first.flatMap(state.thing(id:))?.images.first
+        return .object([
+            ("id", .integer(collection.id)),
+            ("name", .string(collection.name)),
+            ("description", .string(collection.description)),
+            ("added", .string(Timestamp.iso8601(collection.added))),
+            ("modified", .string(Timestamp.iso8601(collection.modified))),
+            ("creator", state.user(id: collection.ownerID).map(userSummary) ?? .null),
+            ("url", .string("\(api)/collections/\(collection.id)")),
+            ("things_url", .string("\(api)/collections/\(collection.id)/things")),
+            ("count", .integer(collection.thingIDs.count)),
+            ("is_editable", .bool(collection.ownerID == viewerID)),
+            ("thumbnail", cover.map { .string(mediaURL("things/\($0.id)", size: .thumb)) } ?? .null),
+        ])
+    }
+
+    func copy(_ copy: SimCopy, in state: SimulatorState, viewerID: Int) -> JSONValue {
+        .object([
+            ("id", .integer(copy.id)),
+            ("url", .string("\(api)/copies/\(copy.id)")),
+            ("public_url", .string("\(web)/make:\(copy.id)")),
+            ("created_at", .string(Timestamp.iso8601(copy.added))),
+            ("thing", state.thing(id: copy.thingID).map { thingSummary($0, in: state, viewerID: viewerID) } ?? .null),
+            ("maker", state.user(id: copy.makerID).map(userSummary) ?? .null),
+            ("thumbnail", .string(mediaURL("copies/\(copy.id)", size: .thumb))),
+            ("preview_image", .string(mediaURL("copies/\(copy.id)", size: .preview))),
+            ("description", .string(copy.description)),
+            ("is_liked", .bool(false)),
+            ("like_count", .integer(copy.id % 17)),
+        ])
+    }
+
+    func category(_ category: SimCategory, count: Int, full: Bool) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("name", .string(category.name)),
+            ("slug", .string(category.slug)),
+            ("url", .string("\(api)/categories/\(category.slug)")),
+            ("count", .integer(count)),
+            ("thumbnail", .string(mediaURL("categories/\(category.slug)", size: .thumb))),
+        ]
+        if full {
+            members.append(("things_url", .string("\(api)/categories/\(category.slug)/things")))
+            members.append(("children", .array([])))
+        }
+        return .object(members)
+    }
+
+    func tagSummary(_ tag: String, count: Int?) -> JSONValue {
+        let encoded = FormEncoding.encodeComponent(tag)
+        var members: [(String, JSONValue)] = [
+            ("name", .string(tag)),
+            ("url", .string("\(api)/tags/\(encoded)")),
+        ]
+        if let count {
+            members.append(("count", .integer(count)))
+        }
+        members.append(("things_url", .string("\(api)/tags/\(encoded)/things")))
+        return .object(members)
+    }
+}

@@ -1,0 +1,113 @@
+/// A Thingiverse member.
+struct SimUser: Sendable {
+    var id: Int
+    var name: String
+    var firstName: String
+    var lastName: String
+    var bio: String
+    var location: String
+    var registered: Int
+    var lastActive: Int
+    var defaultLicense: String
+    var email: String
+
+    var fullName: String { [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ") }
+}
+
+/// A picture of a thing; its pixels are generated from its id.
+struct SimImage: Sendable {
+    var id: Int
+    var name: String
+    var added: Int
+}
+
+/// A downloadable file of a thing (the bytes are never served).
+struct SimFile: Sendable {
+    var id: Int
+    var name: String
+    var size: Int
+    var added: Int
+    var downloadCount: Int
+}
+
+/// A design published (or drafted) on Thingiverse.
+struct SimThing: Sendable {
+    var id: Int
+    var name: String
+    var ownerID: Int
+    var description: String
+    var instructions: String
+    var license: String
+    var categorySlug: String?
+    var tags: [String]
+    var isWIP: Bool
+    var isPublished: Bool
+    var isFeatured: Bool
+    var added: Int
+    var modified: Int
+    /// Likes from people outside the seeded users, so counts look realistic.
+    var anonymousLikes: Int
+    var collectCount: Int
+    var commentCount: Int
+    var images: [SimImage]
+    var files: [SimFile]
+    var ancestors: [Int]
+}
+
+/// A thing category such as "Household" (id: slug "household").
+struct SimCategory: Sendable {
+    var slug: String
+    var name: String
+}
+
+/// A user's named list of things.
+struct SimCollection: Sendable {
+    var id: Int
+    var name: String
+    var description: String
+    var ownerID: Int
+    var thingIDs: [Int]
+    var added: Int
+    var modified: Int
+}
+
+/// A "make": someone printed a thing and posted a photo.
+struct SimCopy: Sendable {
+    var id: Int
+    var thingID: Int
+    var makerID: Int
+    var description: String
+    var added: Int
+}
+
+/// An order placed through an app, visible only with that app's tokens.
+struct StoredOrder: Sendable {
+    var clientID: String
+    var buyerID: Int
+    var order: SimulatedOrder
+}
+
+/// An access token and what it was issued for.
+struct IssuedToken: Sendable {
+    var value: String
+    var userID: Int
+    /// The client id recorded for the token (another app's id under the `foreignAudience` fault).
+    var clientID: String
+}
+
+/// An authorization code waiting to be exchanged.
+struct AuthorizationCode: Sendable {
+    var value: String
+    var clientID: String
+    var redirectURI: String
+    var userID: Int
+    var expiresAt: ContinuousClock.Instant
+}
+
+/// Requests counted against one token in the current fixed window.
+struct RateBucket: Sendable {
+    var windowStart: ContinuousClock.Instant
+    /// Wall-clock epoch seconds at which the window ends (for `X-RateLimit-Reset`).
+    var resetEpoch: Int
+    var used: Int
+}

@@ -1,0 +1,88 @@
+/// Everything the simulator remembers, kept behind one `Mutex` in `ThingiverseSimulator`.
+/// Each request does its work inside a single lock, so it sees and leaves a consistent state.
+struct SimulatorState: Sendable {
+    var users: [SimUser]
+    var things: [SimThing]
+    var likes: Set<Like>
+    var categories: [SimCategory]
+    var collections: [SimCollection]
+    var copies: [SimCopy]
+    var orders: [StoredOrder]
+    var tokens: [String: IssuedToken] = [:]
+    var codes: [String: AuthorizationCode] = [:]
+    var rateBuckets: [String: RateBucket] = [:]
+    var faults = SimulatorFaults()
+    var requests: [LoggedRequest] = []
+
+    init(apps: [SimulatorApp]) {
+        self.users = SeedData.users
+        self.things = SeedData.things
+        self.likes = SeedData.likes
+        self.categories = SeedData.categories
+        self.collections = SeedData.collections
+        self.copies = SeedData.copies
+        self.orders = SeedData.orders(apps: apps)
+    }
+
+    // MARK: Lookups
+
+    func user(id: Int) -> SimUser? { users.first { $0.id == id } }
+    func user(named name: String) -> SimUser? { users.first { $0.name.lowercased() == name.lowercased() } }
+    func thing(id: Int) -> SimThing? { things.first { $0.id == id } }
+    func thingIndex(id: Int) -> Int? { things.firstIndex { $0.id == id } }
+
+    func category(slugOrName key: String) -> SimCategory? {
+        let wanted = key.lowercased()
+        return categories.first { $0.slug == wanted || $0.name.lowercased() == wanted }
+    }
+
+    func likeCount(of thing: SimThing) -> Int {
+        thing.anonymousLikes + likes.filter { $0.thingID == thing.id }.count
+    }
+
+    /// Things a viewer may see in lists: published ones, plus their own drafts.
+    func visibleThings(viewerID: Int) -> [SimThing] {
+        things.filter { $0.isPublished || $0.ownerID == viewerID }
+    }
+
+    // MARK: Tokens and codes
+
+    /// Creates and remembers a new access token (40 lowercase hex characters, like Thingiverse's).
+    mutating func issueToken(userID: Int, clientID: String) -> String {
+        let recordedClientID = faults.foreignAudience ? SimulatorFaults.foreignClientID : clientID
+        let value = RandomToken.hex(byteCount: 20)
+        tokens[value] = IssuedToken(value: value, userID: userID, clientID: recordedClientID)
+        return value
+    }
+
+    // MARK: Request log
+
+    mutating func record(method: String, path: String, relativePath: String) {
+        requests.append(LoggedRequest(method: method, path: path, relativePath: relativePath))
+    }
+}
+
+/// One request as seen by the simulator, for `requestLog()` and `requestCount(path:)`.
+struct LoggedRequest: Sendable {
+    var method: String
+    /// The full request path (with the mount prefix), without the query string.
+    var path: String
+    /// The path below the web or API prefix, e.g. `/login/oauth/access_token` or `/users/me`.
+    var relativePath: String
+}
+
+/// Random identifiers for codes and tokens.
+enum RandomToken {
+    static func hex(byteCount: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        var result = ""
+        result.reserveCapacity(byteCount * 2)
+        for _ in 0..<byteCount {
+            let byte = UInt8.random(in: .min ... .max, using: &generator)
+            result.append(digits[Int(byte >> 4)])
+            result.append(digits[Int(byte & 0x0F)])
+        }
+        return result
+    }
+}

@@ -1,0 +1,27 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Serves `{api}/_media/<name>_<size>.png`: generated placeholder avatars and thing pictures.
+/// No token, rate limit or fault applies, like a CDN.
+enum MediaResponder {
+    static func respond(method: HTTPRequest.Method, segments: [String]) -> Response {
+        guard method == .get else {
+            return .jsonError(.methodNotAllowed, code: "method_not_allowed", message: "Images can only be fetched with GET.")
+        }
+        guard let last = segments.last, last.hasSuffix(".png"), !segments.contains(where: { $0.isEmpty }) else {
+            return .jsonError(.notFound, code: "not_found", message: "There is no image at this address.")
+        }
+        var name = (segments.dropLast() + [String(last.dropLast(4))]).joined(separator: "/")
+        var size = PlaceholderImage.Size.thumb
+        for candidate in PlaceholderImage.Size.allCases where name.hasSuffix("_\(candidate.rawValue)") {
+            size = candidate
+            name.removeLast(candidate.rawValue.count + 1)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "image/png"
+        headers[.cacheControl] = "public, max-age=86400"
+        let bytes = PlaceholderImage.png(name: name, size: size)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,29 @@
+/// Switches that make the simulated Thingiverse misbehave the ways the real one can.
+/// All are off by default. They apply to the OAuth and API routes, never to the media
+/// images or the `_control` endpoint.
+public struct SimulatorFaults: Sendable, Equatable {
+    /// Sleep this long (cancellably) before answering each OAuth/API request.
+    public var delay: Duration?
+    /// Answer each OAuth/API request with a 403 Cloudflare-style "Just a moment..." HTML page.
+    /// Takes precedence over `serverError`.
+    public var htmlChallenge: Bool
+    /// Answer each OAuth/API request with 503 and a small HTML body.
+    public var serverError: Bool
+    /// Redirect from the authorization page without echoing `state`.
+    public var dropState: Bool
+    /// Record tokens issued while this is on as belonging to another app
+    /// (`tokeninfo` then reports the audience `someone-elses-app`).
+    public var foreignAudience: Bool
+
+    /// All faults off.
+    public init() {
+        self.delay = nil
+        self.htmlChallenge = false
+        self.serverError = false
+        self.dropState = false
+        self.foreignAudience = false
+    }
+
+    /// The client id that `foreignAudience` tokens are recorded under.
+    static let foreignClientID = "someone-elses-app"
+}

@@ -1,0 +1,88 @@
+/// `application/x-www-form-urlencoded` reading and writing, as used by OAuth requests and replies.
+enum FormEncoding {
+    /// The name/value pairs of a form body or a query string, decoded, in their original order.
+    static func parse(_ text: some StringProtocol) -> [(name: String, value: String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decodeComponent(parts[0])
+            let value = parts.count > 1 ? decodeComponent(parts[1]) : ""
+            return (name, value)
+        }
+    }
+
+    /// The last value given for each name (later values win, like most web frameworks).
+    static func dictionary(_ text: some StringProtocol) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in parse(text) {
+            result[pair.name] = pair.value
+        }
+        return result
+    }
+
+    /// Encodes pairs as `a=1&b=2`, escaping everything outside the unreserved set.
+    static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(encodeComponent($0.0))=\(encodeComponent($0.1))" }.joined(separator: "&")
+    }
+
+    /// Percent-encodes one name or value (RFC 3986 unreserved characters stay as they are).
+    static func encodeComponent(_ text: some StringProtocol) -> String {
+        let hexDigits = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                output.append(byte)
+            default:
+                output.append(UInt8(ascii: "%"))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes `%XX` escapes and, because this is form encoding, `+` as a space.
+    /// Malformed escapes are kept literally rather than rejected.
+    static func decodeComponent(_ text: some StringProtocol) -> String {
+        percentDecode(text, plusIsSpace: true)
+    }
+
+    /// Decodes `%XX` escapes in a URL path segment (`+` stays a plus sign).
+    static func decodePathSegment(_ text: some StringProtocol) -> String {
+        percentDecode(text, plusIsSpace: false)
+    }
+
+    private static func percentDecode(_ text: some StringProtocol, plusIsSpace: Bool) -> String {
+        let input = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "%"), index + 2 < input.count,
+                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+            {
+                output.append(high << 4 | low)
+                index += 3
+            } else if plusIsSpace && byte == UInt8(ascii: "+") {
+                output.append(UInt8(ascii: " "))
+                index += 1
+            } else {
+                output.append(byte)
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// Minimal HTML helpers for the simulator's few pages.
+enum HTML {
+    /// Escapes text for use in element content and in double- or single-quoted attributes.
+    static func escape(_ text: some StringProtocol) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
+    /// A complete, small, styled page.
+    static func page(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title)) · Thingiverse Simulator</title>
+        <style>
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f4f6f8; color: #1d2730; margin: 0; }
+        header { background: #248bfb; color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
+        main { max-width: 28rem; margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
+               box-shadow: 0 1px 4px rgba(0,0,0,0.12); }
+        h1 { font-size: 1.4rem; margin-top: 0; }
+        label { display: block; font-weight: 600; margin: 1rem 0 0.4rem; }
+        select { width: 100%; padding: 0.5rem; font-size: 1rem; }
+        .buttons { display: flex; gap: 0.8rem; margin-top: 1.5rem; }
+        button { flex: 1; padding: 0.7rem; font-size: 1rem; border-radius: 6px; border: 1px solid #9aa5b1; background: #fff; cursor: pointer; }
+        button[value=allow] { background: #248bfb; border-color: #248bfb; color: #fff; }
+        button:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+        .note { color: #52606d; font-size: 0.9rem; }
+        code { word-break: break-all; }
+        </style>
+        </head>
+        <body>
+        <header>Thingiverse Simulator</header>
+        <main>
+        \(body)
+        </main>
+        </body>
+        </html>
+
+        """
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// What the simulator reads from a request: its body bytes and parameters.
+struct RequestInput: Sendable {
+    /// Largest body the simulator accepts; Thingiverse requests are small.
+    static let maximumBodySize = 1 << 20
+
+    var query: String?
+    var body: [UInt8]
+    var contentType: String
+
+    /// Collects the body (413 if larger than `maximumBodySize` or the context's limit).
+    static func read(_ request: Request, context: some RequestContext) async throws -> RequestInput {
+        var request = request
+        let buffer = try await request.collectBody(upTo: min(context.maxUploadSize, maximumBodySize))
+        return RequestInput(
+            query: request.uri.query,
+            body: Array(buffer.readableBytesView),
+            contentType: request.headers[.contentType]?.lowercased() ?? ""
+        )
+    }
+
+    var isForm: Bool { contentType.hasPrefix("application/x-www-form-urlencoded") }
+    var isJSON: Bool { contentType.hasPrefix("application/json") || contentType.contains("+json") }
+
+    /// The query parameters (decoded).
+    var queryParameters: [String: String] {
+        query.map { FormEncoding.dictionary($0) } ?? [:]
+    }
+
+    /// The body parsed as JSON, or `nil` if it is empty or not JSON.
+    var jsonBody: JSONValue? {
+        guard !body.isEmpty else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+    }
+
+    /// OAuth-style parameters: the query string, overridden by a form body or a JSON object body.
+    /// A body without a content type is tried as a form.
+    var oauthParameters: [String: String] {
+        var result = queryParameters
+        if isJSON {
+            if case .object(let members) = jsonBody {
+                for (name, value) in members {
+                    switch value {
+                    case .string(let text): result[name] = text
+                    case .integer(let number): result[name] = String(number)
+                    default: break
+                    }
+                }
+            }
+        } else if !body.isEmpty {
+            for (name, value) in FormEncoding.dictionary(String(decoding: body, as: UTF8.self)) {
+                result[name] = value
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,151 @@
+// ThingiverseSimulator: a fake Thingiverse (OAuth web host, REST API, webhook sender and fault
+// switches) that runs fully offline. It knows nothing about ThingBridge.
+//
+// ThingBridge mounts the simulator only in development mode (no client id configured and
+// THINGBRIDGE_ENV not "production"). The simulator has no authentication of its own for its
+// `_control` endpoint, so it must never be mounted in production.
+//
+// Changes from the interface agreed in the brief (names kept):
+// - `apiPrefix` must not be empty: the API answers every path below it (unknown paths get a
+//   404 JSON error), which would swallow the OAuth pages if both lived at the root.
+// - `requestCount(path:)` matches either the full request path ("/sim/login/oauth/access_token")
+//   or the path below the web/API prefix ("/login/oauth/access_token", "/users/me"); a trailing
+//   slash is ignored. `requestLog()` lists full paths.
+// - `issueToken(user:clientID:)` stops the program (precondition) for a user name that is not
+//   seeded; check `seededUsers` first when the name comes from a person.
+// - Extra public API: `orders(clientID:)` (the seeded orders of an app, so the CLI can send
+//   webhooks for orders that `GET /orders/{id}` knows) and `SimulatedCharge` (the element type
+//   of `SimulatedOrder.charges`).
+// - Deny on the authorization page redirects with `?error=access_denied` in the query for both
+//   flows, as the brief says (RFC 6749 would put it in the fragment for the token flow).
+
+import Hummingbird
+import Synchronization
+
+/// A simulated Thingiverse: the OAuth pages of www.thingiverse.com and the REST API of
+/// api.thingiverse.com, with seeded users and things, for development and tests.
+///
+/// Each instance has its own state, so tests can run in parallel with one simulator each.
+public final class ThingiverseSimulator: Sendable {
+    /// Where the simulator lives and which apps are registered.
+    public let configuration: SimulatorConfiguration
+    let state: Mutex<SimulatorState>
+
+    /// Creates a simulator with the seeded content and one set of orders per registered app.
+    public init(configuration: SimulatorConfiguration) {
+        self.configuration = configuration
+        self.state = Mutex(SimulatorState(apps: configuration.apps))
+    }
+
+    /// All routes: the OAuth pages and the `_control` endpoint below `webPrefix`, the REST API
+    /// (and its generated images) below `apiPrefix`. Mount them in any Hummingbird router, e.g.
+    /// ThingBridge mounts them with `webPrefix: "/sim"` and `apiPrefix: "/sim/api"`.
+    /// - Parameters:
+    ///   - context: the router's request context type
+    ///   - webPrefix: path of the OAuth pages, "" for the root
+    ///   - apiPrefix: path of the REST API; must not be empty
+    public func routes<Context: RequestContext>(
+        context: Context.Type, webPrefix: String, apiPrefix: String
+    ) -> RouteCollection<Context> {
+        let web = Self.normalizedPrefix(webPrefix)
+        let api = Self.normalizedPrefix(apiPrefix)
+        precondition(!api.isEmpty, "The simulator's API needs its own path prefix, e.g. \"/api\".")
+        let routes = RouteCollection(context: Context.self)
+        OAuthController(simulator: self, prefix: web).addRoutes(to: routes)
+        ControlController(simulator: self, prefix: web).addRoutes(to: routes)
+        APIController(simulator: self, prefix: api).addRoutes(to: routes)
+        return routes
+    }
+
+    /// The fault switches in force.
+    public var faults: SimulatorFaults {
+        state.withLock { $0.faults }
+    }
+
+    /// Replaces all fault switches at once.
+    public func setFaults(_ faults: SimulatorFaults) {
+        state.withLock { $0.faults = faults }
+    }
+
+    /// Issues a token as if `user` had pressed Allow for the app `clientID` in the token flow.
+    /// The `foreignAudience` fault applies. For tests and the CLI.
+    /// - Parameters:
+    ///   - user: a name from `seededUsers`
+    ///   - clientID: the app's client id (it need not be registered)
+    /// - Returns: the 40-character access token
+    public func issueToken(user: String, clientID: String) -> String {
+        state.withLock { state in
+            guard let owner = state.user(named: user) else {
+                preconditionFailure("No seeded user \"\(user)\"; choose one of \(state.users.map(\.name)).")
+            }
+            return state.issueToken(userID: owner.id, clientID: clientID)
+        }
+    }
+
+    /// The names of the seeded users, as offered on the authorization page.
+    public var seededUsers: [String] {
+        state.withLock { $0.users.map(\.name) }
+    }
+
+    /// How many requests reached `path` (full path or path below the prefix; query strings and a
+    /// trailing slash are ignored), e.g. to prove that no token request was made.
+    public func requestCount(path: String) -> Int {
+        let wanted = Self.normalizedPath(path)
+        return state.withLock { state in
+            state.requests.filter {
+                Self.normalizedPath($0.path) == wanted || Self.normalizedPath($0.relativePath) == wanted
+            }.count
+        }
+    }
+
+    /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order.
+    public func requestLog() -> [String] {
+        state.withLock { $0.requests.map { "\($0.method) \($0.path)" } }
+    }
+
+    /// The seeded orders of the app with this client id (what `GET /orders` shows its tokens).
+    public func orders(clientID: String) -> [SimulatedOrder] {
+        state.withLock { $0.orders.filter { $0.clientID == clientID }.map(\.order) }
+    }
+
+    // MARK: Shared by the controllers
+
+    /// Notes a request in the log.
+    func record(_ request: Request, prefix: String) {
+        let path = request.uri.path
+        let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+        state.withLock {
+            $0.record(
+                method: request.method.rawValue, path: path, relativePath: relative.isEmpty ? "/" : relative)
+        }
+    }
+
+    /// Applies the `delay`, `htmlChallenge` and `serverError` faults: sleeps if asked, then
+    /// returns the response to send instead of the real one, if any.
+    func faultResponse() async throws -> Response? {
+        let faults = self.faults
+        if let delay = faults.delay {
+            try await Task.sleep(for: delay)
+        }
+        if faults.htmlChallenge {
+            return FaultPages.challenge()
+        }
+        if faults.serverError {
+            return FaultPages.serviceUnavailable()
+        }
+        return nil
+    }
+
+    static func normalizedPrefix(_ prefix: String) -> String {
+        let trimmed = prefix.droppingTrailingSlashes
+        if trimmed.isEmpty { return "" }
+        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
+    }
+
+    static func normalizedPath(_ path: String) -> String {
+        let withoutQuery = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let trimmed = String(withoutQuery).droppingTrailingSlashes
+        if trimmed.isEmpty { return "/" }
+        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
+    }
+}
