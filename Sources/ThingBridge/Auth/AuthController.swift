@@ -96,7 +96,7 @@ public struct AuthController<Context: RequestContext>: Sendable {
         guard isSameOrigin(request) else { throw SignInError.crossOrigin }
         guard let attempt = cookies.loginAttempt(from: request), attempt.flow == .token else { throw SignInError.noLoginInProgress }
         let body = try await request.body.collect(upTo: 8 * 1024)
-        guard let tokenRequest = try? JSONDecoder().decode(TokenRequest.self, from: Data(buffer: body)),
+        guard let tokenRequest = try? JSONDecoder().decode(TokenRequest.self, from: Data(body.readableBytesView)),
             !tokenRequest.access_token.isEmpty, tokenRequest.access_token.utf8.count <= 512
         else { throw SignInError.malformedTokenRequest }
         try await checkAndConsume(state: tokenRequest.state, attempt: attempt)

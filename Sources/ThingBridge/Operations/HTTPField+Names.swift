@@ -5,4 +5,5 @@ extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id")!
     static let secFetchMode = HTTPField.Name("Sec-Fetch-Mode")!
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

@@ -33,7 +33,7 @@ public struct SessionCookies: Sendable {
         else { return nil }
         let now = Self.now()
         guard now < session.expiresAt, now - session.lastSeenAt < lifetime.idle else { return nil }
-        guard try await !revocations.isRevoked(session.id) else { return nil }
+        guard try await !revocations.isRevoked(Self.revocationKey(session)) else { return nil }
         return session
     }
 
@@ -62,8 +62,10 @@ public struct SessionCookies: Sendable {
 
     /// Ends a session everywhere: later requests with the same cookie are anonymous.
     public func end(_ session: Session) async throws {
-        try await revocations.revoke("session:" + session.id, until: session.expiresAt)
+        try await revocations.revoke(Self.revocationKey(session), until: session.expiresAt)
     }
+
+    private static func revocationKey(_ session: Session) -> String { "session:" + session.id }
 
     public var clearedSessionCookie: Cookie { cookie(name: sessionCookieName, value: "", maxAge: 0) }
 

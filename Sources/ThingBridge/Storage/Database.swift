@@ -15,6 +15,7 @@ import Synchronization
 /// Writes go through ``write(_:)``, which hands them to a single ``WriteQueue`` so that
 /// transactions never interleave on a connection and concurrent writers share commits.
 /// Reads use ``read(_:)`` (a separate connection for SQLite in WAL mode, the pool for PostgreSQL).
+/// Queries are never logged: their bound values include states, tokens and webhook bodies.
 public final class Database: Sendable {
     /// The SQL flavour, for the few statements that differ.
     public enum Dialect: String, Sendable {
@@ -111,10 +112,10 @@ public final class Database: Sendable {
         try await Self.mappingErrors {
             switch backend {
             case .sqlite(_, let reader):
-                return try await body(reader.sql())
+                return try await body(reader.sql(queryLogLevel: nil))
             case .postgres(let client, _):
                 return try await client.withConnection { connection in
-                    try await body(connection.sql())
+                    try await body(connection.sql(queryLogLevel: nil))
                 }
             }
         }
@@ -133,10 +134,10 @@ public final class Database: Sendable {
         try await Self.mappingErrors {
             switch backend {
             case .sqlite(let writer, _):
-                return try await body(writer.sql())
+                return try await body(writer.sql(queryLogLevel: nil))
             case .postgres(let client, _):
                 return try await client.withConnection { connection in
-                    try await body(connection.sql())
+                    try await body(connection.sql(queryLogLevel: nil))
                 }
             }
         }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// ``ThingiverseAccount`` over HTTP, with the app's client credentials.
 public struct ThingiverseAccountClient: ThingiverseAccount {
@@ -51,7 +52,7 @@ public struct ThingiverseAccountClient: ThingiverseAccount {
             let audience: LooseString
             let user_id: LooseString
         }
-        guard let decoded = try? JSONDecoder().decode(Reply.self, from: Data(buffer: reply.body)) else {
+        guard let decoded = try? JSONDecoder().decode(Reply.self, from: Data(reply.body.readableBytesView)) else {
             throw UpstreamError.badReply("tokeninfo did not describe the token")
         }
         return TokenInfo(audience: decoded.audience.value, userID: decoded.user_id.value)
@@ -63,7 +64,7 @@ public struct ThingiverseAccountClient: ThingiverseAccount {
         request.headers.add(name: "Accept", value: "application/json")
         let reply = try await checked(call.send(request))
         guard (200..<300).contains(reply.status) else { throw SignInRefusal.tokenRefused }
-        guard let profile = try? JSONDecoder().decode(UserProfile.self, from: Data(buffer: reply.body)) else {
+        guard let profile = try? JSONDecoder().decode(UserProfile.self, from: Data(reply.body.readableBytesView)) else {
             throw UpstreamError.badReply("the profile was not in the expected shape")
         }
         return profile
@@ -80,8 +81,8 @@ public struct ThingiverseAccountClient: ThingiverseAccount {
 
     /// HTML pages and 5xx are Thingiverse's trouble, not a refusal of this sign-in.
     private func checked(_ reply: UpstreamCall.Reply) throws -> UpstreamCall.Reply {
-        if reply.isHTML { throw UpstreamError.notAPI(status: reply.status) }
         if reply.status >= 500 { throw UpstreamError.serverError(status: reply.status) }
+        if reply.isHTML { throw UpstreamError.notAPI(status: reply.status) }
         return reply
     }
 }

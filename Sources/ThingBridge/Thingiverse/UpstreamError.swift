@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Why a call to Thingiverse failed, from the caller's point of view.
 public enum UpstreamError: Error, Sendable, Equatable {
     /// No connection could be made (refused, DNS, reset).

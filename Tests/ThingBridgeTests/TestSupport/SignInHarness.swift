@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOHTTP1
+import Testing
+import ThingiverseSimulator
+
+@testable import ThingBridge
+
+/// A live Thingiverse simulator (its own server on port 0) with a registered test app, and
+/// ThingBridge configured against it: what every sign-in and proxy test runs on.
+struct SignInHarness: Sendable {
+    static let publicURL = "http://thingbridge.test"
+    static let clientID = "test-client-id"
+    static let clientSecret = "test-client-secret-value"
+
+    let simulator: ThingiverseSimulator
+    /// Where the simulator listens, e.g. `http://127.0.0.1:40123`.
+    let simulatorURL: String
+    /// For talking to the simulator as a browser would, without following redirects.
+    let browser: HTTPClient
+
+    /// Runs `body` with a started simulator; everything is shut down afterwards.
+    static func run<Value: Sendable>(_ body: @Sendable (SignInHarness) async throws -> Value) async throws -> Value {
+        let app = SimulatorApp(name: "Test App", clientID: clientID, clientSecret: clientSecret, redirectURI: publicURL + "/auth/callback")
+        let simulator = ThingiverseSimulator(
+            configuration: SimulatorConfiguration(webBaseURL: "http://simulator.invalid", apiBaseURL: "http://simulator.invalid/api", apps: [app])
+        )
+        let simulatorApp = makeStandaloneSimulatorApplication(simulator: simulator, host: "127.0.0.1", port: 0, logger: Logger(label: "simulator"))
+        let browser = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            let value = try await simulatorApp.test(.live) { client in
+                let harness = SignInHarness(simulator: simulator, simulatorURL: "http://127.0.0.1:\(client.port!)", browser: browser)
+                return try await body(harness)
+            }
+            try await browser.shutdown()
+            return value
+        } catch {
+            try? await browser.shutdown()
+            throw error
+        }
+    }
+
+    /// ThingBridge's configuration pointing at this simulator.
+    func configuration(_ overrides: [String: String] = [:]) async throws -> ThingBridgeConfiguration {
+        var environment = [
+            "THINGBRIDGE_PUBLIC_URL": Self.publicURL,
+            "THINGIVERSE_CLIENT_ID": Self.clientID,
+            "THINGIVERSE_CLIENT_SECRET": Self.clientSecret,
+            "THINGIVERSE_WEB_URL": simulatorURL,
+            "THINGIVERSE_API_URL": simulatorURL + "/api",
+            "THINGBRIDGE_UPSTREAM_TIMEOUT": "2",
+        ]
+        environment.merge(overrides) { $1 }
+        return try await TestEnvironment.serverConfiguration(environment)
+    }
+
+    /// Presses Allow (or Deny) on the simulator's authorization page for `authorizeURL`;
+    /// returns the Location the simulator redirects the browser to.
+    func authorize(_ authorizeURL: String, user: String = "alice_prints", allow: Bool = true) async throws -> String {
+        let components = try #require(URLComponents(string: authorizeURL))
+        var fields = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        fields.append(("user", user))
+        fields.append(("decision", allow ? "allow" : "deny"))
+        var request = HTTPClientRequest(url: simulatorURL + "/login/oauth/authorize")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
+        let response = try await browser.execute(request, timeout: .seconds(5))
+        #expect(response.status == .found)
+        return try #require(response.headers.first(name: "location"))
+    }
+
+    /// The `state` the simulator was asked to echo in an authorize URL.
+    static func state(in authorizeURL: String) -> String? {
+        URLComponents(string: authorizeURL)?.queryItems?.first { $0.name == "state" }?.value
+    }
+
+    /// The path and query of a callback URL, for sending to ThingBridge's router.
+    static func pathAndQuery(_ url: String) -> String {
+        guard let components = URLComponents(string: url) else { return url }
+        return components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+    }
+
+    /// Signs in with the code flow as `user`; returns the browser's cookies afterwards.
+    func signIn(_ client: some TestClientProtocol, user: String = "alice_prints", returnTo: String = "/") async throws -> CookieJar {
+        var jar = CookieJar()
+        let login = try await client.execute(uri: "/auth/login?return_to=\(FormEncoding.escape(returnTo))", method: .get)
+        jar.take(login)
+        let authorizeURL = try #require(login.headers[.location])
+        let callbackURL = try await authorize(authorizeURL, user: user)
+        let callback = try await client.execute(uri: Self.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+        #expect(callback.status == .found, "sign-in failed: \(callback.text)")
+        jar.take(callback)
+        return jar
+    }
+}
+
+/// The cookies a browser would hold, fed from `Set-Cookie` and sent back as `Cookie`.
+struct CookieJar: Sendable {
+    var values: [String: String] = [:]
+    /// The full Set-Cookie lines seen last per cookie, to check attributes.
+    var lines: [String: String] = [:]
+
+    mutating func take(_ response: TestResponse) {
+        for field in response.headers where field.name == .setCookie {
+            let line = field.value
+            guard let pair = line.split(separator: ";").first, let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
+            let value = String(pair[pair.index(after: equals)...])
+            lines[name] = line
+            if value.isEmpty || line.contains("Max-Age=0") {
+                values[name] = nil
+            } else {
+                values[name] = value
+            }
+        }
+    }
+
+    var header: HTTPFields {
+        guard !values.isEmpty else { return [:] }
+        return [.cookie: values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")]
+    }
+}
