@@ -23,7 +23,7 @@ struct MigrateCommand: AsyncParsableCommand {
                 throw error
             }
             await database.shutdown()
-            print(applied.isEmpty ? "Already at schema version \(migrator.latestVersion)." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); now at version \(migrator.latestVersion).")
+            say(applied.isEmpty ? "Already at schema version \(migrator.latestVersion)." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); now at version \(migrator.latestVersion).")
         } catch let error as StorageError {
             SettingsOptions.fail("THINGBRIDGE_DATABASE_URL: \(error.description)")
         }
@@ -41,9 +41,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let rows = configuration.report()
         let width = rows.map(\.setting.count).max() ?? 0
         for row in rows {
-            print(row.setting.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row.value)
+            say(row.setting.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row.value)
         }
-        print("Configuration is valid.")
+        say("Configuration is valid.")
     }
 }
 
@@ -55,7 +55,7 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "generate", abstract: "Print a new random 32-byte session key (base64).")
 
         func run() async throws {
-            print(ThingBridgeConfiguration.generateSessionKey())
+            say(ThingBridgeConfiguration.generateSessionKey())
         }
     }
 }

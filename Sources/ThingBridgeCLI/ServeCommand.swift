@@ -35,9 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Printed, not logged: the development webhook URL carries its (generated) secret.
         for note in server.startupNotes {
-            print(note)
+            say(note)
         }
-        print("ThingBridge listening on http://\(configuration.host):\(configuration.port) (public URL \(configuration.publicURL))")
+        say("ThingBridge listening on http://\(configuration.host):\(configuration.port) (public URL \(configuration.publicURL))")
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: server.application)],
             gracefulShutdownSignals: [.sigterm, .sigint],
