@@ -3,13 +3,14 @@ const signedOut = document.getElementById("signed-out");
 const signedIn = document.getElementById("signed-in");
 
 async function showUser() {
-  const response = await fetch("/auth/me", { credentials: "same-origin", headers: { Accept: "application/json" } });
-  if (!response.ok) {
+  const response = await fetch("/auth/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
+  const status = response.ok ? await response.json() : { signed_in: false };
+  if (!status.signed_in) {
     signedOut.hidden = false;
     signedIn.hidden = true;
     return;
   }
-  const user = await response.json();
+  const user = status.user;
   document.getElementById("user-name").textContent = user.name;
   document.getElementById("user-full-name").textContent = user.full_name || "";
   const avatar = document.getElementById("avatar");

@@ -33,6 +33,7 @@ public struct AuthController<Context: RequestContext>: Sendable {
         routes.get("callback", use: callback)
         routes.post("token", use: token)
         routes.get("me", use: me)
+        routes.get("session", use: sessionStatus)
         routes.post("logout", use: logout)
         return routes
     }
@@ -127,6 +128,21 @@ public struct AuthController<Context: RequestContext>: Sendable {
         if let refreshed = try cookies.refreshedCookie(for: session) {
             response.setCookie(refreshed)
         }
+        return response
+    }
+
+    struct SessionStatus: ResponseEncodable {
+        let signed_in: Bool
+        let user: Me?
+    }
+
+    /// `GET /auth/session`: whether this browser is signed in, always 200, so pages can ask
+    /// without a failed request in the console.
+    func sessionStatus(request: Request, context: Context) async throws -> Response {
+        let session = try await cookies.session(from: request)
+        let user = session.map { Me(id: $0.userID, name: $0.name, full_name: $0.fullName, thumbnail: $0.thumbnail) }
+        var response = try SessionStatus(signed_in: session != nil, user: user).response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 
