@@ -70,13 +70,26 @@ public func buildApplication(
 
     let routeIndex = RouteIndex()
     let router = Router(context: AppRequestContext.self)
+    let proxyMetrics = ProxyMetrics(registry: registry)
     router.add(middleware: RequestTelemetryMiddleware(metrics: HTTPMetrics(registry: registry)))
+    // Outside the error middleware, so that error answers to allowed origins carry CORS headers too.
+    router.add(middleware: CORSMiddleware(allowedOrigins: configuration.corsOrigins, metrics: proxyMetrics))
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
     router.addRoutes(
         AuthController(account: account, cookies: cookies, clientID: thingiverse.clientID, webURL: thingiverse.webURL, publicURL: configuration.publicURL).endpoints,
         atPath: "/auth"
+    )
+    router.addRoutes(
+        ProxyController(
+            cookies: cookies,
+            verifier: BearerTokenVerifier(account: account, clientID: thingiverse.clientID),
+            budget: RateBudget(limit: configuration.rateLimit.count, window: .seconds(configuration.rateLimit.seconds)),
+            client: httpClient, apiURL: thingiverse.apiURL, publicURL: configuration.publicURL,
+            corsOrigins: configuration.corsOrigins, timeout: upstreamTimeout, metrics: proxyMetrics
+        ).endpoints,
+        atPath: "/api"
     )
     if let simulator {
         router.addRoutes(simulator.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
