@@ -1,7 +1,0 @@
-import Testing
-import ThingiverseSimulator
-
-@Test func simulatorHasSeededUsers() {
-    let simulator = ThingiverseSimulator(configuration: .init(webBaseURL: "http://sim.test", apiBaseURL: "http://sim.test/api", apps: []))
-    #expect(!simulator.seededUsers.isEmpty)
-}
