@@ -91,14 +91,11 @@ public final class ThingiverseSimulator: Sendable {
     /// trailing slash are ignored), e.g. to prove that no token request was made.
     public func requestCount(path: String) -> Int {
         let wanted = Self.normalizedPath(path)
-        return state.withLock { state in
-            state.requests.filter {
-                Self.normalizedPath($0.path) == wanted || Self.normalizedPath($0.relativePath) == wanted
-            }.count
-        }
+        return state.withLock { $0.requestCounts[wanted] ?? 0 }
     }
 
     /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order.
+    /// A long-running simulator keeps only the most recent 10,000 or more.
     public func requestLog() -> [String] {
         state.withLock { $0.requests.map { "\($0.method) \($0.path)" } }
     }

@@ -105,6 +105,51 @@ func seededThingID(_ index: Int) -> Int { 4_100_000 + index * 17 }
         }
     }
 
+    @Test func remixRecordsAncestorsAndDerivatives() async throws {
+        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        try await withRouter(simulator) { client in
+            let created = try await client.execute(
+                uri: "/api/things", method: .post, headers: bearer(bob) + [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"name":"Dragon Remix","description":"Longer tail.","ancestors":[\#(seededThingID(10))]}"#))
+            let id = try #require(try created.jsonObject()["id"] as? Int)
+            let ancestors = try await client.execute(uri: "/api/things/\(id)/ancestors", method: .get, headers: bearer(bob))
+            #expect(try ancestors.jsonArray().compactMap { $0["id"] as? Int } == [seededThingID(10)])
+            // Drafts are not shown to others, but their owner sees the remix.
+            let derivatives = try await client.execute(
+                uri: "/api/things/\(seededThingID(10))/derivatives", method: .get, headers: bearer(bob))
+            #expect(try derivatives.jsonArray().compactMap { $0["id"] as? Int } == [id])
+            let published = try await client.execute(uri: "/api/things/\(id)/publish", method: .post, headers: bearer(bob))
+            #expect(published.status == .ok)
+            #expect(try published.jsonObject()["is_published"] as? Bool == true)
+        }
+    }
+
+    @Test func publishingWithoutADescriptionListsTheErrors() async throws {
+        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        try await withRouter(simulator) { client in
+            let created = try await client.execute(
+                uri: "/api/things", method: .post, headers: bearer(bob) + [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"name":"Bare"}"#))
+            let id = try #require(try created.jsonObject()["id"] as? Int)
+            let refused = try await client.execute(uri: "/api/things/\(id)/publish", method: .post, headers: bearer(bob))
+            #expect(refused.status == .badRequest)
+            #expect(try refused.jsonObject()["errors"] as? [String] == ["The thing needs a description."])
+        }
+    }
+
+    @Test func fileURLsResolve() async throws {
+        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        try await withRouter(simulator) { client in
+            let files = try await client.execute(
+                uri: "/api/things/\(seededThingID(21))/files", method: .get, headers: bearer(bob)
+            ).jsonArray()
+            let url = try #require(files.first?["url"] as? String)
+            let file = try await client.execute(uri: String(url.dropFirst("http://sim.test".count)), method: .get, headers: bearer(bob))
+            #expect(file.status == .ok)
+            #expect(try file.jsonObject()["name"] as? String == "succulent_planter.stl")
+        }
+    }
+
     @Test func seededDraftIsListedOnlyForItsOwner() async throws {
         let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
         let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")

@@ -16,9 +16,10 @@ import ThingiverseSimulator
         let bytes = WebhookPayload.order(event: "order_created", order: .sample(id: "1234"))
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasPrefix(#"{"event":"order_created","order":{"id":"1234","thing_id":""#))
-        for fragment in [#""id":"1234""#, #""amount":"14.53""#, #""is_shipped":"true""#, #""fees":"0.54""#,
-            #""add_date":"2016-04-28 16:28:40""#, #""modified_date":"2016-04-29 08:03:38""#]
-        {
+        for fragment in [
+            #""id":"1234""#, #""amount":"14.53""#, #""is_shipped":"true""#, #""fees":"0.54""#,
+            #""add_date":"2016-04-28 16:28:40""#, #""modified_date":"2016-04-29 08:03:38""#,
+        ] {
             #expect(text.contains(fragment), "\(fragment) in \(text)")
         }
         let keys = [
@@ -126,7 +127,9 @@ actor ReceivedBodies {
     }
 
     @Test func unreachableReceiverThrows() async throws {
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .milliseconds(300), read: .seconds(1))
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         defer { _ = httpClient.shutdown() }
         await #expect(throws: (any Error).self) {
             // Port 1 on loopback: nothing listens there.
