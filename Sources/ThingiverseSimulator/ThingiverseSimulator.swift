@@ -5,6 +5,23 @@
 // THINGBRIDGE_ENV not "production"). The simulator has no authentication of its own for its
 // `_control` endpoint, so it must never be mounted in production.
 //
+// Routes (WEB = webPrefix, API = apiPrefix; a trailing slash is optional on API paths):
+//   GET/POST WEB/login/oauth/authorize   "Authorize APP?" page; the form posts Allow/Deny back
+//   POST WEB/login/oauth/access_token    code -> `access_token=<40 hex>&token_type=bearer` (form-encoded)
+//   POST WEB/login/oauth/tokeninfo       {"audience":"CLIENT_ID","user_id":"244"}
+//   GET/POST WEB/_control/faults         read / replace the fault switches (JSON)
+//   API/users/{name|me}[/things|/likes|/collections|/copies], PATCH API/users/{name}
+//   API/things (POST), API/things/{id} (GET, PATCH, DELETE), POST API/things/{id}/publish,
+//   API/things/{id}/images[/{image_id}], /files[/{file_id}], /likes (GET, POST, DELETE), /tags,
+//   /categories, /copies, /ancestors, /derivatives; API/files/{id}; API/copies/{id}
+//   API/search[/{term}], API/newest, API/popular, API/featured
+//   API/collections[/{id}[/things]], API/categories[/{slug}[/things]], API/tags[/{tag}[/things]]
+//   API/orders[/{id}]                    only the orders of the token's app
+//   GET API/_media/<name>_<thumb|preview|large>.png   generated images (no token, no faults)
+// Seed: users thingiverse (50577), makerbot (12648), alice_prints (244), bob_builds (731542);
+// 45 things (ids 4_100_000 + 17 * n), 10 categories, 7 collections, 8 copies; orders 1234-1236
+// for the first registered app, 2234-2236 for the second, and so on.
+//
 // Changes from the interface agreed in the brief (names kept):
 // - `apiPrefix` must not be empty: the API answers every path below it (unknown paths get a
 //   404 JSON error), which would swallow the OAuth pages if both lived at the root.
@@ -14,8 +31,13 @@
 // - `issueToken(user:clientID:)` stops the program (precondition) for a user name that is not
 //   seeded; check `seededUsers` first when the name comes from a person.
 // - Extra public API: `orders(clientID:)` (the seeded orders of an app, so the CLI can send
-//   webhooks for orders that `GET /orders/{id}` knows) and `SimulatedCharge` (the element type
-//   of `SimulatedOrder.charges`).
+//   webhooks for orders that `GET /orders/{id}` knows), `SimulatedCharge` (the element type
+//   of `SimulatedOrder.charges`), a public memberwise `SimulatedOrder.init`, and
+//   `WebhookScenario.events` (the event names in sending order).
+// - `SimulatedOrder.isShipped` is a `Bool`; it is written as the string "true"/"false".
+// - `POST /things` answers 201 Created (GitHub style); other successes are 200.
+// - Responses without a known token (401) and the fault pages carry no X-RateLimit headers:
+//   the budget is per token.
 // - Deny on the authorization page redirects with `?error=access_denied` in the query for both
 //   flows, as the brief says (RFC 6749 would put it in the fragment for the token flow).
 
@@ -91,14 +113,11 @@ public final class ThingiverseSimulator: Sendable {
     /// trailing slash are ignored), e.g. to prove that no token request was made.
     public func requestCount(path: String) -> Int {
         let wanted = Self.normalizedPath(path)
-        return state.withLock { state in
-            state.requests.filter {
-                Self.normalizedPath($0.path) == wanted || Self.normalizedPath($0.relativePath) == wanted
-            }.count
-        }
+        return state.withLock { $0.requestCounts[wanted] ?? 0 }
     }
 
     /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order.
+    /// A long-running simulator keeps only the most recent 10,000 or more.
     public func requestLog() -> [String] {
         state.withLock { $0.requests.map { "\($0.method) \($0.path)" } }
     }

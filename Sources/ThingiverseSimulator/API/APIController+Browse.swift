@@ -29,7 +29,8 @@ extension APIController {
             thing.name.lowercased().contains(term) || thing.description.lowercased().contains(term)
                 || thing.tags.contains(tag)
         }
-        let ranked = matches.filter { $0.name.lowercased().contains(term) }
+        let ranked =
+            matches.filter { $0.name.lowercased().contains(term) }
             + matches.filter { !$0.name.lowercased().contains(term) }
         guard !ranked.isEmpty else { throw .notFound("No things match \"\(call.parameter("term"))\".") }
         return summaries(ranked, state, call)

@@ -207,6 +207,33 @@ extension APIController {
         return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
     }
 
+    /// `GET /things/{id}/ancestors`: the things this one remixes.
+    func thingAncestors(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let ancestors = thing.ancestors.compactMap(state.thing(id:)).filter { $0.isPublished || $0.ownerID == call.viewerID }
+        return .list(ancestors.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// `GET /things/{id}/derivatives`: the things that remix this one.
+    func thingDerivatives(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let derivatives = state.visibleThings(viewerID: call.viewerID)
+            .filter { $0.ancestors.contains(thing.id) }
+            .sorted { $0.added > $1.added }
+        return .list(derivatives.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// `GET /files/{id}`: a file of any thing the caller may see.
+    func getFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let id = try call.id("id", what: "file")
+        for thing in state.visibleThings(viewerID: call.viewerID) {
+            if let file = thing.files.first(where: { $0.id == id }) {
+                return .object(presenter.file(file, of: thing))
+            }
+        }
+        throw .notFound("No file with id \(id).")
+    }
+
     /// Tags as Thingiverse normalizes them: lower case, whitespace to `_`, only letters,
     /// digits, `_` and `-` kept.
     static func normalizedTag(_ tag: String) -> String {

@@ -180,6 +180,9 @@ extension APIController {
         APIRoute(.get, "things/:id/tags") { try $0.thingTags(&$1, $2) },
         APIRoute(.get, "things/:id/categories") { try $0.thingCategories(&$1, $2) },
         APIRoute(.get, "things/:id/copies") { try $0.thingCopies(&$1, $2) },
+        APIRoute(.get, "things/:id/ancestors") { try $0.thingAncestors(&$1, $2) },
+        APIRoute(.get, "things/:id/derivatives") { try $0.thingDerivatives(&$1, $2) },
+        APIRoute(.get, "files/:id") { try $0.getFile(&$1, $2) },
 
         APIRoute(.get, "search") { try $0.newest(&$1, $2) },
         APIRoute(.get, "search/:term") { try $0.search(&$1, $2) },

@@ -12,7 +12,13 @@ struct SimulatorState: Sendable {
     var codes: [String: AuthorizationCode] = [:]
     var rateBuckets: [String: RateBucket] = [:]
     var faults = SimulatorFaults()
+    /// The most recent requests (between `requestLogLimit` and twice that many are kept).
     var requests: [LoggedRequest] = []
+    /// Requests per normalized path, both full and below the prefix; never trimmed.
+    var requestCounts: [String: Int] = [:]
+
+    /// How many requests the log keeps at least, so a long-running simulator stays small.
+    static let requestLogLimit = 10_000
 
     init(apps: [SimulatorApp]) {
         self.users = SeedData.users
@@ -59,6 +65,15 @@ struct SimulatorState: Sendable {
 
     mutating func record(method: String, path: String, relativePath: String) {
         requests.append(LoggedRequest(method: method, path: path, relativePath: relativePath))
+        if requests.count >= 2 * Self.requestLogLimit {
+            requests.removeFirst(Self.requestLogLimit)
+        }
+        let full = ThingiverseSimulator.normalizedPath(path)
+        let relative = ThingiverseSimulator.normalizedPath(relativePath)
+        requestCounts[full, default: 0] += 1
+        if relative != full {
+            requestCounts[relative, default: 0] += 1
+        }
     }
 }
 

@@ -1,6 +1,6 @@
-import Synchronization
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// The OAuth endpoints of www.thingiverse.com: the authorization screen, the code exchange and
 /// token validation, behaving as the "Getting Started" guide describes.

@@ -1,0 +1,45 @@
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import ThingiverseSimulator
+
+@Suite struct OrdersTests {
+    @Test func eachAppSeesOnlyItsOwnOrders() async throws {
+        let simulator = Fixture.simulator()
+        let one = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let two = simulator.issueToken(user: "alice_prints", clientID: "client-two")
+        try await withRouter(simulator) { client in
+            let ordersOne = try await client.execute(uri: "/api/orders", method: .get, headers: bearer(one)).jsonArray()
+            #expect(ordersOne.compactMap { $0["id"] as? String } == ["1234", "1235", "1236"])
+            let ordersTwo = try await client.execute(uri: "/api/orders/", method: .get, headers: bearer(two)).jsonArray()
+            #expect(ordersTwo.compactMap { $0["id"] as? String } == ["2234", "2235", "2236"])
+
+            let own = try await client.execute(uri: "/api/orders/1234", method: .get, headers: bearer(one))
+            #expect(own.status == .ok)
+            let order = try own.jsonObject()
+            #expect(order["amount"] as? String == "14.53")
+            #expect(order["is_shipped"] as? String == "false")
+            #expect(order["thing_id"] is String)
+            #expect(order["charges"] is [Any])
+            let addDate = try #require(order["add_date"] as? String)
+            #expect(addDate.wholeMatch(of: /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/) != nil)
+
+            let foreign = try await client.execute(uri: "/api/orders/1234", method: .get, headers: bearer(two))
+            #expect(foreign.status == .notFound)
+            #expect(try foreign.jsonObject()["error"] as? String == "not_found")
+        }
+        #expect(simulator.orders(clientID: "client-one").map(\.id) == ["1234", "1235", "1236"])
+    }
+
+    @Test func foreignAudienceTokensSeeNoOrders() async throws {
+        let simulator = Fixture.simulator()
+        var faults = SimulatorFaults()
+        faults.foreignAudience = true
+        simulator.setFaults(faults)
+        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        try await withRouter(simulator) { client in
+            let orders = try await client.execute(uri: "/api/orders", method: .get, headers: bearer(token)).jsonArray()
+            #expect(orders.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import ThingiverseSimulator
+
+@Suite struct RateLimitTests {
+    @Test func requestsOverTheLimitGet429WithRetryAfter() async throws {
+        let simulator = Fixture.simulator {
+            $0.rateLimit = 3
+            $0.rateWindow = .seconds(60)
+        }
+        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let other = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        let start = Int(Date().timeIntervalSince1970)
+        try await withRouter(simulator) { client in
+            for expected in ["2", "1", "0"] {
+                let response = try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token))
+                #expect(response.status == .ok)
+                #expect(response.header("X-RateLimit-Limit") == "3")
+                #expect(response.header("X-RateLimit-Remaining") == expected)
+                let reset = try #require(Int(response.header("X-RateLimit-Reset") ?? ""))
+                #expect(reset >= start + 59 && reset <= start + 62)
+            }
+            let refused = try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token))
+            #expect(refused.status == .tooManyRequests)
+            #expect(try refused.jsonObject()["error"] as? String == "rate_limited")
+            let retryAfter = try #require(Int(refused.header("Retry-After") ?? ""))
+            #expect((1...60).contains(retryAfter))
+            #expect(refused.header("X-RateLimit-Remaining") == "0")
+            // Budgets are per token.
+            #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(other)).status == .ok)
+        }
+    }
+
+    @Test func aNewWindowRestoresTheBudget() async throws {
+        let simulator = Fixture.simulator {
+            $0.rateLimit = 1
+            $0.rateWindow = .milliseconds(200)
+        }
+        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        try await withRouter(simulator) { client in
+            #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token)).status == .ok)
+            #expect(
+                try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token)).status
+                    == .tooManyRequests)
+            try await Task.sleep(for: .milliseconds(250))
+            #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token)).status == .ok)
+        }
+    }
+}
