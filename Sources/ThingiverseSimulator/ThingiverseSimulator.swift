@@ -50,13 +50,23 @@ import Synchronization
 /// Each instance has its own state, so tests can run in parallel with one simulator each.
 public final class ThingiverseSimulator: Sendable {
     /// Where the simulator lives and which apps are registered.
-    public let configuration: SimulatorConfiguration
+    public var configuration: SimulatorConfiguration { baseConfiguration.withLock { $0 } }
+    private let baseConfiguration: Mutex<SimulatorConfiguration>
     let state: Mutex<SimulatorState>
 
     /// Creates a simulator with the seeded content and one set of orders per registered app.
     public init(configuration: SimulatorConfiguration) {
-        self.configuration = configuration
+        self.baseConfiguration = Mutex(configuration)
         self.state = Mutex(SimulatorState(apps: configuration.apps))
+    }
+
+    /// Sets where the simulator is reached, for one started on port 0 whose address is only
+    /// known once it listens. Links, thumbnails and the authorization form use these URLs.
+    public func setBaseURLs(web: String, api: String) {
+        baseConfiguration.withLock { configuration in
+            configuration.webBaseURL = web.droppingTrailingSlashes
+            configuration.apiBaseURL = api.droppingTrailingSlashes
+        }
     }
 
     /// All routes: the OAuth pages and the `_control` endpoint below `webPrefix`, the REST API

@@ -11,7 +11,7 @@ import ThingiverseSimulator
     /// The harness's simulator for sign-in and tokeninfo, with the API answered by a recording upstream.
     static func withRecordingUpstream<Value: Sendable>(
         _ overrides: [String: String] = [:],
-        _ body: @Sendable (SignInHarness, RecordingUpstream, any TestClientProtocol) async throws -> Value
+        _ body: @Sendable (CookieJar, RecordingUpstream, any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let upstream = RecordingUpstream()
         return try await SignInHarness.run { harness in
@@ -19,7 +19,9 @@ import ThingiverseSimulator
                 var environment = ["THINGIVERSE_API_URL": upstreamURL]
                 environment.merge(overrides) { $1 }
                 return try await TestServer.run(try await harness.configuration(environment)) { _, client in
-                    try await body(harness, upstream, client)
+                    let jar = try await harness.signIn(client)
+                    upstream.forget()
+                    return try await body(jar, upstream, client)
                 }
             }
         }
@@ -59,10 +61,9 @@ import ThingiverseSimulator
     }
 
     @Test func noCredentialsIs401AndUnknownEndpointsAre404WithoutAnUpstreamRequest() async throws {
-        try await Self.withRecordingUpstream { harness, upstream, client in
+        try await Self.withRecordingUpstream { jar, upstream, client in
             let anonymous = try await client.execute(uri: "/api/users/me", method: .get)
             #expect(anonymous.status == .unauthorized)
-            let jar = try await harness.signIn(client)
             for (method, path) in [(HTTPRequest.Method.get, "/api/admin/secrets"), (.put, "/api/users/me"), (.delete, "/api/users/me"), (.get, "/api/things/abc"), (.get, "/api/")] {
                 let response = try await client.execute(uri: path, method: method, headers: jar.header)
                 #expect([.notFound, .methodNotAllowed].contains(response.status), "\(method) \(path) -> \(response.status)")
@@ -78,8 +79,7 @@ import ThingiverseSimulator
         "/api/users/.", "/api/users/%252e%252e", "/api/search/%2F..%2F..%2Flogin", "/api/users/me/../../../etc/passwd",
     ])
     func traversalAndSSRFAttemptsNeverLeaveTheDocumentedPaths(path: String) async throws {
-        try await Self.withRecordingUpstream { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream { jar, upstream, client in
             let response = try await client.execute(uri: path, method: .get, headers: jar.header)
             #expect((400..<500).contains(Int(response.status.code)), "\(path) -> \(response.status)")
             #expect(upstream.requests.isEmpty, "\(path) reached \(upstream.requests.map(\.path))")
@@ -87,8 +87,7 @@ import ThingiverseSimulator
     }
 
     @Test func textSegmentsAreReencodedAndQueriesLoseTokensAndCallbacks() async throws {
-        try await Self.withRecordingUpstream { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream { jar, upstream, client in
             let search = try await client.execute(
                 uri: "/api/search/benchy%20boat?page=2&access_token=stolen&callback=evil&per_page=5", method: .get, headers: jar.header)
             #expect(search.status == .ok)
@@ -99,8 +98,7 @@ import ThingiverseSimulator
     }
 
     @Test func cookiesStayHomeAndOnlyAPIHeadersTravel() async throws {
-        try await Self.withRecordingUpstream { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream { jar, upstream, client in
             var headers = jar.header
             headers[.cookie] = (headers[.cookie] ?? "") + "; analytics=private"
             headers[.authorization] = "Bearer not-this-one"
@@ -122,8 +120,7 @@ import ThingiverseSimulator
     }
 
     @Test func redirectsArePassedToTheBrowserNotFollowed() async throws {
-        try await Self.withRecordingUpstream { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream { jar, upstream, client in
             let response = try await client.execute(uri: "/api/files/5/download", method: .get, headers: jar.header)
             #expect(response.status == .found)
             #expect(response.headers[.location] == "https://cdn.example.com/file.stl?signature=abc")
@@ -146,8 +143,7 @@ import ThingiverseSimulator
     }
 
     @Test func theBudgetRefusesWith429BeforeCallingThingiverse() async throws {
-        try await Self.withRecordingUpstream(["THINGBRIDGE_RATE_LIMIT": "3/60"]) { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream(["THINGBRIDGE_RATE_LIMIT": "3/60"]) { jar, upstream, client in
             for _ in 0..<3 {
                 #expect(try await client.execute(uri: "/api/things/12", method: .get, headers: jar.header).status == .ok)
             }
@@ -159,8 +155,7 @@ import ThingiverseSimulator
     }
 
     @Test func anUpstream429IsPassedThroughAndPausesTheUser() async throws {
-        try await Self.withRecordingUpstream { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream { jar, upstream, client in
             let limited = try await client.execute(uri: "/api/things/429", method: .get, headers: jar.header)
             #expect(limited.status == .tooManyRequests)
             #expect(limited.headers[.retryAfter] == "30")
@@ -171,8 +166,7 @@ import ThingiverseSimulator
     }
 
     @Test func upstreamErrorsPassThroughAndHTMLPagesAre502() async throws {
-        try await Self.withRecordingUpstream { harness, _, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream { jar, _, client in
             let serverError = try await client.execute(uri: "/api/things/500", method: .get, headers: jar.header)
             #expect(serverError.status == .internalServerError)
             #expect(serverError.text.contains("boom"))
@@ -185,8 +179,8 @@ import ThingiverseSimulator
     @Test func anUnreachableThingiverseIs502AndASlowOne504() async throws {
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration(["THINGIVERSE_API_URL": "http://127.0.0.1:1"])) { _, client in
-                let jar = try await harness.signIn(client)
-                let response = try await client.execute(uri: "/api/users/me", method: .get, headers: jar.header)
+                let token = harness.simulator.issueToken(user: "alice_prints", clientID: SignInHarness.clientID)
+                let response = try await client.execute(uri: "/api/users/me", method: .get, headers: [.authorization: "Bearer \(token)"])
                 #expect(response.status == .badGateway)
                 #expect(try response.errorBody().error == "upstream_unreachable")
             }
@@ -202,8 +196,7 @@ import ThingiverseSimulator
     }
 
     @Test func crossSiteChangesWithACookieAreRefused() async throws {
-        try await Self.withRecordingUpstream(["THINGBRIDGE_CORS_ORIGINS": "https://app.example.com"]) { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream(["THINGBRIDGE_CORS_ORIGINS": "https://app.example.com"]) { jar, upstream, client in
             var evil = jar.header
             evil[.origin] = "https://evil.example.com"
             evil[.contentType] = "application/json"
@@ -225,8 +218,7 @@ import ThingiverseSimulator
     }
 
     @Test func requestBodiesOverOneMebibyteAre413() async throws {
-        try await Self.withRecordingUpstream { harness, upstream, client in
-            let jar = try await harness.signIn(client)
+        try await Self.withRecordingUpstream { jar, upstream, client in
             var headers = jar.header
             headers[.origin] = SignInHarness.publicURL
             let large = ByteBuffer(repeating: UInt8(ascii: "a"), count: 1024 * 1024 + 1)

@@ -10,12 +10,12 @@ struct APIController: Sendable {
     let simulator: ThingiverseSimulator
     /// Path prefix the API is mounted at, e.g. "/api" or "/sim/api".
     let prefix: String
-    let presenter: Presenter
+    /// Made per use: the base URLs can be set after start (see `ThingiverseSimulator.setBaseURLs`).
+    var presenter: Presenter { Presenter(configuration: simulator.configuration) }
 
     init(simulator: ThingiverseSimulator, prefix: String) {
         self.simulator = simulator
         self.prefix = prefix
-        self.presenter = Presenter(configuration: simulator.configuration)
     }
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {

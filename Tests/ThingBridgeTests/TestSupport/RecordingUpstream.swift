@@ -21,6 +21,11 @@ final class RecordingUpstream: Sendable {
 
     var requests: [Seen] { seen.withLock { $0 } }
 
+    /// Forgets what was seen so far (e.g. the sign-in's own `/users/me`).
+    func forget() {
+        seen.withLock { $0.removeAll() }
+    }
+
     /// Runs `body` with the upstream listening; its base URL is passed in.
     func run<Value: Sendable>(_ body: @Sendable (String) async throws -> Value) async throws -> Value {
         let router = Router()
@@ -41,6 +46,9 @@ final class RecordingUpstream: Sendable {
             $0.append(Seen(method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers, body: String(buffer: body)))
         }
         switch request.uri.path {
+        case "/users/me":
+            // Sign-in asks who the token belongs to: the simulator's alice_prints.
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":244,"name":"alice_prints"}"#)))
         case "/files/5/download":
             return Response(status: .found, headers: [.location: "https://cdn.example.com/file.stl?signature=abc"])
         case "/things/429":

@@ -34,7 +34,9 @@ struct SignInHarness: Sendable {
         let browser = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let value = try await simulatorApp.test(.live) { client in
-                let harness = SignInHarness(simulator: simulator, simulatorURL: "http://127.0.0.1:\(client.port!)", browser: browser)
+                let url = "http://127.0.0.1:\(client.port!)"
+                simulator.setBaseURLs(web: url, api: url + "/api")
+                let harness = SignInHarness(simulator: simulator, simulatorURL: url, browser: browser)
                 return try await body(harness)
             }
             try await browser.shutdown()
