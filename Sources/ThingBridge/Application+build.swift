@@ -85,7 +85,7 @@ public func buildApplication(
         ProxyController(
             cookies: cookies,
             verifier: BearerTokenVerifier(account: account, clientID: thingiverse.clientID),
-            budget: RateBudget(limit: configuration.rateLimit.count, window: .seconds(configuration.rateLimit.seconds)),
+            budget: ProxyBudget(limit: configuration.rateLimit.count, window: .seconds(configuration.rateLimit.seconds)),
             client: httpClient, apiURL: thingiverse.apiURL, publicURL: configuration.publicURL,
             corsOrigins: configuration.corsOrigins, timeout: upstreamTimeout, metrics: proxyMetrics
         ).endpoints,

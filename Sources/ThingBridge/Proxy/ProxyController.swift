@@ -15,7 +15,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     let allowList: EndpointAllowList
     let cookies: SessionCookies
     let verifier: BearerTokenVerifier
-    let budget: RateBudget
+    let budget: ProxyBudget
     let client: HTTPClient
     let apiURL: String
     /// `PUBLIC_URL/api`: what upstream `Link` URLs are rewritten to.
@@ -32,7 +32,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     }
 
     public init(
-        allowList: EndpointAllowList = EndpointAllowList(), cookies: SessionCookies, verifier: BearerTokenVerifier, budget: RateBudget,
+        allowList: EndpointAllowList = EndpointAllowList(), cookies: SessionCookies, verifier: BearerTokenVerifier, budget: ProxyBudget,
         client: HTTPClient, apiURL: String, publicURL: String, corsOrigins: [String], timeout: Duration, metrics: ProxyMetrics
     ) {
         self.allowList = allowList

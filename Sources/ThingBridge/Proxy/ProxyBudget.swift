@@ -3,7 +3,7 @@ import Synchronization
 /// Each signed-in user's proxy budget: `limit` requests per `window`, counted per instance
 /// (Thingiverse enforces its own limit across all of them). A 429 from Thingiverse pauses that
 /// user until its `Retry-After` has passed.
-public final class RateBudget: Sendable {
+public final class ProxyBudget: Sendable {
     public enum Decision: Equatable, Sendable {
         case allowed(remaining: Int)
         /// Wait this many seconds.
