@@ -74,8 +74,9 @@ public func buildApplication(
     router.add(middleware: RequestTelemetryMiddleware(metrics: HTTPMetrics(registry: registry)))
     // Outside the error middleware, so that error answers to allowed origins carry CORS headers too.
     router.add(middleware: CORSMiddleware(allowedOrigins: configuration.corsOrigins, metrics: proxyMetrics))
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
-    router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
+    router.add(middleware: StaticFilesMiddleware(directory: configuration.publicDirectory, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
     router.addRoutes(
         AuthController(account: account, cookies: cookies, clientID: thingiverse.clientID, webURL: thingiverse.webURL, publicURL: configuration.publicURL).endpoints,

@@ -74,6 +74,19 @@ import Testing
         }
     }
 
+    @Test func pagesCarryAStrictContentSecurityPolicy() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
+            let index = try await client.execute(uri: "/", method: .get)
+            let policy = try #require(index.headers[.contentSecurityPolicy])
+            #expect(policy.contains("script-src 'self'"))
+            #expect(!policy.contains("unsafe-inline"))
+            #expect(policy.contains("frame-ancestors 'none'"))
+            #expect(index.headers[.xContentTypeOptions] == "nosniff")
+            let errorPage = try await client.execute(uri: "/missing", method: .get, headers: [.accept: "text/html"])
+            #expect(errorPage.headers[.contentSecurityPolicy] == policy)
+        }
+    }
+
     @Test(arguments: ["/../Package.swift", "/%2e%2e/Package.swift", "/..%2fPackage.swift", "/%2e%2e%2fConfig/thingbridge.json", "/Public/../../etc/passwd", "/.%2e/.%2e/etc/passwd"])
     func staticFilesRefuseTraversal(path: String) async throws {
         try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in

@@ -6,4 +6,5 @@ extension HTTPField.Name {
     static let secFetchMode = HTTPField.Name("Sec-Fetch-Mode")!
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
 }

@@ -1,0 +1,23 @@
+import Hummingbird
+import Logging
+
+/// Serves `Public/` for page paths only: API, webhook and sign-in paths skip the file system,
+/// so a proxied request or a webhook never pays for a `stat`.
+public struct StaticFilesMiddleware<Context: RequestContext>: RouterMiddleware {
+    let files: FileMiddleware<Context, LocalFileSystem>
+    static var dynamicPrefixes: [String] { ["/api/", "/auth/", "/webhooks/", "/admin/api/", "/sim/"] }
+
+    /// - Parameter directory: an absolute path (a relative one would follow the working directory).
+    public init(directory: String, logger: Logger) {
+        precondition(directory.hasPrefix("/"), "the public directory must be absolute")
+        self.files = FileMiddleware(directory, searchForIndexHtml: true, logger: logger)
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if Self.dynamicPrefixes.contains(where: { path.hasPrefix($0) }) {
+            return try await next(request, context)
+        }
+        return try await files.handle(request, context: context, next: next)
+    }
+}
