@@ -52,14 +52,28 @@ public func buildApplication(
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
+
+    // Order webhooks, their confirmation against the API, and the admin API (issue 5).
+    let eventStore = SQLWebhookEventStore(database: database)
+    let orderConfirmer = configuration.thingiverse?.appToken.map { token in
+        let lookup = ThingiverseOrderLookup(client: httpClient, apiURL: configuration.thingiverseAPIURL, token: token)
+        return OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
+    }
+    router.addRoutes(
+        WebhookController(secrets: webhookSecrets, store: eventStore, confirmsOrders: orderConfirmer != nil) {
+            orderConfirmer?.eventAwaitsConfirmation()
+        }.endpoints
+    )
+    router.addRoutes(AdminController(store: eventStore, guard: AdminGuard(token: configuration.adminToken)).endpoints)
+
     routeIndex.record(router.routes.map { (path: $0.path.description, method: $0.method) })
 
     let application = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThingBridge"),
-        // Stopped in reverse order after the server has drained: the HTTP client, then the database.
-        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)],
+        // Stopped in reverse order after the server has drained: the order confirmer, the HTTP client, then the database.
+        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)] + (orderConfirmer.map { [$0] } ?? []),
         logger: logger
     )
     return ThingBridgeServer(application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes)
