@@ -40,7 +40,12 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         guard let secret = context.parameters.get("secret"), secrets.contains(secret) else {
             throw AppError(.notFound, "not_found", "There is nothing at this address.")
         }
-        let buffer = try await request.body.collect(upTo: Self.maximumBodySize)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maximumBodySize)
+        } catch is NIOTooManyBytesError {
+            throw AppError(.contentTooLarge, "payload_too_large", "A webhook body may be at most 256 KiB.")
+        }
         let body = Array(buffer.readableBytesView)
         let receivedAt = Date()
 
