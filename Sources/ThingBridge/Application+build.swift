@@ -95,14 +95,29 @@ public func buildApplication(
     if let simulator {
         router.addRoutes(simulator.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
     }
+
+    // Order webhooks, their confirmation against the API, and the admin API (issue 5).
+    let eventStore = SQLWebhookEventStore(database: database)
+    let orderConfirmer = thingiverse.appToken.map { token in
+        let lookup = ThingiverseOrderLookup(client: httpClient, apiURL: thingiverse.apiURL, token: token)
+        return OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
+    }
+    router.addRoutes(
+        WebhookController(secrets: webhookSecrets, store: eventStore, confirmsOrders: orderConfirmer != nil) {
+            orderConfirmer?.eventAwaitsConfirmation()
+        }.endpoints
+    )
+    let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulator != nil)
+    router.addRoutes(AdminController(store: eventStore, guard: AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck)).endpoints)
+
     routeIndex.record(router.routes.map { (path: $0.path.description, method: $0.method) })
 
     let application = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThingBridge"),
-        // Stopped in reverse order after the server has drained: the HTTP client, then the database.
-        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)],
+        // Stopped in reverse order after the server has drained: the order confirmer, the HTTP client, then the database.
+        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)] + (orderConfirmer.map { [$0] } ?? []),
         logger: logger
     )
     return ThingBridgeServer(application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes, simulator: simulator)

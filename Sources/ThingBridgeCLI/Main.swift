@@ -7,7 +7,10 @@ struct ThingBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thingbridge",
         abstract: "The backend for Thingiverse web apps: sign-in, order webhooks and an API proxy.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, KeysCommand.self, SimulateCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, EventsCommand.self, OrdersCommand.self, CheckConfigCommand.self, KeysCommand.self,
+            SimulateCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -39,8 +39,9 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return AppError(.notFound, "not_found", "There is nothing at this address.")
         case let error as HTTPError:
             return Self.appError(forStatus: error.status, message: error.body)
-        case is NIOTooManyBytesError:
-            return Self.appError(forStatus: .contentTooLarge, message: nil)
+        case let error as any HTTPResponseError:
+            // Hummingbird's other status-carrying errors, e.g. NIOTooManyBytesError from `body.collect(upTo:)` (413).
+            return Self.appError(forStatus: error.status, message: nil)
         case is DecodingError:
             return AppError(.badRequest, "invalid_json", "The request body is not the JSON this endpoint expects.")
         default:

@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `/admin/api/...`: read-only views of stored webhook events, orders and quarantined bodies,
+/// behind ``AdminGuard``.
+public struct AdminController<Context: RequestContext>: Sendable {
+    let store: SQLWebhookEventStore
+    let guardian: AdminGuard
+
+    public init(store: SQLWebhookEventStore, guard guardian: AdminGuard) {
+        self.store = store
+        self.guardian = guardian
+    }
+
+    public var endpoints: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.group("admin/api")
+            .add(middleware: AdminGuardMiddleware(guardian: guardian))
+            .get("events", use: events)
+            .get("events/:id", use: event)
+            .get("orders", use: orders)
+            .get("orders/:id", use: order)
+            .get("quarantine", use: quarantine)
+        return routes
+    }
+
+    /// `GET /admin/api/events?event=&order_id=&since=&until=&limit=&cursor=`, newest first.
+    func events(request: Request, context: Context) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let query = EventQuery(
+            event: parameters["event"].map(String.init),
+            orderID: try parameters["order_id"].map { try Self.identifier(String($0), name: "order_id") },
+            since: try parameters["since"].map { try Self.time(String($0), name: "since") },
+            until: try parameters["until"].map { try Self.time(String($0), name: "until") },
+            page: try Self.page(parameters)
+        )
+        let page = try await Self.mappingCursor { try await store.events(query) }
+        return try Self.json(AdminViews.Listing(key: "events", items: page.items.map(AdminViews.EventSummary.init), nextCursor: page.nextCursor))
+    }
+
+    /// `GET /admin/api/events/:id`, with the raw body.
+    func event(request: Request, context: Context) async throws -> Response {
+        let id = try Self.identifier(context.parameters.get("id") ?? "", name: "id")
+        guard let event = try await store.event(id: id) else {
+            throw AppError(.notFound, "not_found", "There is no event \(id).")
+        }
+        return try Self.json(AdminViews.EventDetail(event))
+    }
+
+    /// `GET /admin/api/orders?state=&limit=&cursor=`, highest order id first.
+    func orders(request: Request, context: Context) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var state: OrderState?
+        if let text = parameters["state"] {
+            guard let parsed = OrderState(rawValue: String(text)) else {
+                let states = OrderState.allCases.map(\.rawValue).joined(separator: ", ")
+                throw AppError(.badRequest, "invalid_parameter", "state must be one of \(states).")
+            }
+            state = parsed
+        }
+        let query = OrderQuery(state: state, page: try Self.page(parameters))
+        let page = try await Self.mappingCursor { try await store.orders(query) }
+        return try Self.json(AdminViews.Listing(key: "orders", items: page.items.map(AdminViews.Order.init), nextCursor: page.nextCursor))
+    }
+
+    /// `GET /admin/api/orders/:id`: state and history.
+    func order(request: Request, context: Context) async throws -> Response {
+        let id = try Self.identifier(context.parameters.get("id") ?? "", name: "id")
+        guard let order = try await store.order(id: id) else {
+            throw AppError(.notFound, "not_found", "There is no order \(id).")
+        }
+        let history = try await store.history(orderID: id)
+        return try Self.json(AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init)))
+    }
+
+    /// `GET /admin/api/quarantine?limit=&cursor=`, newest first.
+    func quarantine(request: Request, context: Context) async throws -> Response {
+        let page = try Self.page(request.uri.queryParameters)
+        let result = try await Self.mappingCursor { try await store.quarantined(page) }
+        return try Self.json(AdminViews.Listing(key: "quarantine", items: result.items.map(AdminViews.Quarantined.init), nextCursor: result.nextCursor))
+    }
+
+    static func page(_ parameters: Parameters) throws -> PageQuery {
+        var limit = 50
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...PageQuery.maximumLimit).contains(value) else {
+                throw AppError(.badRequest, "invalid_parameter", "limit must be a number from 1 to \(PageQuery.maximumLimit).")
+            }
+            limit = value
+        }
+        return PageQuery(limit: limit, cursor: parameters["cursor"].map(String.init))
+    }
+
+    static func identifier(_ text: String, name: String) throws -> Int64 {
+        guard let id = Int64(text), id >= 0 else {
+            throw AppError(.badRequest, "invalid_parameter", "\(name) must be a whole number.")
+        }
+        return id
+    }
+
+    /// ISO 8601 (`2024-05-01T12:00:00Z`), a date (`2024-05-01`, midnight UTC) or seconds since 1970.
+    static func time(_ text: String, name: String) throws -> Date {
+        if let date = AdminTime.parse(text) { return date }
+        throw AppError(.badRequest, "invalid_parameter", "\(name) must be an ISO 8601 time such as 2024-05-01T12:00:00Z, a date, or seconds since 1970.")
+    }
+
+    static func mappingCursor<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch is SQLWebhookEventStore.InvalidCursor {
+            throw AppError(.badRequest, "invalid_parameter", "cursor must be a next_cursor value from a previous page.")
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let data = try AdminViews.encoder().encode(value)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}
+
+/// Times given to admin filters (HTTP query and CLI flags).
+public enum AdminTime {
+    /// ISO 8601 with or without fractional seconds, a plain date (midnight UTC), or seconds since 1970.
+    public static func parse(_ text: String) -> Date? {
+        if let seconds = Int64(text) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) { return date }
+        return nil
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+
+/// How stored webhook data is shown by the admin API and the CLI (snake_case JSON).
+public enum AdminViews {
+    /// The encoder every admin view goes through: snake_case keys, sorted, dates as ISO 8601 text.
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// `2024-05-01T12:00:00.123Z`.
+    public static func time(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// A raw body as text when it is UTF-8, otherwise base64, with which one it is.
+    static func body(_ bytes: [UInt8]) -> (text: String, encoding: String) {
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return (text, "utf8")
+        }
+        return (Data(bytes).base64EncodedString(), "base64")
+    }
+
+    /// One event in a listing or an order's history.
+    public struct EventSummary: Encodable, Sendable {
+        public let id: Int64
+        public let receivedAt: String
+        public let event: String
+        public let orderID: Int64?
+        public let confirmation: ConfirmationStatus
+
+        public init(_ event: StoredEvent) {
+            self.id = event.id
+            self.receivedAt = AdminViews.time(event.receivedAt)
+            self.event = event.event
+            self.orderID = event.orderID
+            self.confirmation = event.confirmation
+        }
+    }
+
+    /// One event with everything stored about it, raw body included.
+    public struct EventDetail: Encodable, Sendable {
+        public let id: Int64
+        public let receivedAt: String
+        public let event: String
+        public let orderID: Int64?
+        public let dedupeKey: String
+        public let fields: JSONValue?
+        public let confirmation: ConfirmationStatus
+        public let confirmationDetail: JSONValue?
+        public let confirmationAttempts: Int
+        public let rawBody: String
+        public let rawBodyEncoding: String
+
+        public init(_ event: StoredEvent) {
+            self.id = event.id
+            self.receivedAt = AdminViews.time(event.receivedAt)
+            self.event = event.event
+            self.orderID = event.orderID
+            self.dedupeKey = event.dedupeKey
+            self.fields = event.fields
+            self.confirmation = event.confirmation
+            self.confirmationDetail = event.confirmationDetail
+            self.confirmationAttempts = event.confirmationAttempts
+            (self.rawBody, self.rawBodyEncoding) = AdminViews.body(event.rawBody)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            // Written out so absent values show as null rather than disappear.
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(receivedAt, forKey: .receivedAt)
+            try container.encode(event, forKey: .event)
+            try container.encode(orderID, forKey: .orderID)
+            try container.encode(dedupeKey, forKey: .dedupeKey)
+            try container.encode(fields, forKey: .fields)
+            try container.encode(confirmation, forKey: .confirmation)
+            try container.encode(confirmationDetail, forKey: .confirmationDetail)
+            try container.encode(confirmationAttempts, forKey: .confirmationAttempts)
+            try container.encode(rawBody, forKey: .rawBody)
+            try container.encode(rawBodyEncoding, forKey: .rawBodyEncoding)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, receivedAt, event, orderID, dedupeKey, fields, confirmation, confirmationDetail, confirmationAttempts, rawBody,
+                rawBodyEncoding
+        }
+    }
+
+    /// An order's state and facts.
+    public struct Order: Encodable, Sendable {
+        public let orderID: Int64
+        public let state: OrderState
+        public let thingID: Int64?
+        /// Exact decimal text, e.g. `"14.53"`.
+        public let amount: String?
+        public let fees: String?
+        public let addDate: String?
+        public let modifiedDate: String?
+        public let creationSeen: Bool
+        public let eventCount: Int
+        public let firstReceivedAt: String
+        public let lastReceivedAt: String
+
+        public init(_ order: StoredOrder) {
+            self.orderID = order.orderID
+            self.state = order.state
+            self.thingID = order.thingID
+            self.amount = order.amount
+            self.fees = order.fees
+            self.addDate = order.addDate
+            self.modifiedDate = order.modifiedDate
+            self.creationSeen = order.creationSeen
+            self.eventCount = order.eventCount
+            self.firstReceivedAt = AdminViews.time(order.firstReceivedAt)
+            self.lastReceivedAt = AdminViews.time(order.lastReceivedAt)
+        }
+    }
+
+    /// An order with its history, oldest event first.
+    public struct OrderDetail: Encodable, Sendable {
+        public let order: Order
+        public let history: [EventSummary]
+
+        public init(order: Order, history: [EventSummary]) {
+            self.order = order
+            self.history = history
+        }
+    }
+
+    /// A quarantined body and why it was refused.
+    public struct Quarantined: Encodable, Sendable {
+        public let id: Int64
+        public let receivedAt: String
+        public let reason: String
+        public let rawBody: String
+        public let rawBodyEncoding: String
+
+        public init(_ delivery: QuarantinedDelivery) {
+            self.id = delivery.id
+            self.receivedAt = AdminViews.time(delivery.receivedAt)
+            self.reason = delivery.reason
+            (self.rawBody, self.rawBodyEncoding) = AdminViews.body(delivery.rawBody)
+        }
+    }
+
+    /// One page of a listing under `key` (`events`, `orders`, `quarantine`) with `next_cursor`.
+    public struct Listing<Item: Encodable & Sendable>: Encodable, Sendable {
+        public let key: String
+        public let items: [Item]
+        public let nextCursor: String?
+
+        public init(key: String, items: [Item], nextCursor: String?) {
+            self.key = key
+            self.items = items
+            self.nextCursor = nextCursor
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: DynamicKey.self)
+            try container.encode(items, forKey: DynamicKey(key))
+            try container.encode(nextCursor, forKey: DynamicKey("next_cursor"))
+        }
+    }
+
+    struct DynamicKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { self.stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}

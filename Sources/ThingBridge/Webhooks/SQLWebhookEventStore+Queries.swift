@@ -1,0 +1,131 @@
+import Foundation
+import SQLKit
+
+/// The read side: listings and single records for the admin API and the CLI.
+///
+/// Listings are newest first and paginated by keyset: the cursor is the last id of the page,
+/// so pages stay stable while new events arrive.
+extension SQLWebhookEventStore {
+    public func events(_ query: EventQuery) async throws -> Page<StoredEvent> {
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE 1 = 1"
+        if let event = query.event { sql += " AND event = \(bind: event)" }
+        if let orderID = query.orderID { sql += " AND order_id = \(bind: orderID)" }
+        if let since = query.since { sql += " AND received_at >= \(bind: Timestamp.microseconds(since))" }
+        if let until = query.until { sql += " AND received_at < \(bind: Timestamp.microseconds(until))" }
+        if let before = try Self.cursorID(query.page.cursor) { sql += " AND id < \(bind: before)" }
+        sql += " ORDER BY id DESC LIMIT \(literal: query.page.limit + 1)"
+        let finalQuery = sql
+        let rows = try await database.read { db in try await db.raw(finalQuery).all() }
+        return try Self.page(rows.map(Self.event(from:)), limit: query.page.limit, id: \.id)
+    }
+
+    public func event(id: Int64) async throws -> StoredEvent? {
+        let row = try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE id = \(bind: id)").first()
+        }
+        return try row.map(Self.event(from:))
+    }
+
+    /// Every event of an order, oldest first: its history.
+    public func history(orderID: Int64) async throws -> [StoredEvent] {
+        let rows = try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE order_id = \(bind: orderID) ORDER BY id").all()
+        }
+        return try rows.map(Self.event(from:))
+    }
+
+    /// Every event with an id above `after`, oldest first, `limit` at a time (for export).
+    public func events(after: Int64, limit: Int) async throws -> [StoredEvent] {
+        let rows = try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE id > \(bind: after) ORDER BY id LIMIT \(literal: limit)").all()
+        }
+        return try rows.map(Self.event(from:))
+    }
+
+    public func orders(_ query: OrderQuery) async throws -> Page<StoredOrder> {
+        var sql: SQLQueryString = "SELECT * FROM orders WHERE 1 = 1"
+        if let state = query.state { sql += " AND state = \(bind: state.rawValue)" }
+        if let before = try Self.cursorID(query.page.cursor) { sql += " AND order_id < \(bind: before)" }
+        sql += " ORDER BY order_id DESC LIMIT \(literal: query.page.limit + 1)"
+        let finalQuery = sql
+        let rows = try await database.read { db in try await db.raw(finalQuery).all() }
+        return try Self.page(rows.map(Self.order(from:)), limit: query.page.limit, id: \.orderID)
+    }
+
+    public func order(id: Int64) async throws -> StoredOrder? {
+        let row = try await database.read { sql in
+            try await sql.raw("SELECT * FROM orders WHERE order_id = \(bind: id)").first()
+        }
+        return try row.map(Self.order(from:))
+    }
+
+    public func quarantined(_ query: PageQuery) async throws -> Page<QuarantinedDelivery> {
+        var sql: SQLQueryString = "SELECT id, received_at, reason, raw_body FROM webhook_quarantine WHERE 1 = 1"
+        if let before = try Self.cursorID(query.cursor) { sql += " AND id < \(bind: before)" }
+        sql += " ORDER BY id DESC LIMIT \(literal: query.limit + 1)"
+        let finalQuery = sql
+        let rows = try await database.read { db in try await db.raw(finalQuery).all() }
+        let items = try rows.map { row in
+            QuarantinedDelivery(
+                id: try row.decode(column: "id", as: Int64.self),
+                receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
+                reason: try row.decode(column: "reason", as: String.self),
+                rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
+            )
+        }
+        return try Self.page(items, limit: query.limit, id: \.id)
+    }
+
+    static let eventColumns =
+        "id, received_at, event, order_id, dedupe_key, raw_body, fields, confirmation_status, confirmation_detail, confirmation_attempts"
+
+    static func event(from row: any SQLRow) throws -> StoredEvent {
+        let fields = try row.decode(column: "fields", as: String?.self)
+        let detail = try row.decode(column: "confirmation_detail", as: String?.self)
+        let status = try row.decode(column: "confirmation_status", as: String.self)
+        return StoredEvent(
+            id: try row.decode(column: "id", as: Int64.self),
+            receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
+            event: try row.decode(column: "event", as: String.self),
+            orderID: try row.decode(column: "order_id", as: Int64?.self),
+            dedupeKey: try row.decode(column: "dedupe_key", as: String.self),
+            fields: fields.flatMap { try? JSONParser.parse(Array($0.utf8)) },
+            confirmation: ConfirmationStatus(rawValue: status) ?? .unconfirmed,
+            confirmationDetail: detail.flatMap { try? JSONParser.parse(Array($0.utf8)) },
+            confirmationAttempts: try row.decode(column: "confirmation_attempts", as: Int.self),
+            rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
+        )
+    }
+
+    static func order(from row: any SQLRow) throws -> StoredOrder {
+        StoredOrder(
+            orderID: try row.decode(column: "order_id", as: Int64.self),
+            state: OrderState(rawValue: try row.decode(column: "state", as: String.self)) ?? .created,
+            thingID: try row.decode(column: "thing_id", as: Int64?.self),
+            amount: try row.decode(column: "amount", as: String?.self),
+            fees: try row.decode(column: "fees", as: String?.self),
+            addDate: try row.decode(column: "add_date", as: String?.self),
+            modifiedDate: try row.decode(column: "modified_date", as: String?.self),
+            creationSeen: try row.decode(column: "creation_seen", as: Bool.self),
+            eventCount: try row.decode(column: "event_count", as: Int.self),
+            firstReceivedAt: Timestamp.date(try row.decode(column: "first_received_at", as: Int64.self)),
+            lastReceivedAt: Timestamp.date(try row.decode(column: "last_received_at", as: Int64.self))
+        )
+    }
+
+    /// Cursors are the last id of the previous page, as text.
+    static func cursorID(_ cursor: String?) throws -> Int64? {
+        guard let cursor else { return nil }
+        guard let id = Int64(cursor), id > 0 else { throw InvalidCursor() }
+        return id
+    }
+
+    /// A `cursor` that no listing handed out.
+    public struct InvalidCursor: Error, Sendable {}
+
+    static func page<Item>(_ items: [Item], limit: Int, id: KeyPath<Item, Int64>) throws -> Page<Item> {
+        guard items.count > limit else { return Page(items: items, nextCursor: nil) }
+        let shown = Array(items.prefix(limit))
+        return Page(items: shown, nextCursor: String(shown.last![keyPath: id]))
+    }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ThingBridge
+
+/// `thingbridge events list|show|export`: stored webhook events, from the configured database.
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Show the stored webhook events.",
+        subcommands: [List.self, Show.self, Export.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List events, newest first.")
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "Only this event name, e.g. order_created.") var event: String?
+        @Option(help: "Only events of this order id.") var order: Int64?
+        @Option(help: "Received at or after (ISO 8601, a date, or seconds since 1970).") var since: String?
+        @Option(help: "Received before (ISO 8601, a date, or seconds since 1970).") var until: String?
+        @Option(help: "How many to show (1-500).") var limit: Int = 50
+        @Option(help: "The next_cursor printed by the previous page.") var cursor: String?
+        @Flag(help: "Print JSON instead of a table.") var json = false
+
+        func run() async throws {
+            let query = EventQuery(
+                event: event, orderID: order, since: try since.map { try DataCommandSupport.time($0, "--since") },
+                until: try until.map { try DataCommandSupport.time($0, "--until") }, page: PageQuery(limit: limit, cursor: cursor)
+            )
+            let page = try await DataCommandSupport.withStore(settings) { try await $0.events(query) }
+            let items = page.items.map(AdminViews.EventSummary.init)
+            if json {
+                try DataCommandSupport.printJSON(AdminViews.Listing(key: "events", items: items, nextCursor: page.nextCursor))
+                return
+            }
+            DataCommandSupport.printTable(
+                ["ID", "RECEIVED", "EVENT", "ORDER", "CONFIRMATION"],
+                items.map { [String($0.id), $0.receivedAt, $0.event, $0.orderID.map(String.init) ?? "-", $0.confirmation.rawValue] }
+            )
+            if let next = page.nextCursor { print("More: --cursor \(next)") }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one event with its raw body.")
+
+        @OptionGroup var settings: SettingsOptions
+        @Argument(help: "The event id.") var id: Int64
+
+        func run() async throws {
+            let event = try await DataCommandSupport.withStore(settings) { try await $0.event(id: id) }
+            guard let event else { throw ValidationError("There is no event \(id).") }
+            try DataCommandSupport.printJSON(AdminViews.EventDetail(event), pretty: true)
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "Write every event as JSON lines (oldest first, raw bodies included) to standard output."
+        )
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "Only events with an id above this one (to continue an earlier export).") var after: Int64 = 0
+
+        func run() async throws {
+            let start = after
+            try await DataCommandSupport.withStore(settings) { store in
+                let encoder = AdminViews.encoder()
+                var last = start
+                while true {
+                    let batch = try await store.events(after: last, limit: 1000)
+                    guard let final = batch.last else { break }
+                    var chunk = Data()
+                    for event in batch {
+                        chunk.append(try encoder.encode(AdminViews.EventDetail(event)))
+                        chunk.append(0x0A)
+                    }
+                    FileHandle.standardOutput.write(chunk)
+                    last = final.id
+                }
+            }
+        }
+    }
+}
+
+/// `thingbridge orders list|show`: each order's state, from the configured database.
+struct OrdersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "orders", abstract: "Show orders and their state.", subcommands: [List.self, Show.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List orders, highest id first.")
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "Only orders in this state: created, refund_requested or refunded.") var state: String?
+        @Option(help: "How many to show (1-500).") var limit: Int = 50
+        @Option(help: "The next_cursor printed by the previous page.") var cursor: String?
+        @Flag(help: "Print JSON instead of a table.") var json = false
+
+        func run() async throws {
+            var orderState: OrderState?
+            if let state {
+                guard let parsed = OrderState(rawValue: state) else {
+                    throw ValidationError("--state must be one of \(OrderState.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                orderState = parsed
+            }
+            let query = OrderQuery(state: orderState, page: PageQuery(limit: limit, cursor: cursor))
+            let page = try await DataCommandSupport.withStore(settings) { try await $0.orders(query) }
+            let items = page.items.map(AdminViews.Order.init)
+            if json {
+                try DataCommandSupport.printJSON(AdminViews.Listing(key: "orders", items: items, nextCursor: page.nextCursor))
+                return
+            }
+            DataCommandSupport.printTable(
+                ["ORDER", "STATE", "THING", "AMOUNT", "MODIFIED", "EVENTS"],
+                items.map {
+                    [String($0.orderID), $0.state.rawValue, $0.thingID.map(String.init) ?? "-", $0.amount ?? "-", $0.modifiedDate ?? "-", String($0.eventCount)]
+                }
+            )
+            if let next = page.nextCursor { print("More: --cursor \(next)") }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one order's state and history.")
+
+        @OptionGroup var settings: SettingsOptions
+        @Argument(help: "The Thingiverse order id.") var id: Int64
+
+        func run() async throws {
+            let detail = try await DataCommandSupport.withStore(settings) { store -> AdminViews.OrderDetail? in
+                guard let order = try await store.order(id: id) else { return nil }
+                let history = try await store.history(orderID: id)
+                return AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init))
+            }
+            guard let detail else { throw ValidationError("There is no order \(id).") }
+            try DataCommandSupport.printJSON(detail, pretty: true)
+        }
+    }
+}
+
+/// What the data commands share: opening the store, parsing times, printing.
+enum DataCommandSupport {
+    /// Opens the configured database (which must be migrated), runs `body`, and closes it.
+    static func withStore<T: Sendable>(_ settings: SettingsOptions, _ body: (SQLWebhookEventStore) async throws -> T) async throws -> T {
+        let configuration = try await settings.load()
+        let database: Database
+        do {
+            database = try await Database.open(configuration.database, logger: Logger.thingbridge(level: .warning))
+        } catch let error as StorageError {
+            SettingsOptions.fail("THINGBRIDGE_DATABASE_URL: \(error.description)")
+        }
+        do {
+            let migrator = Migrator(database: database)
+            let version = try await migrator.currentVersion()
+            guard version >= migrator.latestVersion else {
+                await database.shutdown()
+                SettingsOptions.fail("the database is at schema version \(version); run `thingbridge migrate` (or start the server) first")
+            }
+            let result = try await body(SQLWebhookEventStore(database: database))
+            await database.shutdown()
+            return result
+        } catch let error as StorageError {
+            await database.shutdown()
+            SettingsOptions.fail("THINGBRIDGE_DATABASE_URL: \(error.description)")
+        } catch is SQLWebhookEventStore.InvalidCursor {
+            await database.shutdown()
+            throw ValidationError("--cursor must be a value printed after a previous page.")
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    static func time(_ text: String, _ flag: String) throws -> Date {
+        guard let date = AdminTime.parse(text) else {
+            throw ValidationError("\(flag) must be an ISO 8601 time such as 2024-05-01T12:00:00Z, a date, or seconds since 1970.")
+        }
+        return date
+    }
+
+    static func printJSON(_ value: some Encodable, pretty: Bool = false) throws {
+        var data = try AdminViews.encoder(pretty: pretty).encode(value)
+        data.append(0x0A)
+        FileHandle.standardOutput.write(data)
+    }
+
+    static func printTable(_ header: [String], _ rows: [[String]]) {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        for row in all {
+            print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+        }
+    }
+}
