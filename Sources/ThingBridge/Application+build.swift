@@ -94,6 +94,13 @@ public func buildApplication(
     )
     if let simulator {
         router.addRoutes(simulator.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
+        let development = DevelopmentController<AppRequestContext>(
+            webhookURL: configuration.publicURL + "/webhooks/thingiverse/" + webhookSecrets[0].value,
+            simulatorURL: thingiverse.webURL,
+            publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL) ?? configuration.publicURL,
+            sender: WebhookSender(httpClient: httpClient)
+        )
+        router.addRoutes(development.endpoints, atPath: "/dev")
     }
 
     // Order webhooks, their confirmation against the API, and the admin API (issue 5).

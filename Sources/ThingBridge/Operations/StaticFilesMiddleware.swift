@@ -5,7 +5,7 @@ import Logging
 /// so a proxied request or a webhook never pays for a `stat`.
 public struct StaticFilesMiddleware<Context: RequestContext>: RouterMiddleware {
     let files: FileMiddleware<Context, LocalFileSystem>
-    static var dynamicPrefixes: [String] { ["/api/", "/auth/", "/webhooks/", "/admin/api/", "/sim/"] }
+    static var dynamicPrefixes: [String] { ["/api/", "/auth/", "/webhooks/", "/admin/api/", "/sim/", "/dev/"] }
 
     /// - Parameter directory: an absolute path (a relative one would follow the working directory).
     public init(directory: String, logger: Logger) {
