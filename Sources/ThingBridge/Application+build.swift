@@ -15,6 +15,8 @@ public struct ThingBridgeServer: Sendable {
     public let startupNotes: [String]
     /// The built-in simulator, in development mode without a client id.
     public let simulator: ThingiverseSimulator?
+    /// Every route, as `METHOD /path` with Hummingbird's `:parameter` and `**` syntax.
+    public let routes: [String]
 }
 
 /// The composition root: creates the shared things (database, HTTP client, keys), builds the
@@ -117,7 +119,8 @@ public func buildApplication(
     let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulator != nil)
     router.addRoutes(AdminController(store: eventStore, guard: AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck)).endpoints)
 
-    routeIndex.record(router.routes.map { (path: $0.path.description, method: $0.method) })
+    let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
+    routeIndex.record(routes)
 
     let application = Application(
         router: router,
@@ -127,7 +130,10 @@ public func buildApplication(
         services: [DatabaseService(database: database), HTTPClientService(client: httpClient)] + (orderConfirmer.map { [$0] } ?? []),
         logger: logger
     )
-    return ThingBridgeServer(application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes, simulator: simulator)
+    return ThingBridgeServer(
+        application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes, simulator: simulator,
+        routes: routes.map { "\($0.method.rawValue) \($0.path)" }.sorted()
+    )
 }
 
 /// Generated secrets for whatever development mode leaves unset.
