@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
+import SQLKit
 import Testing
 
 @testable import ThingBridge
@@ -24,6 +26,22 @@ import Testing
             #expect(try ready.errorBody().error == "not_ready")
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
+        }
+    }
+
+    @Test func readinessIs503WhileWritesFailAndRecoversWithoutARestart() async throws {
+        try await TestServer.run(try await TestEnvironment.serverConfiguration()) { server, client in
+            // The writer connection refuses changes, as a read-only database file would.
+            try await server.database.withWriteConnection { sql in try await sql.raw("PRAGMA query_only = ON").run() }
+            let failing = try await client.execute(uri: "/readyz", method: .get)
+            #expect(failing.status == .serviceUnavailable)
+            #expect(try failing.errorBody().message.contains("cannot store"))
+            let webhook = try await client.execute(
+                uri: "/webhooks/thingiverse/\(TestEnvironment.webhookSecret)", method: .post,
+                body: .init(string: #"{"event":"order_created","order":{"id":"77","amount":"1.00","modified_date":"2016-04-29 08:03:38"}}"#))
+            #expect(webhook.status == .serviceUnavailable)
+            try await server.database.withWriteConnection { sql in try await sql.raw("PRAGMA query_only = OFF").run() }
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
         }
     }
 

@@ -29,6 +29,11 @@ public struct OperationsController<Context: RequestContext>: Sendable {
         } catch {
             throw AppError(.serviceUnavailable, "not_ready", "The database is not reachable.", headers: [.retryAfter: "5"])
         }
+        do {
+            try await database.probeWrite(timeout: .seconds(2))
+        } catch {
+            throw AppError(.serviceUnavailable, "not_ready", "The database answers but cannot store anything (full or read-only).", headers: [.retryAfter: "5"])
+        }
         return Status(status: "ready")
     }
 

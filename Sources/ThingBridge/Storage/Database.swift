@@ -158,6 +158,27 @@ public final class Database: Sendable {
         }
     }
 
+    /// Checks that a write commits within `timeout` (a full disk or a read-only file fails here
+    /// while reads still work).
+    public func probeWrite(timeout: Duration = .seconds(2)) async throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await self.write { sql in
+                    try await sql.raw(
+                        "INSERT INTO readiness_probe (id, checked_at) VALUES (1, \(bind: now)) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at"
+                    ).run()
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw StorageError.timedOut
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
     /// Closes connections. Further calls fail with ``StorageError/unavailable(reason:)``.
     public func shutdown() async {
         switch backend {

@@ -76,5 +76,9 @@ extension Migration {
                 """,
             ]
         },
+        Migration(version: 3, name: "readiness probe") { _ in
+            // One row that /readyz rewrites, so readiness proves writes work (disk full, read-only file).
+            ["CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY, checked_at BIGINT NOT NULL)"]
+        },
     ]
 }
