@@ -41,6 +41,12 @@ import Testing
                 body: .init(string: #"{"event":"order_created","order":{"id":"77","amount":"1.00","modified_date":"2016-04-29 08:03:38"}}"#))
             #expect(webhook.status == .serviceUnavailable)
             try await server.database.withWriteConnection { sql in try await sql.raw("PRAGMA query_only = OFF").run() }
+            // The failed webhook is remembered until a write succeeds again: the redelivery.
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
+            let redelivery = try await client.execute(
+                uri: "/webhooks/thingiverse/\(TestEnvironment.webhookSecret)", method: .post,
+                body: .init(string: #"{"event":"order_created","order":{"id":"77","amount":"1.00","modified_date":"2016-04-29 08:03:38"}}"#))
+            #expect(redelivery.status == .ok)
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
         }
     }

@@ -30,6 +30,8 @@ public struct OperationsController<Context: RequestContext>: Sendable {
             throw AppError(.serviceUnavailable, "not_ready", "The database is not reachable.", headers: [.retryAfter: "5"])
         }
         do {
+            // A write that failed moments ago (e.g. a full disk) counts, even if this probe fits.
+            guard !database.writesFailedRecently() else { throw StorageError.unavailable(reason: "recent write failures") }
             try await database.probeWrite(timeout: .seconds(2))
         } catch {
             throw AppError(.serviceUnavailable, "not_ready", "The database answers but cannot store anything (full or read-only).", headers: [.retryAfter: "5"])

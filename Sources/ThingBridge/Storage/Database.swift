@@ -27,6 +27,8 @@ public final class Database: Sendable {
     let logger: Logger
     private let backend: Backend
     private let writeQueue: WriteQueue
+    /// When a write last failed because of the database (full, read-only, gone), for readiness.
+    private let lastWriteFailure = Mutex<ContinuousClock.Instant?>(nil)
 
     private enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
@@ -126,7 +128,21 @@ public final class Database: Sendable {
     ///
     /// If `body` throws, only its own changes are rolled back (it runs in a savepoint).
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeQueue.submit(database: self, body)
+        do {
+            let value = try await writeQueue.submit(database: self, body)
+            lastWriteFailure.withLock { $0 = nil }
+            return value
+        } catch let error as StorageError {
+            lastWriteFailure.withLock { $0 = .now }
+            throw error
+        }
+    }
+
+    /// Whether a write failed for the database's sake within `window` and none has succeeded
+    /// since: a disk that is full for stored events may still take the readiness probe's one-row update.
+    public func writesFailedRecently(within window: Duration = .seconds(10)) -> Bool {
+        guard let failure = lastWriteFailure.withLock({ $0 }) else { return false }
+        return ContinuousClock.now - failure < window
     }
 
     /// Gives the write queue the connection transactions run on.
@@ -164,7 +180,8 @@ public final class Database: Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await self.write { sql in
+                // Straight to the queue: the probe's own success must not hide failing writes.
+                try await self.writeQueue.submit(database: self) { sql in
                     try await sql.raw(
                         "INSERT INTO readiness_probe (id, checked_at) VALUES (1, \(bind: now)) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at"
                     ).run()
