@@ -110,16 +110,38 @@ public final class Database: Sendable {
     }
 
     /// Runs a read. Errors from the database become ``StorageError/unavailable(reason:)``.
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             switch backend {
             case .sqlite(_, let reader):
                 return try await body(reader.sql(queryLogLevel: nil))
             case .postgres(let client, _):
-                return try await client.withConnection { connection in
-                    try await body(connection.sql(queryLogLevel: nil))
+                return try await Self.bounded {
+                    try await client.withConnection { connection in
+                        try await body(connection.sql(queryLogLevel: nil))
+                    }
                 }
             }
+        }
+    }
+
+    /// How long a PostgreSQL operation (waiting for a connection included) may take before it
+    /// fails as unavailable: while the server is down the pool keeps retrying, and a webhook
+    /// must get its 503 quickly rather than hang.
+    static let postgresOperationLimit: Duration = .seconds(5)
+
+    /// Runs `operation`, failing with ``StorageError/timedOut`` once the limit has passed. A write
+    /// cut off this way may still have committed; it was answered 503, so its redelivery is
+    /// recognised as a duplicate: never a 200 for something not stored.
+    private static func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: postgresOperationLimit)
+                throw StorageError.timedOut
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
         }
     }
 
@@ -146,14 +168,16 @@ public final class Database: Sendable {
     }
 
     /// Gives the write queue the connection transactions run on.
-    func withWriteConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    func withWriteConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             switch backend {
             case .sqlite(let writer, _):
                 return try await body(writer.sql(queryLogLevel: nil))
             case .postgres(let client, _):
-                return try await client.withConnection { connection in
-                    try await body(connection.sql(queryLogLevel: nil))
+                return try await Self.bounded {
+                    try await client.withConnection { connection in
+                        try await body(connection.sql(queryLogLevel: nil))
+                    }
                 }
             }
         }
