@@ -26,6 +26,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     let metrics: ProxyMetrics
 
     static var requestBodyLimit: Int { 1024 * 1024 }
+    static var bufferedResponseLimit: Int { 256 * 1024 }
     static var forwardedRequestHeaders: [HTTPField.Name] { [.accept, .contentType, .ifNoneMatch, .ifModifiedSince, .acceptLanguage] }
     static var returnedResponseHeaders: [String] {
         ["content-type", "etag", "last-modified", "cache-control", "location", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
@@ -191,11 +192,14 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         for value in upstream.headers["link"] {
             headers.append(HTTPField(name: HTTPField.Name("Link")!, value: rewriteLink(value)))
         }
-        return Response(
-            status: HTTPResponse.Status(code: status),
-            headers: headers,
-            body: ResponseBody(asyncSequence: upstream.body)
-        )
+        let body: ResponseBody
+        if let length = upstream.headers.first(name: "content-length").flatMap(Int.init), length <= Self.bufferedResponseLimit {
+            // Small answers (most API objects) go out in one write; larger ones stream through.
+            body = ResponseBody(byteBuffer: try await upstream.body.collect(upTo: length))
+        } else {
+            body = ResponseBody(asyncSequence: upstream.body)
+        }
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: body)
     }
 
     /// `<https://api.thingiverse.com/things?page=2>; rel="next"` → `<PUBLIC_URL/api/things?page=2>; rel="next"`.

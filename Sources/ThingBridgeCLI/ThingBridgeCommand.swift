@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 
 /// `thingbridge`: the ThingBridge server and its operator commands.
-@main
 struct ThingBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thingbridge",
