@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -165,7 +164,7 @@ public struct AuthController<Context: RequestContext>: Sendable {
 
     /// The state must be this browser's, compared in constant time, and unused until now.
     private func checkAndConsume(state: String, attempt: LoginAttempt) async throws {
-        guard ConstantTime.equals(state, attempt.state) else { throw SignInError.stateMismatch }
+        guard SecretDigest(Secret(attempt.state)).matches(state) else { throw SignInError.stateMismatch }
         guard try await cookies.consume(attempt) else { throw SignInError.stateReused }
     }
 
@@ -213,21 +212,5 @@ public struct AuthController<Context: RequestContext>: Sendable {
             headers: [.contentType: "text/html; charset=utf-8", .referrerPolicy: "no-referrer", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
-    }
-}
-
-/// Comparisons of secrets that take the same time wherever the first difference is.
-enum ConstantTime {
-    static func equals(_ lhs: String, _ rhs: String) -> Bool {
-        // Hashing first makes the lengths equal, so the comparison below leaks nothing about them.
-        let left = SHA256.hash(data: Data(lhs.utf8))
-        let right = SHA256.hash(data: Data(rhs.utf8))
-        return left.withUnsafeBytes { l in
-            right.withUnsafeBytes { r in
-                var difference: UInt8 = 0
-                for index in 0..<l.count { difference |= l[index] ^ r[index] }
-                return difference == 0
-            }
-        }
     }
 }

@@ -164,12 +164,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         let upstream: HTTPClientResponse
         do {
             upstream = try await client.execute(upstreamRequest, timeout: timeout)
-        } catch let error as HTTPClientError {
-            metrics.upstream(endpoint: endpoint, status: 0, duration: ContinuousClock.now - start)
-            throw error == .deadlineExceeded || error == .readTimeout ? UpstreamError.timedOut : UpstreamError.unreachable
         } catch {
             metrics.upstream(endpoint: endpoint, status: 0, duration: ContinuousClock.now - start)
-            throw UpstreamError.unreachable
+            throw UpstreamError(transportError: error)
         }
         let status = Int(upstream.status.code)
         metrics.upstream(endpoint: endpoint, status: status, duration: ContinuousClock.now - start)

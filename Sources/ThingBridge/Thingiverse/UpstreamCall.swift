@@ -31,17 +31,10 @@ struct UpstreamCall: Sendable {
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: bodyLimit)
             return Reply(status: Int(response.status.code), headers: response.headers, body: body)
-        } catch let error as HTTPClientError {
-            // A connect timeout means nobody answered the door: unreachable, not slow.
-            throw error == .deadlineExceeded || error == .readTimeout ? UpstreamError.timedOut : UpstreamError.unreachable
         } catch is NIOTooManyBytesError {
             throw UpstreamError.badReply("the answer was too large")
-        } catch is CancellationError {
-            throw UpstreamError.timedOut
-        } catch let error as UpstreamError {
-            throw error
         } catch {
-            throw UpstreamError.unreachable
+            throw UpstreamError(transportError: error)
         }
     }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import HTTPTypes
 
 /// Why a call to Thingiverse failed, from the caller's point of view.
@@ -27,6 +28,22 @@ extension UpstreamError: AppErrorConvertible {
             AppError(.badGateway, "upstream_error", "Thingiverse had a problem (HTTP \(status)). Please try again later.")
         case .badReply(let what):
             AppError(.badGateway, "upstream_bad_reply", "Thingiverse's answer could not be understood (\(what)).")
+        }
+    }
+}
+
+extension UpstreamError {
+    /// A transport failure of the HTTP client, as the caller sees it: a connect timeout means
+    /// nobody answered the door (unreachable), a read or deadline timeout a slow answer.
+    init(transportError error: any Error) {
+        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout {
+            self = .timedOut
+        } else if let error = error as? UpstreamError {
+            self = error
+        } else if error is CancellationError {
+            self = .timedOut
+        } else {
+            self = .unreachable
         }
     }
 }
