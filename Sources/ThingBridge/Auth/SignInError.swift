@@ -50,7 +50,8 @@ extension SignInError: AppErrorConvertible {
         case .accessDenied:
             return error(.forbidden, "access_denied", "You chose not to let this app use your Thingiverse account, so you are not signed in. You can change your mind at any time.")
         case .providerError:
-            return error(.badGateway, "provider_error", "Thingiverse could not complete the sign-in. Please try again.")
+            // The browser brought Thingiverse's error back: the sign-in failed there, not here.
+            return error(.badRequest, "provider_error", "Thingiverse could not complete the sign-in. Please try again.")
         case .codeMissing:
             return error(.badRequest, "code_missing", "Thingiverse's answer did not include a sign-in code. Please sign in again.")
         case .codeRefused:
