@@ -3,9 +3,7 @@
 
 FROM swift:6.3-bookworm AS build
 WORKDIR /build
-# Resolve dependencies first so that source changes reuse this layer.
 COPY Package.swift ./
-RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product thingbridge --static-swift-stdlib \
