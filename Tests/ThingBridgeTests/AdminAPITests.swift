@@ -145,4 +145,36 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func exportIsEveryEventAsJSONLinesOldestFirst(kind: TestDatabaseKind) async throws {
+        try await TestServer.run(try await WebhookTesting.configuration(kind)) { _, client in
+            #expect(try await client.admin("/admin/api/events/export", token: nil).status == .unauthorized)
+            let empty = try await client.admin("/admin/api/events/export")
+            #expect(empty.status == .ok)
+            #expect(empty.text.isEmpty)
+            for id in 1...3 {
+                #expect(try await client.postWebhook(WebhookBodies.order(id: String(id))).status == .ok)
+            }
+            #expect(try await client.postWebhook(WebhookBodies.order("order_refunded", id: "2")).status == .ok)
+
+            let export = try await client.admin("/admin/api/events/export")
+            #expect(export.status == .ok)
+            #expect(export.headers[.contentType]?.hasPrefix("application/x-ndjson") == true)
+            #expect(export.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+            let lines = try export.text.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+            #expect(lines.count == 4)
+            #expect(lines.first?["event"] == .string("order_created"))
+            #expect(lines.last?["event"] == .string("order_refunded"))
+            #expect(lines.allSatisfy { $0["raw_body"] != nil })
+
+            guard case .number(let firstID)? = lines.first?["id"] else {
+                Issue.record("no id in \(export.text)")
+                return
+            }
+            let rest = try await client.admin("/admin/api/events/export?after=\(firstID)")
+            #expect(rest.text.split(separator: "\n").count == 3)
+            #expect(try await client.admin("/admin/api/events/export?after=x").status == .badRequest)
+        }
+    }
 }

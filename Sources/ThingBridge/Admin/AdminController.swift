@@ -18,6 +18,7 @@ public struct AdminController<Context: RequestContext>: Sendable {
         routes.group("admin/api")
             .add(middleware: AdminGuardMiddleware(guardian: guardian))
             .get("events", use: events)
+            .get("events/export", use: export)
             .get("events/:id", use: event)
             .get("orders", use: orders)
             .get("orders/:id", use: order)
@@ -37,6 +38,37 @@ public struct AdminController<Context: RequestContext>: Sendable {
         )
         let page = try await Self.mappingCursor { try await store.events(query) }
         return try Self.json(AdminViews.Listing(key: "events", items: page.items.map(AdminViews.EventSummary.init), nextCursor: page.nextCursor))
+    }
+
+    /// `GET /admin/api/events/export[?after=ID]`: every event as JSON lines (oldest first, raw
+    /// bodies included), the dashboard's download link; same lines as `thingbridge events export`.
+    func export(request: Request, context: Context) async throws -> Response {
+        let start = try request.uri.queryParameters["after"].map { try Self.identifier(String($0), name: "after") } ?? 0
+        let store = self.store
+        let body = ResponseBody { writer in
+            let encoder = AdminViews.encoder()
+            var last = start
+            while true {
+                let batch = try await store.events(after: last, limit: 500)
+                guard let final = batch.last else { break }
+                var chunk = ByteBuffer()
+                for event in batch {
+                    chunk.writeBytes(try encoder.encode(AdminViews.EventDetail(event)))
+                    chunk.writeInteger(UInt8(ascii: "\n"))
+                }
+                try await writer.write(chunk)
+                last = final.id
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/x-ndjson; charset=utf-8", .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"thingbridge-events.jsonl\"",
+            ],
+            body: body
+        )
     }
 
     /// `GET /admin/api/events/:id`, with the raw body.
