@@ -54,7 +54,7 @@ public func buildApplication(
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
 
     // Order webhooks, their confirmation against the API, and the admin API (issue 5).
-    let eventStore = SQLWebhookEventStore(database: database)
+    let eventStore = SQLWebhookEventStore(database: database, batching: configuration.webhookGroupCommit)
     let orderConfirmer = configuration.thingiverse?.appToken.map { token in
         let lookup = ThingiverseOrderLookup(client: httpClient, apiURL: configuration.thingiverseAPIURL, token: token)
         return OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
