@@ -117,7 +117,12 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             }
         }
         if !touchedOrders.isEmpty {
-            try await refreshOrders(touchedOrders.sorted(), sql: sql, dialect: dialect)
+            // The orders of this batch's events are known already; only older events' fields are read back.
+            var known: [Int64: OrderDetails] = [:]
+            for row in rows {
+                if let order = row.order, let id = inserted[row.key] { known[id] = order }
+            }
+            try await refreshOrders(touchedOrders.sorted(), known: known, sql: sql, dialect: dialect)
         }
         return outcomes
     }
@@ -127,28 +132,34 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     /// On PostgreSQL a transaction-scoped lock per order (taken in id order, so two writers
     /// cannot deadlock) makes concurrent instances take turns: the last to commit has seen
     /// every earlier event.
-    static func refreshOrders(_ orderIDs: [Int64], sql: any SQLDatabase, dialect: Database.Dialect) async throws {
+    ///
+    /// - Parameter known: parsed orders by event id, for events whose stored fields need not be parsed again.
+    static func refreshOrders(
+        _ orderIDs: [Int64], known: [Int64: OrderDetails] = [:], sql: any SQLDatabase, dialect: Database.Dialect
+    ) async throws {
         if dialect == .postgres {
             // `orderIDs` is sorted and unnest keeps its order.
             try await sql.raw(
                 "SELECT pg_advisory_xact_lock(\(literal: Self.orderLockClass), hashtext(id::text)) FROM unnest(\(bind: orderIDs)::bigint[]) AS id"
             ).run()
         }
+        // Only the order id is filtered on: with `event IN (...)` as well, SQLite may pick the
+        // event index and scan every event of that kind (measured: 0.5 ms per delivery at 100k rows).
+        // Unknown events of the order are skipped below.
         let rows = try await sql.raw(
-            """
-            SELECT id, order_id, event, fields, received_at FROM webhook_events
-            WHERE order_id IN (\(binds: orderIDs)) AND event IN ('order_created', 'refund_requested', 'order_refunded')
-            """
+            "SELECT id, order_id, event, fields, received_at FROM webhook_events WHERE order_id IN (\(binds: orderIDs))"
         ).all()
         var eventsByOrder: [Int64: [OrderFacts.Event]] = [:]
         for row in rows {
             guard let kind = OrderEventKind(rawValue: try row.decode(column: "event", as: String.self)) else { continue }
             let orderID = try row.decode(column: "order_id", as: Int64.self)
-            let fields = try row.decode(column: "fields", as: String?.self)
-            let details = fields.flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap { try? OrderDetails(json: $0) }
+            let id = try row.decode(column: "id", as: Int64.self)
+            let details =
+                try known[id]
+                ?? row.decode(column: "fields", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap { try? OrderDetails(json: $0) }
             eventsByOrder[orderID, default: []].append(
                 OrderFacts.Event(
-                    id: try row.decode(column: "id", as: Int64.self), kind: kind,
+                    id: id, kind: kind,
                     details: details ?? OrderDetails(id: orderID),
                     receivedAt: try row.decode(column: "received_at", as: Int64.self)
                 )
