@@ -106,7 +106,7 @@ public func buildApplication(
     }
 
     // Order webhooks, their confirmation against the API, and the admin API (issue 5).
-    let eventStore = SQLWebhookEventStore(database: database)
+    let eventStore = SQLWebhookEventStore(database: database, batching: configuration.webhookGroupCommit)
     let orderConfirmer = thingiverse.appToken.map { token in
         let lookup = ThingiverseOrderLookup(client: httpClient, apiURL: thingiverse.apiURL, token: token)
         return OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)

@@ -3,106 +3,191 @@ import SQLKit
 
 /// The webhook store on ThingBridge's ``Database`` (SQLite or PostgreSQL, same statements).
 ///
-/// Each delivery is one job on the database's group-commit write path: insert the event
+/// Concurrent deliveries are written together (``DeliveryBatcher``), in one transaction on the
+/// database's single write path: one multi-row insert of the events
 /// (`ON CONFLICT (dedupe_key) DO NOTHING`, so a repeat, even one racing on another instance,
-/// finds the first copy), then recompute its order from all of the order's events, in the
-/// same transaction. The caller hears back only after the commit.
+/// finds the first copy), then each touched order is recomputed from all of its events. Every
+/// caller hears back only after the commit.
 public struct SQLWebhookEventStore: WebhookEventStore {
-    let database: Database
+    /// The most deliveries written in one statement (well under both databases' bind limits).
+    static let maximumBatch = 200
 
-    public init(database: Database) {
+    let database: Database
+    private let batcher: DeliveryBatcher<EventRow, RecordOutcome>
+
+    /// - Parameter batching: whether concurrent deliveries share a write (`THINGBRIDGE_WEBHOOK_GROUP_COMMIT`);
+    ///   `false` writes each delivery in its own transaction.
+    public init(database: Database, batching: Bool = true) {
         self.database = database
+        let dialect = database.dialect
+        self.batcher = DeliveryBatcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
+            do {
+                return try await database.write { sql in try await Self.insert(rows, sql: sql, dialect: dialect) }
+            } catch _ where rows.count > 1 {
+                // Whatever broke the batch (one odd row, or the database itself), try each
+                // delivery on its own so one cannot fail the others.
+                return try await withThrowingTaskGroup(of: (Int, RecordOutcome).self) { group in
+                    for (index, row) in rows.enumerated() {
+                        group.addTask {
+                            (index, try await database.write { sql in try await Self.insert([row], sql: sql, dialect: dialect)[0] })
+                        }
+                    }
+                    var outcomes = [RecordOutcome?](repeating: nil, count: rows.count)
+                    for try await (index, outcome) in group { outcomes[index] = outcome }
+                    return outcomes.map { $0! }
+                }
+            }
+        }
     }
 
     public func record(_ event: IncomingEvent) async throws -> RecordOutcome {
-        // Everything that does not need the database is prepared here, outside the single writer.
-        let key = event.delivery.dedupeKey(body: event.rawBody)
-        let receivedAt = Timestamp.microseconds(event.receivedAt)
-        let body = Data(event.rawBody)
-        let name = event.delivery.eventName
+        try await batcher.submit(EventRow(event))
+    }
+
+    /// One event ready for its insert; built outside the single writer.
+    struct EventRow: Sendable {
+        let key: String
+        let receivedAt: Int64
+        let body: Data
+        let name: String
         let orderID: Int64?
+        /// Set for the documented order events, whose order is recomputed.
         let order: OrderDetails?
+        let fields: String?
         let confirmation: ConfirmationStatus
-        switch event.delivery {
-        case .order(_, let details):
-            (orderID, order, confirmation) = (details.id, details, event.confirmation)
-        case .unknown(_, let id, _):
-            (orderID, order, confirmation) = (id, nil, .unconfirmed)
-        case .ping:
-            (orderID, order, confirmation) = (nil, nil, .unconfirmed)
-        }
-        let fields = order.map(\.json.serialized)
-        let thingID = order?.thingID
-        let amount = order?.amount?.text
-        let modifiedAt = order?.modifiedDate?.sortable
-        let dueAt: Int64? = confirmation == .pending ? receivedAt : nil
-        let dialect = database.dialect
-        return try await database.write { sql in
-            let inserted = try await sql.raw(
-                """
-                INSERT INTO webhook_events (received_at, event, order_id, dedupe_key, raw_body, fields, thing_id, amount,
-                    modified_at, confirmation_status, confirmation_attempts, confirmation_due_at)
-                VALUES (\(bind: receivedAt), \(bind: name), \(bind: orderID), \(bind: key), \(bind: body), \(bind: fields),
-                    \(bind: thingID), \(bind: amount), \(bind: modifiedAt), \(bind: confirmation.rawValue), 0, \(bind: dueAt))
-                ON CONFLICT (dedupe_key) DO NOTHING
-                RETURNING id
-                """
-            ).first()
-            if let inserted {
-                if let order {
-                    try await Self.refreshOrder(order.id, sql: sql, dialect: dialect)
-                }
-                return RecordOutcome(id: try inserted.decode(column: "id", as: Int64.self), duplicate: false)
+
+        init(_ event: IncomingEvent) {
+            key = event.delivery.dedupeKey(body: event.rawBody)
+            receivedAt = Timestamp.microseconds(event.receivedAt)
+            body = Data(event.rawBody)
+            name = event.delivery.eventName
+            switch event.delivery {
+            case .order(_, let details):
+                (orderID, order, confirmation) = (details.id, details, event.confirmation)
+            case .unknown(_, let id, _):
+                (orderID, order, confirmation) = (id, nil, .unconfirmed)
+            case .ping:
+                (orderID, order, confirmation) = (nil, nil, .unconfirmed)
             }
-            guard let existing = try await sql.raw("SELECT id FROM webhook_events WHERE dedupe_key = \(bind: key)").first() else {
-                throw StorageError.unavailable(reason: "an event conflicted on its dedupe key but cannot be found")
-            }
-            return RecordOutcome(id: try existing.decode(column: "id", as: Int64.self), duplicate: true)
+            fields = order.map(\.json.serialized)
         }
     }
 
-    /// Recomputes an order's row from every order event stored for it.
-    ///
-    /// On PostgreSQL a transaction-scoped lock per order makes concurrent writers (other
-    /// instances) take turns, so the last one to commit has seen every earlier event.
-    static func refreshOrder(_ orderID: Int64, sql: any SQLDatabase, dialect: Database.Dialect) async throws {
-        if dialect == .postgres {
-            try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: Self.orderLockClass), hashtext(\(bind: String(orderID))))").run()
+    /// Inserts `rows`, finds the earlier copies of repeats, and recomputes the touched orders.
+    /// Outcomes are in the order of `rows`; of identical rows in one batch the first is the new one.
+    static func insert(_ rows: [EventRow], sql: any SQLDatabase, dialect: Database.Dialect) async throws -> [RecordOutcome] {
+        var query: SQLQueryString = """
+            INSERT INTO webhook_events (received_at, event, order_id, dedupe_key, raw_body, fields, thing_id, amount,
+                modified_at, confirmation_status, confirmation_attempts, confirmation_due_at) VALUES
+            """
+        for (index, row) in rows.enumerated() {
+            let dueAt: Int64? = row.confirmation == .pending ? row.receivedAt : nil
+            query += index == 0 ? " " : ", "
+            query += """
+                (\(bind: row.receivedAt), \(bind: row.name), \(bind: row.orderID), \(bind: row.key), \(bind: row.body), \(bind: row.fields), \
+                \(bind: row.order?.thingID), \(bind: row.order?.amount?.text), \(bind: row.order?.modifiedDate?.sortable), \
+                \(bind: row.confirmation.rawValue), 0, \(bind: dueAt))
+                """
         }
+        query += " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key"
+        var inserted: [String: Int64] = [:]
+        for row in try await sql.raw(query).all() {
+            inserted[try row.decode(column: "dedupe_key", as: String.self)] = try row.decode(column: "id", as: Int64.self)
+        }
+        var existing: [String: Int64] = [:]
+        let repeats = Set(rows.map(\.key)).subtracting(inserted.keys)
+        if !repeats.isEmpty {
+            let found = try await sql.raw("SELECT id, dedupe_key FROM webhook_events WHERE dedupe_key IN (\(binds: repeats.sorted()))").all()
+            for row in found {
+                existing[try row.decode(column: "dedupe_key", as: String.self)] = try row.decode(column: "id", as: Int64.self)
+            }
+        }
+        var claimed = Set<String>()
+        var touchedOrders = Set<Int64>()
+        var outcomes: [RecordOutcome] = []
+        outcomes.reserveCapacity(rows.count)
+        for row in rows {
+            if let id = inserted[row.key], claimed.insert(row.key).inserted {
+                outcomes.append(RecordOutcome(id: id, duplicate: false))
+                if let order = row.order { touchedOrders.insert(order.id) }
+            } else if let id = inserted[row.key] ?? existing[row.key] {
+                outcomes.append(RecordOutcome(id: id, duplicate: true))
+            } else {
+                throw StorageError.unavailable(reason: "an event conflicted on its dedupe key but cannot be found")
+            }
+        }
+        if !touchedOrders.isEmpty {
+            // The orders of this batch's events are known already; only older events' fields are read back.
+            var known: [Int64: OrderDetails] = [:]
+            for row in rows {
+                if let order = row.order, let id = inserted[row.key] { known[id] = order }
+            }
+            try await refreshOrders(touchedOrders.sorted(), known: known, sql: sql, dialect: dialect)
+        }
+        return outcomes
+    }
+
+    /// Recomputes orders' rows from every order event stored for them.
+    ///
+    /// On PostgreSQL a transaction-scoped lock per order (taken in id order, so two writers
+    /// cannot deadlock) makes concurrent instances take turns: the last to commit has seen
+    /// every earlier event.
+    ///
+    /// - Parameter known: parsed orders by event id, for events whose stored fields need not be parsed again.
+    static func refreshOrders(
+        _ orderIDs: [Int64], known: [Int64: OrderDetails] = [:], sql: any SQLDatabase, dialect: Database.Dialect
+    ) async throws {
+        if dialect == .postgres {
+            // `orderIDs` is sorted and unnest keeps its order.
+            try await sql.raw(
+                "SELECT pg_advisory_xact_lock(\(literal: Self.orderLockClass), hashtext(id::text)) FROM unnest(\(bind: orderIDs)::bigint[]) AS id"
+            ).run()
+        }
+        // Only the order id is filtered on: with `event IN (...)` as well, SQLite may pick the
+        // event index and scan every event of that kind (measured: 0.5 ms per delivery at 100k rows).
+        // Unknown events of the order are skipped below.
         let rows = try await sql.raw(
-            """
-            SELECT id, event, fields, received_at FROM webhook_events
-            WHERE order_id = \(bind: orderID) AND event IN ('order_created', 'refund_requested', 'order_refunded')
-            """
+            "SELECT id, order_id, event, fields, received_at FROM webhook_events WHERE order_id IN (\(binds: orderIDs))"
         ).all()
-        var events: [OrderFacts.Event] = []
-        events.reserveCapacity(rows.count)
+        var eventsByOrder: [Int64: [OrderFacts.Event]] = [:]
         for row in rows {
             guard let kind = OrderEventKind(rawValue: try row.decode(column: "event", as: String.self)) else { continue }
-            let fields = try row.decode(column: "fields", as: String?.self)
-            let details = fields.flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap { try? OrderDetails(json: $0) }
-            events.append(
+            let orderID = try row.decode(column: "order_id", as: Int64.self)
+            let id = try row.decode(column: "id", as: Int64.self)
+            let details =
+                try known[id]
+                ?? row.decode(column: "fields", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap { try? OrderDetails(json: $0) }
+            eventsByOrder[orderID, default: []].append(
                 OrderFacts.Event(
-                    id: try row.decode(column: "id", as: Int64.self), kind: kind,
+                    id: id, kind: kind,
                     details: details ?? OrderDetails(id: orderID),
                     receivedAt: try row.decode(column: "received_at", as: Int64.self)
                 )
             )
         }
-        guard let facts = OrderFacts(events: events) else { return }
-        try await sql.raw(
-            """
+        var query: SQLQueryString = """
             INSERT INTO orders (order_id, state, thing_id, amount, fees, add_date, modified_date, creation_seen, event_count,
-                first_received_at, last_received_at)
-            VALUES (\(bind: orderID), \(bind: facts.state.rawValue), \(bind: facts.thingID), \(bind: facts.amount?.text),
-                \(bind: facts.fees?.text), \(bind: facts.addDate?.original), \(bind: facts.modifiedDate?.original),
+                first_received_at, last_received_at) VALUES
+            """
+        var count = 0
+        for orderID in orderIDs {
+            guard let events = eventsByOrder[orderID], let facts = OrderFacts(events: events) else { continue }
+            query += count == 0 ? " " : ", "
+            query += """
+                (\(bind: orderID), \(bind: facts.state.rawValue), \(bind: facts.thingID), \(bind: facts.amount?.text), \
+                \(bind: facts.fees?.text), \(bind: facts.addDate?.original), \(bind: facts.modifiedDate?.original), \
                 \(bind: facts.creationSeen), \(bind: facts.eventCount), \(bind: facts.firstReceivedAt), \(bind: facts.lastReceivedAt))
-            ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, thing_id = excluded.thing_id, amount = excluded.amount,
+                """
+            count += 1
+        }
+        guard count > 0 else { return }
+        query += """
+             ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, thing_id = excluded.thing_id, amount = excluded.amount,
                 fees = excluded.fees, add_date = excluded.add_date, modified_date = excluded.modified_date,
                 creation_seen = excluded.creation_seen, event_count = excluded.event_count,
                 first_received_at = excluded.first_received_at, last_received_at = excluded.last_received_at
             """
-        ).run()
+        try await sql.raw(query).run()
     }
 
     /// The first key of PostgreSQL's two-key advisory locks, reserved for order rows.
