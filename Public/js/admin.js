@@ -208,15 +208,16 @@ function orderRow(order) {
     event.stopPropagation();
     showOrder(id);
   });
+  // data-label names the column where the table is shown as cards (phones).
   const row = el("tr", { id: `order-${id}` },
-    el("td", {}, open),
-    el("td", {}, stateBadge(order.state)),
-    el("td", { className: "num" }, order.amount !== null ? money(cents(order.amount)) : "–"),
-    el("td", {}, order.thing_id !== null ? `#${order.thing_id}` : "–"),
-    el("td", {}, orderDate(order.add_date)),
-    el("td", {}, localTime(order.last_received_at)),
-    el("td", { className: "num" }, String(order.event_count)),
-    el("td", {}, confirmationBadge(data.confirmations.get(id))));
+    el("td", { "data-label": "Order" }, open),
+    el("td", { "data-label": "State" }, stateBadge(order.state)),
+    el("td", { className: "num", "data-label": "Amount" }, order.amount !== null ? money(cents(order.amount)) : "–"),
+    el("td", { "data-label": "Thing" }, order.thing_id !== null ? `#${order.thing_id}` : "–"),
+    el("td", { "data-label": "Ordered" }, orderDate(order.add_date)),
+    el("td", { "data-label": "Last event" }, localTime(order.last_received_at)),
+    el("td", { className: "num", "data-label": "Events" }, String(order.event_count)),
+    el("td", { "data-label": "Confirmation" }, confirmationBadge(data.confirmations.get(id))));
   row.dataset.state = order.state;
   if (id === selectedOrder) {
     row.classList.add("selected");
@@ -349,6 +350,11 @@ $("filters").addEventListener("submit", (event) => {
   if (only.length === 1) showOrder(only[0].order_id);
 });
 $("chart-basis").addEventListener("change", renderChart);
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { if (data.loadedAt) renderChart(); }, 150);
+});
 window.addEventListener("thingbridge:webhooks-sent", () => refresh({ announce: true }));
 
 // ---- start ---------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ export function describeFailure(replyOrError, returnTo = "/") {
       return { kind: "forbidden", title: "Not allowed", message: message || "Your account may not do this." };
     case reply.status === 429: {
       const wait = Number(reply.headers.get("Retry-After"));
-      const when = Number.isFinite(wait) && wait > 0 ? ` Try again in ${formatDuration(wait)}.` : "";
+      const said = message && /try again/i.test(message);
+      const when = !said && Number.isFinite(wait) && wait > 0 ? ` Try again in ${formatDuration(wait)}.` : "";
       return { kind: "rate-limited", title: "Slow down: rate limit reached", message: (message || "Too many requests to Thingiverse.") + when };
     }
     case reply.status === 504:

@@ -69,7 +69,7 @@ async function loadProfile() {
   $("user-name").textContent = profile.name;
   $("user-full-name").textContent = profile.full_name || profile.name;
   const location = $("user-location");
-  location.textContent = profile.location ? `📍 ${profile.location}` : "";
+  location.textContent = profile.location || "";
   location.hidden = !profile.location;
   const bio = $("user-bio");
   bio.textContent = profile.bio || "";
@@ -103,6 +103,7 @@ async function loadThings(path) {
   if (!reply.ok || !Array.isArray(reply.body)) {
     showError("things-error", describeFailure(reply, "/"));
     updatePager();
+    if (!reply.ok && $("gallery").children.length === 0) $("things-page").textContent = "";
     return;
   }
   showError("things-error", null);

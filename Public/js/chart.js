@@ -1,7 +1,5 @@
 // Orders and refunds per day as an inline SVG bar chart, drawn here (no library).
 const SVG = "http://www.w3.org/2000/svg";
-const WIDTH = 760;
-const HEIGHT = 260;
 const MARGIN = { top: 16, right: 12, bottom: 34, left: 36 };
 const MAX_DAYS = 31;
 const MIN_DAYS = 7;
@@ -54,6 +52,9 @@ function niceMaximum(value) {
  * @param {{day: string, orders: number, refunds: number}[]} days
  */
 export function drawChart(container, days) {
+  // Drawn at the container's own width, so the labels keep their real size on a phone.
+  const WIDTH = Math.max(300, Math.round(container.clientWidth || 960));
+  const HEIGHT = WIDTH < 600 ? 210 : 250;
   const totalOrders = days.reduce((sum, day) => sum + day.orders, 0);
   const totalRefunds = days.reduce((sum, day) => sum + day.refunds, 0);
   const description = days.length === 0
@@ -87,7 +88,7 @@ export function drawChart(container, days) {
 
   const slot = plotWidth / days.length;
   const barWidth = Math.max(2, Math.min(22, (slot - 6) / 2));
-  const labelEvery = Math.ceil(days.length / 8);
+  const labelEvery = Math.ceil(days.length / Math.max(3, Math.floor(WIDTH / 70)));
   const bars = svg("g", { class: "bars" });
   days.forEach((day, index) => {
     const center = MARGIN.left + slot * index + slot / 2;

@@ -1,6 +1,6 @@
 // The API console: pick a documented Thingiverse endpoint, fill its path parameters and query,
 // send it through /api/ with the session, and read status, rate limit, headers and the JSON.
-import { el, formatDuration, highlightJSON, request } from "./api.js";
+import { el, formatDuration, highlightJSON, parseLinks, request, sameOriginAPIPath } from "./api.js";
 import { endpoints } from "./endpoints.js";
 
 /** Parameters that are text; every other one is a number (as EndpointAllowList says). */
@@ -141,6 +141,21 @@ function showReply(reply, milliseconds, networkMessage) {
     if (value !== null) rows.push(el("dt", {}, name), el("dd", {}, value));
   }
   $("console-headers").replaceChildren(...rows);
+  // Paged lists: follow the Link header's neighbours with the same request.
+  const links = parseLinks(reply.headers.get("Link"));
+  const pager = [];
+  for (const [rel, label] of [["first", "First"], ["prev", "← Previous"], ["next", "Next →"], ["last", "Last"]]) {
+    const path = sameOriginAPIPath(links[rel] || "");
+    if (!path) continue;
+    const button = el("button", { type: "button", className: "small secondary", "data-rel": rel }, label);
+    button.addEventListener("click", () => {
+      $("console-line").textContent = `GET ${path}`;
+      send({ method: "GET", url: path });
+    });
+    pager.push(button);
+  }
+  $("console-pages").replaceChildren(...pager);
+  $("console-pages").hidden = pager.length === 0;
   if (reply.body !== null) {
     output.replaceChildren(highlightJSON(reply.body));
   } else {

@@ -103,6 +103,9 @@ public func buildApplication(
             sender: WebhookSender(httpClient: httpClient)
         )
         router.addRoutes(development.endpoints, atPath: "/dev")
+    } else {
+        // Pages ask whether to show the development banner; outside development the answer is no.
+        router.get("/dev/info") { _, _ in DevelopmentStatus(development: false) }
     }
 
     // Order webhooks, their confirmation against the API, and the admin API (issue 5).

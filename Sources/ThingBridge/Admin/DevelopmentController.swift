@@ -78,3 +78,8 @@ struct DevelopmentController<Context: RequestContext>: Sendable {
         }
     }
 }
+
+/// `/dev/info` outside development: `{"development": false}`, so pages need not fail a request to learn it.
+struct DevelopmentStatus: ResponseEncodable {
+    let development: Bool
+}
