@@ -9,10 +9,17 @@ public protocol WebhookEventStore: Sendable {
     /// Keeps a body that could not be accepted, with the reason; returns its id.
     func quarantine(rawBody: [UInt8], reason: String, receivedAt: Date) async throws -> Int64
 
+    /// Events matching `query`, newest first.
     func events(_ query: EventQuery) async throws -> Page<StoredEvent>
+    /// One event with its raw body, or `nil`.
     func event(id: Int64) async throws -> StoredEvent?
+    /// Orders matching `query`, highest order id first.
     func orders(_ query: OrderQuery) async throws -> Page<StoredOrder>
+    /// One order's state and facts, or `nil`.
     func order(id: Int64) async throws -> StoredOrder?
+    /// An order's events, oldest first.
+    func history(orderID: Int64) async throws -> [StoredEvent]
+    /// Quarantined bodies, newest first.
     func quarantined(_ query: PageQuery) async throws -> Page<QuarantinedDelivery>
 
     /// Takes up to `limit` events whose confirmation is due, leasing them for `lease` so that no
