@@ -40,10 +40,7 @@ enum DevelopmentSecrets {
 func randomToken(bytes count: Int) -> String {
     var generator = SystemRandomNumberGenerator()
     let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    return Data(bytes).base64EncodedString()
-        .replacingOccurrences(of: "+", with: "-")
-        .replacingOccurrences(of: "/", with: "_")
-        .replacingOccurrences(of: "=", with: "")
+    return Base64URL.encode(bytes)
 }
 
 extension ThingBridgeConfiguration {

@@ -134,15 +134,7 @@ public final class Database: Sendable {
     /// cut off this way may still have committed; it was answered 503, so its redelivery is
     /// recognised as a duplicate: never a 200 for something not stored.
     private static func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: postgresOperationLimit)
-                throw StorageError.timedOut
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        try await withStorageTimeout(postgresOperationLimit, operation)
     }
 
     /// Runs `body` inside a transaction on the single write path, shared with other writes that
@@ -185,16 +177,8 @@ public final class Database: Sendable {
 
     /// Checks that the database answers `SELECT 1` within `timeout`.
     public func ping(timeout: Duration = .seconds(2)) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                _ = try await self.read { sql in try await sql.raw("SELECT 1 AS one").all() }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw StorageError.timedOut
-            }
-            defer { group.cancelAll() }
-            try await group.next()
+        try await withStorageTimeout(timeout) {
+            _ = try await self.read { sql in try await sql.raw("SELECT 1 AS one").all() }
         }
     }
 
@@ -202,21 +186,13 @@ public final class Database: Sendable {
     /// while reads still work).
     public func probeWrite(timeout: Duration = .seconds(2)) async throws {
         let now = Int64(Date().timeIntervalSince1970)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Straight to the queue: the probe's own success must not hide failing writes.
-                try await self.writeQueue.submit(database: self) { sql in
-                    try await sql.raw(
-                        "INSERT INTO readiness_probe (id, checked_at) VALUES (1, \(bind: now)) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at"
-                    ).run()
-                }
+        try await withStorageTimeout(timeout) {
+            // Straight to the queue: the probe's own success must not hide failing writes.
+            try await self.writeQueue.submit(database: self) { sql in
+                try await sql.raw(
+                    "INSERT INTO readiness_probe (id, checked_at) VALUES (1, \(bind: now)) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at"
+                ).run()
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw StorageError.timedOut
-            }
-            defer { group.cancelAll() }
-            try await group.next()
         }
     }
 
@@ -262,5 +238,19 @@ struct DatabaseService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await database.shutdown()
+    }
+}
+
+/// Runs `operation`, failing with ``StorageError/timedOut`` once `limit` has passed (the
+/// operation is cancelled then).
+func withStorageTimeout<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw StorageError.timedOut
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
     }
 }
