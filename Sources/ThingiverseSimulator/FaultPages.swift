@@ -36,4 +36,11 @@ enum FaultPages {
                 + "<body><h1>503 Service Temporarily Unavailable</h1></body></html>\n",
             status: .serviceUnavailable)
     }
+
+    /// 200 with an HTML error screen, as a PHP site answers when its code fails.
+    static func phpErrorPage() -> Response {
+        .html(
+            "\n<br />\n<b>Fatal error</b>:  Uncaught PDOException: SQLSTATE[HY000] [2002] Connection refused in "
+                + "<b>/var/www/thingiverse/lib/Db.php</b> on line <b>42</b><br />\n")
+    }
 }

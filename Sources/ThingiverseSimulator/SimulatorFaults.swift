@@ -9,6 +9,12 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var htmlChallenge: Bool
     /// Answer each OAuth/API request with 503 and a small HTML body.
     public var serverError: Bool
+    /// Answer each OAuth/API request with 200 and an HTML error page, as a PHP site that failed does.
+    /// Comes after `htmlChallenge` and `serverError`.
+    public var htmlErrorPage: Bool
+    /// Serve the token endpoint's URL-encoded form as `text/html; charset=UTF-8`, as Thingiverse
+    /// does in practice (PHP's default content type); the body is unchanged.
+    public var formRepliesAsHTML: Bool
     /// Redirect from the authorization page without echoing `state`.
     public var dropState: Bool
     /// Record tokens issued while this is on as belonging to another app
@@ -20,6 +26,8 @@ public struct SimulatorFaults: Sendable, Equatable {
         self.delay = nil
         self.htmlChallenge = false
         self.serverError = false
+        self.htmlErrorPage = false
+        self.formRepliesAsHTML = false
         self.dropState = false
         self.foreignAudience = false
     }

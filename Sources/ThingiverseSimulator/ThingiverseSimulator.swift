@@ -149,7 +149,7 @@ public final class ThingiverseSimulator: Sendable {
         }
     }
 
-    /// Applies the `delay`, `htmlChallenge` and `serverError` faults: sleeps if asked, then
+    /// Applies the `delay`, `htmlChallenge`, `serverError` and `htmlErrorPage` faults: sleeps if asked, then
     /// returns the response to send instead of the real one, if any.
     func faultResponse() async throws -> Response? {
         let faults = self.faults
@@ -161,6 +161,9 @@ public final class ThingiverseSimulator: Sendable {
         }
         if faults.serverError {
             return FaultPages.serviceUnavailable()
+        }
+        if faults.htmlErrorPage {
+            return FaultPages.phpErrorPage()
         }
         return nil
     }

@@ -85,7 +85,7 @@ import ThingiverseSimulator
             let initial = try await client.execute(uri: "/_control/faults", method: .get)
             #expect(
                 initial.text
-                    == #"{"delayMilliseconds":0,"htmlChallenge":false,"serverError":false,"dropState":false,"foreignAudience":false}"#
+                    == #"{"delayMilliseconds":0,"htmlChallenge":false,"serverError":false,"htmlErrorPage":false,"formRepliesAsHTML":false,"dropState":false,"foreignAudience":false}"#
             )
             let set = try await client.execute(
                 uri: "/_control/faults", method: .post, headers: [.contentType: "application/json"],

@@ -15,6 +15,8 @@ struct ControlController: Sendable {
         var delayMilliseconds: Int?
         var htmlChallenge: Bool?
         var serverError: Bool?
+        var htmlErrorPage: Bool?
+        var formRepliesAsHTML: Bool?
         var dropState: Bool?
         var foreignAudience: Bool?
 
@@ -23,6 +25,8 @@ struct ControlController: Sendable {
             self.delayMilliseconds = delay
             self.htmlChallenge = faults.htmlChallenge
             self.serverError = faults.serverError
+            self.htmlErrorPage = faults.htmlErrorPage
+            self.formRepliesAsHTML = faults.formRepliesAsHTML
             self.dropState = faults.dropState
             self.foreignAudience = faults.foreignAudience
         }
@@ -32,6 +36,8 @@ struct ControlController: Sendable {
                 ("delayMilliseconds", .integer(delayMilliseconds ?? 0)),
                 ("htmlChallenge", .bool(htmlChallenge ?? false)),
                 ("serverError", .bool(serverError ?? false)),
+                ("htmlErrorPage", .bool(htmlErrorPage ?? false)),
+                ("formRepliesAsHTML", .bool(formRepliesAsHTML ?? false)),
                 ("dropState", .bool(dropState ?? false)),
                 ("foreignAudience", .bool(foreignAudience ?? false)),
             ])
@@ -64,7 +70,7 @@ struct ControlController: Sendable {
             return .jsonError(
                 .badRequest, code: "invalid_json",
                 message: "Expected {\"delayMilliseconds\": Int, \"htmlChallenge\": Bool, \"serverError\": Bool, "
-                    + "\"dropState\": Bool, \"foreignAudience\": Bool}.")
+                    + "\"htmlErrorPage\": Bool, \"formRepliesAsHTML\": Bool, \"dropState\": Bool, \"foreignAudience\": Bool}.")
         }
         let milliseconds = body.delayMilliseconds ?? 0
         guard (0...600_000).contains(milliseconds) else {
@@ -75,6 +81,8 @@ struct ControlController: Sendable {
         faults.delay = milliseconds > 0 ? .milliseconds(milliseconds) : nil
         faults.htmlChallenge = body.htmlChallenge ?? false
         faults.serverError = body.serverError ?? false
+        faults.htmlErrorPage = body.htmlErrorPage ?? false
+        faults.formRepliesAsHTML = body.formRepliesAsHTML ?? false
         faults.dropState = body.dropState ?? false
         faults.foreignAudience = body.foreignAudience ?? false
         simulator.setFaults(faults)

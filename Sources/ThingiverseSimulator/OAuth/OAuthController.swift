@@ -102,11 +102,11 @@ struct OAuthController: Sendable {
         guard let clientID = parameters["client_id"], let app = simulator.configuration.app(clientID: clientID),
             parameters["client_secret"] == app.clientSecret
         else {
-            return Self.tokenError(
+            return tokenError(
                 .unauthorized, "invalid_client", "Unknown client_id or wrong client_secret.")
         }
         guard let code = parameters["code"], !code.isEmpty else {
-            return Self.tokenError(.badRequest, "invalid_request", "The code parameter is required.")
+            return tokenError(.badRequest, "invalid_request", "The code parameter is required.")
         }
         let outcome: Result<String, AuthorizeError> = simulator.state.withLock { state in
             guard let stored = state.codes[code] else {
@@ -128,9 +128,9 @@ struct OAuthController: Sendable {
         }
         switch outcome {
         case .success(let token):
-            return .form([("access_token", token), ("token_type", "bearer")])
+            return .form([("access_token", token), ("token_type", "bearer")], asHTML: simulator.faults.formRepliesAsHTML)
         case .failure(let error):
-            return Self.tokenError(.badRequest, "invalid_grant", error.message)
+            return tokenError(.badRequest, "invalid_grant", error.message)
         }
     }
 
@@ -148,8 +148,8 @@ struct OAuthController: Sendable {
         return .json(.object([("audience", .string(token.clientID)), ("user_id", .string(String(token.userID)))]))
     }
 
-    private static func tokenError(_ status: HTTPResponse.Status, _ code: String, _ description: String) -> Response {
-        .form([("error", code), ("error_description", description)], status: status)
+    private func tokenError(_ status: HTTPResponse.Status, _ code: String, _ description: String) -> Response {
+        .form([("error", code), ("error_description", description)], status: status, asHTML: simulator.faults.formRepliesAsHTML)
     }
 }
 

@@ -25,10 +25,11 @@ extension Response {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// A form-encoded reply, as `/login/oauth/access_token` gives.
-    static func form(_ pairs: [(String, String)], status: HTTPResponse.Status = .ok) -> Response {
+    /// A form-encoded reply, as `/login/oauth/access_token` gives; `asHTML` labels it the way
+    /// a PHP site does by default.
+    static func form(_ pairs: [(String, String)], status: HTTPResponse.Status = .ok, asHTML: Bool = false) -> Response {
         var fields = HTTPFields()
-        fields[.contentType] = "application/x-www-form-urlencoded"
+        fields[.contentType] = asHTML ? "text/html; charset=UTF-8" : "application/x-www-form-urlencoded"
         fields[.cacheControl] = "no-store"
         return Response(
             status: status, headers: fields,

@@ -1,0 +1,117 @@
+import HTTPTypes
+
+/// One API request as handed to a route's handler: path captures, query, body and the token.
+struct FlattrAPICall: Sendable {
+    /// Path captures (decoded), e.g. `["id": "423405"]` for `things/:id`.
+    var parameters: [String: String]
+    /// Query parameters (decoded).
+    var query: [String: String]
+    var input: RequestInput
+    /// The request's token, when it sent a known one.
+    var token: FlattrToken?
+    /// Wall-clock seconds since 1970 when the request arrived.
+    var now: Int
+
+    /// The username of the token's account, for `flattred` and ownership.
+    var viewer: String? { token?.username }
+
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    /// The token, or 401 for an endpoint marked "Authorization needed".
+    func requireToken() throws(FlattrAPIError) -> FlattrToken {
+        guard let token else { throw .missingToken }
+        return token
+    }
+
+    /// The token, which must carry `scope`; 403 otherwise (`refusal` says what was refused).
+    func requireToken(scope: String, refusal: String) throws(FlattrAPIError) -> FlattrToken {
+        let token = try requireToken()
+        guard token.scopes.contains(scope) else {
+            throw .forbidden("\(refusal) The token lacks the scope \"\(scope)\".")
+        }
+        return token
+    }
+
+    /// The body's fields: a form, or a JSON object (an empty body has none).
+    func bodyFields() throws(FlattrAPIError) -> FlattrFields {
+        if let fields = FlattrFields(input: input) { return fields }
+        throw .validation("The body must be a JSON object or a form.")
+    }
+
+    /// A positive integer query parameter such as `page` or `count`, or `fallback` if absent.
+    func positiveInteger(_ name: String, fallback: Int, maximum: Int) throws(FlattrAPIError) -> Int {
+        guard let text = query[name], !text.isEmpty else { return fallback }
+        guard let value = Int(text), value >= 1 else { throw .validation("\(name) must be a positive integer.") }
+        return min(value, maximum)
+    }
+}
+
+/// Typed access to body fields, with a 400 `validation` naming the field when its type is wrong.
+struct FlattrFields: Sendable {
+    var members: [String: JSONValue]
+
+    /// Reads a form, a JSON object or an empty body; `nil` for anything else. A body without a
+    /// content type is read as JSON when it is JSON, else as a form.
+    init?(input: RequestInput) {
+        let text = String(decoding: input.body, as: UTF8.self)
+        if input.isForm {
+            self.members = FormEncoding.dictionary(text).mapValues { .string($0) }
+        } else if text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }) {
+            self.members = [:]
+        } else if case .object(let pairs) = input.jsonBody {
+            var members: [String: JSONValue] = [:]
+            for (name, value) in pairs { members[name] = value }
+            self.members = members
+        } else if input.contentType.isEmpty {
+            self.members = FormEncoding.dictionary(text).mapValues { .string($0) }
+        } else {
+            return nil
+        }
+    }
+
+    func string(_ name: String) throws(FlattrAPIError) -> String? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw .validation("\(name) must be a string.")
+        }
+    }
+
+    func bool(_ name: String) throws(FlattrAPIError) -> Bool? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case .integer(let value)? where value == 0 || value == 1: return value == 1
+        case .string(let value)? where ["true", "1"].contains(value.lowercased()): return true
+        case .string(let value)? where ["false", "0", ""].contains(value.lowercased()): return false
+        default: throw .validation("\(name) must be true or false.")
+        }
+    }
+
+    /// An array of strings; a form (or a JSON string) may send a comma-separated list instead.
+    func strings(_ name: String) throws(FlattrAPIError) -> [String]? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let value)?:
+            return value.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        case .array(let elements)?:
+            var result: [String] = []
+            for element in elements {
+                guard case .string(let value) = element else { throw .validation("\(name) must be a list of strings.") }
+                result.append(value)
+            }
+            return result
+        default: throw .validation("\(name) must be a list of strings.")
+        }
+    }
+
+    /// A category name; 400 for one Flattr does not have.
+    func category(_ name: String) throws(FlattrAPIError) -> FlattrCategory? {
+        guard let text = try string(name) else { return nil }
+        guard let category = FlattrCategory(rawValue: text.lowercased()) else {
+            throw .validation(
+                "Invalid category \"\(text)\"; use one of \(FlattrCategory.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return category
+    }
+}

@@ -1,0 +1,180 @@
+import HTTPTypes
+
+/// `GET /things/:id[,:id...]`, `/things/lookup`, `/things/search`, `POST /things`,
+/// `PATCH /things/:id` (or `POST` with `_method=patch`) and `DELETE /things/:id`.
+extension FlattrAPIController {
+    /// One thing (an object with `last_flattr_at` and `updated_at`), or several for a
+    /// comma-separated list (an array of the ones found, in the order asked).
+    func things(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+        let list = call.parameter("ids")
+        let ids = list.split(separator: ",").compactMap { Int($0.trimmingSpaces) }
+        let found = ids.compactMap { id in state.thingIndex(id: id).map { state.things[$0] } }
+        guard list.contains(",") else {
+            guard let thing = found.first else { throw FlattrAPIError.notFound("the thing can not be found") }
+            return .json(presenter.thing(thing, viewer: call.viewer, detailed: true))
+        }
+        guard !found.isEmpty else { throw FlattrAPIError.notFound("The requested thing(s) could not be found") }
+        return .json(.array(found.map { presenter.thing($0, viewer: call.viewer) }))
+    }
+
+    /// `?url=`: 302 to the thing's API resource, or 404. Understands auto-submit URLs
+    /// (`.../submit/auto?url=..&user_id=..`), looking up the URL inside.
+    func lookup(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+        guard let given = call.query["url"], !given.isEmpty else {
+            throw FlattrAPIError.validation("The url parameter is required.")
+        }
+        var url = given
+        var owner: String?
+        if let mark = given.firstIndex(of: "?"), given[..<mark].hasSuffix("/submit/auto") {
+            let parameters = FormEncoding.dictionary(given[given.index(after: mark)...])
+            url = parameters["url"] ?? ""
+            owner = parameters["user_id"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        }
+        let wanted = Self.comparable(url)
+        guard
+            let thing = state.things.first(where: {
+                Self.comparable($0.url) == wanted && (owner == nil || $0.ownerName.lowercased() == owner)
+            })
+        else {
+            return .json(
+                .object([("message", .string("not_found")), ("description", .string("No thing was found"))]),
+                status: .notFound)
+        }
+        let location = presenter.thingResource(thing.id)
+        return .redirect(
+            location: location, body: .object([("message", .string("found")), ("location", .string(location))]))
+    }
+
+    /// `query`, `category` (comma-separated), `tags` (expression), `user`, `language`, `sort`
+    /// (`flattrs`, `trend`, `flattrs_month`, ... sort by flattrs; `relevance`, the default, by
+    /// newest), `page` and `count` (default 30, at most 100).
+    func search(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+        let search = FlattrThingSearch(query: call.query)
+        var matches = state.things.filter { search.matches($0) }.sorted { $0.createdAt > $1.createdAt }
+        if let sort = call.query["sort"], sort == "trend" || sort.hasPrefix("flattrs") {
+            matches.sort { ($0.flattrs, $0.createdAt) > ($1.flattrs, $1.createdAt) }
+        }
+        let count = try call.positiveInteger("count", fallback: 30, maximum: 100)
+        let page = try call.positiveInteger("page", fallback: 1, maximum: Int.max / 1000)
+        let shown = matches.dropFirst((page - 1) * count).prefix(count)
+        return .json(
+            .object([
+                ("total_items", .integer(matches.count)),
+                ("items", .integer(shown.count)),
+                ("page", .integer(page)),
+                ("things", .array(shown.map { presenter.thing($0, viewer: call.viewer) })),
+            ]))
+    }
+
+    /// Registers a URL as a thing of the token's user (201); the caller's own URL again answers
+    /// 200 with the existing id, someone else's 400 "Owner mismatch".
+    func createThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+        let token = try call.requireToken(scope: "thing", refusal: "Cannot create a thing.")
+        let fields = try call.bodyFields()
+        guard let url = try fields.string("url"), Self.isValidURL(url) else {
+            throw FlattrAPIError.validation("Invalid url")
+        }
+        let title = try fields.string("title")
+        let description = try fields.string("description")
+        let category = try fields.category("category")
+        let language = try fields.string("language")
+        let tags = try fields.strings("tags")
+        let hidden = try fields.bool("hidden")
+
+        if let existing = state.things.first(where: { Self.comparable($0.url) == Self.comparable(url) }) {
+            guard existing.ownerName == token.username else {
+                throw FlattrAPIError.validation("Owner mismatch. Current thing owned by other account.")
+            }
+            return .json(
+                .object([
+                    ("id", .integer(existing.id)),
+                    ("link", .string(presenter.thingResource(existing.id))),
+                    ("message", .string("ok")),
+                    ("description", .string("Thing already exists")),
+                ]))
+        }
+        let id = state.nextThingID
+        state.nextThingID += 1
+        state.things.append(
+            FlattrThing(
+                id: id, url: url, ownerName: token.username, title: title ?? url, description: description ?? "",
+                category: category ?? .rest, language: language ?? "en_GB", tags: tags ?? [],
+                hidden: hidden ?? false, hasImage: false, createdAt: call.now, updatedAt: 0, lastFlattrAt: 0,
+                anonymousFlattrs: 0, flattredBy: []))
+        return .json(
+            .object([
+                ("id", .integer(id)),
+                ("link", .string(presenter.thingResource(id))),
+                ("message", .string("ok")),
+                ("description", .string("Thing was created successfully")),
+            ]),
+            status: .created)
+    }
+
+    /// Changes the fields sent (`title`, `description`, `category`, `language`, `tags`,
+    /// `hidden`) of one of the token's things; a thing's `url` cannot change.
+    func updateThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+        let token = try call.requireToken(scope: "thing", refusal: "Cannot update the thing.")
+        let index = try Self.thingIndex(call, in: state)
+        guard state.things[index].ownerName == token.username else {
+            throw FlattrAPIError.forbidden("Cannot update the thing. It is not your thing.")
+        }
+        let fields = try call.bodyFields()
+        if let url = try fields.string("url"), Self.comparable(url) != Self.comparable(state.things[index].url) {
+            throw FlattrAPIError.validation("The url of a thing cannot be changed.")
+        }
+        let title = try fields.string("title")
+        let description = try fields.string("description")
+        let category = try fields.category("category")
+        let language = try fields.string("language")
+        let tags = try fields.strings("tags")
+        let hidden = try fields.bool("hidden")
+
+        var thing = state.things[index]
+        if let title { thing.title = title }
+        if let description { thing.description = description }
+        if let category { thing.category = category }
+        if let language { thing.language = language }
+        if let tags { thing.tags = tags }
+        if let hidden { thing.hidden = hidden }
+        thing.updatedAt = call.now
+        state.things[index] = thing
+        return .json(.object([("message", .string("ok")), ("description", .string("Thing was updated correctly"))]))
+    }
+
+    /// Removes one of the token's things (204).
+    func deleteThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+        let refusal = "Cannot delete the thing. Maybe it's not your thing or the scope thing is missing."
+        let token = try call.requireToken(scope: "thing", refusal: refusal)
+        let index = try Self.thingIndex(call, in: state)
+        guard state.things[index].ownerName == token.username else {
+            throw FlattrAPIError.forbidden(refusal)
+        }
+        state.things.remove(at: index)
+        return .noContent
+    }
+
+    // MARK: Helpers
+
+    /// The index of the single thing named by the path (a list of ids cannot be changed).
+    private static func thingIndex(_ call: FlattrAPICall, in state: FlattrState) throws(FlattrAPIError) -> Int {
+        guard let id = Int(call.parameter("ids")), let index = state.thingIndex(id: id) else {
+            throw .notFound("the thing can not be found")
+        }
+        return index
+    }
+
+    /// An absolute `http` or `https` URL with a host.
+    static func isValidURL(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        guard let scheme = ["http://", "https://"].first(where: { lowered.hasPrefix($0) }) else { return false }
+        let rest = text.dropFirst(scheme.count)
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return !host.isEmpty && !text.contains(" ") && !host.hasPrefix(":")
+    }
+
+    /// URLs compare equal regardless of a trailing slash.
+    static func comparable(_ url: String) -> String {
+        url.droppingTrailingSlashes
+    }
+}

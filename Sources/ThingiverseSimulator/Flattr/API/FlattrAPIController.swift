@@ -1,0 +1,181 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// The REST API v2 of api.flattr.com. Every path below the prefix comes here, so that unknown
+/// paths get a JSON 404, a trailing slash is optional everywhere, and each request passes the
+/// same steps: log, faults, token, rate limit, method override, route.
+struct FlattrAPIController: Sendable {
+    let simulator: FlattrSimulator
+    /// Path prefix the API is mounted at, e.g. "/api" or "/sim/flattr/api".
+    let prefix: String
+    /// Made per use: the base URLs can be set after start (see `FlattrSimulator.setBaseURLs`).
+    var presenter: FlattrPresenter { FlattrPresenter(configuration: simulator.configuration) }
+
+    func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
+        let methods: [HTTPRequest.Method] = [.get, .post, .patch, .delete, .put]
+        for method in methods {
+            for path in [prefix, "\(prefix)/**"] {
+                routes.on(RouterPath(path), method: method) { request, context in
+                    try await self.handle(request: request, context: context)
+                }
+            }
+        }
+    }
+
+    /// Answers one API request.
+    func handle(request: Request, context: some RequestContext) async throws -> Response {
+        simulator.record(request, prefix: prefix)
+        if let fault = try await simulator.faultResponse() {
+            return fault
+        }
+        let input = try await RequestInput.read(request, context: context)
+        let relativePath = String(request.uri.path.dropFirst(prefix.count))
+        let segments = relativePath.split(separator: "/").map { FormEncoding.decodePathSegment($0) }
+        let query = input.queryParameters
+        let presented = request.headers[.authorization].map { Self.bearerToken($0) ?? "" }
+        let method = Self.effectiveMethod(request.method, query: query, input: input)
+        let configuration = simulator.configuration
+        let now = ContinuousClock.now
+        let epoch = Timestamp.now()
+
+        return simulator.state.withLock { state -> Response in
+            let token = presented.flatMap { state.tokens[$0] }
+            let rate = state.consumeRequest(
+                key: token?.value ?? FlattrState.anonymousBudget, limit: configuration.rateLimit,
+                window: configuration.rateWindow, now: now)
+            var headers = rate.headers
+            if let retryAfter = rate.retryAfter {
+                headers[.retryAfter] = String(retryAfter)
+                let error = FlattrAPIError(
+                    status: .tooManyRequests, code: "rate_limit_exceeded",
+                    description: "Rate limit of \(configuration.rateLimit) requests exceeded; retry in \(retryAfter) s.")
+                return .flattrJSON(error.json, status: error.status, headers: headers)
+            }
+            do {
+                if presented != nil && token == nil {
+                    throw FlattrAPIError.unauthorized(
+                        "You are unauthorized to access the resource (the bearer token is unknown or malformed).")
+                }
+                let (route, parameters) = try Self.route(method: method, segments: segments, arrived: request.method)
+                let call = FlattrAPICall(parameters: parameters, query: query, input: input, token: token, now: epoch)
+                switch try route.handle(self, &state, call) {
+                case .json(let value, let status):
+                    return .flattrJSON(value, status: status, headers: headers)
+                case .noContent:
+                    headers[.contentType] = FlattrJSONContentType.value
+                    return Response(status: .noContent, headers: headers)
+                case .redirect(let location, let body):
+                    headers[.location] = location
+                    return .flattrJSON(body, status: .found, headers: headers)
+                }
+            } catch let error as FlattrAPIError {
+                headers.append(contentsOf: error.headers)
+                return .flattrJSON(error.json, status: error.status, headers: headers)
+            } catch {
+                let failure = FlattrAPIError(
+                    status: .internalServerError, code: "internal_error", description: "The simulator failed: \(error)")
+                return .flattrJSON(failure.json, status: failure.status, headers: headers)
+            }
+        }
+    }
+
+    /// Flattr's documented PATCH workaround: a `POST` with `_method=patch` (in the query, a
+    /// form or a JSON body) is handled as a `PATCH`.
+    static func effectiveMethod(
+        _ method: HTTPRequest.Method, query: [String: String], input: RequestInput
+    ) -> HTTPRequest.Method {
+        guard method == .post else { return method }
+        let override = query["_method"] ?? (try? FlattrFields(input: input)?.string("_method")) ?? nil
+        return override?.lowercased() == "patch" ? .patch : method
+    }
+
+    /// The route for a path, or 404 (no such path) / 405 (path exists, method does not).
+    static func route(
+        method: HTTPRequest.Method, segments: [String], arrived: HTTPRequest.Method
+    ) throws(FlattrAPIError) -> (FlattrAPIRoute, [String: String]) {
+        var allowed: [HTTPRequest.Method] = []
+        for route in routes {
+            guard let parameters = route.match(segments) else { continue }
+            if route.method == method {
+                return (route, parameters)
+            }
+            allowed.append(route.method)
+        }
+        let path = "/" + segments.joined(separator: "/")
+        guard !allowed.isEmpty else {
+            throw .notFound("There is no API endpoint at \(path).")
+        }
+        var description = "\(arrived.rawValue) is not supported on \(path)."
+        if arrived == .post && allowed.contains(.patch) {
+            description += " To update, send PATCH, or POST with _method=patch."
+        }
+        var error = FlattrAPIError(status: .methodNotAllowed, code: "method_not_allowed", description: description)
+        error.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        throw error
+    }
+
+    /// The token of `Authorization: Bearer TOKEN`, or `nil` for any other header.
+    static func bearerToken(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingSpaces
+        return token.isEmpty ? nil : token
+    }
+}
+
+/// What a handler produces.
+enum FlattrAPIReply: Sendable {
+    case json(JSONValue, status: HTTPResponse.Status = .ok)
+    /// 204 with no body (`DELETE /things/:id`).
+    case noContent
+    /// 302 to `location` with a JSON body (`GET /things/lookup`).
+    case redirect(location: String, body: JSONValue)
+}
+
+/// One endpoint: method, path pattern (`:name` captures a segment) and handler.
+struct FlattrAPIRoute: Sendable {
+    typealias Handler = @Sendable (FlattrAPIController, inout FlattrState, FlattrAPICall) throws -> FlattrAPIReply
+
+    let method: HTTPRequest.Method
+    let pattern: [Substring]
+    let handle: Handler
+
+    init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
+        self.method = method
+        self.pattern = pattern.split(separator: "/")
+        self.handle = handle
+    }
+
+    /// The captures if `segments` fit the pattern.
+    func match(_ segments: [String]) -> [String: String]? {
+        guard segments.count == pattern.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (component, segment) in zip(pattern, segments) {
+            if component.hasPrefix(":") {
+                parameters[String(component.dropFirst())] = segment
+            } else if component != segment {
+                return nil
+            }
+        }
+        return parameters
+    }
+}
+
+extension FlattrAPIController {
+    /// Every endpoint the simulator implements; literal paths come before `things/:ids`.
+    static let routes: [FlattrAPIRoute] = [
+        FlattrAPIRoute(.get, "user") { try $0.currentUser(&$1, $2) },
+        FlattrAPIRoute(.get, "user/things") { try $0.currentUserThings(&$1, $2) },
+        FlattrAPIRoute(.get, "users/:username") { try $0.user(&$1, $2) },
+        FlattrAPIRoute(.get, "users/:username/things") { try $0.userThings(&$1, $2) },
+
+        FlattrAPIRoute(.get, "things/lookup") { try $0.lookup(&$1, $2) },
+        FlattrAPIRoute(.get, "things/search") { try $0.search(&$1, $2) },
+        FlattrAPIRoute(.post, "things") { try $0.createThing(&$1, $2) },
+        FlattrAPIRoute(.get, "things/:ids") { try $0.things(&$1, $2) },
+        FlattrAPIRoute(.patch, "things/:ids") { try $0.updateThing(&$1, $2) },
+        FlattrAPIRoute(.delete, "things/:ids") { try $0.deleteThing(&$1, $2) },
+    ]
+}

@@ -1,0 +1,101 @@
+/// A Flattr account.
+struct FlattrUser: Sendable {
+    var username: String
+    var firstname: String
+    var lastname: String
+    var email: String
+
+    var fullName: String { [firstname, lastname].filter { !$0.isEmpty }.joined(separator: " ") }
+}
+
+/// The categories Flattr sorted things into.
+enum FlattrCategory: String, Sendable, CaseIterable {
+    case text, images, video, audio, software, people, rest
+}
+
+/// A thing: a URL registered on Flattr that people can flattr.
+struct FlattrThing: Sendable {
+    var id: Int
+    var url: String
+    var ownerName: String
+    var title: String
+    var description: String
+    var category: FlattrCategory
+    var language: String
+    var tags: [String]
+    var hidden: Bool
+    /// Whether the thing has a picture (Flattr answers `"image": ""` for one without).
+    var hasImage: Bool
+    var createdAt: Int
+    /// 0 until the thing is first updated, as in the reference.
+    var updatedAt: Int
+    var lastFlattrAt: Int
+    /// Flattrs from people outside the seeded users, so counts look realistic.
+    var anonymousFlattrs: Int
+    /// Seeded users who flattred the thing (for `flattred`).
+    var flattredBy: Set<String>
+
+    var flattrs: Int { anonymousFlattrs + flattredBy.count }
+}
+
+/// An access token issued by the simulator. Flattr's tokens do not expire.
+struct FlattrToken: Sendable {
+    var value: String
+    var username: String
+    var clientID: String
+    var scopes: FlattrScopes
+}
+
+/// An authorization code waiting to be exchanged.
+struct FlattrAuthorizationCode: Sendable {
+    var value: String
+    var clientID: String
+    /// The redirect URI the code was issued for (the given one, or the registered one).
+    var redirectURI: String
+    /// Whether the authorize request named `redirect_uri`; the token request must then repeat it.
+    var redirectURIWasGiven: Bool
+    var username: String
+    var scopes: FlattrScopes
+    var expiresAt: ContinuousClock.Instant
+}
+
+/// The scopes a token carries, in Flattr's space-separated notation.
+struct FlattrScopes: Sendable, Equatable {
+    /// The scopes Flattr knew, with what the authorization page says they allow.
+    static let known: [(name: String, meaning: String)] = [
+        ("flattr", "flattr things for you"),
+        ("thing", "create, change and remove your things"),
+        ("email", "see your email address"),
+        ("extendedread", "see your flattrs and other activity"),
+    ]
+
+    /// What a token gets when the app asks for no scope, and what `issueToken` grants.
+    static let standard = FlattrScopes(names: ["flattr", "thing"])
+
+    /// The granted scope names, in the order of `known`.
+    let names: [String]
+
+    private init(names: [String]) {
+        self.names = names
+    }
+
+    /// Parses `flattr thing` (space-separated); fails naming the first unknown scope.
+    static func parse(_ text: String?) -> Result<FlattrScopes, FlattrScopeError> {
+        guard let text, text.contains(where: { $0 != " " }) else { return .success(.standard) }
+        let requested = text.split(separator: " ").map(String.init)
+        for name in requested where !known.contains(where: { $0.name == name }) {
+            return .failure(FlattrScopeError(scope: name))
+        }
+        return .success(FlattrScopes(names: known.map(\.name).filter { requested.contains($0) }))
+    }
+
+    func contains(_ name: String) -> Bool { names.contains(name) }
+
+    /// `flattr thing`
+    var text: String { names.joined(separator: " ") }
+}
+
+/// A scope name the simulated Flattr does not know.
+struct FlattrScopeError: Error, Equatable {
+    var scope: String
+}

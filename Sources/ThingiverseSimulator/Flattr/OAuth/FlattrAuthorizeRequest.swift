@@ -1,0 +1,85 @@
+/// A validated request to `/oauth/authorize`: the app is registered, the redirect URI is the
+/// registered one, the response type is `code` and every scope is known. Built from the query
+/// (the page) and again from the form (the decision), so hidden fields are never trusted.
+struct FlattrAuthorizeRequest: Sendable {
+    /// Why an authorization request cannot be shown; each case reads well on an HTML page.
+    enum Failure: Error, Equatable {
+        case missingClientID
+        case unknownClient(String)
+        case redirectMismatch(given: String)
+        case unsupportedResponseType(String?)
+        case unknownScope(String)
+
+        var message: String {
+            switch self {
+            case .missingClientID:
+                return "The request has no client_id. Apps must send the client id they registered."
+            case .unknownClient(let clientID):
+                return "No app is registered with the client_id \"\(clientID)\"."
+            case .redirectMismatch(let given):
+                return "The redirect_uri \"\(given)\" is not the redirect URI registered for this app."
+            case .unsupportedResponseType(let type?):
+                return "The response_type \"\(type)\" is not supported; Flattr only knows \"code\"."
+            case .unsupportedResponseType(nil):
+                return "The request has no response_type; send response_type=code."
+            case .unknownScope(let scope):
+                return "The scope \"\(scope)\" is unknown; use flattr, thing, email or extendedread, "
+                    + "separated by spaces."
+            }
+        }
+    }
+
+    var app: FlattrSimulatorApp
+    /// The given `redirect_uri`, or the registered one when none was given.
+    var redirectURI: String
+    var redirectURIWasGiven: Bool
+    var scopes: FlattrScopes
+    var state: String?
+
+    /// Validates the OAuth parameters against the registered apps.
+    init(parameters: [String: String], configuration: FlattrSimulatorConfiguration) throws(Failure) {
+        guard let clientID = parameters["client_id"], !clientID.isEmpty else { throw .missingClientID }
+        guard let app = configuration.app(clientID: clientID) else { throw .unknownClient(clientID) }
+        if let given = parameters["redirect_uri"], !given.isEmpty {
+            guard given == app.redirectURI else { throw .redirectMismatch(given: given) }
+            self.redirectURI = given
+            self.redirectURIWasGiven = true
+        } else {
+            self.redirectURI = app.redirectURI
+            self.redirectURIWasGiven = false
+        }
+        let responseType = parameters["response_type"].flatMap { $0.isEmpty ? nil : $0 }
+        guard responseType == "code" else { throw .unsupportedResponseType(responseType) }
+        switch FlattrScopes.parse(parameters["scope"]) {
+        case .success(let scopes): self.scopes = scopes
+        case .failure(let error): throw .unknownScope(error.scope)
+        }
+        self.app = app
+        self.state = parameters["state"]
+    }
+
+    /// The OAuth parameters to carry through the page's form, so the decision can re-validate.
+    var formFields: [(String, String)] {
+        var fields: [(String, String)] = [("client_id", app.clientID), ("response_type", "code")]
+        if redirectURIWasGiven {
+            fields.append(("redirect_uri", redirectURI))
+        }
+        fields.append(("scope", scopes.text))
+        if let state {
+            fields.append(("state", state))
+        }
+        return fields
+    }
+
+    /// The redirect URI with `pairs` added to its query (keeping any query it already has).
+    func redirect(query pairs: [(String, String)]) -> String {
+        var base = redirectURI
+        var fragment = ""
+        if let hash = base.firstIndex(of: "#") {
+            fragment = String(base[hash...])
+            base = String(base[..<hash])
+        }
+        let separator = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
+        return base + separator + FormEncoding.encode(pairs) + fragment
+    }
+}
