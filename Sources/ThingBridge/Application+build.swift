@@ -13,8 +13,12 @@ public struct ThingBridgeServer: Sendable {
     public let webhookSecrets: [Secret]
     /// Lines for a person starting the server (development mode banner, the webhook URL).
     public let startupNotes: [String]
-    /// The built-in simulator, in development mode without a client id.
+    /// The built-in Thingiverse simulator, in development mode without a client id.
     public let simulator: ThingiverseSimulator?
+    /// The built-in Flattr simulator, in development mode without Flattr credentials.
+    public let flattrSimulator: FlattrSimulator?
+    /// The background service confirming webhook orders, when an app token is set.
+    public let orderConfirmer: OrderConfirmer?
     /// Every route, as `METHOD /path` with Hummingbird's `:parameter` and `**` syntax.
     public let routes: [String]
 }
@@ -52,20 +56,14 @@ public func buildApplication(
         secure: configuration.isHTTPS
     )
 
-    // Thingiverse itself, or in development the simulator standing in for it.
-    let thingiverse: ThingBridgeConfiguration.Thingiverse
-    let simulator: ThingiverseSimulator?
-    if let configured = configuration.thingiverse {
-        thingiverse = configured
-        simulator = nil
-    } else {
-        (simulator, thingiverse) = developmentSimulator(publicURL: configuration.publicURL)
-        notes.append("DEVELOPMENT MODE: no THINGIVERSE_CLIENT_ID is set, so the built-in Thingiverse simulator answers at \(thingiverse.webURL)")
+    // The providers, each real or (in development, without credentials) its simulator.
+    let simulators = DevelopmentSimulators(configuration: configuration)
+    let thingiverse = ThingiverseProvider(
+        settings: configuration.thingiverse ?? simulators.thingiverseSettings!, httpClient: httpClient, timeout: upstreamTimeout)
+    let flattr = (configuration.flattr ?? simulators.flattrSettings).map {
+        FlattrProvider(settings: $0, scopes: configuration.flattrScopes, httpClient: httpClient, timeout: upstreamTimeout)
     }
-    let account = ThingiverseAccountClient(
-        httpClient: httpClient, webURL: thingiverse.webURL, apiURL: thingiverse.apiURL,
-        clientID: thingiverse.clientID, clientSecret: thingiverse.clientSecret, timeout: upstreamTimeout
-    )
+    notes += simulators.notes
     if configuration.webhookSecrets == nil {
         notes.append("Development webhook URL: \(configuration.publicURL)/webhooks/thingiverse/\(webhookSecrets[0].value)")
     }
@@ -80,25 +78,26 @@ public func buildApplication(
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: StaticFilesMiddleware(directory: configuration.publicDirectory, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
+    let signInProviders: [any SignInProvider] = [thingiverse.signIn] + (flattr.map { [$0.signIn] } ?? [])
     router.addRoutes(
-        AuthController(account: account, cookies: cookies, clientID: thingiverse.clientID, webURL: thingiverse.webURL, publicURL: configuration.publicURL).endpoints,
-        atPath: "/auth"
-    )
-    router.addRoutes(
-        ProxyController(
-            cookies: cookies,
-            verifier: BearerTokenVerifier(account: account, clientID: thingiverse.clientID),
-            budget: ProxyBudget(limit: configuration.rateLimit.count, window: .seconds(configuration.rateLimit.seconds)),
-            client: httpClient, apiURL: thingiverse.apiURL, publicURL: configuration.publicURL,
-            corsOrigins: configuration.corsOrigins, timeout: upstreamTimeout, metrics: proxyMetrics
-        ).endpoints,
-        atPath: "/api"
-    )
-    if let simulator {
-        router.addRoutes(simulator.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
+        SignInController(providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL).endpoints, atPath: "/auth")
+    // `/api/...` stays Thingiverse's; every provider also answers at `/api/{provider}/...`.
+    let thingiverseTarget = thingiverse.proxyTarget(rateLimit: configuration.rateLimit)
+    var proxies: [(path: String, target: ProxyTarget)] = [("/api/thingiverse", thingiverseTarget), ("/api", thingiverseTarget)]
+    if let flattr {
+        proxies.insert(("/api/flattr", flattr.proxyTarget(rateLimit: configuration.flattrRateLimit)), at: 0)
+    }
+    for (path, target) in proxies {
+        let proxy = ProxyController<AppRequestContext>(
+            target: target, cookies: cookies, mountPath: path, publicURL: configuration.publicURL,
+            corsOrigins: configuration.corsOrigins, metrics: proxyMetrics)
+        router.addRoutes(proxy.endpoints, atPath: RouterPath(path))
+    }
+    simulators.mount(on: router)
+    if simulators.thingiverse != nil {
         let development = DevelopmentController<AppRequestContext>(
             webhookURL: configuration.publicURL + "/webhooks/thingiverse/" + webhookSecrets[0].value,
-            simulatorURL: thingiverse.webURL,
+            simulatorURL: thingiverse.settings.webURL,
             publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL) ?? configuration.publicURL,
             sender: WebhookSender(httpClient: httpClient)
         )
@@ -110,16 +109,15 @@ public func buildApplication(
 
     // Order webhooks, their confirmation against the API, and the admin API (issue 5).
     let eventStore = SQLWebhookEventStore(database: database, batching: configuration.webhookGroupCommit)
-    let orderConfirmer = thingiverse.appToken.map { token in
-        let lookup = ThingiverseOrderLookup(client: httpClient, apiURL: thingiverse.apiURL, token: token)
-        return OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
+    let orderConfirmer = thingiverse.orderLookup.map { lookup in
+        OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
     }
     router.addRoutes(
         WebhookController(secrets: webhookSecrets, store: eventStore, confirmsOrders: orderConfirmer != nil) {
             orderConfirmer?.eventAwaitsConfirmation()
         }.endpoints
     )
-    let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulator != nil)
+    let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulators.thingiverse != nil)
     router.addRoutes(AdminController(store: eventStore, guard: AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck)).endpoints)
 
     let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
@@ -134,7 +132,8 @@ public func buildApplication(
         logger: logger
     )
     return ThingBridgeServer(
-        application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes, simulator: simulator,
+        application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes,
+        simulator: simulators.thingiverse, flattrSimulator: simulators.flattr, orderConfirmer: orderConfirmer,
         routes: routes.map { "\($0.method.rawValue) \($0.path)" }.sorted()
     )
 }
@@ -146,20 +145,4 @@ private func developmentSecretsIfNeeded(_ configuration: ThingBridgeConfiguratio
         return DevelopmentSecrets.make()
     }
     return try DevelopmentSecrets.loadOrCreate(in: configuration.dataDirectory)
-}
-
-/// The simulator for development mode, with ThingBridge registered as its app.
-private func developmentSimulator(publicURL: String) -> (ThingiverseSimulator, ThingBridgeConfiguration.Thingiverse) {
-    let app = SimulatorApp(
-        name: "ThingBridge (development)", clientID: "thingbridge-development",
-        clientSecret: randomToken(bytes: 24), redirectURI: publicURL + "/auth/callback"
-    )
-    let simulator = ThingiverseSimulator(
-        configuration: SimulatorConfiguration(webBaseURL: publicURL + "/sim", apiBaseURL: publicURL + "/sim/api", apps: [app])
-    )
-    let thingiverse = ThingBridgeConfiguration.Thingiverse(
-        clientID: app.clientID, clientSecret: Secret(app.clientSecret),
-        webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL, appToken: nil
-    )
-    return (simulator, thingiverse)
 }

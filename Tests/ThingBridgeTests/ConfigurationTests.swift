@@ -56,12 +56,15 @@ import Testing
             .adminUsers: "alice", .adminToken: "admin-token-0123456789", .rateLimit: "5/10", .logLevel: "error",
             .idleTimeout: "7", .upstreamTimeout: "8", .shutdownTimeout: "9", .webhookGroupCommit: "false",
             .clientID: "client-1", .clientSecret: "secret-1", .webURL: "https://web.example.com", .apiURL: "https://api.example.com",
-            .appToken: "app-token-1",
+            .appToken: "app-token-1", .flattrClientID: "flattr-client-1", .flattrClientSecret: "flattr-secret-1",
+            .flattrWebURL: "https://flattr.example.com", .flattrAPIURL: "https://api.flattr.example.com/rest/v2",
+            .flattrScopes: "flattr email", .flattrRateLimit: "50/60",
         ]
         // Production needs its secrets and a client, so every run carries them.
         var environment = [
             "THINGBRIDGE_SESSION_KEYS": TestEnvironment.sessionKey, "THINGBRIDGE_WEBHOOK_SECRETS": TestEnvironment.webhookSecret,
             "THINGIVERSE_CLIENT_ID": "client-0", "THINGIVERSE_CLIENT_SECRET": "secret-0",
+            "FLATTR_CLIENT_ID": "flattr-client-0", "FLATTR_CLIENT_SECRET": "flattr-secret-0",
         ]
         let value = try #require(samples[key])
         environment[key.environmentName] = value
@@ -99,12 +102,20 @@ import Testing
         ("THINGBRIDGE_WEBHOOK_GROUP_COMMIT", "maybe"),
         ("THINGIVERSE_WEB_URL", "javascript:alert(1)"),
         ("THINGIVERSE_API_URL", "file:///etc/passwd"),
+        ("FLATTR_WEB_URL", "ftp://flattr.com"),
+        ("FLATTR_API_URL", "api.flattr.com"),
+        ("FLATTR_SCOPES", "flattr admin"),
+        ("FLATTR_RATE_LIMIT", "5000"),
+        ("FLATTR_CLIENT_ID", "only-the-id"),
+        ("FLATTR_CLIENT_SECRET", "only-the-secret"),
     ])
     func aBadSettingStopsTheStartNamingIt(setting: String, value: String) async throws {
         let error = await #expect(throws: ConfigurationError.self) {
             _ = try await TestEnvironment.configuration([setting: value])
         }
-        #expect(error?.setting == setting)
+        // A client id alone names the missing secret, and the other way round.
+        let named = ["FLATTR_CLIENT_ID": "FLATTR_CLIENT_SECRET", "FLATTR_CLIENT_SECRET": "FLATTR_CLIENT_ID"][setting] ?? setting
+        #expect(error?.setting == named)
         #expect(error?.problem.isEmpty == false)
     }
 
@@ -137,6 +148,9 @@ import Testing
         let configuration = try await TestEnvironment.configuration(environment)
         #expect(configuration.mode == .production)
         #expect(!configuration.usesSimulator)
+        // Flattr without credentials is off in production: no simulator stands in.
+        #expect(configuration.flattr == nil)
+        #expect(!configuration.usesFlattrSimulator)
     }
 
     @Test func listsAreTrimmedAndOriginsNormalized() async throws {

@@ -283,7 +283,7 @@ import ThingiverseSimulator
 }
 
 @Suite struct EndpointAllowListTests {
-    let allowList = EndpointAllowList()
+    let allowList = EndpointAllowList.thingiverse
 
     @Test func theReferenceIsCoveredLineByLine() throws {
         let reference = try String(contentsOfFile: "/work/shared/reference/thingiverse-rest-api-reference.txt", encoding: .utf8)

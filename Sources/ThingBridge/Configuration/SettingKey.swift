@@ -27,11 +27,17 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case webURL = "thingiverse.webUrl"
     case apiURL = "thingiverse.apiUrl"
     case appToken = "thingiverse.appToken"
+    case flattrClientID = "flattr.clientId"
+    case flattrClientSecret = "flattr.clientSecret"
+    case flattrWebURL = "flattr.webUrl"
+    case flattrAPIURL = "flattr.apiUrl"
+    case flattrScopes = "flattr.scopes"
+    case flattrRateLimit = "flattr.rateLimit"
 
     /// Settings whose values are never printed, logged or returned.
     public var isSecret: Bool {
         switch self {
-        case .sessionKeys, .webhookSecrets, .adminToken, .clientSecret, .appToken, .databaseURL: true
+        case .sessionKeys, .webhookSecrets, .adminToken, .clientSecret, .appToken, .databaseURL, .flattrClientSecret: true
         default: false
         }
     }

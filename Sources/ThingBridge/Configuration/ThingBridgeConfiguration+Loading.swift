@@ -56,7 +56,7 @@ extension ThingBridgeConfiguration {
             guard token.count >= 16 else { throw settings.invalid(.adminToken, "must be at least 16 characters") }
             return Secret(token)
         }
-        self.rateLimit = try Self.parseRateLimit(settings.string(.rateLimit) ?? "300/300", settings: settings)
+        self.rateLimit = try Self.parseRateLimit(settings.string(.rateLimit) ?? "300/300", key: .rateLimit, settings: settings)
 
         let levelText = settings.string(.logLevel) ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
@@ -84,6 +84,21 @@ extension ThingBridgeConfiguration {
             throw settings.missing(.clientID, "is required when \(SettingKey.clientSecret.environmentName) is set")
         case (nil, nil):
             self.thingiverse = nil
+        }
+
+        self.flattrWebURL = try settings.httpURL(.flattrWebURL) ?? "https://flattr.com"
+        self.flattrAPIURL = try settings.httpURL(.flattrAPIURL) ?? "https://api.flattr.com/rest/v2"
+        self.flattrScopes = try Self.parseFlattrScopes(settings.string(.flattrScopes) ?? "flattr thing", settings: settings)
+        self.flattrRateLimit = try Self.parseRateLimit(settings.string(.flattrRateLimit) ?? "5000/3600", key: .flattrRateLimit, settings: settings)
+        switch (settings.string(.flattrClientID), settings.string(.flattrClientSecret)) {
+        case (let id?, let secret?):
+            self.flattr = Flattr(clientID: id, clientSecret: Secret(secret), webURL: flattrWebURL, apiURL: flattrAPIURL)
+        case (.some, nil):
+            throw settings.missing(.flattrClientSecret, "is required when \(SettingKey.flattrClientID.environmentName) is set")
+        case (nil, .some):
+            throw settings.missing(.flattrClientID, "is required when \(SettingKey.flattrClientSecret.environmentName) is set")
+        case (nil, nil):
+            self.flattr = nil
         }
 
         if mode == .production {
@@ -148,12 +163,22 @@ extension ThingBridgeConfiguration {
         throw settings.invalid(.databaseURL, "must start with sqlite: or postgres://")
     }
 
-    static func parseRateLimit(_ text: String, settings: SettingsReader) throws -> RateLimit {
+    static func parseRateLimit(_ text: String, key: SettingKey, settings: SettingsReader) throws -> RateLimit {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let count = Int(parts[0]), let seconds = Int(parts[1]), count > 0, seconds > 0 else {
-            throw settings.invalid(.rateLimit, "must be COUNT/SECONDS with positive numbers, e.g. 300/300, not \"\(text)\"")
+            throw settings.invalid(key, "must be COUNT/SECONDS with positive numbers, e.g. 300/300, not \"\(text)\"")
         }
         return RateLimit(count: count, seconds: seconds)
+    }
+
+    /// Flattr's scopes, space-separated: `flattr`, `thing`, `email`, `extendedread`.
+    static func parseFlattrScopes(_ text: String, settings: SettingsReader) throws -> [String] {
+        let known: Set<String> = ["flattr", "thing", "email", "extendedread"]
+        let scopes = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        guard !scopes.isEmpty, scopes.allSatisfy(known.contains) else {
+            throw settings.invalid(.flattrScopes, "must be space-separated Flattr scopes (flattr, thing, email, extendedread), not \"\(text)\"")
+        }
+        return scopes
     }
 
     /// `scheme://host[:port]`, lower-cased, or nil when the text is not exactly an origin.

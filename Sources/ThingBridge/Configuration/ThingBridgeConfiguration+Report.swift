@@ -35,6 +35,12 @@ extension ThingBridgeConfiguration {
             case .webURL: value = usesSimulator ? "\(publicURL)/sim (simulator)" : thingiverseWebURL
             case .apiURL: value = usesSimulator ? "\(publicURL)/sim/api (simulator)" : thingiverseAPIURL
             case .appToken: value = thingiverse?.appToken == nil ? notSet : "<redacted>"
+            case .flattrClientID: value = flattr?.clientID ?? (usesFlattrSimulator ? "(not set: the built-in simulator is used)" : "(not set: Flattr is off)")
+            case .flattrClientSecret: value = flattr == nil ? notSet : "<redacted>"
+            case .flattrWebURL: value = usesFlattrSimulator ? "\(publicURL)/sim/flattr (simulator)" : flattrWebURL
+            case .flattrAPIURL: value = usesFlattrSimulator ? "\(publicURL)/sim/flattr/api (simulator)" : flattrAPIURL
+            case .flattrScopes: value = flattrScopes.joined(separator: " ")
+            case .flattrRateLimit: value = flattrRateLimit.description
             }
             return (key.environmentName, value)
         }

@@ -42,6 +42,14 @@ public struct ThingBridgeConfiguration: Sendable {
         public var appToken: Secret?
     }
 
+    /// How ThingBridge reaches Flattr (or the simulator standing in for it).
+    public struct Flattr: Sendable {
+        public var clientID: String
+        public var clientSecret: Secret
+        public var webURL: String
+        public var apiURL: String
+    }
+
     public var mode: Mode
     public var host: String
     public var port: Int
@@ -65,6 +73,14 @@ public struct ThingBridgeConfiguration: Sendable {
     /// Explicit `THINGIVERSE_WEB_URL` / `THINGIVERSE_API_URL`, kept even without a client id.
     public var thingiverseWebURL: String
     public var thingiverseAPIURL: String
+    /// Flattr credentials and URLs; `nil` means off (production) or the simulator (development).
+    public var flattr: Flattr?
+    public var flattrWebURL: String
+    public var flattrAPIURL: String
+    /// Scopes asked for at Flattr's authorization page.
+    public var flattrScopes: [String]
+    /// Proxy budget per signed-in person for Flattr.
+    public var flattrRateLimit: RateLimit
     public var logLevel: Logger.Level
     /// Seconds a connection may sit idle (or dribble a request) before the server closes it.
     public var idleTimeout: Int
@@ -77,6 +93,9 @@ public struct ThingBridgeConfiguration: Sendable {
 
     /// The built-in simulator serves Thingiverse: development mode without a client id.
     public var usesSimulator: Bool { thingiverse == nil }
+
+    /// The built-in Flattr simulator runs: development mode without Flattr credentials.
+    public var usesFlattrSimulator: Bool { flattr == nil && mode == .development }
 
     /// The OAuth redirect URI registered with Thingiverse.
     public var redirectURI: String { publicURL + "/auth/callback" }

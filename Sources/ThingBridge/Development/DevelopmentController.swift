@@ -74,7 +74,7 @@ struct DevelopmentController<Context: RequestContext>: Sendable {
         } catch let error as AppError {
             throw error
         } catch {
-            throw UpstreamError.unreachable
+            throw UpstreamError(.unreachable, provider: "The webhook receiver")
         }
     }
 }

@@ -1,122 +1,13 @@
 import Foundation
 import HTTPTypes
 
-/// The Thingiverse REST endpoints the proxy forwards, as data: one line per endpoint of the
-/// reference (`shared/reference/thingiverse-rest-api-reference.txt`), with endpoints whose last
-/// parameter is optional listed once with it and once without. Nothing else is forwarded.
+/// The endpoints of one provider that the proxy forwards, as data: `METHOD /path/{param}`
+/// lines (each provider lists its own: ``thingiverseREST``, ``flattrREST``). Nothing else is
+/// forwarded, and the path sent upstream is rebuilt from validated segments.
 ///
-/// Parameters named `username`, `term`, `category_slug` and `tag` are text; every other
-/// parameter (`id`, `thing_id`, ...) is a number, as the reference says.
+/// A parameter is a number unless the provider names it as text (`{username}`); `{ids}` is a
+/// comma-separated list of numbers (Flattr's `GET /things/:id,:id`).
 public struct EndpointAllowList: Sendable {
-    /// `METHOD /path/{param}` lines.
-    public static let thingiverseREST: [String] = [
-        "GET /users/{username}",
-        "PATCH /users/{username}",
-        "GET /users/{username}/things",
-        "GET /users/{username}/likes",
-        "GET /users/{username}/copies",
-        "GET /users/{username}/collections",
-        "GET /users/{username}/downloads",
-        "GET /users/{username}/event-count",
-        "POST /users/{username}/followers",
-        "DELETE /users/{username}/followers",
-        "POST /users/{username}/avatar-image",
-        "POST /users/{username}/cover-image",
-        "GET /things/{id}",
-        "GET /things/{id}/images/{image_id}",
-        "GET /things/{id}/images",
-        "PATCH /things/{id}/images/{image_id}",
-        "DELETE /things/{id}/images/{image_id}",
-        "GET /things/{id}/files/{file_id}",
-        "GET /things/{id}/files",
-        "DELETE /things/{id}/files/{file_id}",
-        "GET /things/{id}/likes",
-        "GET /things/{id}/ancestors",
-        "GET /things/{id}/derivatives",
-        "GET /things/{id}/tags",
-        "GET /things/{id}/categories",
-        "PATCH /things/{id}",
-        "POST /things",
-        "DELETE /things/{id}",
-        "POST /things/{id}/files",
-        "POST /things/{id}/publish",
-        "GET /things/{id}/copies",
-        "POST /things/{id}/copies",
-        "POST /things/{id}/likes",
-        "DELETE /things/{id}/likes",
-        "GET /things/{id}/package-url",
-        "GET /things/{id}/prints",
-        "GET /things/{id}/threaded-comments",
-        "GET /things/{id}/comments",
-        "POST /things/{id}/comments",
-        "GET /files/{id}",
-        "POST /files/{id}/finalize",
-        "GET /files/{id}/download",
-        "GET /copies/{id}",
-        "GET /copies",
-        "GET /copies/{id}/images",
-        "POST /copies/{id}/images",
-        "PATCH /copies/{id}/images/{image_id}",
-        "DELETE /copies/{id}/images/{image_id}",
-        "PATCH /copies/{id}",
-        "DELETE /copies/{id}",
-        "POST /copies/{id}/likes",
-        "DELETE /copies/{id}/likes",
-        "GET /copies/{id}/threaded-comments",
-        "GET /copies/{id}/comments",
-        "POST /copies/{id}/comments",
-        "GET /collections/{id}",
-        "GET /collections",
-        "GET /collections/{id}/things",
-        "POST /collections",
-        "POST /collections/{collection_id}/thing/{thing_id}",
-        "DELETE /collections/{collection_id}/thing/{thing_id}",
-        "PATCH /collections/{id}",
-        "DELETE /collections/{id}",
-        "GET /comments/{id}",
-        "POST /comments",
-        "POST /comments/{id}/reply",
-        "PATCH /comments/{id}",
-        "DELETE /comments/{id}",
-        "GET /newest",
-        "GET /popular",
-        "GET /featured",
-        "GET /verified",
-        "GET /search/{term}",
-        "GET /search",
-        "GET /search/{term}/library",
-        "GET /categories/{category_slug}",
-        "GET /categories",
-        "GET /categories/{category_slug}/things",
-        "GET /tags/{tag}/things",
-        "GET /tags/{tag}",
-        "GET /tags",
-        "GET /groups/{id}",
-        "GET /groups",
-        "POST /groups",
-        "POST /groups/{id}/image",
-        "PATCH /groups/{id}",
-        "GET /groups/{id}/group-topics",
-        "POST /groups/{id}/group-topics",
-        "GET /groups/{id}/things",
-        "POST /groups/{id}/things/{thing_id}",
-        "DELETE /groups/{id}/things/{thing_id}",
-        "PATCH /groups/{id}/things/{thing_id}",
-        "GET /groups/{id}/members",
-        "POST /groups/{group_id}/members",
-        "DELETE /groups/{group_id}/members/{user_id}",
-        "DELETE /groups/{group_id}/members",
-        "GET /group-topics/{id}",
-        "PATCH /group-topics/{id}",
-        "POST /group-topics/{id}/pin",
-        "DELETE /group-topics/{id}/pin",
-        "GET /group-topics/{id}/threaded-comments",
-        "GET /group-topics/{id}/comments",
-        "POST /group-topics/{id}/comments",
-        "GET /orders/{id}",
-        "GET /orders",
-        "PATCH /orders/{id}",
-    ]
 
     struct Template: Sendable {
         let method: HTTPRequest.Method
@@ -128,18 +19,23 @@ public struct EndpointAllowList: Sendable {
         case literal(String)
         case number
         case text
+        case numberList
     }
 
     private let templates: [Template]
 
-    public init(_ lines: [String] = Self.thingiverseREST) {
+    /// - Parameters:
+    ///   - lines: `METHOD /path/{param}`, one per endpoint; the first match wins.
+    ///   - textParameters: the parameter names whose values are text rather than numbers.
+    public init(_ lines: [String], textParameters: Set<String>) {
         self.templates = lines.map { line in
             let parts = line.split(separator: " ", maxSplits: 1)
             let method = HTTPRequest.Method(String(parts[0]))!
             let segments = parts[1].split(separator: "/").map { part -> Segment in
                 guard part.hasPrefix("{") else { return .literal(String(part)) }
                 let name = part.dropFirst().dropLast()
-                return ["username", "term", "category_slug", "tag"].contains(name) ? .text : .number
+                if name == "ids" { return .numberList }
+                return textParameters.contains(String(name)) ? .text : .number
             }
             return Template(method: method, segments: segments, text: line)
         }
@@ -193,12 +89,19 @@ public struct EndpointAllowList: Sendable {
             case .literal(let literal):
                 guard literal == value else { return false }
             case .number:
-                guard (1...19).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+                guard isNumber(value[...]) else { return false }
+            case .numberList:
+                let ids = value.split(separator: ",", omittingEmptySubsequences: false)
+                guard (1...50).contains(ids.count), ids.allSatisfy(isNumber) else { return false }
             case .text:
                 guard (1...256).contains(value.unicodeScalars.count) else { return false }
             }
         }
         return true
+    }
+
+    private static func isNumber(_ value: Substring) -> Bool {
+        (1...19).contains(value.utf8.count) && value.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// Percent-decodes one segment, refusing anything that could leave the segment or the host.

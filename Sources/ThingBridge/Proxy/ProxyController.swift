@@ -5,46 +5,39 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 
-/// `/api/<path>` → `THINGIVERSE_API_URL/<path>` for signed-in browsers.
+/// `/api/{provider}/<path>` → the provider's API for signed-in browsers (`/api/<path>` stays
+/// Thingiverse's).
 ///
-/// Only endpoints of the reference are forwarded, rebuilt from validated segments on the
-/// configured host; the caller's token is added here (from the session, or a browser's own
-/// token that tokeninfo says is ours); cookies never go up and `Set-Cookie` never comes down;
-/// redirects are handed to the browser, never followed.
+/// Only the provider's allow-listed endpoints are forwarded, rebuilt from validated segments
+/// on the configured host; the caller's token is added here (from the session, or for
+/// Thingiverse a browser's own token that tokeninfo says is ours); cookies never go up and
+/// `Set-Cookie` never comes down; redirects are handed to the browser, never followed, with
+/// the API's own `Link` and `Location` URLs rewritten to this proxy.
 public struct ProxyController<Context: RequestContext>: Sendable {
-    let allowList: EndpointAllowList
+    let target: ProxyTarget
     let cookies: SessionCookies
-    let verifier: BearerTokenVerifier
-    let budget: ProxyBudget
-    let client: HTTPClient
-    let apiURL: String
-    /// `PUBLIC_URL/api`: what upstream `Link` URLs are rewritten to.
+    /// Where this controller is mounted, e.g. `/api/flattr`.
+    let mountPath: String
+    /// `PUBLIC_URL` + `mountPath`: what the API's own URLs are rewritten to.
     let publicAPIURL: String
     /// Origins whose pages may send unsafe requests with a cookie session: ours and the CORS list.
     let trustedOrigins: Set<String>
-    let timeout: TimeAmount
     let metrics: ProxyMetrics
 
+    static var link: HTTPField.Name { HTTPField.Name("Link")! }
     static var requestBodyLimit: Int { 1024 * 1024 }
     static var bufferedResponseLimit: Int { 256 * 1024 }
     static var forwardedRequestHeaders: [HTTPField.Name] { [.accept, .contentType, .ifNoneMatch, .ifModifiedSince, .acceptLanguage] }
     static var returnedResponseHeaders: [String] {
-        ["content-type", "etag", "last-modified", "cache-control", "location", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
+        ["etag", "last-modified", "cache-control", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
     }
 
-    public init(
-        allowList: EndpointAllowList = EndpointAllowList(), cookies: SessionCookies, verifier: BearerTokenVerifier, budget: ProxyBudget,
-        client: HTTPClient, apiURL: String, publicURL: String, corsOrigins: [String], timeout: Duration, metrics: ProxyMetrics
-    ) {
-        self.allowList = allowList
+    public init(target: ProxyTarget, cookies: SessionCookies, mountPath: String, publicURL: String, corsOrigins: [String], metrics: ProxyMetrics) {
+        self.target = target
         self.cookies = cookies
-        self.verifier = verifier
-        self.budget = budget
-        self.client = client
-        self.apiURL = apiURL
-        self.publicAPIURL = publicURL + "/api"
+        self.mountPath = mountPath
+        self.publicAPIURL = publicURL + mountPath
         self.trustedOrigins = Set(corsOrigins + [ThingBridgeConfiguration.origin(publicURL) ?? publicURL])
-        self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
         self.metrics = metrics
     }
 
@@ -56,30 +49,32 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         return routes
     }
 
-    /// Who is calling, and with which Thingiverse token.
+    /// Who is calling, and with which token.
     struct Caller {
         let userID: String
         let token: Secret
         let usesCookie: Bool
     }
 
+    var providerName: String { target.provider.displayName }
+
     func forward(request: Request, context: Context) async throws -> Response {
         let match: EndpointAllowList.Match
         do {
-            match = try allowList.match(method: request.method, rawPath: request.uri.path.dropFirst("/api".count))
+            match = try target.allowList.match(method: request.method, rawPath: request.uri.path.dropFirst(mountPath.count))
         } catch {
             metrics.refused("allow_list")
-            throw AppError(.notFound, "unknown_endpoint", "\(request.method.rawValue) on this path is not an endpoint of the Thingiverse API, so it is not forwarded.")
+            throw AppError(.notFound, "unknown_endpoint", "\(request.method.rawValue) on this path is not an endpoint of the \(providerName) API, so it is not forwarded.")
         }
         let caller = try await authenticate(request)
         if caller.usesCookie && !Self.isSafe(request.method) && !isTrustedOrigin(request) {
             metrics.refused("csrf")
             throw AppError(.forbidden, "cross_site_request", "Changes through the API must come from this site or an allowed origin.")
         }
-        if case .refused(let retryAfter) = budget.spend(user: caller.userID) {
+        if case .refused(let retryAfter) = target.budget.spend(user: caller.userID) {
             metrics.refused("budget")
             throw AppError(
-                .tooManyRequests, "rate_limited", "You have used your API budget for now. Try again in \(retryAfter) seconds.",
+                .tooManyRequests, "rate_limited", "You have used your \(providerName) API budget for now. Try again in \(retryAfter) seconds.",
                 headers: [.retryAfter: String(retryAfter)]
             )
         }
@@ -88,10 +83,10 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     }
 
     private func authenticate(_ request: Request) async throws -> Caller {
-        if let session = try await cookies.session(from: request) {
-            return Caller(userID: session.userID, token: session.token, usesCookie: true)
+        if let session = try await cookies.session(from: request), let account = session.account(target.provider) {
+            return Caller(userID: account.id, token: account.token, usesCookie: true)
         }
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+        if let verifier = target.bearerVerifier, let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let token = Secret(String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
             guard !token.value.isEmpty, token.value.utf8.count <= 512 else { throw unauthenticated() }
             switch try await verifier.verify(token) {
@@ -107,7 +102,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
 
     private func unauthenticated() -> AppError {
         metrics.refused("unauthenticated")
-        return AppError(.unauthorized, "not_signed_in", "Sign in with Thingiverse first (or send your token as Authorization: Bearer).")
+        let login = target.provider == .thingiverse ? "/auth/login" : "/auth/\(target.provider.rawValue)/login"
+        let how = target.bearerVerifier == nil ? "" : " (or send your token as Authorization: Bearer)"
+        return AppError(.unauthorized, "not_signed_in", "Sign in with \(providerName) first\(how).", action: .init(label: "Sign in", href: login))
     }
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool { method == .get || method == .head }
@@ -125,9 +122,11 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     }
 
     private func makeUpstreamRequest(_ request: Request, path: String, token: Secret) async throws -> HTTPClientRequest {
-        var url = apiURL + path
-        if let query = try Self.forwardedQuery(request.uri.query) {
-            url += "?" + query
+        let overridesPatch = target.sendsPatchAsPost && request.method == .patch
+        var url = target.apiURL + path
+        let query = [try Self.forwardedQuery(request.uri.query), overridesPatch ? "_method=patch" : nil].compactMap { $0 }
+        if !query.isEmpty {
+            url += "?" + query.joined(separator: "&")
         }
         var upstream = HTTPClientRequest(url: url)
         upstream.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -137,11 +136,17 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             }
         }
         upstream.headers.add(name: "Authorization", value: "Bearer \(token.value)")
+        var body: ByteBuffer?
         if request.method == .post || request.method == .patch || request.method == .delete {
-            let body = try await request.body.collect(upTo: Self.requestBodyLimit)
-            if body.readableBytes > 0 {
-                upstream.body = .bytes(body)
-            }
+            let collected = try await request.body.collect(upTo: Self.requestBodyLimit)
+            body = collected.readableBytes > 0 ? collected : nil
+        }
+        if overridesPatch {
+            upstream.method = .POST
+            body = MethodOverride.patch(body, contentType: request.headers[.contentType], headers: &upstream.headers)
+        }
+        if let body {
+            upstream.body = .bytes(body)
         }
         return upstream
     }
@@ -161,46 +166,78 @@ public struct ProxyController<Context: RequestContext>: Sendable {
 
     private func send(_ upstreamRequest: HTTPClientRequest, endpoint: String, caller: Caller) async throws -> Response {
         let start = ContinuousClock.now
-        let upstream: HTTPClientResponse
+        let reply: UpstreamReply<StreamingBody>
         do {
-            upstream = try await client.execute(upstreamRequest, timeout: timeout)
+            reply = try await target.upstream.open(upstreamRequest, bufferUpTo: Self.bufferedResponseLimit)
         } catch {
-            metrics.upstream(endpoint: endpoint, status: 0, duration: ContinuousClock.now - start)
-            throw UpstreamError(transportError: error)
+            metrics.upstream(provider: target.provider, endpoint: endpoint, status: 0, duration: ContinuousClock.now - start)
+            throw error
         }
-        let status = Int(upstream.status.code)
-        metrics.upstream(endpoint: endpoint, status: status, duration: ContinuousClock.now - start)
+        let answer: UpstreamAnswer<StreamingBody>
+        switch reply {
+        case .webPage(let status):
+            // A challenge or error page where data belongs: say so instead of passing it on.
+            metrics.upstream(provider: target.provider, endpoint: endpoint, status: status, duration: ContinuousClock.now - start)
+            throw UpstreamError.webPage(status: status, provider: providerName)
+        case .rateLimited(let retryAfter, let limited):
+            target.budget.pause(user: caller.userID, seconds: retryAfter ?? 60)
+            answer = limited
+        case .answer(let data):
+            answer = data
+        }
+        metrics.upstream(provider: target.provider, endpoint: endpoint, status: answer.status, duration: ContinuousClock.now - start)
+        return Response(status: HTTPResponse.Status(code: answer.status), headers: responseHeaders(answer), body: responseBody(answer.body))
+    }
 
-        let contentType = upstream.headers.first(name: "content-type")?.lowercased() ?? ""
-        if contentType.contains("text/html") {
-            // A challenge or error page where JSON belongs: say so instead of passing it on.
-            _ = try? await upstream.body.collect(upTo: 1024 * 1024)
-            throw UpstreamError.notAPI(status: status)
-        }
-        if status == 429 {
-            budget.pause(user: caller.userID, seconds: upstream.headers.first(name: "retry-after").flatMap(Int.init) ?? 60)
-        }
+    /// The provider's headers a browser may see, with the API's own URLs pointing here and a
+    /// content type that can never make the browser render markup from our origin.
+    private func responseHeaders(_ answer: UpstreamAnswer<StreamingBody>) -> HTTPFields {
         var headers = HTTPFields()
+        headers[.contentType] = Self.contentType(declared: answer.headers.first(name: "content-type"), head: answer.body.head)
         for name in Self.returnedResponseHeaders {
-            for value in upstream.headers[name] {
+            for value in answer.headers[name] {
                 headers.append(HTTPField(name: HTTPField.Name(name)!, value: value))
             }
         }
-        for value in upstream.headers["link"] {
-            headers.append(HTTPField(name: HTTPField.Name("Link")!, value: rewriteLink(value)))
+        for value in answer.headers["link"] {
+            headers.append(HTTPField(name: Self.link, value: rewriteLink(value)))
         }
-        let body: ResponseBody
-        if let length = upstream.headers.first(name: "content-length").flatMap(Int.init), length <= Self.bufferedResponseLimit {
-            // Small answers (most API objects) go out in one write; larger ones stream through.
-            body = ResponseBody(byteBuffer: try await upstream.body.collect(upTo: length))
-        } else {
-            body = ResponseBody(asyncSequence: upstream.body)
+        if let location = answer.headers.first(name: "location") {
+            headers[.location] = rewriteLocation(location)
         }
-        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: body)
+        return headers
+    }
+
+    private func responseBody(_ body: StreamingBody) -> ResponseBody {
+        guard let rest = body.rest else { return ResponseBody(byteBuffer: body.head) }
+        let head = body.head
+        return ResponseBody { writer in
+            if head.readableBytes > 0 { try await writer.write(head) }
+            while let chunk = try await rest.next() {
+                try await writer.write(chunk)
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    /// The declared type when it is a data type; HTML is only ever declared for data here (the
+    /// markup itself was refused), so it becomes JSON or plain text by what the body starts with.
+    static func contentType(declared: String?, head: ByteBuffer) -> String? {
+        guard let declared else { return nil }
+        let lowered = declared.lowercased()
+        guard lowered.contains("html") || lowered.contains("xml") || lowered.contains("svg") else { return declared }
+        let first = head.readableBytesView.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"
     }
 
     /// `<https://api.thingiverse.com/things?page=2>; rel="next"` → `<PUBLIC_URL/api/things?page=2>; rel="next"`.
     func rewriteLink(_ value: String) -> String {
-        value.replacingOccurrences(of: "<" + apiURL + "/", with: "<" + publicAPIURL + "/")
+        value.replacingOccurrences(of: "<" + target.apiURL + "/", with: "<" + publicAPIURL + "/")
+    }
+
+    /// The API's own absolute URLs (Flattr's lookup answers 302 to one) point at this proxy;
+    /// any other location (a file on a CDN) is the browser's to follow.
+    func rewriteLocation(_ value: String) -> String {
+        value.hasPrefix(target.apiURL + "/") ? publicAPIURL + value.dropFirst(target.apiURL.count) : value
     }
 }

@@ -11,20 +11,20 @@ public struct ProxyMetrics: Sendable {
     /// A request refused before Thingiverse saw it: `allow_list`, `unauthenticated`, `budget`, `csrf`, `cors_origin`.
     func refused(_ reason: String) {
         registry.makeCounter(
-            descriptor: .init(namespace: "thingbridge", metricName: "proxy_refused", unitName: "total", helpText: "Proxy requests refused before reaching Thingiverse."),
+            descriptor: .init(namespace: "thingbridge", metricName: "proxy_refused", unitName: "total", helpText: "Proxy requests refused before reaching the provider."),
             labels: [("reason", reason)]
         ).increment()
     }
 
     /// An upstream answer (or failure: status 0) and how long it took to arrive.
-    func upstream(endpoint: String, status: Int, duration: Duration) {
+    func upstream(provider: ProviderID, endpoint: String, status: Int, duration: Duration) {
         registry.makeCounter(
-            descriptor: .init(namespace: "thingbridge", metricName: "upstream_responses", unitName: "total", helpText: "Answers from Thingiverse by endpoint and status (0: no answer)."),
-            labels: [("endpoint", endpoint), ("status", String(status))]
+            descriptor: .init(namespace: "thingbridge", metricName: "upstream_responses", unitName: "total", helpText: "Answers from the providers by endpoint and status (0: no answer)."),
+            labels: [("provider", provider.rawValue), ("endpoint", endpoint), ("status", String(status))]
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: .init(namespace: "thingbridge", metricName: "upstream_duration", unitName: "seconds", helpText: "Time until Thingiverse's answer head arrived."),
-            labels: [("endpoint", endpoint)],
+            descriptor: .init(namespace: "thingbridge", metricName: "upstream_duration", unitName: "seconds", helpText: "Time until the provider's answer head arrived."),
+            labels: [("provider", provider.rawValue), ("endpoint", endpoint)],
             buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(20)]
         ).record(duration)
     }

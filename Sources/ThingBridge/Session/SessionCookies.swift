@@ -37,13 +37,27 @@ public struct SessionCookies: Sendable {
         return session
     }
 
-    /// A new session for a person who has just signed in.
-    public func newSession(userID: String, name: String, fullName: String?, thumbnail: String?, token: Secret) -> Session {
+    /// The session after a person signed in with `account`: `existing` with the account linked
+    /// (a second provider, or the same one again), or a new session.
+    public func session(signingIn account: LinkedAccount, existing: Session?) -> Session {
         let now = Self.now()
-        return Session(
-            id: randomToken(bytes: 16), userID: userID, name: name, fullName: fullName, thumbnail: thumbnail, token: token,
-            issuedAt: now, lastSeenAt: now, expiresAt: now + lifetime.absolute
-        )
+        if var linked = existing?.linking(account) {
+            linked.lastSeenAt = now
+            return linked
+        }
+        return Session(id: randomToken(bytes: 16), accounts: [account], issuedAt: now, lastSeenAt: now, expiresAt: now + lifetime.absolute)
+    }
+
+    /// The session without `provider`'s account, under a new id: the old cookie, which still
+    /// holds the token, is refused from now on. Nil when no account is left (the session ended).
+    public func unlinking(_ provider: ProviderID, from session: Session) async throws -> Session? {
+        try await end(session)
+        var remaining = session
+        remaining.accounts.removeAll { $0.provider == provider }
+        guard !remaining.accounts.isEmpty else { return nil }
+        remaining.id = randomToken(bytes: 16)
+        remaining.lastSeenAt = Self.now()
+        return remaining
     }
 
     public func sessionCookie(for session: Session) throws -> Cookie {
@@ -84,8 +98,9 @@ public struct SessionCookies: Sendable {
         return attempt
     }
 
-    public func newLoginAttempt(flow: LoginAttempt.Flow, returnTo: ReturnPath) -> LoginAttempt {
-        LoginAttempt(state: randomToken(bytes: 24), flow: flow, returnTo: returnTo.path, expiresAt: Self.now() + lifetime.login)
+    public func newLoginAttempt(provider: ProviderID, flow: LoginAttempt.Flow, returnTo: ReturnPath) -> LoginAttempt {
+        LoginAttempt(
+            state: randomToken(bytes: 24), provider: provider, flow: flow, returnTo: returnTo.path, expiresAt: Self.now() + lifetime.login)
     }
 
     /// Marks an attempt's state as used; false when it already was (a replayed callback).
@@ -100,7 +115,7 @@ public struct SessionCookies: Sendable {
     }
 }
 
-/// A sign-in in progress: the `state` sent to Thingiverse and where to go afterwards,
+/// A sign-in in progress: the provider, the `state` sent to it and where to go afterwards,
 /// sealed in the short-lived pre-login cookie.
 public struct LoginAttempt: Codable, Sendable, Equatable {
     public enum Flow: String, Codable, Sendable {
@@ -111,6 +126,8 @@ public struct LoginAttempt: Codable, Sendable, Equatable {
     }
 
     public var state: String
+    /// Which provider's callback may finish it.
+    public var provider: ProviderID
     public var flow: Flow
     public var returnTo: String
     public var expiresAt: Int64

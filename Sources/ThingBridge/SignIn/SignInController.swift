@@ -3,82 +3,113 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Sign-in with Thingiverse: the code flow, the token flow, the current user and logout.
+/// Sign-in with every configured provider: the OAuth2 code flow (once, for all of them),
+/// Thingiverse's token flow, linking a second provider to the session, unlinking, the current
+/// person and logout.
 ///
-/// Both flows end in the same checks before a session exists: the state matches this browser's
-/// pre-login cookie and is used once, tokeninfo's audience is exactly our client id, and
-/// `/users/me` describes the token's user.
-public struct AuthController<Context: RequestContext>: Sendable {
-    let account: any ThingiverseAccount
+/// Every flow ends in the same checks before a session changes: the state matches this
+/// browser's pre-login cookie for this provider and is used once, and the provider vouches
+/// for the token's account (``SignInProvider/account(for:)``).
+public struct SignInController<Context: RequestContext>: Sendable {
+    let providers: [ProviderID: any SignInProvider]
     let cookies: SessionCookies
-    let clientID: String
-    let authorizeURL: String
-    let redirectURI: String
-    /// `scheme://host[:port]` of the public URL: the only origin allowed to post tokens.
+    let publicURL: String
+    /// `scheme://host[:port]` of the public URL: the only origin allowed to post tokens and unlink.
     let publicOrigin: String
+    /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
+    let onLogout: @Sendable (Session) async -> Void
 
-    public init(account: any ThingiverseAccount, cookies: SessionCookies, clientID: String, webURL: String, publicURL: String) {
-        self.account = account
+    public init(
+        providers: [any SignInProvider], cookies: SessionCookies, publicURL: String,
+        onLogout: @escaping @Sendable (Session) async -> Void = { _ in }
+    ) {
+        self.providers = Dictionary(providers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.cookies = cookies
-        self.clientID = clientID
-        self.authorizeURL = webURL + "/login/oauth/authorize"
-        self.redirectURI = publicURL + "/auth/callback"
+        self.publicURL = publicURL
         self.publicOrigin = ThingBridgeConfiguration.origin(publicURL) ?? publicURL
+        self.onLogout = onLogout
     }
 
     public var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.get("login", use: login)
-        routes.get("callback", use: callback)
+        // The first release's Thingiverse URLs, registered by apps as their callback: kept as they were.
+        routes.get("login") { request, context in try await self.login(.thingiverse, request: request) }
+        routes.get("callback") { request, context in try await self.callback(.thingiverse, request: request) }
         routes.post("token", use: token)
+        routes.get(":provider/login") { request, context in try await self.login(self.provider(context), request: request) }
+        routes.get(":provider/callback") { request, context in try await self.callback(self.provider(context), request: request) }
+        routes.post(":provider/unlink", use: unlink)
         routes.get("me", use: me)
         routes.get("session", use: sessionStatus)
         routes.post("logout", use: logout)
         return routes
     }
 
-    /// `GET /auth/login[?return_to=/path][&flow=code|token]`: starts a sign-in.
-    func login(request: Request, context: Context) async throws -> Response {
+    /// The `redirect_uri` registered with `provider`; Thingiverse's stays `/auth/callback`.
+    func redirectURI(_ provider: ProviderID) -> String {
+        provider == .thingiverse ? publicURL + "/auth/callback" : publicURL + "/auth/\(provider.rawValue)/callback"
+    }
+
+    private func provider(_ context: Context) throws -> ProviderID {
+        guard let name = context.parameters.get("provider"), let provider = ProviderID(rawValue: name), providers[provider] != nil else {
+            throw AppError(.notFound, "unknown_provider", "There is no sign-in with that provider here.")
+        }
+        return provider
+    }
+
+    private func signIn(_ provider: ProviderID) throws -> any SignInProvider {
+        guard let signIn = providers[provider] else {
+            throw AppError(.notFound, "unknown_provider", "Sign-in with \(provider.displayName) is not configured here.")
+        }
+        return signIn
+    }
+
+    /// `GET /auth/{provider}/login[?return_to=/path][&flow=code|token]`: starts a sign-in.
+    func login(_ provider: ProviderID, request: Request) async throws -> Response {
+        let signIn = try signIn(provider)
         let query = request.uri.queryParameters
-        let flow: LoginAttempt.Flow = query["flow"].map(String.init) == "token" ? .token : .code
-        let attempt = cookies.newLoginAttempt(flow: flow, returnTo: ReturnPath(query["return_to"].map(String.init)))
-        let location =
-            authorizeURL + "?"
-            + FormEncoding.encode([
-                ("client_id", clientID), ("redirect_uri", redirectURI),
-                ("response_type", flow == .token ? "token" : "code"), ("state", attempt.state),
-            ])
-        var response = Self.redirect(to: location)
+        let flow: LoginAttempt.Flow = signIn.supportsTokenFlow && query["flow"].map(String.init) == "token" ? .token : .code
+        let attempt = cookies.newLoginAttempt(provider: provider, flow: flow, returnTo: ReturnPath(query["return_to"].map(String.init)))
+        let parameters =
+            [
+                ("client_id", signIn.clientID), ("redirect_uri", redirectURI(provider)),
+                ("response_type", flow == .token ? "token" : "code"),
+            ] + signIn.extraAuthorizeParameters + [("state", attempt.state)]
+        var response = Self.redirect(to: signIn.authorizeURL + "?" + FormEncoding.encode(parameters))
         response.setCookie(try cookies.loginCookie(for: attempt))
         return response
     }
 
-    /// `GET /auth/callback`: Thingiverse sends the browser back here.
-    func callback(request: Request, context: Context) async throws -> Response {
-        let query = request.uri.queryParameters
-        if let error = query["error"] {
-            throw error == "access_denied" ? SignInError.accessDenied : SignInError.providerError
-        }
-        guard let attempt = cookies.loginAttempt(from: request) else { throw SignInError.noLoginInProgress }
-        guard let code = query["code"].map(String.init) else {
-            // The token flow puts the token in the fragment, which only the page can read.
-            if attempt.flow == .token { return Self.tokenLandingPage() }
-            throw query["state"] == nil ? SignInError.stateMissing : SignInError.codeMissing
-        }
-        guard let state = query["state"].map(String.init) else { throw SignInError.stateMissing }
-        try await checkAndConsume(state: state, attempt: attempt)
+    /// `GET /auth/{provider}/callback`: the provider sends the browser back here.
+    func callback(_ provider: ProviderID, request: Request) async throws -> Response {
+        let signIn = try signIn(provider)
+        return try await failing(as: provider) {
+            let query = request.uri.queryParameters
+            if let error = query["error"] {
+                throw error == "access_denied" ? SignInError.accessDenied : SignInError.providerError
+            }
+            guard let attempt = cookies.loginAttempt(from: request) else { throw SignInError.noLoginInProgress }
+            guard attempt.provider == provider else { throw SignInError.otherProvider }
+            guard let code = query["code"].map(String.init) else {
+                // The token flow puts the token in the fragment, which only the page can read.
+                if attempt.flow == .token { return Self.tokenLandingPage() }
+                throw query["state"] == nil ? SignInError.stateMissing : SignInError.codeMissing
+            }
+            guard let state = query["state"].map(String.init) else { throw SignInError.stateMissing }
+            try await checkAndConsume(state: state, attempt: attempt)
 
-        let token: Secret
-        do {
-            token = try await account.exchange(code: code, redirectURI: redirectURI)
-        } catch SignInRefusal.codeRefused {
-            throw SignInError.codeRefused
+            let token: Secret
+            do {
+                token = try await signIn.exchange(code: code, redirectURI: redirectURI(provider))
+            } catch SignInRefusal.codeRefused {
+                throw SignInError.codeRefused
+            }
+            let session = try await signedIn(with: signIn, token: token, request: request)
+            var response = Self.redirect(to: attempt.returnTo)
+            response.setCookie(try cookies.sessionCookie(for: session))
+            response.setCookie(cookies.clearedLoginCookie)
+            return response
         }
-        let session = try await verifiedSession(for: token)
-        var response = Self.redirect(to: attempt.returnTo)
-        response.setCookie(try cookies.sessionCookie(for: session))
-        response.setCookie(cookies.clearedLoginCookie)
-        return response
     }
 
     struct TokenRequest: Decodable {
@@ -91,38 +122,57 @@ public struct AuthController<Context: RequestContext>: Sendable {
         let return_to: String
     }
 
-    /// `POST /auth/token`: the token flow's page posts the fragment's token and the state.
+    /// `POST /auth/token`: Thingiverse's token flow; its page posts the fragment's token and the state.
     func token(request: Request, context: Context) async throws -> Response {
-        guard isSameOrigin(request) else { throw SignInError.crossOrigin }
-        guard let attempt = cookies.loginAttempt(from: request), attempt.flow == .token else { throw SignInError.noLoginInProgress }
-        let body = try await request.body.collect(upTo: 8 * 1024)
-        guard let tokenRequest = try? JSONDecoder().decode(TokenRequest.self, from: Data(body.readableBytesView)),
-            !tokenRequest.access_token.isEmpty, tokenRequest.access_token.utf8.count <= 512
-        else { throw SignInError.malformedTokenRequest }
-        try await checkAndConsume(state: tokenRequest.state, attempt: attempt)
+        let signIn = try signIn(.thingiverse)
+        return try await failing(as: .thingiverse) {
+            guard isSameOrigin(request) else { throw SignInError.crossOrigin }
+            guard let attempt = cookies.loginAttempt(from: request), attempt.flow == .token, attempt.provider == .thingiverse else {
+                throw SignInError.noLoginInProgress
+            }
+            let body = try await request.body.collect(upTo: 8 * 1024)
+            guard let tokenRequest = try? JSONDecoder().decode(TokenRequest.self, from: Data(body.readableBytesView)),
+                !tokenRequest.access_token.isEmpty, tokenRequest.access_token.utf8.count <= 512
+            else { throw SignInError.malformedTokenRequest }
+            try await checkAndConsume(state: tokenRequest.state, attempt: attempt)
 
-        let session = try await verifiedSession(for: Secret(tokenRequest.access_token))
-        var response = try TokenReply(ok: true, return_to: attempt.returnTo).response(from: request, context: context)
+            let session = try await signedIn(with: signIn, token: Secret(tokenRequest.access_token), request: request)
+            var response = try TokenReply(ok: true, return_to: attempt.returnTo).response(from: request, context: context)
+            response.headers[.cacheControl] = "no-store"
+            response.setCookie(try cookies.sessionCookie(for: session))
+            response.setCookie(cookies.clearedLoginCookie)
+            return response
+        }
+    }
+
+    /// `POST /auth/{provider}/unlink`: drops that provider's account and token from the session
+    /// (same-origin only). The cookie that held the token is refused from now on.
+    func unlink(request: Request, context: Context) async throws -> Response {
+        let provider = try provider(context)
+        guard isSameOrigin(request) else { throw SignInFailure(.crossOrigin, provider: provider) }
+        var response: Response
+        guard let session = try await cookies.session(from: request) else {
+            return try status(nil).response(from: request, context: context)
+        }
+        if session.account(provider) == nil {
+            response = try status(session).response(from: request, context: context)
+        } else if let remaining = try await cookies.unlinking(provider, from: session) {
+            response = try status(remaining).response(from: request, context: context)
+            response.setCookie(try cookies.sessionCookie(for: remaining))
+        } else {
+            response = try status(nil).response(from: request, context: context)
+            response.setCookie(cookies.clearedSessionCookie)
+        }
         response.headers[.cacheControl] = "no-store"
-        response.setCookie(try cookies.sessionCookie(for: session))
-        response.setCookie(cookies.clearedLoginCookie)
         return response
     }
 
-    struct Me: ResponseEncodable {
-        let id: String
-        let name: String
-        let full_name: String?
-        let thumbnail: String?
-    }
-
-    /// `GET /auth/me`: the signed-in user's public profile.
+    /// `GET /auth/me`: the signed-in person's first account, and every linked one.
     func me(request: Request, context: Context) async throws -> Response {
         guard let session = try await cookies.session(from: request) else {
-            throw AppError(.unauthorized, "not_signed_in", "Sign in with Thingiverse first.", action: .init(label: "Sign in", href: "/auth/login"))
+            throw AppError(.unauthorized, "not_signed_in", "Sign in first.", action: .init(label: "Sign in", href: "/auth/login"))
         }
-        var response = try Me(id: session.userID, name: session.name, full_name: session.fullName, thumbnail: session.thumbnail)
-            .response(from: request, context: context)
+        var response = try Me(session).response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"
         if let refreshed = try cookies.refreshedCookie(for: session) {
             response.setCookie(refreshed)
@@ -130,17 +180,10 @@ public struct AuthController<Context: RequestContext>: Sendable {
         return response
     }
 
-    struct SessionStatus: ResponseEncodable {
-        let signed_in: Bool
-        let user: Me?
-    }
-
     /// `GET /auth/session`: whether this browser is signed in, always 200, so pages can ask
     /// without a failed request in the console.
     func sessionStatus(request: Request, context: Context) async throws -> Response {
-        let session = try await cookies.session(from: request)
-        let user = session.map { Me(id: $0.userID, name: $0.name, full_name: $0.fullName, thumbnail: $0.thumbnail) }
-        var response = try SessionStatus(signed_in: session != nil, user: user).response(from: request, context: context)
+        var response = try status(try await cookies.session(from: request)).response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -149,6 +192,7 @@ public struct AuthController<Context: RequestContext>: Sendable {
     func logout(request: Request, context: Context) async throws -> Response {
         if let session = try await cookies.session(from: request) {
             try await cookies.end(session)
+            await onLogout(session)
         }
         var response: Response
         if ErrorResponse.wantsHTML(request) || request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
@@ -162,29 +206,32 @@ public struct AuthController<Context: RequestContext>: Sendable {
 
     // MARK: Shared checks
 
+    /// Runs a step of `provider`'s sign-in, giving its ``SignInError``s the provider's name.
+    private func failing(as provider: ProviderID, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as SignInError {
+            throw SignInFailure(error, provider: provider)
+        } catch is SignInRefusal {
+            throw SignInFailure(.tokenRefused, provider: provider)
+        }
+    }
+
     /// The state must be this browser's, compared in constant time, and unused until now.
     private func checkAndConsume(state: String, attempt: LoginAttempt) async throws {
         guard SecretDigest(Secret(attempt.state)).matches(state) else { throw SignInError.stateMismatch }
         guard try await cookies.consume(attempt) else { throw SignInError.stateReused }
     }
 
-    /// tokeninfo's audience must be exactly our client id, and /users/me the token's user.
-    private func verifiedSession(for token: Secret) async throws -> Session {
-        let info: TokenInfo
-        let profile: UserProfile
-        do {
-            info = try await account.tokenInfo(token)
-            guard info.audience == clientID else { throw SignInError.wrongAudience }
-            profile = try await account.me(token)
-        } catch is SignInRefusal {
-            throw SignInError.tokenRefused
-        }
-        guard profile.id == info.userID else { throw SignInError.userMismatch }
-        return cookies.newSession(userID: profile.id, name: profile.name, fullName: profile.fullName, thumbnail: profile.thumbnail, token: token)
+    /// The session once the provider has vouched for the token's account: linked to the
+    /// browser's current session, if it has one.
+    private func signedIn(with signIn: any SignInProvider, token: Secret, request: Request) async throws -> Session {
+        let account = try await signIn.account(for: token)
+        return cookies.session(signingIn: account, existing: try await cookies.session(from: request))
     }
 
-    /// Only this site's own pages may post tokens: `Origin` must be ours, or, for browsers that
-    /// omit it, `Sec-Fetch-Site` must say same-origin.
+    /// Only this site's own pages may post tokens or unlink: `Origin` must be ours, or, for
+    /// browsers that omit it, `Sec-Fetch-Site` must say same-origin.
     private func isSameOrigin(_ request: Request) -> Bool {
         if let origin = request.headers[.origin] {
             return origin.lowercased() == publicOrigin

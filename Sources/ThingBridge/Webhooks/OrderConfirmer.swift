@@ -93,8 +93,8 @@ public struct OrderConfirmer: Service {
             return .mismatch([FieldDifference(field: "order", webhook: nil, api: reason)])
         } catch {
             var delay = Self.backoff(attempts: task.attempts)
-            if case OrderLookupError.rateLimited(let retryAfter?) = error {
-                delay = max(delay, retryAfter)
+            if let error = error as? UpstreamError, case .rateLimited(let retryAfter?) = error.kind {
+                delay = max(delay, .seconds(retryAfter))
             }
             let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
             return .retry(at: now.addingTimeInterval(seconds), reason: String(describing: error).prefix(200).description)

@@ -49,6 +49,12 @@ final class RecordingUpstream: Sendable {
         case "/users/me":
             // Sign-in asks who the token belongs to: the simulator's alice_prints.
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":244,"name":"alice_prints"}"#)))
+        case "/user":
+            // Flattr's sign-in asks who the token belongs to.
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"type":"user","username":"alice_flattrs"}"#)))
+        case "/things/lookup", "/things/lookup/":
+            // Flattr answers a lookup with a redirect to the API's own URL of the thing.
+            return Response(status: .found, headers: [.location: "http://\(request.head.authority ?? "")/things/423405", .contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"message":"found"}"#)))
         case "/files/5/download":
             return Response(status: .found, headers: [.location: "https://cdn.example.com/file.stl?signature=abc"])
         case "/things/429":
@@ -63,6 +69,7 @@ final class RecordingUpstream: Sendable {
                 headers: [
                     .contentType: "application/json", .setCookie: "upstream_session=leak; Path=/", HTTPField.Name("X-RateLimit-Remaining")!: "299",
                     .eTag: "\"v1\"", HTTPField.Name("X-Internal-Debug")!: "hidden",
+                    .accessControlAllowOrigin: "*", .accessControlAllowCredentials: "true",
                 ],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"path":"\#(request.uri.path)"}"#))
             )

@@ -11,16 +11,21 @@ import ThingiverseSimulator
 
 @testable import ThingBridge
 
-/// A live Thingiverse simulator (its own server on port 0) with a registered test app, and
-/// ThingBridge configured against it: what every sign-in and proxy test runs on.
+/// Live Thingiverse and Flattr simulators (their own servers on port 0) with a registered test
+/// app each, and ThingBridge configured against them: what every sign-in and proxy test runs on.
 struct SignInHarness: Sendable {
     static let publicURL = "http://thingbridge.test"
     static let clientID = "test-client-id"
     static let clientSecret = "test-client-secret-value"
+    static let flattrClientID = "test-flattr-client"
+    static let flattrClientSecret = "test-flattr-secret-value"
 
     let simulator: ThingiverseSimulator
     /// Where the simulator listens, e.g. `http://127.0.0.1:40123`.
     let simulatorURL: String
+    let flattr: FlattrSimulator
+    /// Where the Flattr simulator listens; its API is below `/rest/v2`.
+    let flattrURL: String
     /// For talking to the simulator as a browser would, without following redirects.
     let browser: HTTPClient
 
@@ -31,13 +36,24 @@ struct SignInHarness: Sendable {
             configuration: SimulatorConfiguration(webBaseURL: "http://simulator.invalid", apiBaseURL: "http://simulator.invalid/api", apps: [app])
         )
         let simulatorApp = makeStandaloneSimulatorApplication(simulator: simulator, host: "127.0.0.1", port: 0, logger: Logger(label: "simulator"))
+        let flattrApp = FlattrSimulatorApp(
+            name: "Test App", clientID: flattrClientID, clientSecret: flattrClientSecret, redirectURI: publicURL + "/auth/flattr/callback")
+        let flattr = FlattrSimulator(
+            configuration: FlattrSimulatorConfiguration(webBaseURL: "http://flattr.invalid", apiBaseURL: "http://flattr.invalid/rest/v2", apps: [flattrApp]))
+        let flattrRouter = Router()
+        flattrRouter.addRoutes(flattr.routes(context: BasicRequestContext.self, webPrefix: "", apiPrefix: "/rest/v2"))
+        let flattrServer = Application(router: flattrRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: Logger(label: "flattr"))
         let browser = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let value = try await simulatorApp.test(.live) { client in
                 let url = "http://127.0.0.1:\(client.port!)"
                 simulator.setBaseURLs(web: url, api: url + "/api")
-                let harness = SignInHarness(simulator: simulator, simulatorURL: url, browser: browser)
-                return try await body(harness)
+                return try await flattrServer.test(.live) { flattrClient in
+                    let flattrURL = "http://127.0.0.1:\(flattrClient.port!)"
+                    flattr.setBaseURLs(web: flattrURL, api: flattrURL + "/rest/v2")
+                    let harness = SignInHarness(simulator: simulator, simulatorURL: url, flattr: flattr, flattrURL: flattrURL, browser: browser)
+                    return try await body(harness)
+                }
             }
             try await browser.shutdown()
             return value
@@ -55,6 +71,10 @@ struct SignInHarness: Sendable {
             "THINGIVERSE_CLIENT_SECRET": Self.clientSecret,
             "THINGIVERSE_WEB_URL": simulatorURL,
             "THINGIVERSE_API_URL": simulatorURL + "/api",
+            "FLATTR_CLIENT_ID": Self.flattrClientID,
+            "FLATTR_CLIENT_SECRET": Self.flattrClientSecret,
+            "FLATTR_WEB_URL": flattrURL,
+            "FLATTR_API_URL": flattrURL + "/rest/v2",
             "THINGBRIDGE_UPSTREAM_TIMEOUT": "2",
         ]
         environment.merge(overrides) { $1 }
@@ -64,11 +84,20 @@ struct SignInHarness: Sendable {
     /// Presses Allow (or Deny) on the simulator's authorization page for `authorizeURL`;
     /// returns the Location the simulator redirects the browser to.
     func authorize(_ authorizeURL: String, user: String = "alice_prints", allow: Bool = true) async throws -> String {
+        try await pressAllow(on: authorizeURL, form: simulatorURL + "/login/oauth/authorize", user: user, allow: allow)
+    }
+
+    /// The same on the Flattr simulator's authorization page.
+    func authorizeFlattr(_ authorizeURL: String, user: String = "alice_flattrs", allow: Bool = true) async throws -> String {
+        try await pressAllow(on: authorizeURL, form: flattrURL + "/oauth/authorize", user: user, allow: allow)
+    }
+
+    private func pressAllow(on authorizeURL: String, form: String, user: String, allow: Bool) async throws -> String {
         let components = try #require(URLComponents(string: authorizeURL))
         var fields = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
         fields.append(("user", user))
         fields.append(("decision", allow ? "allow" : "deny"))
-        var request = HTTPClientRequest(url: simulatorURL + "/login/oauth/authorize")
+        var request = HTTPClientRequest(url: form)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
@@ -97,6 +126,21 @@ struct SignInHarness: Sendable {
         let callbackURL = try await authorize(authorizeURL, user: user)
         let callback = try await client.execute(uri: Self.pathAndQuery(callbackURL), method: .get, headers: jar.header)
         #expect(callback.status == .found, "sign-in failed: \(callback.text)")
+        jar.take(callback)
+        return jar
+    }
+}
+
+extension SignInHarness {
+    /// Signs in with Flattr's code flow as `user`, linking to the session in `jar` if it has one.
+    func signInWithFlattr(_ client: some TestClientProtocol, user: String = "alice_flattrs", jar: CookieJar = CookieJar()) async throws -> CookieJar {
+        var jar = jar
+        let login = try await client.execute(uri: "/auth/flattr/login", method: .get, headers: jar.header)
+        jar.take(login)
+        let authorizeURL = try #require(login.headers[.location])
+        let callbackURL = try await authorizeFlattr(authorizeURL, user: user)
+        let callback = try await client.execute(uri: Self.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+        #expect(callback.status == .found, "Flattr sign-in failed: \(callback.text)")
         jar.take(callback)
         return jar
     }

@@ -1,8 +1,7 @@
-/// The Thingiverse sign-in endpoints ThingBridge uses (`www.thingiverse.com/login/oauth/*` and
-/// `/users/me` on the API). The real implementation is ``ThingiverseAccountClient``.
+/// Thingiverse's token checks beyond the code flow (`POST /login/oauth/tokeninfo` and
+/// `GET /users/me`), which the token flow and browsers' own Bearer tokens need.
+/// The real implementation is ``ThingiverseSignIn``.
 public protocol ThingiverseAccount: Sendable {
-    /// Exchanges an authorization code for an access token (`POST /login/oauth/access_token`).
-    func exchange(code: String, redirectURI: String) async throws -> Secret
     /// Describes a token (`POST /login/oauth/tokeninfo`).
     func tokenInfo(_ token: Secret) async throws -> TokenInfo
     /// The profile of the token's owner (`GET /users/me`).
@@ -59,12 +58,4 @@ struct LooseString: Decodable, Sendable {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a string or an integer")
         }
     }
-}
-
-/// Why Thingiverse refused part of a sign-in.
-public enum SignInRefusal: Error, Sendable, Equatable {
-    /// The code was refused (expired, used, not for this app).
-    case codeRefused
-    /// The token is unknown or revoked.
-    case tokenRefused
 }

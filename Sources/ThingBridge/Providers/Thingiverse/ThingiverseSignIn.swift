@@ -3,57 +3,58 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// ``ThingiverseAccount`` over HTTP, with the app's client credentials.
-public struct ThingiverseAccountClient: ThingiverseAccount {
-    let call: UpstreamCall
+/// Signing in with Thingiverse: the code exchange at `/login/oauth/access_token` (client
+/// credentials as form fields, a URL-encoded reply), then tokeninfo, whose audience must be
+/// exactly our client id, and `/users/me`, which must be tokeninfo's user.
+public struct ThingiverseSignIn: SignInProvider, ThingiverseAccount {
+    public var provider: ProviderID { .thingiverse }
+    public let clientID: String
+    public let authorizeURL: String
+    public var extraAuthorizeParameters: [(String, String)] { [] }
+    public var supportsTokenFlow: Bool { true }
+    let upstream: UpstreamClient
+    let tokenEndpoint: OAuth2TokenEndpoint
     let webURL: String
     let apiURL: String
-    let clientID: String
-    let clientSecret: Secret
 
-    public init(httpClient: HTTPClient, webURL: String, apiURL: String, clientID: String, clientSecret: Secret, timeout: Duration) {
-        self.call = UpstreamCall(client: httpClient, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+    public init(upstream: UpstreamClient, webURL: String, apiURL: String, clientID: String, clientSecret: Secret) {
+        self.upstream = upstream
         self.webURL = webURL
         self.apiURL = apiURL
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.authorizeURL = webURL + "/login/oauth/authorize"
+        self.tokenEndpoint = OAuth2TokenEndpoint(
+            upstream: upstream, url: webURL + "/login/oauth/access_token", clientID: clientID, clientSecret: clientSecret,
+            authentication: .formFields, sendsGrantType: false)
     }
 
     public func exchange(code: String, redirectURI: String) async throws -> Secret {
-        let reply = try await postForm(
-            "/login/oauth/access_token",
-            [("client_id", clientID), ("client_secret", clientSecret.value), ("code", code), ("redirect_uri", redirectURI)]
-        )
-        let text = String(buffer: reply.body)
-        // The documented reply is form-encoded; accept JSON too.
-        let fields: [String: String]
-        if reply.contentType.contains("json") || text.hasPrefix("{") {
-            struct JSONReply: Decodable {
-                let access_token: String?
-                let error: String?
-            }
-            let decoded = try? JSONDecoder().decode(JSONReply.self, from: Data(text.utf8))
-            fields = ["access_token": decoded?.access_token, "error": decoded?.error].compactMapValues { $0 }
-        } else {
-            fields = FormEncoding.decode(text)
-        }
-        guard (200..<300).contains(reply.status), fields["error"] == nil,
-            let token = fields["access_token"], !token.isEmpty
-        else {
-            throw SignInRefusal.codeRefused
-        }
-        return Secret(token)
+        try await tokenEndpoint.exchange(code: code, redirectURI: redirectURI)
+    }
+
+    public func account(for token: Secret) async throws -> LinkedAccount {
+        let info = try await tokenInfo(token)
+        guard info.audience == clientID else { throw SignInError.wrongAudience }
+        let profile = try await me(token)
+        guard profile.id == info.userID else { throw SignInError.userMismatch }
+        return LinkedAccount(
+            provider: .thingiverse, id: profile.id, name: profile.name, fullName: profile.fullName, thumbnail: profile.thumbnail, token: token)
     }
 
     public func tokenInfo(_ token: Secret) async throws -> TokenInfo {
-        let reply = try await postForm("/login/oauth/tokeninfo", [("access_token", token.value)])
-        guard (200..<300).contains(reply.status) else { throw SignInRefusal.tokenRefused }
+        var request = HTTPClientRequest(url: webURL + "/login/oauth/tokeninfo")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode([("access_token", token.value)])))
+        let answer = try await upstream.data(request)
+        guard (200..<300).contains(answer.status) else { throw SignInRefusal.tokenRefused }
         struct Reply: Decodable {
             let audience: LooseString
             let user_id: LooseString
         }
-        guard let decoded = try? JSONDecoder().decode(Reply.self, from: Data(reply.body.readableBytesView)) else {
-            throw UpstreamError.badReply("tokeninfo did not describe the token")
+        guard let decoded = try? JSONDecoder().decode(Reply.self, from: Data(answer.body.readableBytesView)) else {
+            throw UpstreamError(.badReply("tokeninfo did not describe the token"), provider: upstream.provider)
         }
         return TokenInfo(audience: decoded.audience.value, userID: decoded.user_id.value)
     }
@@ -62,27 +63,11 @@ public struct ThingiverseAccountClient: ThingiverseAccount {
         var request = HTTPClientRequest(url: apiURL + "/users/me")
         request.headers.add(name: "Authorization", value: "Bearer \(token.value)")
         request.headers.add(name: "Accept", value: "application/json")
-        let reply = try await checked(call.send(request))
-        guard (200..<300).contains(reply.status) else { throw SignInRefusal.tokenRefused }
-        guard let profile = try? JSONDecoder().decode(UserProfile.self, from: Data(reply.body.readableBytesView)) else {
-            throw UpstreamError.badReply("the profile was not in the expected shape")
+        let answer = try await upstream.data(request)
+        guard (200..<300).contains(answer.status) else { throw SignInRefusal.tokenRefused }
+        guard let profile = try? JSONDecoder().decode(UserProfile.self, from: Data(answer.body.readableBytesView)) else {
+            throw UpstreamError(.badReply("the profile was not in the expected shape"), provider: upstream.provider)
         }
         return profile
-    }
-
-    private func postForm(_ path: String, _ fields: [(String, String)]) async throws -> UpstreamCall.Reply {
-        var request = HTTPClientRequest(url: webURL + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/x-www-form-urlencoded, application/json")
-        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
-        return try checked(await call.send(request))
-    }
-
-    /// HTML pages and 5xx are Thingiverse's trouble, not a refusal of this sign-in.
-    private func checked(_ reply: UpstreamCall.Reply) throws -> UpstreamCall.Reply {
-        if reply.status >= 500 { throw UpstreamError.serverError(status: reply.status) }
-        if reply.isHTML { throw UpstreamError.notAPI(status: reply.status) }
-        return reply
     }
 }

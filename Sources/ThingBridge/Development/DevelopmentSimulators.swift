@@ -1,0 +1,61 @@
+import Hummingbird
+import ThingiverseSimulator
+
+/// The built-in simulators that stand in for providers without credentials in development
+/// mode, registered with ThingBridge as their app and mounted below `/sim/`. Production never
+/// has any (the configuration refuses to start without Thingiverse credentials there).
+struct DevelopmentSimulators: Sendable {
+    let thingiverse: ThingiverseSimulator?
+    let thingiverseSettings: ThingBridgeConfiguration.Thingiverse?
+    let flattr: FlattrSimulator?
+    let flattrSettings: ThingBridgeConfiguration.Flattr?
+    /// Lines for the person starting the server.
+    let notes: [String]
+
+    init(configuration: ThingBridgeConfiguration) {
+        let publicURL = configuration.publicURL
+        var notes: [String] = []
+        if configuration.thingiverse == nil {
+            let app = SimulatorApp(
+                name: "ThingBridge (development)", clientID: "thingbridge-development",
+                clientSecret: randomToken(bytes: 24), redirectURI: publicURL + "/auth/callback")
+            let simulator = ThingiverseSimulator(
+                configuration: SimulatorConfiguration(webBaseURL: publicURL + "/sim", apiBaseURL: publicURL + "/sim/api", apps: [app]))
+            thingiverse = simulator
+            thingiverseSettings = ThingBridgeConfiguration.Thingiverse(
+                clientID: app.clientID, clientSecret: Secret(app.clientSecret),
+                webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL, appToken: nil)
+            notes.append("DEVELOPMENT MODE: no THINGIVERSE_CLIENT_ID is set, so the built-in Thingiverse simulator answers at \(publicURL)/sim")
+        } else {
+            thingiverse = nil
+            thingiverseSettings = nil
+        }
+        if configuration.usesFlattrSimulator {
+            let app = FlattrSimulatorApp(
+                name: "ThingBridge (development)", clientID: "thingbridge-development",
+                clientSecret: randomToken(bytes: 24), redirectURI: publicURL + "/auth/flattr/callback")
+            let simulator = FlattrSimulator(
+                configuration: FlattrSimulatorConfiguration(
+                    webBaseURL: publicURL + "/sim/flattr", apiBaseURL: publicURL + "/sim/flattr/api", apps: [app]))
+            flattr = simulator
+            flattrSettings = ThingBridgeConfiguration.Flattr(
+                clientID: app.clientID, clientSecret: Secret(app.clientSecret),
+                webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL)
+            notes.append("DEVELOPMENT MODE: no FLATTR_CLIENT_ID is set, so the built-in Flattr simulator answers at \(publicURL)/sim/flattr")
+        } else {
+            flattr = nil
+            flattrSettings = nil
+        }
+        self.notes = notes
+    }
+
+    /// Adds the simulators' pages and APIs to the router.
+    func mount(on router: Router<AppRequestContext>) {
+        if let thingiverse {
+            router.addRoutes(thingiverse.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
+        }
+        if let flattr {
+            router.addRoutes(flattr.routes(context: AppRequestContext.self, webPrefix: "/sim/flattr", apiPrefix: "/sim/flattr/api"))
+        }
+    }
+}

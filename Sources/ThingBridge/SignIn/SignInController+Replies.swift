@@ -1,0 +1,51 @@
+import Hummingbird
+
+extension SignInController {
+    /// One linked account as pages see it: never the token.
+    struct AccountView: Encodable {
+        let id: String
+        let name: String
+        let full_name: String?
+        let thumbnail: String?
+
+        init(_ account: LinkedAccount) {
+            id = account.id
+            name = account.name
+            full_name = account.fullName
+            thumbnail = account.thumbnail
+        }
+    }
+
+    /// `/auth/me`: the first linked account at the top level (as in the first release), its
+    /// provider, and every linked account by provider.
+    struct Me: ResponseEncodable {
+        let id: String
+        let name: String
+        let full_name: String?
+        let thumbnail: String?
+        let provider: ProviderID
+        let accounts: [String: AccountView]
+
+        init(_ session: Session) {
+            let primary = session.primary
+            id = primary.id
+            name = primary.name
+            full_name = primary.fullName
+            thumbnail = primary.thumbnail
+            provider = primary.provider
+            accounts = Dictionary(session.accounts.map { ($0.provider.rawValue, AccountView($0)) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// `/auth/session` and the unlink answer: whether this browser is signed in, as whom, and
+    /// which providers it can sign in with (for the pages' buttons).
+    struct SessionStatus: ResponseEncodable {
+        let signed_in: Bool
+        let user: Me?
+        let providers: [ProviderID]
+    }
+
+    func status(_ session: Session?) -> SessionStatus {
+        SessionStatus(signed_in: session != nil, user: session.map(Me.init), providers: providers.keys.sorted())
+    }
+}

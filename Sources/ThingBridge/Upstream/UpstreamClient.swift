@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// The one way out: every call to a provider (sign-in, the proxy, order confirmation, the
+/// forum) leaves through here, on the one shared ``HTTPClient`` (redirects never followed,
+/// nothing decompressed), with the configured wait, one test for "web page instead of data",
+/// one reading of `Retry-After` and one mapping of transport failures to ``UpstreamError``.
+public struct UpstreamClient: Sendable {
+    let httpClient: HTTPClient
+    /// Bounds the wait for the answer's head; the body is bounded by the client's read timeout.
+    let timeout: TimeAmount
+    /// The provider's name, for error messages.
+    public let provider: String
+
+    /// - Parameters:
+    ///   - httpClient: the application's one client.
+    ///   - timeout: `THINGBRIDGE_UPSTREAM_TIMEOUT`.
+    ///   - provider: "Thingiverse", "Flattr", ...
+    public init(httpClient: HTTPClient, timeout: Duration, provider: String) {
+        self.httpClient = httpClient
+        let components = timeout.components
+        self.timeout = .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
+        self.provider = provider
+    }
+
+    /// Sends `request` and collects the whole answer (at most `bodyLimit` bytes).
+    public func fetch(_ request: HTTPClientRequest, bodyLimit: Int = 1024 * 1024) async throws(UpstreamError) -> UpstreamReply<ByteBuffer> {
+        let response = try await execute(request)
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: bodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw UpstreamError(.badReply("the answer was too large"), provider: provider)
+        } catch {
+            throw UpstreamError(UpstreamError.Kind(transportError: error), provider: provider)
+        }
+        return classify(response, body: body, head: body)
+    }
+
+    /// ``fetch(_:bodyLimit:)`` for callers that need data: a web page, the provider's rate limit
+    /// and a 5xx are errors; any other status is the caller's to read.
+    public func data(_ request: HTTPClientRequest, bodyLimit: Int = 1024 * 1024) async throws(UpstreamError) -> UpstreamAnswer<ByteBuffer> {
+        switch try await fetch(request, bodyLimit: bodyLimit) {
+        case .webPage(let status):
+            throw UpstreamError.webPage(status: status, provider: provider)
+        case .rateLimited(let retryAfter, _):
+            throw UpstreamError(.rateLimited(retryAfter: retryAfter), provider: provider)
+        case .answer(let answer) where answer.status >= 500:
+            throw UpstreamError(.serverError(status: answer.status), provider: provider)
+        case .answer(let answer):
+            return answer
+        }
+    }
+
+    /// Sends `request` for the proxy: an answer whose `Content-Length` is at most `bufferUpTo` is
+    /// read whole (one write back to the browser); a larger one is judged by its first part and
+    /// streams on.
+    public func open(_ request: HTTPClientRequest, bufferUpTo limit: Int) async throws(UpstreamError) -> UpstreamReply<StreamingBody> {
+        let response = try await execute(request)
+        do {
+            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length <= limit {
+                let body = try await response.body.collect(upTo: length)
+                return classify(response, body: StreamingBody(head: body, rest: nil), head: body)
+            }
+            let rest = RemainingBody(response.body.makeAsyncIterator())
+            let first = try await rest.next() ?? ByteBuffer()
+            return classify(response, body: StreamingBody(head: first, rest: rest), head: first)
+        } catch {
+            throw UpstreamError(UpstreamError.Kind(transportError: error), provider: provider)
+        }
+    }
+
+    private func execute(_ request: HTTPClientRequest) async throws(UpstreamError) -> HTTPClientResponse {
+        do {
+            return try await httpClient.execute(request, timeout: timeout)
+        } catch {
+            throw UpstreamError(UpstreamError.Kind(transportError: error), provider: provider)
+        }
+    }
+
+    private func classify<Body>(_ response: HTTPClientResponse, body: Body, head: ByteBuffer) -> UpstreamReply<Body> {
+        let status = Int(response.status.code)
+        if ReplyBody.isMarkup(head) { return .webPage(status: status) }
+        let answer = UpstreamAnswer(status: status, headers: response.headers, body: body)
+        if status == 429 {
+            return .rateLimited(retryAfter: RetryAfter.seconds(response.headers.first(name: "retry-after")), answer)
+        }
+        return .answer(answer)
+    }
+}

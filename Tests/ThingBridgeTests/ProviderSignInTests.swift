@@ -1,0 +1,239 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+import ThingiverseSimulator
+
+@testable import ThingBridge
+
+/// Sign-in across providers: token replies judged by their body, Flattr's code flow, linking
+/// two providers to one session and unlinking.
+@Suite struct ProviderSignInTests {
+    @Test func thingiverseSignInWorksWhenTheTokenFormIsServedAsHTML() async throws {
+        try await SignInHarness.run { harness in
+            var faults = SimulatorFaults()
+            faults.formRepliesAsHTML = true
+            harness.simulator.setFaults(faults)
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                let jar = try await harness.signIn(client)
+                let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
+                #expect(me.status == .ok)
+                #expect(me.text.contains("alice_prints"))
+            }
+        }
+    }
+
+    @Test func aRefusedCodeServedAsHTMLIsStillARefusal() async throws {
+        try await SignInHarness.run { harness in
+            var faults = SimulatorFaults()
+            faults.formRepliesAsHTML = true
+            harness.simulator.setFaults(faults)
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                var jar = CookieJar()
+                let login = try await client.execute(uri: "/auth/login", method: .get)
+                jar.take(login)
+                let state = try #require(SignInHarness.state(in: login.headers[.location]!))
+                let callback = try await client.execute(uri: "/auth/callback?code=not-a-code&state=\(state)", method: .get, headers: jar.header)
+                #expect(callback.status == .unauthorized)
+                #expect(try callback.errorBody().error == "code_refused")
+                #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 0)
+            }
+        }
+    }
+
+    /// A challenge (403) and a PHP error screen (200) from the token endpoint: 502, no session, no tokeninfo call.
+    @Test(arguments: ["challenge", "errorPage"])
+    func anHTMLPageFromTheTokenEndpointIs502WithoutASession(page: String) async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                var jar = CookieJar()
+                let login = try await client.execute(uri: "/auth/login", method: .get)
+                jar.take(login)
+                let callbackURL = try await harness.authorize(login.headers[.location]!)
+                var faults = SimulatorFaults()
+                if page == "challenge" { faults.htmlChallenge = true } else { faults.htmlErrorPage = true }
+                harness.simulator.setFaults(faults)
+                let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+                #expect(callback.status == .badGateway)
+                #expect(try callback.errorBody().error == "upstream_blocked")
+                jar.take(callback)
+                #expect(jar.values["tb_session"] == nil)
+                #expect(harness.simulator.requestCount(path: "/login/oauth/access_token") == 1)
+                #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 0)
+            }
+        }
+    }
+
+    @Test func theFirstReleaseThingiverseURLsAndTheProviderURLsBothSignIn() async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                for path in ["/auth/login", "/auth/thingiverse/login"] {
+                    let login = try await client.execute(uri: path, method: .get)
+                    let location = try #require(login.headers[.location])
+                    #expect(location.hasPrefix(harness.simulatorURL + "/login/oauth/authorize?"))
+                    // Apps registered PUBLIC_URL/auth/callback with Thingiverse: it stays the redirect_uri.
+                    #expect(location.contains("redirect_uri=" + FormEncoding.escape(SignInHarness.publicURL + "/auth/callback")))
+                }
+                let jar = try await harness.signIn(client)
+                for path in ["/api/users/me", "/api/thingiverse/users/me"] {
+                    let me = try await client.execute(uri: path, method: .get, headers: jar.header)
+                    #expect(me.status == .ok, "\(path)")
+                    #expect(me.text.contains("alice_prints"))
+                }
+            }
+        }
+    }
+
+    @Test func flattrSignInAuthenticatesTheClientWithBasicAndReadsTheUser() async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                let login = try await client.execute(uri: "/auth/flattr/login?return_to=/things", method: .get)
+                let location = try #require(login.headers[.location])
+                #expect(location.hasPrefix(harness.flattrURL + "/oauth/authorize?"))
+                #expect(location.contains("scope=flattr%20thing"))
+                #expect(location.contains("redirect_uri=" + FormEncoding.escape(SignInHarness.publicURL + "/auth/flattr/callback")))
+
+                let jar = try await harness.signInWithFlattr(client)
+                let requests = harness.flattr.tokenRequests()
+                let request = try #require(requests.last)
+                #expect(requests.count == 1)
+                #expect(request.succeeded)
+                #expect(request.basicClientID == SignInHarness.flattrClientID)
+                #expect(!request.bodyContainsSecret)
+                #expect(!request.bodyFieldNames.contains("client_secret"))
+
+                let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
+                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
+                #expect(body.provider == "flattr")
+                #expect(body.name == "alice_flattrs")
+                #expect(body.accounts.keys.sorted() == ["flattr"])
+                #expect(!me.text.contains(SignInHarness.flattrClientSecret))
+            }
+        }
+    }
+
+    @Test func flattrCallbacksWithAMissingUnknownOrReplayedStateMakeNoTokenRequest() async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                var jar = CookieJar()
+                let login = try await client.execute(uri: "/auth/flattr/login", method: .get)
+                jar.take(login)
+                let callbackURL = try await harness.authorizeFlattr(login.headers[.location]!)
+                let code = try #require(URLComponents(string: callbackURL)?.queryItems?.first { $0.name == "code" }?.value)
+
+                let missing = try await client.execute(uri: "/auth/flattr/callback?code=\(code)", method: .get, headers: jar.header)
+                #expect(try missing.errorBody().error == "state_missing")
+                let unknown = try await client.execute(uri: "/auth/flattr/callback?code=\(code)&state=forged", method: .get, headers: jar.header)
+                #expect(try unknown.errorBody().error == "state_mismatch")
+                #expect(harness.flattr.tokenRequests().isEmpty)
+
+                let first = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+                #expect(first.status == .found)
+                let replayed = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+                #expect(try replayed.errorBody().error == "state_reused")
+                #expect(harness.flattr.tokenRequests().count == 1)
+            }
+        }
+    }
+
+    @Test func aThingiverseLoginCannotBeFinishedAtFlattrsCallback() async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                var jar = CookieJar()
+                let login = try await client.execute(uri: "/auth/login", method: .get)
+                jar.take(login)
+                let state = try #require(SignInHarness.state(in: login.headers[.location]!))
+                let crossed = try await client.execute(uri: "/auth/flattr/callback?code=x&state=\(state)", method: .get, headers: jar.header)
+                #expect(try crossed.errorBody().error == "login_other_provider")
+                #expect(harness.flattr.tokenRequests().isEmpty)
+            }
+        }
+    }
+
+    @Test func signingInWithFlattrWhileSignedInLinksBothAccountsInOneSmallCookie() async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                let thingiverse = try await harness.signIn(client)
+                let both = try await harness.signInWithFlattr(client, jar: thingiverse)
+                let me = try await client.execute(uri: "/auth/me", method: .get, headers: both.header)
+                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
+                #expect(body.provider == "thingiverse")
+                #expect(body.name == "alice_prints")
+                #expect(body.accounts["thingiverse"]?.name == "alice_prints")
+                #expect(body.accounts["flattr"]?.name == "alice_flattrs")
+                // Both tokens work through their own proxy.
+                let thing = try await client.execute(uri: "/api/flattr/user", method: .get, headers: both.header)
+                #expect(thing.status == .ok)
+                #expect(thing.text.contains("alice_flattrs"))
+                let profile = try await client.execute(uri: "/api/users/me", method: .get, headers: both.header)
+                #expect(profile.text.contains("alice_prints"))
+                let line = try #require(both.lines["tb_session"])
+                #expect(line.utf8.count < 4096)
+            }
+        }
+    }
+
+    /// Thingiverse and Flattr hold tokens in the session (UserEcho works with the app's key).
+    @Test func aSessionWithEveryFieldAtItsLimitStaysUnder4KiB() throws {
+        let codec = SessionCookieCodec(keys: [Secret(TestEnvironment.sessionKey)])
+        let long = String(repeating: "🖨", count: 1000)
+        let accounts = [ProviderID.thingiverse, .flattr].map { provider in
+            LinkedAccount(
+                provider: provider, id: long, name: long, fullName: long, thumbnail: String(repeating: "u", count: 400),
+                token: Secret(String(repeating: "t", count: 512)))
+        }
+        let session = Session(id: randomToken(bytes: 16), accounts: accounts, issuedAt: 1, lastSeenAt: 1, expiresAt: Int64.max)
+        let sealed = try codec.seal(session, purpose: .session)
+        // Name, attributes and the value together, as the browser stores it.
+        #expect(("__Host-tb_session=" + sealed + "; Max-Age=2592000; Path=/; Secure; HttpOnly; SameSite=Lax").utf8.count < 4096)
+        #expect(codec.open(sealed, as: Session.self, purpose: .session) == session)
+    }
+
+    @Test func unlinkingIsSameOriginOnlyAndRetiresTheCookieThatHeldTheToken() async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                let both = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client))
+                var crossSite = both.header
+                crossSite[.origin] = "https://evil.example.com"
+                let refused = try await client.execute(uri: "/auth/flattr/unlink", method: .post, headers: crossSite)
+                #expect(refused.status == .forbidden)
+
+                var sameOrigin = both.header
+                sameOrigin[.origin] = SignInHarness.publicURL
+                let unlinked = try await client.execute(uri: "/auth/flattr/unlink", method: .post, headers: sameOrigin)
+                #expect(unlinked.status == .ok)
+                var after = both
+                after.take(unlinked)
+                let me = try await client.execute(uri: "/auth/me", method: .get, headers: after.header)
+                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
+                #expect(body.accounts.keys.sorted() == ["thingiverse"])
+                let flattr = try await client.execute(uri: "/api/flattr/user", method: .get, headers: after.header)
+                #expect(flattr.status == .unauthorized)
+                // The cookie from before the unlink still holds the Flattr token: it is refused.
+                let replayed = try await client.execute(uri: "/api/flattr/user", method: .get, headers: both.header)
+                #expect(replayed.status == .unauthorized)
+
+                let last = try await client.execute(uri: "/auth/thingiverse/unlink", method: .post, headers: {
+                    var headers = after.header
+                    headers[.origin] = SignInHarness.publicURL
+                    return headers
+                }())
+                after.take(last)
+                #expect(after.values["tb_session"] == nil)
+            }
+        }
+    }
+}
+
+/// `/auth/me` as the tests read it.
+struct MeBody: Decodable {
+    struct Account: Decodable {
+        let id: String
+        let name: String
+    }
+    let id: String
+    let name: String
+    let provider: String
+    let accounts: [String: Account]
+}
