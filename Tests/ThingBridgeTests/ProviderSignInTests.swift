@@ -174,6 +174,26 @@ import ThingiverseSimulator
         }
     }
 
+    @Test func signingInAsSomeoneElseStartsAFreshSessionInsteadOfLinking() async throws {
+        try await SignInHarness.run { harness in
+            try await TestServer.run(try await harness.configuration()) { _, client in
+                let alice = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client, user: "alice_prints"))
+                var bob = alice
+                let login = try await client.execute(uri: "/auth/login", method: .get, headers: bob.header)
+                bob.take(login)
+                let callbackURL = try await harness.authorize(login.headers[.location]!, user: "bob_builds")
+                let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: bob.header)
+                bob.take(callback)
+                let me = try await client.execute(uri: "/auth/me", method: .get, headers: bob.header)
+                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
+                #expect(body.name == "bob_builds")
+                #expect(body.accounts.keys.sorted() == ["thingiverse"], "alice's Flattr account must not follow bob")
+                // alice's cookie ended with it.
+                #expect(try await client.execute(uri: "/auth/me", method: .get, headers: alice.header).status == .unauthorized)
+            }
+        }
+    }
+
     /// Thingiverse and Flattr hold tokens in the session (UserEcho works with the app's key).
     @Test func aSessionWithEveryFieldAtItsLimitStaysUnder4KiB() throws {
         let codec = SessionCookieCodec(keys: [Secret(TestEnvironment.sessionKey)])

@@ -16,18 +16,12 @@ public struct SignInController<Context: RequestContext>: Sendable {
     let publicURL: String
     /// `scheme://host[:port]` of the public URL: the only origin allowed to post tokens and unlink.
     let publicOrigin: String
-    /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
-    let onLogout: @Sendable (Session) async -> Void
 
-    public init(
-        providers: [any SignInProvider], cookies: SessionCookies, publicURL: String,
-        onLogout: @escaping @Sendable (Session) async -> Void = { _ in }
-    ) {
+    public init(providers: [any SignInProvider], cookies: SessionCookies, publicURL: String) {
         self.providers = Dictionary(providers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.cookies = cookies
         self.publicURL = publicURL
         self.publicOrigin = ThingBridgeConfiguration.origin(publicURL) ?? publicURL
-        self.onLogout = onLogout
     }
 
     public var endpoints: RouteCollection<Context> {
@@ -192,7 +186,6 @@ public struct SignInController<Context: RequestContext>: Sendable {
     func logout(request: Request, context: Context) async throws -> Response {
         if let session = try await cookies.session(from: request) {
             try await cookies.end(session)
-            await onLogout(session)
         }
         var response: Response
         if ErrorResponse.wantsHTML(request) || request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
@@ -224,10 +217,16 @@ public struct SignInController<Context: RequestContext>: Sendable {
     }
 
     /// The session once the provider has vouched for the token's account: linked to the
-    /// browser's current session, if it has one.
+    /// browser's current session, if it has one. Signing in as another person of a provider
+    /// already linked is not linking: the old session ends and a new one starts.
     private func signedIn(with signIn: any SignInProvider, token: Secret, request: Request) async throws -> Session {
         let account = try await signIn.account(for: token)
-        return cookies.session(signingIn: account, existing: try await cookies.session(from: request))
+        var existing = try await cookies.session(from: request)
+        if let current = existing, let linked = current.account(account.provider), linked.id != account.id {
+            try await cookies.end(current)
+            existing = nil
+        }
+        return cookies.session(signingIn: account, existing: existing)
     }
 
     /// Only this site's own pages may post tokens or unlink: `Origin` must be ours, or, for
