@@ -1,6 +1,7 @@
 // The orders dashboard at /admin: totals, a chart per day, the orders table with filters, an
 // order's event timeline, quarantined deliveries, live refresh and the JSON-lines export.
 import { describeFailure, el, failureNotice, request, sessionStatus } from "./api.js";
+import { linkedAccounts, loginURL, safeImageURL } from "./providers.js";
 import { drawChart, dayRange } from "./chart.js";
 import { mountDevBanner } from "./dev-banner.js";
 
@@ -116,6 +117,13 @@ function showGate(status, message) {
     $("gate-title").textContent = "Sign in to see the orders";
     $("gate-message").textContent = "The dashboard is for the shop's admin users. Sign in with your Thingiverse account.";
     $("gate-action").replaceChildren(el("a", { className: "button", id: "gate-signin", href: "/auth/login?return_to=%2Fadmin" }, "Sign in with Thingiverse"));
+  } else if (signedIn && !linkedAccounts(signedIn).thingiverse) {
+    // Admins are named by their Thingiverse account; a Flattr account alone is not enough.
+    $("gate-title").textContent = "You are not an admin";
+    $("gate-message").textContent = "Admin users are named by their Thingiverse account, and this session has none. Link your Thingiverse account to open the dashboard.";
+    $("gate-action").replaceChildren(
+      el("a", { className: "button", id: "gate-link", href: loginURL("thingiverse", "/admin") }, "Link Thingiverse"),
+      el("a", { className: "button secondary", href: "/" }, "Back to the start page"));
   } else {
     $("gate-title").textContent = "You are not an admin";
     $("gate-message").textContent = message || "Your account is not one of the admin users (THINGBRIDGE_ADMIN_USERS).";
@@ -359,12 +367,17 @@ window.addEventListener("thingbridge:webhooks-sent", () => refresh({ announce: t
 
 // ---- start ---------------------------------------------------------------------------------
 
+/** The `/auth/session` body of a signed-in visitor (for the gate's advice), else null. */
+let signedIn = null;
+
 async function start() {
   mountDevBanner($("dev-banner"));
   const status = await sessionStatus();
   if (status.signed_in) {
+    signedIn = status;
     $("chip-name").textContent = status.user.name;
-    if (status.user.thumbnail) $("chip-avatar").src = status.user.thumbnail;
+    const avatar = safeImageURL(status.user.thumbnail);
+    if (avatar) $("chip-avatar").src = avatar;
     else $("chip-avatar").hidden = true;
     $("user-chip").hidden = false;
   }

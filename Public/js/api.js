@@ -1,5 +1,6 @@
 // Small helpers shared by the pages: same-origin JSON requests, readable errors, Link headers
 // and building elements without innerHTML (so nothing the API returns can become markup).
+import { loginURL, provider as providerNamed } from "./providers.js";
 
 /** An answer from ThingBridge: status, headers and the body (parsed JSON when it is JSON). */
 export class Reply {
@@ -9,6 +10,9 @@ export class Reply {
     this.headers = response.headers;
     this.body = body;
     this.text = text;
+    /** Where the answer came from (differs from the request's URL after a followed redirect). */
+    this.url = response.url;
+    this.redirected = response.redirected;
   }
 }
 
@@ -44,20 +48,24 @@ export class NetworkError extends Error {
 
 /**
  * What went wrong, for a person: a title, a sentence, and maybe a link to act on.
+ * @param {Reply|Error} replyOrError
+ * @param {string} returnTo where a "Sign in" action comes back to
+ * @param {string} providerID whose API was called (`thingiverse`, `flattr`): names it and signs in there
  * @returns {{title: string, message: string, kind: string, action?: {label: string, href: string}}}
  */
-export function describeFailure(replyOrError, returnTo = "/") {
+export function describeFailure(replyOrError, returnTo = "/", providerID = "thingiverse") {
   if (!(replyOrError instanceof Reply)) {
     return { kind: "offline", title: "ThingBridge is not answering", message: replyOrError?.message || String(replyOrError) };
   }
   const reply = replyOrError;
-  const message = reply.body?.message;
+  const name = providerNamed(providerID).name;
+  const message = reply.body?.message || reply.body?.error_description;
   switch (true) {
     case reply.status === 401:
       return {
         kind: "signed-out", title: "You are signed out",
-        message: message || "Your session has ended. Sign in with Thingiverse again.",
-        action: { label: "Sign in", href: `/auth/login?return_to=${encodeURIComponent(returnTo)}` },
+        message: message || `Your session has ended. Sign in with ${name} again.`,
+        action: { label: `Sign in with ${name}`, href: loginURL(providerID, returnTo) },
       };
     case reply.status === 403:
       return { kind: "forbidden", title: "Not allowed", message: message || "Your account may not do this." };
@@ -65,12 +73,12 @@ export function describeFailure(replyOrError, returnTo = "/") {
       const wait = Number(reply.headers.get("Retry-After"));
       const said = message && /try again/i.test(message);
       const when = !said && Number.isFinite(wait) && wait > 0 ? ` Try again in ${formatDuration(wait)}.` : "";
-      return { kind: "rate-limited", title: "Slow down: rate limit reached", message: (message || "Too many requests to Thingiverse.") + when };
+      return { kind: "rate-limited", title: "Slow down: rate limit reached", message: (message || `Too many requests to ${name}.`) + when };
     }
     case reply.status === 504:
-      return { kind: "upstream", title: "Thingiverse is too slow", message: message || "Thingiverse did not answer in time. Try again in a moment." };
+      return { kind: "upstream", title: `${name} is too slow`, message: message || `${name} did not answer in time. Try again in a moment.` };
     case reply.status >= 500:
-      return { kind: "upstream", title: "Thingiverse is not answering", message: message || "Thingiverse seems to be down. Try again in a moment." };
+      return { kind: "upstream", title: `${name} is not answering`, message: message || `${name} seems to be down. Try again in a moment.` };
     case reply.status === 404:
       return { kind: "not-found", title: "Not found", message: message || "There is nothing at this address." };
     default:
@@ -163,8 +171,11 @@ export function highlightJSON(value) {
   return fragment;
 }
 
-/** Whether the browser is signed in: `{signed_in, user}` from `/auth/session` (always 200). */
+/**
+ * Whether the browser is signed in: `{signed_in, user, providers}` from `/auth/session`
+ * (always 200); `user.accounts` lists every linked account by provider.
+ */
 export async function sessionStatus() {
   const reply = await request("/auth/session");
-  return reply.ok && reply.body ? reply.body : { signed_in: false, user: null };
+  return reply.ok && reply.body ? reply.body : { signed_in: false, user: null, providers: ["thingiverse"] };
 }

@@ -1,12 +1,20 @@
-// The start page: sign-in buttons for visitors; for a signed-in person their profile, a gallery
-// of their things (paged by following the proxy's Link headers) and the API console.
+// The start page: sign-in buttons for visitors (Thingiverse, and Flattr when the server offers
+// it); for a signed-in person their profile, their linked accounts (link and unlink), a gallery
+// of their Thingiverse things (paged by following the proxy's Link headers), their Flattr
+// things, and the API console.
 import { describeFailure, el, failureNotice, parseLinks, request, sameOriginAPIPath, sessionStatus } from "./api.js";
 import { mountDevBanner } from "./dev-banner.js";
 import { mountConsole } from "./console.js";
+import { PROVIDERS, joinNames, linkedAccounts, loginURL, offeredProviders, provider, safeImageURL, safeLinkURL } from "./providers.js";
 
 const THINGS_PER_PAGE = 8;
 const $ = (id) => document.getElementById(id);
 const pageStatus = $("page-status");
+const apiConsole = mountConsole();
+
+/** Which account each part of the page was last filled for, so a re-render (after an unlink)
+ * does not fetch again what is already shown. */
+let shownFor = { profile: null, thingiverse: null, flattr: null };
 
 function showError(slot, failure) {
   $(slot).replaceChildren(failure ? failureNotice(failure) : "");
@@ -17,39 +25,175 @@ async function showPage() {
   try {
     status = await sessionStatus();
   } catch (error) {
-    $("signed-out").hidden = false;
+    showSignedOut({ providers: ["thingiverse"] });
     showError("page-error", describeFailure(error));
     return;
   }
-  if (!status.signed_in) {
-    $("signed-in").hidden = true;
-    $("user-chip").hidden = true;
-    $("signed-out").hidden = false;
+  await showStatus(status);
+}
+
+/** Renders the page for a `/auth/session` body (also the answer of an unlink). */
+async function showStatus(status) {
+  if (!status.signed_in || !status.user) {
+    showSignedOut(status);
     return;
   }
-  showUser(status.user);
+  showError("page-error", null);
+  const accounts = linkedAccounts(status);
+  const offered = offeredProviders(status);
+  const personChanged = showPerson(status.user, accounts);
+  showAccounts(accounts, offered);
+  apiConsole.setAccounts(accounts, offered);
   $("signed-out").hidden = true;
   $("signed-in").hidden = false;
   pageStatus.textContent = `Signed in as ${status.user.name}.`;
-  await Promise.all([loadProfile(), loadThings(`/api/users/${encodeURIComponent(status.user.name)}/things?per_page=${THINGS_PER_PAGE}`)]);
+
+  const loads = [];
+  if (personChanged === "flattr") loads.push(loadFlattrProfile());
+  const thingiverse = accounts.thingiverse;
+  $("things-section").hidden = !thingiverse;
+  if (thingiverse && shownFor.thingiverse !== thingiverse.id) {
+    shownFor.thingiverse = thingiverse.id;
+    loads.push(loadProfile(), loadThings(`/api/users/${encodeURIComponent(thingiverse.name)}/things?per_page=${THINGS_PER_PAGE}`));
+  } else if (!thingiverse) {
+    shownFor.thingiverse = null;
+    $("gallery").replaceChildren();
+  }
+  const flattr = accounts.flattr;
+  $("flattr-section").hidden = !flattr;
+  if (flattr && shownFor.flattr !== flattr.id) {
+    shownFor.flattr = flattr.id;
+    loads.push(loadFlattrThings());
+  } else if (!flattr) {
+    shownFor.flattr = null;
+    $("flattr-things").replaceChildren();
+  }
+  await Promise.all(loads);
 }
 
-/** What the session knows (name, avatar), shown at once; the full profile follows. */
-function showUser(user) {
-  $("user-name").textContent = user.name;
-  $("user-full-name").textContent = user.full_name || user.name;
-  $("chip-name").textContent = user.name;
-  for (const [id, alt] of [["avatar", `${user.name}'s avatar`], ["chip-avatar", ""]]) {
-    const image = $(id);
-    if (user.thumbnail) {
-      image.src = user.thumbnail;
-      image.alt = alt;
-      image.hidden = false;
-    } else {
-      image.hidden = true;
-    }
+function showSignedOut(status) {
+  const offered = offeredProviders(status);
+  for (const element of document.querySelectorAll("[data-when-provider]")) {
+    element.hidden = !offered.includes(element.dataset.whenProvider);
   }
+  $("hero-providers").textContent = joinNames(offered);
+  $("hero-apis").textContent = offered.length > 1 ? `the ${joinNames(offered, "and")} APIs` : `the ${joinNames(offered)} API`;
+  $("signin-lead").textContent = offered.length > 1
+    ? `Use your ${joinNames(offered)} account; you can link the other one afterwards. ThingBridge keeps your tokens on the server.`
+    : "Use your Thingiverse account. ThingBridge keeps your token on the server.";
+  shownFor = { profile: null, thingiverse: null, flattr: null };
+  $("gallery").replaceChildren();
+  $("flattr-things").replaceChildren();
+  $("signed-in").hidden = true;
+  $("user-chip").hidden = true;
+  $("signed-out").hidden = false;
+}
+
+/**
+ * The profile card's person: their Thingiverse account when linked (the full profile follows
+ * from `/api/users/me`), else the Flattr one (the rest from `/api/flattr/user`), at first from
+ * what the session knows.
+ * @returns {string|null} the provider whose profile should be fetched now, if the person changed
+ */
+function showPerson(user, accounts) {
+  const shownProvider = accounts.thingiverse ? "thingiverse" : accounts.flattr ? "flattr" : user.provider;
+  const account = accounts[shownProvider] || user;
+  const key = `${shownProvider}:${account.id}`;
+  let changed = null;
+  if (shownFor.profile !== key) {
+    shownFor.profile = key;
+    changed = shownProvider;
+    $("user-location").hidden = true;
+    $("user-bio").hidden = true;
+    $("user-link").hidden = true;
+    showError("profile-error", null);
+  }
+  $("user-name").textContent = account.name;
+  $("user-full-name").textContent = account.full_name || account.name;
+  $("user-provider").textContent = `on ${provider(shownProvider).name}`;
+  $("user-provider").className = `provider-tag ${shownProvider}`;
+  showAvatar($("avatar"), account.thumbnail, `${account.name}'s avatar`);
+  // The header chip names the same account as the card.
+  $("chip-name").textContent = account.name;
+  showAvatar($("chip-avatar"), account.thumbnail, "");
   $("user-chip").hidden = false;
+  return changed;
+}
+
+/** An avatar image, or none (the placeholder background) when there is no loadable URL. */
+function showAvatar(image, url, alt) {
+  const safe = safeImageURL(url);
+  if (safe) {
+    if (image.src !== safe) image.src = safe;
+    image.alt = alt;
+    image.hidden = false;
+  } else {
+    image.removeAttribute("src");
+    image.hidden = true;
+  }
+}
+
+/** "Linked accounts": one row per provider the server offers, with Unlink or Link. */
+function showAccounts(accounts, offered) {
+  const linked = offered.filter((id) => accounts[id]);
+  const rows = offered.map((id) => {
+    const { name } = PROVIDERS[id];
+    const account = accounts[id];
+    const who = account
+      ? el("span", { className: "account-name" }, `@${account.name}`, account.full_name && account.full_name !== account.name ? el("span", { className: "muted" }, ` · ${account.full_name}`) : null)
+      : el("span", { className: "muted" }, "Not linked");
+    const action = account
+      ? el("button", { type: "button", className: "secondary small", id: `unlink-${id}`, "data-unlink": id, "aria-label": `Unlink ${name} account ${account.name}` }, "Unlink")
+      : el("a", { className: "button small", id: `link-${id}`, href: loginURL(id, "/") }, `Link ${name}`);
+    if (account) action.addEventListener("click", () => unlink(id));
+    return el("li", { className: "account", "data-provider": id, "data-linked": account ? "true" : "false" },
+      el("span", { className: `provider-mark ${id}`, "aria-hidden": "true" }),
+      el("span", { className: "account-who" }, el("strong", {}, name), who),
+      action);
+  });
+  $("accounts").replaceChildren(...rows);
+  const hint = $("accounts-hint");
+  if (linked.length === 1 && offered.length > 1) {
+    hint.textContent = `Link your ${joinNames(offered.filter((id) => !accounts[id]))} account too, to use both from one session. Unlinking your only account signs you out.`;
+    hint.hidden = false;
+  } else if (linked.length === 1) {
+    hint.textContent = "Unlinking your only account signs you out.";
+    hint.hidden = false;
+  } else {
+    hint.hidden = true;
+  }
+}
+
+async function unlink(id) {
+  const button = $(`unlink-${id}`);
+  const name = PROVIDERS[id].name;
+  button.disabled = true;
+  button.textContent = "Unlinking…";
+  let reply;
+  try {
+    reply = await request(`/auth/${id}/unlink`, { method: "POST" });
+  } catch (error) {
+    showError("accounts-error", describeFailure(error));
+    button.disabled = false;
+    button.textContent = "Unlink";
+    return;
+  }
+  if (!reply.ok || !reply.body) {
+    showError("accounts-error", describeFailure(reply, "/", id));
+    button.disabled = false;
+    button.textContent = "Unlink";
+    return;
+  }
+  showError("accounts-error", null);
+  await showStatus(reply.body);
+  if (reply.body.signed_in) {
+    pageStatus.textContent = `${name} unlinked.`;
+    // The row's Unlink button is gone; its Link button takes the focus.
+    $(`link-${id}`)?.focus();
+  } else {
+    pageStatus.textContent = `${name} unlinked. That was your only account, so you are signed out.`;
+    $("signin-code").focus();
+  }
 }
 
 async function loadProfile() {
@@ -75,11 +219,43 @@ async function loadProfile() {
   bio.textContent = profile.bio || "";
   bio.hidden = !profile.bio;
   const link = $("user-link");
-  if (typeof profile.public_url === "string" && /^https?:\/\//.test(profile.public_url)) {
+  if (safeLinkURL(profile.public_url)) {
     link.href = profile.public_url;
+    link.textContent = "Profile on Thingiverse";
     link.hidden = false;
   }
-  if (profile.thumbnail) $("avatar").src = profile.thumbnail;
+  showAvatar($("avatar"), profile.thumbnail || $("avatar").src, `${profile.name}'s avatar`);
+}
+
+/** The rest of a Flattr-only person's profile: their Flattr page, where they are, about them. */
+async function loadFlattrProfile() {
+  let reply;
+  try {
+    reply = await request("/api/flattr/user");
+  } catch (error) {
+    showError("profile-error", describeFailure(error));
+    return;
+  }
+  if (!reply.ok || !reply.body) {
+    showError("profile-error", describeFailure(reply, "/", "flattr"));
+    return;
+  }
+  if (!shownFor.profile?.startsWith("flattr:")) return; // Thingiverse was linked meanwhile
+  showError("profile-error", null);
+  const user = reply.body;
+  const place = [user.city, user.country].filter((part) => typeof part === "string" && part).join(", ");
+  $("user-location").textContent = place;
+  $("user-location").hidden = !place;
+  const about = typeof user.about === "string" ? user.about : typeof user.description === "string" ? user.description : "";
+  $("user-bio").textContent = about;
+  $("user-bio").hidden = !about;
+  const link = $("user-link");
+  if (safeLinkURL(user.link)) {
+    link.href = user.link;
+    link.rel = "noopener";
+    link.textContent = "Profile on Flattr";
+    link.hidden = false;
+  }
 }
 
 let thingsLinks = {};
@@ -120,9 +296,10 @@ async function loadThings(path) {
 }
 
 function thingCard(thing) {
-  const url = typeof thing.public_url === "string" && /^https?:\/\//.test(thing.public_url) ? thing.public_url : null;
+  const url = safeLinkURL(thing.public_url);
   const image = el("img", { alt: "", loading: "lazy", width: 240, height: 180 });
-  if (thing.thumbnail) image.src = thing.thumbnail;
+  const src = safeImageURL(thing.thumbnail);
+  if (src) image.src = src;
   const title = url ? el("a", { href: url, rel: "noopener" }, thing.name) : el("span", {}, thing.name);
   return el("li", { className: "thing", "data-thing-id": thing.id },
     image,
@@ -136,6 +313,60 @@ function updatePager() {
   $("things-count").textContent = `${THINGS_PER_PAGE} per page`;
   $("things-prev").disabled = !sameOriginAPIPath(thingsLinks.prev || "");
   $("things-next").disabled = !sameOriginAPIPath(thingsLinks.next || "");
+}
+
+/** The person's things on Flattr (`GET /user/things` through `/api/flattr/`). */
+async function loadFlattrThings() {
+  const list = $("flattr-things");
+  list.setAttribute("aria-busy", "true");
+  let reply;
+  try {
+    reply = await request("/api/flattr/user/things");
+  } catch (error) {
+    showError("flattr-error", describeFailure(error));
+    list.setAttribute("aria-busy", "false");
+    return;
+  }
+  list.setAttribute("aria-busy", "false");
+  if (!reply.ok || !Array.isArray(reply.body)) {
+    showError("flattr-error", describeFailure(reply, "/", "flattr"));
+    $("flattr-count").textContent = "";
+    return;
+  }
+  showError("flattr-error", null);
+  const things = reply.body;
+  $("flattr-count").textContent = things.length === 1 ? "1 thing" : `${things.length} things`;
+  if (things.length === 0) {
+    list.replaceChildren(el("li", { className: "empty muted" }, "No things on Flattr yet. Things you submit to Flattr appear here."));
+  } else {
+    list.replaceChildren(...things.map(flattrThingCard));
+  }
+}
+
+function flattrThingCard(thing) {
+  const title = thing.title || thing.url || `Thing ${thing.id}`;
+  const link = safeLinkURL(thing.link);
+  const src = safeImageURL(thing.image);
+  const picture = src
+    ? el("img", { className: "flattr-image", alt: "", loading: "lazy", width: 72, height: 72, src })
+    : el("span", { className: "flattr-image placeholder", "aria-hidden": "true" }, (title.trim()[0] || "#").toUpperCase());
+  const flattrs = Number(thing.flattrs) || 0;
+  const facts = [
+    thing.category ? el("span", { className: "chip" }, thing.category) : null,
+    thing.hidden === true || thing.hidden === 1 ? el("span", { className: "chip hidden-thing" }, "hidden") : null,
+    el("span", { className: "flattrs" }, flattrs === 1 ? "1 flattr" : `${flattrs} flattrs`),
+    el("span", { className: "muted" }, `#${thing.id}`),
+  ];
+  const tags = Array.isArray(thing.tags) && thing.tags.length
+    ? el("p", { className: "tags" }, ...thing.tags.slice(0, 6).map((tag) => el("span", { className: "tag" }, String(tag))))
+    : null;
+  return el("li", { className: "flattr-thing", "data-flattr-id": thing.id },
+    picture,
+    el("div", { className: "body" },
+      el("p", { className: "title" }, link ? el("a", { href: link, rel: "noopener" }, title) : title),
+      el("p", { className: "facts" }, ...facts),
+      thing.description ? el("p", { className: "description" }, thing.description) : null,
+      tags));
 }
 
 $("things-next").addEventListener("click", () => {
@@ -154,11 +385,9 @@ $("signout").addEventListener("click", async () => {
   } finally {
     $("signout").disabled = false;
   }
-  $("gallery").replaceChildren();
   pageStatus.textContent = "Signed out.";
   await showPage();
 });
 
-mountConsole();
 mountDevBanner($("dev-banner"), { dashboardLink: true });
 showPage().catch((error) => showError("page-error", describeFailure(error)));

@@ -1,12 +1,37 @@
-// The API console: pick a documented Thingiverse endpoint, fill its path parameters and query,
-// send it through /api/ with the session, and read status, rate limit, headers and the JSON.
+// The API console: pick a provider (Thingiverse or Flattr) and one of the endpoints the proxy
+// forwards for it, fill its path parameters and query, send it through /api/ (or /api/flattr/)
+// with the session, and read status, rate limit, headers and the JSON.
 import { el, formatDuration, highlightJSON, parseLinks, request, sameOriginAPIPath } from "./api.js";
-import { endpoints } from "./endpoints.js";
+import { endpoints, flattrEndpoints } from "./endpoints.js";
+import { PROVIDERS, loginURL } from "./providers.js";
 
-/** Parameters that are text; every other one is a number (as EndpointAllowList says). */
-const TEXT_PARAMETERS = new Set(["username", "term", "category_slug", "tag"]);
-const DEFAULTS = { username: "me", term: "vase", category_slug: "household", tag: "organizer" };
-const SHOWN_HEADERS = ["content-type", "link", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "etag", "cache-control"];
+/**
+ * Each provider's endpoint list and how its path parameters look (as EndpointAllowList says):
+ * `text` ones are any text, `list` ones comma-separated numbers, every other one a number.
+ */
+const CONSOLES = {
+  thingiverse: {
+    endpoints,
+    first: "GET /users/{username}",
+    text: new Set(["username", "term", "category_slug", "tag"]),
+    list: new Set(),
+    defaults: { username: "me", term: "vase", category_slug: "household", tag: "organizer" },
+    queryHint: "page=1&per_page=5",
+  },
+  flattr: {
+    endpoints: flattrEndpoints,
+    first: "GET /user",
+    text: new Set(["username"]),
+    list: new Set(["ids"]),
+    defaults: { ids: "423405", username: "flattr" },
+    queryHint: "page=1&count=5",
+    queryHints: {
+      "GET /things/lookup": "url=http://blog.flattr.net/2011/10/api-v2-beta-out-whats-changed/",
+      "GET /things/search": "query=flattr&tags=api",
+    },
+  },
+};
+const SHOWN_HEADERS = ["content-type", "link", "location", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "etag", "cache-control"];
 const $ = (id) => document.getElementById(id);
 
 /** One `METHOD /path/{param}` line, parsed. */
@@ -16,56 +41,86 @@ function parseEndpoint(line) {
   return { line, method, path, parameters, group: path.split("/")[1] };
 }
 
+/**
+ * Sets the console up; the page tells it which accounts are linked with `setAccounts`.
+ * @returns {{setAccounts(accounts: object, offered: string[]): void}}
+ */
 export function mountConsole() {
   const form = $("console");
   const select = $("console-endpoint");
-  const parsed = endpoints.map(parseEndpoint);
-  const groups = new Map();
-  for (const endpoint of parsed) {
-    if (!groups.has(endpoint.group)) groups.set(endpoint.group, el("optgroup", { label: `/${endpoint.group}` }));
-    groups.get(endpoint.group).append(el("option", { value: endpoint.line }, endpoint.line));
-  }
-  select.replaceChildren(...groups.values());
-  select.value = "GET /users/{username}";
+  const parsed = Object.fromEntries(Object.entries(CONSOLES).map(([id, spec]) => [id, spec.endpoints.map(parseEndpoint)]));
+  const chosen = Object.fromEntries(Object.entries(CONSOLES).map(([id, spec]) => [id, spec.first]));
+  /** What was typed into each path parameter, per provider, kept across endpoints. */
+  const typed = Object.fromEntries(Object.keys(CONSOLES).map((id) => [id, {}]));
+  let providerID = "thingiverse";
+  let accountNames = {};
 
-  const current = () => parsed.find((endpoint) => endpoint.line === select.value) || parsed[0];
+  const spec = () => CONSOLES[providerID];
+  const current = () => parsed[providerID].find((endpoint) => endpoint.line === select.value) || parsed[providerID][0];
+
+  /** Fills the endpoint picker with the chosen provider's list, grouped by first path segment. */
+  function renderEndpoints() {
+    const groups = new Map();
+    for (const endpoint of parsed[providerID]) {
+      if (!groups.has(endpoint.group)) groups.set(endpoint.group, el("optgroup", { label: `/${endpoint.group}` }));
+      groups.get(endpoint.group).append(el("option", { value: endpoint.line }, endpoint.line));
+    }
+    select.replaceChildren(...groups.values());
+    select.value = chosen[providerID];
+    $("console-via").textContent = `${PROVIDERS[providerID].api}/`;
+    renderParameters();
+  }
 
   function renderParameters() {
     const endpoint = current();
-    const previous = Object.fromEntries([...$("console-params").querySelectorAll("input")].map((input) => [input.name, input.value]));
+    const { text, list, defaults } = spec();
     const fields = endpoint.parameters.map((name) => {
-      const isText = TEXT_PARAMETERS.has(name);
+      const kind = text.has(name) ? "text" : list.has(name) ? "list" : "number";
       const input = el("input", {
         type: "text", id: `console-param-${name}`, name, required: true, autocomplete: "off", spellcheck: "false",
-        inputmode: isText ? null : "numeric", placeholder: isText ? "" : "a number, e.g. 1234",
+        inputmode: kind === "text" ? null : kind === "list" ? "text" : "numeric",
+        placeholder: kind === "number" ? "a number, e.g. 1234" : kind === "list" ? "e.g. 423405,450287" : "",
         "aria-describedby": `console-param-${name}-hint`,
       });
-      input.value = previous[name] ?? DEFAULTS[name] ?? "";
-      input.addEventListener("input", () => { input.removeAttribute("aria-invalid"); updateLine(); });
+      const fallback = name === "username" && providerID === "flattr" ? accountNames.flattr : undefined;
+      input.value = typed[providerID][name] ?? fallback ?? defaults[name] ?? "";
+      input.addEventListener("input", () => {
+        typed[providerID][name] = input.value;
+        input.removeAttribute("aria-invalid");
+        updateLine();
+      });
       return el("div", { className: "field" },
         el("label", { for: `console-param-${name}` }, `{${name}}`),
         input,
-        el("p", { className: "hint", id: `console-param-${name}-hint` }, isText ? "text" : "number"));
+        el("p", { className: "hint", id: `console-param-${name}-hint` }, kind === "list" ? "numbers, comma-separated" : kind));
     });
     $("console-params").replaceChildren(...fields);
     $("console-params-set").hidden = fields.length === 0;
     $("console-body-field").hidden = !(endpoint.method === "POST" || endpoint.method === "PATCH");
+    $("console-query").placeholder = spec().queryHints?.[endpoint.line] || spec().queryHint;
     updateLine();
   }
 
-  /** The `/api/...` path for the form as filled, or an error naming the field to fix. */
+  /** The proxy path for the form as filled, or an error naming the field to fix. */
   function build() {
     const endpoint = current();
+    const { text, list } = spec();
     let path = endpoint.path;
     for (const name of endpoint.parameters) {
       const input = $(`console-param-${name}`);
       const value = input.value.trim();
       if (!value) return { error: `Fill in {${name}}.`, input };
-      if (!TEXT_PARAMETERS.has(name) && !/^\d+$/.test(value)) return { error: `{${name}} must be a whole number.`, input };
+      if (list.has(name)) {
+        const ids = value.replace(/\s*,\s*/g, ",");
+        if (!/^\d+(,\d+)*$/.test(ids)) return { error: `{${name}} must be whole numbers separated by commas.`, input };
+        path = path.replace(`{${name}}`, ids);
+        continue;
+      }
+      if (!text.has(name) && !/^\d+$/.test(value)) return { error: `{${name}} must be a whole number.`, input };
       path = path.replace(`{${name}}`, encodeURIComponent(value));
     }
     const query = $("console-query").value.trim().replace(/^\?/, "");
-    return { method: endpoint.method, url: "/api" + path + (query ? `?${query}` : "") };
+    return { method: endpoint.method, url: PROVIDERS[providerID].api + path + (query ? `?${query}` : "") };
   }
 
   function updateLine() {
@@ -73,7 +128,51 @@ export function mountConsole() {
     $("console-line").textContent = built.error ? built.error : `${built.method} ${built.url}`;
   }
 
-  select.addEventListener("change", renderParameters);
+  function choose(id) {
+    if (id === providerID) return;
+    chosen[providerID] = select.value;
+    providerID = id;
+    $("console-query").value = "";
+    $("console-response").hidden = true;
+    renderEndpoints();
+  }
+
+  /** Offers the providers the person has linked; the others are shown disabled with a hint. */
+  function setAccounts(accounts, offered) {
+    accountNames = Object.fromEntries(Object.entries(accounts).map(([id, account]) => [id, account.name]));
+    const hints = [];
+    for (const id of Object.keys(CONSOLES)) {
+      const radio = $(`console-provider-${id}`);
+      const isOffered = offered.includes(id);
+      radio.disabled = !accounts[id];
+      radio.hidden = !isOffered;
+      radio.nextElementSibling.hidden = !isOffered;
+      if (isOffered && !accounts[id]) hints.push(id);
+    }
+    // Only one provider offered: no choice to show.
+    $("console-provider-set").hidden = offered.filter((id) => CONSOLES[id]).length < 2;
+    const hint = $("console-provider-hint");
+    hint.replaceChildren(...hints.flatMap((id, index) => [
+      ...(index > 0 ? [" "] : []),
+      `${PROVIDERS[id].name} needs a linked account: `,
+      el("a", { href: loginURL(id, "/") }, `link ${PROVIDERS[id].name}`),
+      ".",
+    ]));
+    hint.hidden = hints.length === 0;
+    const usable = Object.keys(CONSOLES).filter((id) => accounts[id]);
+    const next = usable.includes(providerID) ? providerID : usable[0] || "thingiverse";
+    $(`console-provider-${next}`).checked = true;
+    if (next !== providerID) {
+      choose(next);
+    } else {
+      renderParameters();
+    }
+  }
+
+  for (const id of Object.keys(CONSOLES)) {
+    $(`console-provider-${id}`).addEventListener("change", (event) => { if (event.target.checked) choose(id); });
+  }
+  select.addEventListener("change", () => { chosen[providerID] = select.value; renderParameters(); });
   $("console-query").addEventListener("input", updateLine);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -99,7 +198,8 @@ export function mountConsole() {
     await send(built, body);
   });
 
-  renderParameters();
+  renderEndpoints();
+  return { setAccounts };
 }
 
 async function send(built, body) {
@@ -128,6 +228,7 @@ function showReply(reply, milliseconds, networkMessage) {
     $("console-time").textContent = "";
     $("console-rate").replaceChildren();
     $("console-headers").replaceChildren();
+    $("console-redirect").hidden = true;
     output.textContent = networkMessage;
     return;
   }
@@ -135,6 +236,11 @@ function showReply(reply, milliseconds, networkMessage) {
   status.className = `status-pill ${reply.status < 400 ? "ok" : reply.status < 500 ? "client" : "server"}`;
   $("console-time").textContent = `${milliseconds} ms`;
   $("console-rate").replaceChildren(...rateLimit(reply.headers));
+  // The browser follows a redirect (Flattr's /things/lookup answers 302); say where it went.
+  const redirect = $("console-redirect");
+  const landed = reply.redirected ? sameOriginAPIPath(reply.url) || reply.url : null;
+  redirect.textContent = landed ? `Redirected to ${landed}` : "";
+  redirect.hidden = !landed;
   const rows = [];
   for (const name of SHOWN_HEADERS) {
     const value = reply.headers.get(name);

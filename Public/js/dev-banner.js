@@ -49,7 +49,7 @@ export async function mountDevBanner(container, { dashboardLink = false } = {}) 
 
   const inner = el("div", { className: "inner" },
     el("p", { className: "title" }, el("span", { className: "pill" }, "Development"),
-      "The built-in Thingiverse simulator stands in for Thingiverse."),
+      "Built-in simulators stand in for the providers, so no real account is used."),
     el("p", { className: "small" }, "Webhook URL: ", el("code", { id: "dev-webhook-url" }, info.webhook_url), " ", copy),
     el("div", { className: "actions" }, ...buttons,
       dashboardLink ? el("a", { href: "/admin", className: "small" }, "Open the dashboard →") : null),

@@ -1,6 +1,10 @@
-// The Thingiverse REST endpoints the proxy forwards, for the API console's picker.
-// A copy of EndpointAllowList.thingiverseREST (Sources/ThingBridge/Proxy/EndpointAllowList.swift);
-// Tests/browser/test_endpoint_list.py fails when the two differ.
+// The endpoints the proxy forwards, for the API console's picker, one list per provider.
+// Copies of EndpointAllowList.thingiverseREST
+// (Sources/ThingBridge/Providers/Thingiverse/ThingiverseEndpoints.swift) and
+// EndpointAllowList.flattrREST (Sources/ThingBridge/Providers/Flattr/FlattrEndpoints.swift);
+// Tests/browser/test_endpoint_list.py fails when they differ.
+
+/** Thingiverse, through `/api/...`. */
 export const endpoints = [
   "GET /users/{username}",
   "PATCH /users/{username}",
@@ -108,4 +112,18 @@ export const endpoints = [
   "GET /orders/{id}",
   "GET /orders",
   "PATCH /orders/{id}",
+];
+
+/** Flattr's REST API v2, through `/api/flattr/...`. */
+export const flattrEndpoints = [
+  "GET /user",
+  "GET /user/things",
+  "GET /users/{username}/things",
+  "GET /things/lookup",
+  "GET /things/search",
+  "GET /things/{ids}",
+  "POST /things",
+  "PATCH /things/{id}",
+  "POST /things/{id}",
+  "DELETE /things/{id}",
 ];

@@ -1,22 +1,32 @@
-"""The API console's endpoint picker (Public/js/endpoints.js) lists exactly the endpoints the
-proxy forwards (EndpointAllowList.thingiverseREST), in the same order."""
+"""The API console's endpoint pickers (Public/js/endpoints.js) list exactly the endpoints the
+proxy forwards, in the same order: `endpoints` is EndpointAllowList.thingiverseREST and
+`flattrEndpoints` is EndpointAllowList.flattrREST."""
 import re
 
 from conftest import ROOT
 
+THINGIVERSE = "Sources/ThingBridge/Providers/Thingiverse/ThingiverseEndpoints.swift"
+FLATTR = "Sources/ThingBridge/Providers/Flattr/FlattrEndpoints.swift"
 
-def swift_endpoints():
-    source = (ROOT / "Sources/ThingBridge/Proxy/EndpointAllowList.swift").read_text()
-    block = source.split("thingiverseREST: [String] = [", 1)[1].split("]", 1)[0]
+
+def swift_endpoints(path, name):
+    source = (ROOT / path).read_text()
+    block = source.split(f"{name}: [String] = [", 1)[1].split("]", 1)[0]
     return re.findall(r'"([A-Z]+ [^"]+)"', block)
 
 
-def page_endpoints():
+def page_endpoints(name):
     source = (ROOT / "Public/js/endpoints.js").read_text()
-    block = source.split("export const endpoints = [", 1)[1].split("];", 1)[0]
+    block = source.split(f"export const {name} = [", 1)[1].split("];", 1)[0]
     return re.findall(r'"([A-Z]+ [^"]+)"', block)
 
 
-def test_the_console_lists_exactly_the_allow_list():
-    assert len(swift_endpoints()) > 50
-    assert page_endpoints() == swift_endpoints()
+def test_the_console_lists_exactly_the_thingiverse_allow_list():
+    assert len(swift_endpoints(THINGIVERSE, "thingiverseREST")) > 50
+    assert page_endpoints("endpoints") == swift_endpoints(THINGIVERSE, "thingiverseREST")
+
+
+def test_the_console_lists_exactly_the_flattr_allow_list():
+    expected = swift_endpoints(FLATTR, "flattrREST")
+    assert "GET /things/{ids}" in expected and "GET /user" in expected
+    assert page_endpoints("flattrEndpoints") == expected

@@ -1,0 +1,63 @@
+// The sign-in providers the pages know: their names, where their sign-in starts and where the
+// proxy forwards their API. `/auth/session` says which of them this server offers
+// (`providers`) and which ones the person has linked (`user.accounts`).
+
+/** @typedef {{id: string, name: string, login: string, api: string}} Provider */
+
+/** @type {Record<string, Provider>} in the order the pages list them */
+export const PROVIDERS = {
+  thingiverse: { id: "thingiverse", name: "Thingiverse", login: "/auth/login", api: "/api" },
+  flattr: { id: "flattr", name: "Flattr", login: "/auth/flattr/login", api: "/api/flattr" },
+};
+
+/** The provider for an id, or Thingiverse's for anything unknown (the first release's only one). */
+export function provider(id) {
+  return PROVIDERS[id] || PROVIDERS.thingiverse;
+}
+
+/** The sign-in (or, when signed in, the linking) URL of a provider, coming back to `returnTo`. */
+export function loginURL(id, returnTo = "/") {
+  const base = provider(id).login;
+  return returnTo ? `${base}?return_to=${encodeURIComponent(returnTo)}` : base;
+}
+
+/** The providers this server offers, as known ids in the pages' order (Thingiverse always). */
+export function offeredProviders(status) {
+  const offered = Array.isArray(status?.providers) ? status.providers : ["thingiverse"];
+  return Object.keys(PROVIDERS).filter((id) => offered.includes(id));
+}
+
+/** The person's linked accounts by provider id: `{thingiverse: {id, name, ...}, flattr: ...}`. */
+export function linkedAccounts(status) {
+  const user = status?.user;
+  if (!user) return {};
+  if (user.accounts && typeof user.accounts === "object") return user.accounts;
+  // A server of the first release: the one account is Thingiverse's.
+  return { [user.provider || "thingiverse"]: user };
+}
+
+/** "Thingiverse", "Thingiverse or Flattr", "Thingiverse, Flattr or UserEcho". */
+export function joinNames(ids, word = "or") {
+  const names = ids.map((id) => provider(id).name);
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} ${word} ${names[names.length - 1]}`;
+}
+
+/**
+ * An image URL the page may load: same-origin, or https (the CSP allows those). Anything else
+ * (http on an https page, `javascript:`, junk) is null, and the caller shows a placeholder.
+ */
+export function safeImageURL(url) {
+  if (typeof url !== "string" || url === "") return null;
+  try {
+    const parsed = new URL(url, window.location.origin);
+    if (parsed.origin === window.location.origin || parsed.protocol === "https:") return parsed.href;
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** A link to a provider's own page, when it is a plain http(s) URL. */
+export function safeLinkURL(url) {
+  return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+}
