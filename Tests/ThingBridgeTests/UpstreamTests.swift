@@ -40,17 +40,28 @@ import ThingiverseSimulator
         #expect(RetryAfter.seconds(nil, now: now) == nil)
     }
 
-    @Test func thePatchOverrideKeepsTheBodysOwnFormat() {
+    @Test func anAddedBodyParameterKeepsTheBodysOwnFormat() {
         var headers = HTTPHeaders()
-        let json = MethodOverride.patch(ByteBuffer(string: #"{"title":"x"}"#), contentType: "application/json", headers: &headers)
-        #expect(String(buffer: json) == #"{"_method":"patch","title":"x"}"#)
-        let emptyObject = MethodOverride.patch(ByteBuffer(string: "{ }"), contentType: "application/json", headers: &headers)
-        #expect(String(buffer: emptyObject) == #"{"_method":"patch"}"#)
-        let form = MethodOverride.patch(ByteBuffer(string: "title=x"), contentType: "application/x-www-form-urlencoded", headers: &headers)
-        #expect(String(buffer: form) == "title=x&_method=patch")
-        let empty = MethodOverride.patch(nil, contentType: nil, headers: &headers)
-        #expect(String(buffer: empty) == "_method=patch")
+        func add(_ body: String?, _ type: String?) -> String {
+            String(buffer: BodyParameters.adding("_method", "patch", to: body.map { ByteBuffer(string: $0) }, contentType: type, headers: &headers))
+        }
+        #expect(add(#"{"title":"x"}"#, "application/json") == #"{"_method":"patch","title":"x"}"#)
+        #expect(add("{ }", "application/json; charset=utf-8") == #"{"_method":"patch"}"#)
+        #expect(add("title=x", "application/x-www-form-urlencoded") == "title=x&_method=patch")
+        #expect(headers.first(name: "content-type") == nil)
+        #expect(add(nil, nil) == "_method=patch")
         #expect(headers.first(name: "content-type") == "application/x-www-form-urlencoded")
+        // Values are encoded for their format.
+        #expect(String(buffer: BodyParameters.adding("sso_token", "a+b/c=", to: ByteBuffer(string: "{}"), contentType: "application/json", headers: &headers)) == #"{"sso_token":"a+b/c="}"#)
+        #expect(String(buffer: BodyParameters.adding("sso_token", "a+b/c=", to: ByteBuffer(string: "x=1"), contentType: "application/x-www-form-urlencoded", headers: &headers)) == "x=1&sso_token=a%2Bb%2Fc%3D")
+    }
+
+    @Test func bodyParameterNamesAreReadFromFormsAndJSONObjects() {
+        #expect(BodyParameters.names(in: ByteBuffer(string: "a=1&User_ID=2"), contentType: "application/x-www-form-urlencoded") == ["a", "user_id"])
+        #expect(BodyParameters.names(in: ByteBuffer(string: #"{"header":"x","sso_token":"y"}"#), contentType: "application/json") == ["header", "sso_token"])
+        #expect(BodyParameters.names(in: nil, contentType: nil) == [])
+        #expect(BodyParameters.names(in: ByteBuffer(string: "[1]"), contentType: "application/json") == nil)
+        #expect(BodyParameters.names(in: ByteBuffer(string: "x"), contentType: "text/plain") == nil)
     }
 
     /// The order confirmer's lookups leave through the one way out, with THINGBRIDGE_UPSTREAM_TIMEOUT

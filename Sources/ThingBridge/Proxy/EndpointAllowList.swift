@@ -41,6 +41,9 @@ public struct EndpointAllowList: Sendable {
         }
     }
 
+    /// The methods of the listed endpoints.
+    public var methods: Set<HTTPRequest.Method> { Set(templates.map(\.method)) }
+
     /// Why a request path cannot be forwarded.
     public enum Refusal: Error, Equatable {
         /// A segment that no decoding may turn into a path or a host (`..`, encoded slashes, control characters, ...).

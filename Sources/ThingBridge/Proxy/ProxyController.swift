@@ -43,17 +43,24 @@ public struct ProxyController<Context: RequestContext>: Sendable {
 
     public var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        for method in [HTTPRequest.Method.get, .post, .patch, .delete] {
+        // Only the methods the provider's API has, so that others are 405 with an `Allow` list.
+        let methods = target.allowList.methods.union(target.forbidden?.methods ?? [])
+        for method in [HTTPRequest.Method.get, .post, .patch, .put, .delete] where methods.contains(method) {
             routes.on("**", method: method, use: forward)
         }
         return routes
     }
 
-    /// Who is calling, and with which token.
+    /// Who is calling: the budget's key, and the token or session the request goes up with.
     struct Caller {
         let userID: String
-        let token: Secret
+        let credential: Credential
         let usesCookie: Bool
+
+        enum Credential {
+            case token(Secret)
+            case delegated(any DelegatedCredentials, Session)
+        }
     }
 
     var providerName: String { target.provider.displayName }
@@ -64,6 +71,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             match = try target.allowList.match(method: request.method, rawPath: request.uri.path.dropFirst(mountPath.count))
         } catch {
             metrics.refused("allow_list")
+            if case .notAnEndpoint = error, (try? target.forbidden?.match(method: request.method, rawPath: request.uri.path.dropFirst(mountPath.count))) != nil {
+                throw AppError(.forbidden, "endpoint_not_for_browsers", "\(request.method.rawValue) on this path is part of the \(providerName) API but never open to browsers, so it is not forwarded.")
+            }
             throw AppError(.notFound, "unknown_endpoint", "\(request.method.rawValue) on this path is not an endpoint of the \(providerName) API, so it is not forwarded.")
         }
         let caller = try await authenticate(request)
@@ -78,20 +88,30 @@ public struct ProxyController<Context: RequestContext>: Sendable {
                 headers: [.retryAfter: String(retryAfter)]
             )
         }
-        let upstreamRequest = try await makeUpstreamRequest(request, path: match.path, token: caller.token)
+        let upstreamRequest = try await makeUpstreamRequest(request, match: match, caller: caller)
         return try await send(upstreamRequest, endpoint: match.endpoint, caller: caller)
     }
 
     private func authenticate(_ request: Request) async throws -> Caller {
-        if let session = try await cookies.session(from: request), let account = session.account(target.provider) {
-            return Caller(userID: account.id, token: account.token, usesCookie: true)
+        let session = try await cookies.session(from: request)
+        let verifier: BearerTokenVerifier?
+        switch target.identity {
+        case .delegated(let credentials):
+            guard let session else { throw unauthenticated() }
+            let first = session.primary
+            return Caller(userID: "\(first.provider.rawValue):\(first.id)", credential: .delegated(credentials, session), usesCookie: true)
+        case .personalToken(let bearerVerifier):
+            if let account = session?.account(target.provider) {
+                return Caller(userID: account.id, credential: .token(account.token), usesCookie: true)
+            }
+            verifier = bearerVerifier
         }
-        if let verifier = target.bearerVerifier, let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+        if let verifier, let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let token = Secret(String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
             guard !token.value.isEmpty, token.value.utf8.count <= 512 else { throw unauthenticated() }
             switch try await verifier.verify(token) {
             case .accepted(let userID):
-                return Caller(userID: userID, token: token, usesCookie: false)
+                return Caller(userID: userID, credential: .token(token), usesCookie: false)
             case .refused:
                 metrics.refused("foreign_token")
                 throw AppError(.unauthorized, "token_refused", "This token was not issued to this app (or is no longer valid). Sign in again.")
@@ -102,9 +122,14 @@ public struct ProxyController<Context: RequestContext>: Sendable {
 
     private func unauthenticated() -> AppError {
         metrics.refused("unauthenticated")
-        let login = target.provider == .thingiverse ? "/auth/login" : "/auth/\(target.provider.rawValue)/login"
-        let how = target.bearerVerifier == nil ? "" : " (or send your token as Authorization: Bearer)"
-        return AppError(.unauthorized, "not_signed_in", "Sign in with \(providerName) first\(how).", action: .init(label: "Sign in", href: login))
+        switch target.identity {
+        case .delegated:
+            return AppError(.unauthorized, "not_signed_in", "Sign in first.", action: .init(label: "Sign in", href: "/auth/login"))
+        case .personalToken(let verifier):
+            let login = target.provider == .thingiverse ? "/auth/login" : "/auth/\(target.provider.rawValue)/login"
+            let how = verifier == nil ? "" : " (or send your token as Authorization: Bearer)"
+            return AppError(.unauthorized, "not_signed_in", "Sign in with \(providerName) first\(how).", action: .init(label: "Sign in", href: login))
+        }
     }
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool { method == .get || method == .head }
@@ -121,34 +146,61 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         return true
     }
 
-    private func makeUpstreamRequest(_ request: Request, path: String, token: Secret) async throws -> HTTPClientRequest {
+    private func makeUpstreamRequest(_ request: Request, match: EndpointAllowList.Match, caller: Caller) async throws -> HTTPClientRequest {
         let overridesPatch = target.sendsPatchAsPost && request.method == .patch
-        var url = target.apiURL + path
-        let query = [try Self.forwardedQuery(request.uri.query), overridesPatch ? "_method=patch" : nil].compactMap { $0 }
-        if !query.isEmpty {
-            url += "?" + query.joined(separator: "&")
-        }
-        var upstream = HTTPClientRequest(url: url)
-        upstream.method = HTTPMethod(rawValue: request.method.rawValue)
+        var query = [try Self.forwardedQuery(request.uri.query)].compactMap { $0 }
+        if overridesPatch { query.append("_method=patch") }
+        var headers = HTTPHeaders()
         for name in Self.forwardedRequestHeaders {
             if let value = request.headers[name] {
-                upstream.headers.add(name: name.rawName, value: value)
+                headers.add(name: name.rawName, value: value)
             }
         }
-        upstream.headers.add(name: "Authorization", value: "Bearer \(token.value)")
         var body: ByteBuffer?
-        if request.method == .post || request.method == .patch || request.method == .delete {
+        if request.method != .get && request.method != .head {
             let collected = try await request.body.collect(upTo: Self.requestBodyLimit)
             body = collected.readableBytes > 0 ? collected : nil
         }
+        let contentType = request.headers[.contentType]
         if overridesPatch {
-            upstream.method = .POST
-            body = MethodOverride.patch(body, contentType: request.headers[.contentType], headers: &upstream.headers)
+            body = BodyParameters.adding("_method", "patch", to: body, contentType: contentType, headers: &headers)
         }
+        var method = HTTPMethod(rawValue: overridesPatch ? "POST" : request.method.rawValue)
+        var path = match.path.hasSuffix("/") && !target.pathSuffix.isEmpty ? String(match.path.dropLast()) : match.path
+        path += target.pathSuffix
+
+        switch caller.credential {
+        case .token(let token):
+            headers.add(name: "Authorization", value: "Bearer \(token.value)")
+        case .delegated(let credentials, let session):
+            // The raw query: `access_token` would otherwise be dropped quietly rather than refused.
+            try Self.refuseIdentityParameters(
+                credentials.identityParameters, query: [request.uri.query].compactMap { $0 }, body: body, contentType: contentType)
+            var delegated = DelegatedRequest(method: method, path: path, query: query, body: body, contentType: contentType, headers: headers)
+            try await credentials.authorize(&delegated, for: session, endpoint: match.endpoint)
+            (method, query, body, headers) = (delegated.method, delegated.query, delegated.body, delegated.headers)
+        }
+
+        var upstream = HTTPClientRequest(url: target.apiURL + path + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+        upstream.method = method
+        upstream.headers = headers
         if let body {
             upstream.body = .bytes(body)
         }
         return upstream
+    }
+
+    /// Nobody chooses whom the app acts as: such a parameter anywhere is refused, never forwarded.
+    static func refuseIdentityParameters(_ names: Set<String>, query: [String], body: ByteBuffer?, contentType: String?) throws {
+        let queryNames = query.flatMap { $0.split(separator: "&") }.map { pair in
+            (pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "").removingPercentEncoding?.lowercased() ?? ""
+        }
+        guard let bodyNames = BodyParameters.names(in: body, contentType: contentType) else {
+            throw AppError(.unsupportedMediaType, "unsupported_body", "Send the body as JSON (an object) or as a form.")
+        }
+        if let refused = (Set(queryNames).union(bodyNames)).intersection(names).sorted().first {
+            throw AppError(.badRequest, "identity_parameter_refused", "The parameter \(refused) chooses whom the app acts as; ThingBridge always acts as the signed-in person, so it is not accepted.")
+        }
     }
 
     /// The query without `access_token` (the token goes in the header) and `callback` (no JSON-P).

@@ -23,6 +23,7 @@ public struct FlattrProvider: Sendable {
     public func proxyTarget(rateLimit: ThingBridgeConfiguration.RateLimit) -> ProxyTarget {
         ProxyTarget(
             provider: .flattr, upstream: upstream, apiURL: settings.apiURL, allowList: .flattr,
-            budget: ProxyBudget(limit: rateLimit.count, window: .seconds(rateLimit.seconds)), sendsPatchAsPost: true)
+            budget: ProxyBudget(limit: rateLimit.count, window: .seconds(rateLimit.seconds)),
+            identity: .personalToken(bearerVerifier: nil), sendsPatchAsPost: true)
     }
 }

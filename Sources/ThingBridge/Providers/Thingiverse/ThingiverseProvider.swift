@@ -21,7 +21,7 @@ public struct ThingiverseProvider: Sendable {
         ProxyTarget(
             provider: .thingiverse, upstream: upstream, apiURL: settings.apiURL, allowList: .thingiverse,
             budget: ProxyBudget(limit: rateLimit.count, window: .seconds(rateLimit.seconds)),
-            bearerVerifier: BearerTokenVerifier(account: signIn, clientID: settings.clientID))
+            identity: .personalToken(bearerVerifier: BearerTokenVerifier(account: signIn, clientID: settings.clientID)))
     }
 
     /// Looks orders up with the app token, when one is configured.
