@@ -1,0 +1,165 @@
+import Foundation
+
+/// One API request as handed to a route's handler: path captures, parameters and who acts.
+struct UserEchoAPICall: Sendable {
+    /// Path captures (decoded), e.g. `["forum": "1"]` for `forums/:forum/topics`.
+    var captures: [String: String]
+    /// Query and body parameters together.
+    var fields: UserEchoFields
+    var input: RequestInput
+    /// The person the request acts as: the `sso_token`'s, `user_sso_guid`'s or `user_id`'s
+    /// user, else the API key's own user.
+    var actor: UserEchoUser
+    /// When the request arrived, in UserEcho's format.
+    var now: String
+
+    /// The integer captured as `name`; 404 `what` when it is not one.
+    func id(_ name: String, _ what: String) throws(UserEchoAPIError) -> Int {
+        guard let id = Int(captures[name] ?? "") else { throw .notFound("\(what) not found.") }
+        return id
+    }
+
+    /// 403 unless the acting user is an admin (the API key's own user is one).
+    func requireAdmin(_ action: String) throws(UserEchoAPIError) {
+        guard actor.isAdmin else {
+            throw .forbidden("You are not allowed to \(action); it needs an admin (or no sso_token).")
+        }
+    }
+
+    /// 403 unless the acting user is `userID` or an admin.
+    func requireSelfOrAdmin(_ userID: Int, _ action: String) throws(UserEchoAPIError) {
+        guard actor.isAdmin || (actor.id == userID && actor.id != UserEchoUser.anonymousID) else {
+            throw .forbidden("You are not allowed to \(action) of another user.")
+        }
+    }
+}
+
+extension UserEchoUser {
+    /// The id of the anonymous user (`user_id=0`).
+    static let anonymousID = 0
+
+    /// Who acts for `user_id=0`: UserEcho's anonymous visitor.
+    static let anonymous = UserEchoUser(
+        id: anonymousID, guid: nil, name: "Anonymous", email: nil, created: "2014-03-03T09:12:44.118Z")
+}
+
+/// A request's parameters: the query, overridden by a form or JSON object body, with typed
+/// access that answers 400 naming the parameter when its value does not fit.
+struct UserEchoFields: Sendable {
+    var members: [String: JSONValue]
+
+    /// - Throws: 400 when the body claims to be JSON but is not a JSON object.
+    init(input: RequestInput) throws(UserEchoAPIError) {
+        var members = input.queryParameters.mapValues { JSONValue.string($0) }
+        guard let body = Self.bodyMembers(input) else {
+            throw .badRequest("The body must be a JSON object or a form.")
+        }
+        members.merge(body) { _, fromBody in fromBody }
+        self.members = members
+    }
+
+    /// A form or JSON object body's members; `[:]` for an empty or other (e.g. multipart) body;
+    /// `nil` for a body labelled JSON that is no JSON object.
+    static func bodyMembers(_ input: RequestInput) -> [String: JSONValue]? {
+        let text = String(decoding: input.body, as: UTF8.self)
+        if text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }) {
+            return [:]
+        }
+        if input.isForm {
+            return FormEncoding.dictionary(text).mapValues { .string($0) }
+        }
+        if input.isJSON || input.contentType.isEmpty {
+            if case .object(let pairs) = input.jsonBody {
+                var members: [String: JSONValue] = [:]
+                for (name, value) in pairs { members[name] = value }
+                return members
+            }
+            return input.isJSON ? nil : FormEncoding.dictionary(text).mapValues { .string($0) }
+        }
+        return [:]
+    }
+
+    /// A text parameter (numbers are accepted and written as text); empty text counts as absent.
+    func string(_ name: String) throws(UserEchoAPIError) -> String? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value.isEmpty ? nil : value
+        case .integer(let value)?: return String(value)
+        default: throw .badRequest("\(name) must be text.")
+        }
+    }
+
+    /// A text parameter that must be there.
+    func requiredString(_ name: String) throws(UserEchoAPIError) -> String {
+        guard let value = try string(name), value.contains(where: { !$0.isWhitespace }) else {
+            throw .badRequest("\(name) is required.")
+        }
+        return value
+    }
+
+    /// An integer parameter (JSON number or decimal text).
+    func int(_ name: String) throws(UserEchoAPIError) -> Int? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .integer(let value)?: return value
+        case .string(let value)? where value.isEmpty: return nil
+        case .string(let value)?:
+            guard let number = Int(value.trimmingCharacters(in: .whitespaces)) else {
+                throw .badRequest("\(name) must be an integer.")
+            }
+            return number
+        default: throw .badRequest("\(name) must be an integer.")
+        }
+    }
+
+    /// The first of several names that is present, as an integer.
+    func int(_ names: String...) throws(UserEchoAPIError) -> Int? {
+        for name in names {
+            if let value = try int(name) { return value }
+        }
+        return nil
+    }
+
+    func bool(_ name: String) throws(UserEchoAPIError) -> Bool? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case .integer(let value)? where value == 0 || value == 1: return value == 1
+        case .string(let value)? where ["true", "1", "yes"].contains(value.lowercased()): return true
+        case .string(let value)? where ["false", "0", "no", ""].contains(value.lowercased()): return false
+        default: throw .badRequest("\(name) must be true or false.")
+        }
+    }
+
+    /// A list of texts: a JSON array, or a comma-separated text.
+    func strings(_ name: String) throws(UserEchoAPIError) -> [String]? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let value)?:
+            return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .integer(let value)?: return [String(value)]
+        case .array(let elements)?:
+            var result: [String] = []
+            for element in elements {
+                switch element {
+                case .string(let value): result.append(value)
+                case .integer(let value): result.append(String(value))
+                default: throw .badRequest("\(name) must be a list of texts.")
+                }
+            }
+            return result
+        default: throw .badRequest("\(name) must be a list of texts.")
+        }
+    }
+
+    /// Every parameter as text, for `UserEchoRequestRecord`.
+    static func texts(_ members: [String: JSONValue]) -> [String: String] {
+        members.mapValues { value in
+            switch value {
+            case .string(let text): return text
+            case .null: return ""
+            default: return value.text
+            }
+        }
+    }
+}

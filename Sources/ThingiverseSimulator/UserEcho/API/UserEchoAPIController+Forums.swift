@@ -1,0 +1,178 @@
+import Foundation
+
+/// `forums` (list, create, delete) and each forum's `types`, `categories`, `tags` and
+/// `access_list`.
+extension UserEchoAPIController {
+    func forums(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let list = try UserEchoListQuery(call.input.queryParameters)
+        return .array(list.apply(state.forums.map { presenter.forum($0, in: state) }))
+    }
+
+    /// `name` (required), `description`, `is_private`.
+    func createForum(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("create forums")
+        let forum = UserEchoForum(
+            id: state.newID(.forum), name: try call.fields.requiredString("name"),
+            description: try call.fields.string("description") ?? "",
+            isPrivate: try call.fields.bool("is_private") ?? false, accessList: [], created: call.now)
+        state.forums.append(forum)
+        return presenter.forum(forum, in: state)
+    }
+
+    /// Removes the forum `id` (or `forum_id`) with its topics, comments, votes and labels.
+    func deleteForum(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("delete forums")
+        guard let id = try call.fields.int("id", "forum_id") else { throw UserEchoAPIError.badRequest("id is required.") }
+        guard state.forum(id: id) != nil else { throw UserEchoAPIError.notFound("Forum not found.") }
+        let topicIDs = Set(state.topics.filter { $0.forumID == id }.map(\.id))
+        state.forums.removeAll { $0.id == id }
+        state.topics.removeAll { topicIDs.contains($0.id) }
+        state.comments.removeAll { topicIDs.contains($0.topicID) }
+        state.votes.removeAll { topicIDs.contains($0.topicID) }
+        for kind in [UserEchoLabelKind.type, .category, .tag] {
+            state.setLabels(kind, state.labels(kind).filter { $0.forumID != id })
+        }
+        return .object([("id", .integer(id))])
+    }
+
+    // MARK: Types, categories, tags
+
+    func labels(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let forum = try Self.existingForum(call, in: state)
+        let list = try UserEchoListQuery(call.input.queryParameters)
+        return .array(list.apply(state.labels(kind).filter { $0.forumID == forum.id }.map { presenter.label($0) }))
+    }
+
+    /// `name` (required; unique in the forum).
+    func createLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("create \(Self.plural(kind))")
+        let forum = try Self.existingForum(call, in: state)
+        let name = try call.fields.requiredString("name")
+        var labels = state.labels(kind)
+        guard !labels.contains(where: { $0.forumID == forum.id && $0.name.lowercased() == name.lowercased() }) else {
+            throw UserEchoAPIError.badRequest("The forum has a \(Self.singular(kind)) named \"\(name)\" already.")
+        }
+        let label = UserEchoLabel(id: state.newID(kind.objectKind), forumID: forum.id, name: name)
+        labels.append(label)
+        state.setLabels(kind, labels)
+        return presenter.label(label)
+    }
+
+    /// Renames the label `id`.
+    func updateLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("change \(Self.plural(kind))")
+        let forum = try Self.existingForum(call, in: state)
+        var labels = state.labels(kind)
+        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
+        labels[index].name = try call.fields.requiredString("name")
+        state.setLabels(kind, labels)
+        return presenter.label(labels[index])
+    }
+
+    /// Removes the label `id`; topics lose it.
+    func deleteLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("delete \(Self.plural(kind))")
+        let forum = try Self.existingForum(call, in: state)
+        var labels = state.labels(kind)
+        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
+        let removed = labels.remove(at: index)
+        state.setLabels(kind, labels)
+        for topicIndex in state.topics.indices {
+            switch kind {
+            case .type where state.topics[topicIndex].typeID == removed.id: state.topics[topicIndex].typeID = nil
+            case .category where state.topics[topicIndex].categoryID == removed.id:
+                state.topics[topicIndex].categoryID = nil
+            case .tag: state.topics[topicIndex].tagIDs.removeAll { $0 == removed.id }
+            default: break
+            }
+        }
+        return .object([("id", .integer(removed.id))])
+    }
+
+    // MARK: Access list
+
+    func accessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("see access lists")
+        let forum = try Self.existingForum(call, in: state)
+        return .array(forum.accessList.map { .string($0) })
+    }
+
+    /// `emails`: a JSON array or comma-separated text; answers the whole list.
+    func addToAccessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("change access lists")
+        let forum = try Self.existingForum(call, in: state)
+        let emails = try Self.emails(call)
+        guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
+        for email in emails where !state.forums[index].accessList.contains(where: { $0.lowercased() == email.lowercased() }) {
+            state.forums[index].accessList.append(email)
+        }
+        return .array(state.forums[index].accessList.map { .string($0) })
+    }
+
+    func removeFromAccessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        try call.requireAdmin("change access lists")
+        let forum = try Self.existingForum(call, in: state)
+        let emails = Set(try Self.emails(call).map { $0.lowercased() })
+        guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
+        state.forums[index].accessList.removeAll { emails.contains($0.lowercased()) }
+        return .array(state.forums[index].accessList.map { .string($0) })
+    }
+
+    // MARK: Helpers
+
+    static func existingForum(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> UserEchoForum {
+        guard let forum = state.forum(id: try call.id("forum", "Forum")) else { throw .notFound("Forum not found.") }
+        return forum
+    }
+
+    private static func labelIndex(
+        _ kind: UserEchoLabelKind, _ call: UserEchoAPICall, forumID: Int, in labels: [UserEchoLabel]
+    ) throws(UserEchoAPIError) -> Int {
+        guard let id = try call.fields.int("id") else { throw .badRequest("id is required.") }
+        guard let index = labels.firstIndex(where: { $0.id == id && $0.forumID == forumID }) else {
+            throw .notFound("\(title(kind)) not found.")
+        }
+        return index
+    }
+
+    private static func emails(_ call: UserEchoAPICall) throws(UserEchoAPIError) -> [String] {
+        var given = try call.fields.strings("emails")
+        if given == nil { given = try call.fields.strings("email") }
+        guard let emails = given, !emails.isEmpty else {
+            throw .badRequest("emails is required.")
+        }
+        for email in emails where !isPlausibleEmail(email) {
+            throw .badRequest("\"\(email)\" is not an email address.")
+        }
+        return emails
+    }
+
+    static func singular(_ kind: UserEchoLabelKind) -> String {
+        switch kind {
+        case .type: return "type"
+        case .category: return "category"
+        case .tag: return "tag"
+        }
+    }
+
+    /// `Type`, `Category`, `Tag`, for messages that start with one.
+    static func title(_ kind: UserEchoLabelKind) -> String {
+        let name = singular(kind)
+        return name.prefix(1).uppercased() + name.dropFirst()
+    }
+
+    static func plural(_ kind: UserEchoLabelKind) -> String {
+        kind == .category ? "categories" : singular(kind) + "s"
+    }
+}
+
+extension UserEchoLabelKind {
+    /// Which id counter labels of this kind draw from.
+    var objectKind: UserEchoObjectKind {
+        switch self {
+        case .type: return .type
+        case .category: return .category
+        case .tag: return .tag
+        }
+    }
+}

@@ -1,0 +1,167 @@
+/// Topic lists (per forum, forum and user, user, category, tag; search), `topics/{id}` (read,
+/// delete), creating and updating topics, and `topics/{id}/voters`. Lists are newest first.
+extension UserEchoAPIController {
+    func forumTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let forum = try Self.existingForum(call, in: state)
+        return try topicList(state.topics.filter { $0.forumID == forum.id }, state, call)
+    }
+
+    func forumUserTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let forum = try Self.existingForum(call, in: state)
+        let user = try Self.existingUser(call, in: state)
+        return try topicList(state.topics.filter { $0.forumID == forum.id && $0.authorID == user.id }, state, call)
+    }
+
+    /// A user's topics in every forum: their own, or anyone's for an admin.
+    func userTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let user = try Self.existingUser(call, in: state)
+        try call.requireSelfOrAdmin(user.id, "list the topics")
+        return try topicList(state.topics.filter { $0.authorID == user.id }, state, call)
+    }
+
+    func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let capture = kind == .tag ? "tag" : "category"
+        let id = try call.id(capture, Self.title(kind))
+        guard state.labels(kind).contains(where: { $0.id == id }) else {
+            throw UserEchoAPIError.notFound("\(Self.title(kind)) not found.")
+        }
+        let topics = state.topics.filter { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
+        return try topicList(topics, state, call)
+    }
+
+    /// `query` (or `q`, `text`): topics whose header or description holds every word, in any case.
+    func searchTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let forum = try Self.existingForum(call, in: state)
+        let text = try call.fields.string("query") ?? call.fields.string("q") ?? call.fields.string("text")
+        guard let text, text.contains(where: { !$0.isWhitespace }) else {
+            throw UserEchoAPIError.badRequest("query is required.")
+        }
+        let words = text.lowercased().split(whereSeparator: \.isWhitespace)
+        let matches = state.topics.filter { topic in
+            let haystack = (topic.header + " " + topic.description).lowercased()
+            return topic.forumID == forum.id && words.allSatisfy { haystack.contains($0) }
+        }
+        return try topicList(matches, state, call)
+    }
+
+    func topic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        presenter.topic(state.topics[try Self.topicIndex(call, in: state)], in: state)
+    }
+
+    /// `header` (required), `description`, `type`, `category`, `tags` (names or ids of the
+    /// forum's), `status` (admins only). The acting user is the author.
+    func createTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let forum = try Self.existingForum(call, in: state)
+        let fields = call.fields
+        var topic = UserEchoTopic(
+            id: 0, forumID: forum.id, authorID: call.actor.id, header: try fields.requiredString("header"),
+            description: try fields.string("description") ?? "", status: .new,
+            typeID: state.types.first { $0.forumID == forum.id }?.id, categoryID: nil, tagIDs: [],
+            created: call.now, updated: call.now)
+        try Self.apply(fields, to: &topic, forumID: forum.id, call: call, state: state)
+        topic.id = state.newID(.topic)
+        state.topics.append(topic)
+        let shown = presenter.topic(topic, in: state)
+        state.queueHooks("topic.created", data: shown, created: call.now)
+        return shown
+    }
+
+    /// `id` (or `topic_id`) of a topic in the forum, and the fields to change, as for creating.
+    /// Its author or an admin may change it.
+    func updateTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let forum = try Self.existingForum(call, in: state)
+        guard let id = try call.fields.int("id", "topic_id") else { throw UserEchoAPIError.badRequest("id is required.") }
+        guard let index = state.topicIndex(id: id), state.topics[index].forumID == forum.id else {
+            throw UserEchoAPIError.notFound("Topic not found.")
+        }
+        try Self.requireAuthorOrAdmin(state.topics[index].authorID, call, "change this topic")
+        var topic = state.topics[index]
+        if let header = try call.fields.string("header") { topic.header = header }
+        if let description = try call.fields.string("description") { topic.description = description }
+        try Self.apply(call.fields, to: &topic, forumID: forum.id, call: call, state: state)
+        topic.updated = call.now
+        state.topics[index] = topic
+        return presenter.topic(topic, in: state)
+    }
+
+    /// Removes a topic with its comments and votes (its author or an admin).
+    func deleteTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let index = try Self.topicIndex(call, in: state)
+        try Self.requireAuthorOrAdmin(state.topics[index].authorID, call, "delete this topic")
+        let shown = presenter.topic(state.topics[index], in: state)
+        let topic = state.topics.remove(at: index)
+        state.deletedTopics[topic.id] = topic
+        for comment in state.comments where comment.topicID == topic.id {
+            state.deletedComments[comment.id] = comment
+        }
+        state.comments.removeAll { $0.topicID == topic.id }
+        state.votes.removeAll { $0.topicID == topic.id }
+        state.queueHooks("topic.deleted", data: shown, created: call.now)
+        return .object([("id", .integer(topic.id))])
+    }
+
+    /// Who voted, oldest vote first.
+    func voters(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let topic = state.topics[try Self.topicIndex(call, in: state)]
+        let list = try UserEchoListQuery(call.input.queryParameters)
+        return .array(list.apply(state.votes.filter { $0.topicID == topic.id }.map { presenter.voter($0, in: state) }))
+    }
+
+    // MARK: Helpers
+
+    /// The topics newest first, filtered and paged.
+    private func topicList(_ topics: [UserEchoTopic], _ state: UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+        let list = try UserEchoListQuery(call.input.queryParameters)
+        let newestFirst = topics.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+        return .array(list.apply(newestFirst.map { presenter.topic($0, in: state) }))
+    }
+
+    static func topicIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
+        guard let index = state.topicIndex(id: try call.id("topic", "Topic")) else { throw .notFound("Topic not found.") }
+        return index
+    }
+
+    private static func requireAuthorOrAdmin(
+        _ authorID: Int, _ call: UserEchoAPICall, _ action: String
+    ) throws(UserEchoAPIError) {
+        guard call.actor.isAdmin || (call.actor.id == authorID && authorID != UserEchoUser.anonymousID) else {
+            throw .forbidden("You are not allowed to \(action); only its author or an admin may.")
+        }
+    }
+
+    /// Sets `type`, `category`, `tags` and `status` from the fields that are present.
+    private static func apply(
+        _ fields: UserEchoFields, to topic: inout UserEchoTopic, forumID: Int, call: UserEchoAPICall, state: UserEchoState
+    ) throws(UserEchoAPIError) {
+        if let typeID = try fields.int("type", "type_id") {
+            guard state.types.contains(where: { $0.id == typeID && $0.forumID == forumID }) else {
+                throw .badRequest("type \(typeID) is not a topic type of forum \(forumID).")
+            }
+            topic.typeID = typeID
+        }
+        if let categoryID = try fields.int("category", "category_id") {
+            guard state.categories.contains(where: { $0.id == categoryID && $0.forumID == forumID }) else {
+                throw .badRequest("category \(categoryID) is not a category of forum \(forumID).")
+            }
+            topic.categoryID = categoryID
+        }
+        if let tags = try fields.strings("tags") {
+            var ids: [Int] = []
+            for wanted in tags {
+                let tag = state.tags.first {
+                    $0.forumID == forumID && (String($0.id) == wanted || $0.name.lowercased() == wanted.lowercased())
+                }
+                guard let tag else { throw .badRequest("\"\(wanted)\" is not a tag of forum \(forumID).") }
+                if !ids.contains(tag.id) { ids.append(tag.id) }
+            }
+            topic.tagIDs = ids
+        }
+        if let statusID = try fields.int("status") {
+            guard call.actor.isAdmin else { throw .forbidden("Only an admin may set a topic's status.") }
+            guard let status = UserEchoTopicStatus(rawValue: statusID) else {
+                throw .badRequest("status must be one of 1 to \(UserEchoTopicStatus.allCases.count).")
+            }
+            topic.status = status
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// UserEcho's API v2 at `PREFIX/api/v2/<command>.json`. Every path below it comes here, so that
+/// unknown commands get a JSON 404 and each request passes the same steps: log, key, rate
+/// limit, route, acting user, command, hooks.
+struct UserEchoAPIController: Sendable {
+    let simulator: UserEchoSimulator
+    /// Where the simulator is mounted, e.g. "" or "/sim/userecho"; the API is below `/api/v2`.
+    let prefix: String
+    /// Made per use: the base URL can be set after start (see `UserEchoSimulator.setBaseURL`).
+    var presenter: UserEchoPresenter { UserEchoPresenter(configuration: simulator.configuration) }
+
+    var apiPrefix: String { "\(prefix)/api/v2" }
+
+    func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch]
+        for method in methods {
+            for path in [apiPrefix, "\(apiPrefix)/**"] {
+                routes.on(RouterPath(path), method: method) { request, context in
+                    try await self.handle(request: request, context: context)
+                }
+            }
+        }
+    }
+
+    /// Answers one API request.
+    func handle(request: Request, context: some RequestContext) async throws -> Response {
+        let segments = Self.commandSegments(path: request.uri.path, apiPrefix: apiPrefix)
+        let commandName = segments.isEmpty ? nil : segments.joined(separator: "/") + ".json"
+        let input: RequestInput
+        do {
+            input = try await RequestInput.read(request, context: context)
+        } catch {
+            simulator.record(request, input: nil, prefix: prefix, command: commandName)
+            throw error
+        }
+        simulator.record(request, input: input, prefix: prefix, command: commandName)
+        let configuration = simulator.configuration
+
+        let query = input.queryParameters
+        guard let key = query["access_token"] ?? request.headers[.authorization].flatMap(Self.bearerToken) else {
+            return Self.reply(UserEchoAPIError.missingKey)
+        }
+        guard key == configuration.apiKey else {
+            return Self.reply(UserEchoAPIError.wrongKey)
+        }
+        let fields: UserEchoFields
+        do {
+            fields = try UserEchoFields(input: input)
+        } catch {
+            return Self.reply(error)
+        }
+        // Decrypting needs no state, so it happens before the lock is taken.
+        let profile = Self.ssoProfile(fields, ssoKey: configuration.ssoKey)
+        let now = ContinuousClock.now
+        let timestamp = UserEchoTimestamp.now()
+
+        let (response, outbox) = simulator.state.withLock { state -> (Response, [UserEchoHookDelivery]) in
+            if let retryAfter = state.consumeRequest(key: key, limit: configuration.rateLimit, now: now) {
+                var error = UserEchoAPIError(
+                    status: .tooManyRequests,
+                    message: "Rate limit of \(configuration.rateLimit) requests a minute exceeded; retry in \(retryAfter) s.")
+                error.headers[.retryAfter] = String(retryAfter)
+                return (Self.reply(error), [])
+            }
+            do {
+                let (route, captures) = try Self.route(method: request.method, segments: segments)
+                let actor = try Self.actor(profile: profile, fields: fields, state: &state)
+                let call = UserEchoAPICall(captures: captures, fields: fields, input: input, actor: actor, now: timestamp)
+                let data = try route.handle(self, &state, call)
+                let outbox = state.outbox
+                state.outbox = []
+                return (.json(.object([("status", .string("success")), ("data", data)])), outbox)
+            } catch {
+                state.outbox = []
+                return (Self.reply(error), [])
+            }
+        }
+        simulator.deliveries.dispatch(outbox, webhookKey: configuration.webhookKey)
+        return response
+    }
+
+    /// The error reply for `error`: its own status for an API error, 500 for anything else.
+    static func reply(_ error: any Error) -> Response {
+        let failure =
+            error as? UserEchoAPIError
+            ?? UserEchoAPIError(status: .internalServerError, message: "The simulator failed: \(error)")
+        return .json(failure.json, status: failure.status, headers: failure.headers)
+    }
+
+    /// The command's path segments (decoded), without the `.json` of the last one:
+    /// `/api/v2/forums/1/topics.json` -> `["forums", "1", "topics"]`. A missing `.json` is
+    /// tolerated.
+    static func commandSegments(path: String, apiPrefix: String) -> [String] {
+        var segments = path.dropFirst(apiPrefix.count).split(separator: "/").map { FormEncoding.decodePathSegment($0) }
+        if let last = segments.last, last.hasSuffix(".json") {
+            segments[segments.count - 1] = String(last.dropLast(".json".count))
+            if segments[segments.count - 1].isEmpty { segments.removeLast() }
+        }
+        return segments
+    }
+
+    /// The decrypted `sso_token`, if the request has one (an empty one is invalid).
+    static func ssoProfile(_ fields: UserEchoFields, ssoKey: String) -> Result<UserEchoSSOProfile, UserEchoSSOError>? {
+        guard let value = fields.members["sso_token"] else { return nil }
+        guard case .string(let token) = value, !token.isEmpty else { return .failure(.notBase64) }
+        return Result { () throws(UserEchoSSOError) in
+            try UserEchoSSOToken.decode(token, ssoKey: ssoKey, now: Timestamp.now())
+        }
+    }
+
+    /// Who the request acts as, in UserEcho's order: `sso_token` (a new guid makes a user, a bad
+    /// token is 401), `user_sso_guid`, `user_id` (0 is the anonymous visitor); unknown ones, and
+    /// none at all, act as the API key's own user.
+    static func actor(
+        profile: Result<UserEchoSSOProfile, UserEchoSSOError>?, fields: UserEchoFields, state: inout UserEchoState
+    ) throws(UserEchoAPIError) -> UserEchoUser {
+        let apiUser = state.user(id: UserEchoSeedData.apiUserID) ?? UserEchoSeedData.users[0]
+        switch profile {
+        case .success(let profile)?: return state.signIn(profile)
+        case .failure?: throw .invalidSSOToken
+        case nil: break
+        }
+        if let guid = try fields.string("user_sso_guid") {
+            return state.user(guid: guid) ?? apiUser
+        }
+        if let id = try fields.int("user_id") {
+            return id == UserEchoUser.anonymousID ? .anonymous : state.user(id: id) ?? apiUser
+        }
+        return apiUser
+    }
+
+    /// The route for a command, or 404 (no such command) / 405 (command exists, method does not).
+    static func route(
+        method: HTTPRequest.Method, segments: [String]
+    ) throws(UserEchoAPIError) -> (UserEchoAPIRoute, [String: String]) {
+        var allowed: [HTTPRequest.Method] = []
+        for route in routes {
+            guard let captures = route.match(segments) else { continue }
+            if route.method == method {
+                return (route, captures)
+            }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        let command = segments.joined(separator: "/")
+        guard !allowed.isEmpty else {
+            throw .notFound("Unknown API command \"\(command)\".")
+        }
+        var error = UserEchoAPIError(
+            status: .methodNotAllowed, message: "\(method.rawValue) is not supported by \"\(command)\".")
+        error.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        throw error
+    }
+
+    /// The key of `Authorization: Bearer KEY`, or `nil` for any other header.
+    static func bearerToken(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingSpaces
+        return token.isEmpty ? nil : token
+    }
+}
+
+/// One command: method, path pattern (`:name` captures a segment) and handler, which returns the
+/// reply's `data`.
+struct UserEchoAPIRoute: Sendable {
+    typealias Handler = @Sendable (UserEchoAPIController, inout UserEchoState, UserEchoAPICall) throws -> JSONValue
+
+    let method: HTTPRequest.Method
+    let pattern: [Substring]
+    let handle: Handler
+
+    init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
+        self.method = method
+        self.pattern = pattern.split(separator: "/")
+        self.handle = handle
+    }
+
+    /// The captures if `segments` fit the pattern.
+    func match(_ segments: [String]) -> [String: String]? {
+        guard segments.count == pattern.count else { return nil }
+        var captures: [String: String] = [:]
+        for (component, segment) in zip(pattern, segments) {
+            if component.hasPrefix(":") {
+                captures[String(component.dropFirst())] = segment
+            } else if component != segment {
+                return nil
+            }
+        }
+        return captures
+    }
+}
+
+extension UserEchoAPIController {
+    /// Every command of the reference; literal segments come before captures that could take them.
+    static let routes: [UserEchoAPIRoute] = [
+        // Users
+        UserEchoAPIRoute(.get, "users") { try $0.users(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/current") { try $0.currentUser(&$1, $2) },
+        UserEchoAPIRoute(.post, "users/get_or_create") { try $0.getOrCreateUser(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/groups") { try $0.groups(&$1, $2) },
+        UserEchoAPIRoute(.post, "users/groups") { try $0.createGroup(&$1, $2) },
+        UserEchoAPIRoute(.put, "users/groups") { try $0.updateGroup(&$1, $2) },
+        UserEchoAPIRoute(.delete, "users/groups") { try $0.deleteGroup(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/sso/:guid") { try $0.userBySSOGuid(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/:user") { try $0.user(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/:user/logout") { try $0.logOut(&$1, $2) },
+        UserEchoAPIRoute(.post, "users/:user/logout") { try $0.logOut(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/:user/topics") { try $0.userTopics(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/:user/comments") { try $0.userComments(&$1, $2) },
+
+        // Forums, their types, categories, tags and access lists
+        UserEchoAPIRoute(.get, "forums") { try $0.forums(&$1, $2) },
+        UserEchoAPIRoute(.post, "forums") { try $0.createForum(&$1, $2) },
+        UserEchoAPIRoute(.delete, "forums") { try $0.deleteForum(&$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/types") { try $0.labels(.type, &$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/categories") { try $0.labels(.category, &$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/categories") { try $0.createLabel(.category, &$1, $2) },
+        UserEchoAPIRoute(.put, "forums/:forum/categories") { try $0.updateLabel(.category, &$1, $2) },
+        UserEchoAPIRoute(.delete, "forums/:forum/categories") { try $0.deleteLabel(.category, &$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/tags") { try $0.labels(.tag, &$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/tags") { try $0.createLabel(.tag, &$1, $2) },
+        UserEchoAPIRoute(.put, "forums/:forum/tags") { try $0.updateLabel(.tag, &$1, $2) },
+        UserEchoAPIRoute(.delete, "forums/:forum/tags") { try $0.deleteLabel(.tag, &$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/access_list") { try $0.accessList(&$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/access_list") { try $0.addToAccessList(&$1, $2) },
+        UserEchoAPIRoute(.delete, "forums/:forum/access_list") { try $0.removeFromAccessList(&$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/upload/:kind") { try $0.upload(&$1, $2) },
+
+        // Topics
+        UserEchoAPIRoute(.get, "forums/:forum/topics") { try $0.forumTopics(&$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/topics") { try $0.createTopic(&$1, $2) },
+        UserEchoAPIRoute(.put, "forums/:forum/topics") { try $0.updateTopic(&$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/topics/search") { try $0.searchTopics(&$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/users/:user/topics") { try $0.forumUserTopics(&$1, $2) },
+        UserEchoAPIRoute(.get, "categories/:category/topics") { try $0.labelTopics(.category, &$1, $2) },
+        UserEchoAPIRoute(.get, "tags/:tag/topics") { try $0.labelTopics(.tag, &$1, $2) },
+        UserEchoAPIRoute(.get, "topics/:topic") { try $0.topic(&$1, $2) },
+        UserEchoAPIRoute(.delete, "topics/:topic") { try $0.deleteTopic(&$1, $2) },
+        UserEchoAPIRoute(.get, "topics/:topic/voters") { try $0.voters(&$1, $2) },
+
+        // Comments
+        UserEchoAPIRoute(.get, "topics/:topic/comments") { try $0.comments(&$1, $2) },
+        UserEchoAPIRoute(.post, "topics/:topic/comments") { try $0.createComment(&$1, $2) },
+
+        // Webhooks
+        UserEchoAPIRoute(.get, "hooks") { try $0.hooks(&$1, $2) },
+        UserEchoAPIRoute(.post, "hooks") { try $0.createHook(&$1, $2) },
+        UserEchoAPIRoute(.get, "hooks/events") { try $0.hookEvents(&$1, $2) },
+        UserEchoAPIRoute(.delete, "hooks/:hook") { try $0.deleteHook(&$1, $2) },
+    ]
+}

@@ -1,0 +1,156 @@
+/// The fixed content every UserEcho simulator starts with: the API user and four people (one of
+/// them an admin), two forums with their types, categories and tags, eight topics with votes and
+/// ten comments. Deterministic, so tests can rely on it.
+enum UserEchoSeedData {
+    /// The API key's own user, who acts when a request names nobody else.
+    static let apiUserID = 1
+
+    static let users: [UserEchoUser] = [
+        UserEchoUser(
+            id: apiUserID, guid: nil, name: "API", email: nil, isAdmin: true, created: "2014-03-03T09:12:44.118Z"),
+        UserEchoUser(
+            id: 2, guid: nil, name: "Emma Moderator", email: "emma@example.com", locale: "en", isAdmin: true,
+            groups: ["Staff"], created: "2014-03-04T10:00:00.000Z"),
+        UserEchoUser(
+            id: 3, guid: nil, name: "Liam Maker", email: "liam@example.com", locale: "en",
+            created: "2014-03-05T11:00:00.000Z"),
+        // The guid ThingBridge gives the seeded Thingiverse user alice_prints (244), so signing in
+        // there finds her topics here.
+        UserEchoUser(
+            id: 4, guid: "thingiverse:244", name: "Alice Prints", email: "alice@example.com", locale: "en",
+            verifiedEmail: true, created: "2014-03-06T12:00:00.000Z"),
+        UserEchoUser(
+            id: 5, guid: nil, name: "Noah Tinkerer", email: "noah@example.com", locale: "de",
+            groups: ["Beta testers"], created: "2014-03-07T08:30:00.000Z"),
+    ]
+
+    static let groups: [UserEchoGroup] = [
+        UserEchoGroup(id: 1, name: "Staff"),
+        UserEchoGroup(id: 2, name: "Beta testers"),
+    ]
+
+    static let forums: [UserEchoForum] = [
+        UserEchoForum(
+            id: 1, name: "Ideas & feedback", description: "Suggest features and vote for the ones you want most.",
+            isPrivate: false, accessList: [], created: "2014-03-03T09:20:00.000Z"),
+        UserEchoForum(
+            id: 2, name: "Bug reports", description: "Something broken? Tell us what happened and how to repeat it.",
+            isPrivate: false, accessList: [], created: "2014-03-03T09:25:00.000Z"),
+    ]
+
+    static let types: [UserEchoLabel] = [
+        UserEchoLabel(id: 1, forumID: 1, name: "Idea"),
+        UserEchoLabel(id: 2, forumID: 1, name: "Question"),
+        UserEchoLabel(id: 3, forumID: 1, name: "Praise"),
+        UserEchoLabel(id: 4, forumID: 2, name: "Problem"),
+        UserEchoLabel(id: 5, forumID: 2, name: "Question"),
+    ]
+
+    static let categories: [UserEchoLabel] = [
+        UserEchoLabel(id: 1, forumID: 1, name: "Slicer"),
+        UserEchoLabel(id: 2, forumID: 1, name: "Thing pages"),
+        UserEchoLabel(id: 3, forumID: 1, name: "Mobile app"),
+        UserEchoLabel(id: 4, forumID: 2, name: "Website"),
+        UserEchoLabel(id: 5, forumID: 2, name: "Uploads"),
+    ]
+
+    static let tags: [UserEchoLabel] = [
+        UserEchoLabel(id: 1, forumID: 1, name: "ui"),
+        UserEchoLabel(id: 2, forumID: 1, name: "performance"),
+        UserEchoLabel(id: 3, forumID: 1, name: "accessibility"),
+        UserEchoLabel(id: 4, forumID: 2, name: "crash"),
+        UserEchoLabel(id: 5, forumID: 2, name: "regression"),
+    ]
+
+    static let topics: [UserEchoTopic] = [
+        UserEchoTopic(
+            id: 1, forumID: 1, authorID: 3, header: "Dark mode for the thing editor",
+            description: "Editing late at night is hard on the eyes. A dark theme for the editor and the thing pages, please.",
+            status: .planned, typeID: 1, categoryID: 2, tagIDs: [1, 3],
+            created: "2014-03-10T08:21:05.402Z", updated: "2014-04-25T04:17:38.306Z"),
+        UserEchoTopic(
+            id: 2, forumID: 1, authorID: 4, header: "Export print settings as a \"profile\" & share them",
+            description: "I tune <layer height> and infill for each printer; let me save them as a profile and send it to friends.",
+            status: .underReview, typeID: 1, categoryID: 1, tagIDs: [],
+            created: "2014-03-17T03:34:29.320Z", updated: "2014-03-22T16:45:12.877Z"),
+        UserEchoTopic(
+            id: 3, forumID: 1, authorID: 5, header: "Show the estimated print time on thing pages",
+            description: "Before downloading I would like to know whether a print takes two hours or twenty.",
+            status: .started, typeID: 1, categoryID: 2, tagIDs: [1],
+            created: "2014-03-22T16:45:12.877Z", updated: "2014-04-18T07:55:20.231Z"),
+        UserEchoTopic(
+            id: 4, forumID: 1, authorID: 4, header: "Offline mode for the mobile app",
+            description: "Keep my collections available at the printer, where there is no signal.",
+            status: .new, typeID: 1, categoryID: 3, tagIDs: [2],
+            created: "2014-04-02T11:08:51.004Z", updated: "2014-04-02T11:08:51.004Z"),
+        UserEchoTopic(
+            id: 5, forumID: 1, authorID: 3, header: "Thanks for the new search!",
+            description: "Finding remixes is so much faster now. Great work.",
+            status: .completed, typeID: 3, categoryID: nil, tagIDs: [],
+            created: "2014-04-09T19:27:33.659Z", updated: "2014-04-09T19:27:33.659Z"),
+        UserEchoTopic(
+            id: 6, forumID: 2, authorID: 5, header: "Upload stalls at 99% for large STL files",
+            description: "Files over 50 MB never finish uploading; smaller ones are fine. Started after last week's update.",
+            status: .started, typeID: 4, categoryID: 5, tagIDs: [5],
+            created: "2014-04-18T07:55:20.231Z", updated: "2014-05-06T13:40:02.915Z"),
+        UserEchoTopic(
+            id: 7, forumID: 2, authorID: 4, header: "Thing page crashes on Safari 7",
+            description: "Opening any thing page with more than ten pictures closes the tab.",
+            status: .new, typeID: 4, categoryID: 4, tagIDs: [4],
+            created: "2014-04-25T04:17:38.306Z", updated: "2014-04-25T04:17:38.306Z"),
+        UserEchoTopic(
+            id: 8, forumID: 2, authorID: 3, header: "Password reset email never arrives",
+            description: "Tried three times with my work address. Nothing in spam either.",
+            status: .declined, typeID: 5, categoryID: 4, tagIDs: [],
+            created: "2014-05-06T13:40:02.915Z", updated: "2014-05-14T21:03:47.560Z"),
+    ]
+
+    static let votes: [UserEchoVote] = [
+        UserEchoVote(topicID: 1, userID: 4, value: 1, created: "2014-03-11T10:00:00.000Z"),
+        UserEchoVote(topicID: 1, userID: 5, value: 1, created: "2014-03-12T10:00:00.000Z"),
+        UserEchoVote(topicID: 1, userID: 2, value: 1, created: "2014-03-13T10:00:00.000Z"),
+        UserEchoVote(topicID: 2, userID: 3, value: 1, created: "2014-03-18T10:00:00.000Z"),
+        UserEchoVote(topicID: 2, userID: 5, value: 1, created: "2014-03-19T10:00:00.000Z"),
+        UserEchoVote(topicID: 3, userID: 4, value: 1, created: "2014-03-23T10:00:00.000Z"),
+        UserEchoVote(topicID: 3, userID: 3, value: -1, created: "2014-03-24T10:00:00.000Z"),
+        UserEchoVote(topicID: 4, userID: 5, value: 1, created: "2014-04-03T10:00:00.000Z"),
+        UserEchoVote(topicID: 5, userID: 4, value: 1, created: "2014-04-10T10:00:00.000Z"),
+        UserEchoVote(topicID: 5, userID: 2, value: 1, created: "2014-04-10T11:00:00.000Z"),
+        UserEchoVote(topicID: 6, userID: 3, value: 1, created: "2014-04-19T10:00:00.000Z"),
+        UserEchoVote(topicID: 6, userID: 4, value: 1, created: "2014-04-20T10:00:00.000Z"),
+        UserEchoVote(topicID: 7, userID: 5, value: 1, created: "2014-04-26T10:00:00.000Z"),
+    ]
+
+    static let comments: [UserEchoComment] = [
+        UserEchoComment(
+            id: 1, topicID: 1, authorID: 2, text: "Thanks, Liam! We have planned this for the next release.",
+            created: "2014-03-14T09:00:00.000Z", updated: "2014-03-14T09:00:00.000Z"),
+        UserEchoComment(
+            id: 2, topicID: 1, authorID: 4, text: "Yes please, and keep the contrast high for the sliders.",
+            created: "2014-03-15T18:12:45.210Z", updated: "2014-03-15T18:12:45.210Z"),
+        UserEchoComment(
+            id: 3, topicID: 1, authorID: 5, text: "+1, my eyes thank you in advance.",
+            created: "2014-04-25T04:17:38.306Z", updated: "2014-04-25T04:17:38.306Z"),
+        UserEchoComment(
+            id: 4, topicID: 2, authorID: 3, text: "Would be great for sharing <Prusa> & Ultimaker settings.",
+            created: "2014-03-18T12:30:00.500Z", updated: "2014-03-18T12:30:00.500Z"),
+        UserEchoComment(
+            id: 5, topicID: 2, authorID: 2, text: "We are looking at how other slicers store profiles.",
+            created: "2014-03-22T16:45:12.877Z", updated: "2014-03-22T16:45:12.877Z"),
+        UserEchoComment(
+            id: 6, topicID: 3, authorID: 2, text: "Work has started: the estimate will come from the uploaded G-code.",
+            created: "2014-04-18T07:55:20.231Z", updated: "2014-04-18T07:55:20.231Z"),
+        UserEchoComment(
+            id: 7, topicID: 5, authorID: 2, text: "Glad you like it!",
+            created: "2014-04-10T08:00:00.000Z", updated: "2014-04-10T08:00:00.000Z"),
+        UserEchoComment(
+            id: 8, topicID: 6, authorID: 3, text: "Same here with a 70 MB file, stuck at 99% in Firefox too.",
+            created: "2014-04-19T20:14:09.777Z", updated: "2014-04-19T20:14:09.777Z"),
+        UserEchoComment(
+            id: 9, topicID: 6, authorID: 2, text: "We found the cause and are rolling out a fix.",
+            created: "2014-05-06T13:40:02.915Z", updated: "2014-05-06T13:40:02.915Z"),
+        UserEchoComment(
+            id: 10, topicID: 7, authorID: 3, text: "Cannot reproduce on Safari 7.0.3; which version do you have?",
+            created: "2014-04-26T09:41:00.050Z", updated: "2014-04-26T09:41:00.050Z"),
+    ]
+}

@@ -1,0 +1,177 @@
+/// Everything the UserEcho simulator remembers, kept behind one `Mutex` in `UserEchoSimulator`.
+/// Each request does its work inside a single lock, so it sees and leaves a consistent state.
+struct UserEchoState: Sendable {
+    var users: [UserEchoUser]
+    var groups: [UserEchoGroup]
+    var forums: [UserEchoForum]
+    var types: [UserEchoLabel]
+    var categories: [UserEchoLabel]
+    var tags: [UserEchoLabel]
+    var topics: [UserEchoTopic]
+    var votes: [UserEchoVote]
+    var comments: [UserEchoComment]
+    var hooks: [UserEchoHook] = []
+    var files: [UserEchoFile] = []
+    /// Deleted topics and comments, kept so that `sendHook("topic.deleted", ...)` can still show them.
+    var deletedTopics: [Int: UserEchoTopic] = [:]
+    var deletedComments: [Int: UserEchoComment] = [:]
+    /// Forum page sessions: `ue_session` cookie value to user id.
+    var sessions: [String: Int] = [:]
+    /// Users whose sessions `users/{id}/logout` cleared, in call order.
+    var loggedOutUserIDs: [Int] = []
+    /// Hooks that API writes made due, for the controller to send once the lock is released.
+    var outbox: [UserEchoHookDelivery] = []
+    var rateWindows: [String: UserEchoRateWindow] = [:]
+
+    /// The most recent requests (between `logLimit` and twice that many are kept).
+    var requests: [UserEchoLoggedRequest] = []
+    /// Requests per normalized path under each of its names (see `record`); never trimmed.
+    var requestCounts: [String: Int] = [:]
+    var lastRequest: UserEchoRequestRecord?
+
+    /// The id the next object of each kind gets.
+    var nextIDs: [UserEchoObjectKind: Int]
+
+    /// How many log entries are kept at least, so a long-running simulator stays small.
+    static let logLimit = 10_000
+
+    init() {
+        self.users = UserEchoSeedData.users
+        self.groups = UserEchoSeedData.groups
+        self.forums = UserEchoSeedData.forums
+        self.types = UserEchoSeedData.types
+        self.categories = UserEchoSeedData.categories
+        self.tags = UserEchoSeedData.tags
+        self.topics = UserEchoSeedData.topics
+        self.votes = UserEchoSeedData.votes
+        self.comments = UserEchoSeedData.comments
+        func next(_ ids: [Int]) -> Int { (ids.max() ?? 0) + 1 }
+        self.nextIDs = [
+            .user: next(users.map(\.id)), .group: next(groups.map(\.id)), .forum: next(forums.map(\.id)),
+            .type: next(types.map(\.id)), .category: next(categories.map(\.id)), .tag: next(tags.map(\.id)),
+            .topic: next(topics.map(\.id)), .comment: next(comments.map(\.id)), .hook: 1, .file: 1,
+        ]
+    }
+
+    /// Hands out the next id of `kind`.
+    mutating func newID(_ kind: UserEchoObjectKind) -> Int {
+        let id = nextIDs[kind] ?? 1
+        nextIDs[kind] = id + 1
+        return id
+    }
+
+    // MARK: Lookups
+
+    func user(id: Int) -> UserEchoUser? { users.first { $0.id == id } }
+    func userIndex(id: Int) -> Int? { users.firstIndex { $0.id == id } }
+    func user(guid: String) -> UserEchoUser? { users.first { $0.guid == guid } }
+    func forum(id: Int) -> UserEchoForum? { forums.first { $0.id == id } }
+    func topic(id: Int) -> UserEchoTopic? { topics.first { $0.id == id } }
+    func topicIndex(id: Int) -> Int? { topics.firstIndex { $0.id == id } }
+    func comment(id: Int) -> UserEchoComment? { comments.first { $0.id == id } }
+
+    func voteDiff(topicID: Int) -> Int {
+        votes.lazy.filter { $0.topicID == topicID }.reduce(0) { $0 + $1.value }
+    }
+
+    func commentCount(topicID: Int) -> Int {
+        comments.lazy.filter { $0.topicID == topicID }.count
+    }
+
+    /// The labels of one kind (types, categories or tags).
+    func labels(_ kind: UserEchoLabelKind) -> [UserEchoLabel] {
+        switch kind {
+        case .type: return types
+        case .category: return categories
+        case .tag: return tags
+        }
+    }
+
+    mutating func setLabels(_ kind: UserEchoLabelKind, _ labels: [UserEchoLabel]) {
+        switch kind {
+        case .type: types = labels
+        case .category: categories = labels
+        case .tag: tags = labels
+        }
+    }
+
+    // MARK: People
+
+    /// The user `profile` names: a new guid makes a new user, a known one is updated with the
+    /// token's name, email, avatar, locale and groups (fields the token leaves out are kept).
+    mutating func signIn(_ profile: UserEchoSSOProfile) -> UserEchoUser {
+        if let index = users.firstIndex(where: { $0.guid == profile.guid }) {
+            var user = users[index]
+            user.name = profile.displayName
+            if let email = profile.email { user.email = email }
+            if let avatar = profile.avatarURL { user.avatarURL = avatar }
+            if let locale = profile.locale { user.locale = locale }
+            if let verified = profile.verifiedEmail { user.verifiedEmail = verified }
+            if !profile.groups.isEmpty { user.groups = profile.groups }
+            users[index] = user
+            return user
+        }
+        let user = UserEchoUser(
+            id: newID(.user), guid: profile.guid, name: profile.displayName, email: profile.email,
+            avatarURL: profile.avatarURL, locale: profile.locale, verifiedEmail: profile.verifiedEmail,
+            groups: profile.groups, created: UserEchoTimestamp.now())
+        users.append(user)
+        return user
+    }
+
+    /// Ends every forum page session of `userID`.
+    mutating func logOut(userID: Int) {
+        sessions = sessions.filter { $0.value != userID }
+        loggedOutUserIDs.append(userID)
+    }
+
+    // MARK: Logs
+
+    /// Notes a request under its full path, its path below the mount prefix and, for API
+    /// calls, its command with `.json` (`/forums/1/topics.json`).
+    mutating func record(_ entry: UserEchoLoggedRequest, names: Set<String>, details: UserEchoRequestRecord) {
+        requests.append(entry)
+        if requests.count >= 2 * Self.logLimit {
+            requests.removeFirst(Self.logLimit)
+        }
+        for name in names {
+            requestCounts[ThingiverseSimulator.normalizedPath(name), default: 0] += 1
+        }
+        lastRequest = details
+    }
+}
+
+/// The kinds of object that get ids from `UserEchoState.newID`.
+enum UserEchoObjectKind: Hashable, Sendable {
+    case user, group, forum, type, category, tag, topic, comment, hook, file
+}
+
+/// The three per-forum label lists.
+enum UserEchoLabelKind: Sendable {
+    case type, category, tag
+}
+
+/// One line of `requestLog()`: the request, and its query with secrets already redacted.
+struct UserEchoLoggedRequest: Sendable {
+    var request: LoggedRequest
+    var redactedQuery: String?
+
+    /// `METHOD /full/path?query`
+    var line: String {
+        guard let redactedQuery, !redactedQuery.isEmpty else { return "\(request.method) \(request.path)" }
+        return "\(request.method) \(request.path)?\(redactedQuery)"
+    }
+
+    /// Parameters whose values never appear in the log.
+    static let secretParameters: Set<String> = ["access_token", "sso_token"]
+
+    /// `query` with the value of every secret parameter replaced by `<redacted>`; other pairs
+    /// stay exactly as they arrived.
+    static func redact(_ query: String) -> String {
+        query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            let name = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            guard secretParameters.contains(FormEncoding.decodeComponent(name)) else { return String(pair) }
+            return "\(name)=<redacted>"
+        }.joined(separator: "&")
+    }
+}
