@@ -63,6 +63,9 @@ public func buildApplication(
     let flattr = (configuration.flattr ?? simulators.flattrSettings).map {
         FlattrProvider(settings: $0, scopes: configuration.flattrScopes, httpClient: httpClient, timeout: upstreamTimeout)
     }
+    let userecho = (configuration.userecho ?? simulators.userechoSettings).map {
+        UserEchoProvider(settings: $0, httpClient: httpClient, timeout: upstreamTimeout)
+    }
     notes += simulators.notes
     if configuration.webhookSecrets == nil {
         notes.append("Development webhook URL: \(configuration.publicURL)/webhooks/thingiverse/\(webhookSecrets[0].value)")
@@ -80,12 +83,22 @@ public func buildApplication(
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
     let signInProviders: [any SignInProvider] = [thingiverse.signIn] + (flattr.map { [$0.signIn] } ?? [])
     router.addRoutes(
-        SignInController(providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL).endpoints, atPath: "/auth")
+        SignInController(providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL) { session in
+            userecho?.logOut(session, logger: logger)
+        }.endpoints,
+        atPath: "/auth")
     // `/api/...` stays Thingiverse's; every provider also answers at `/api/{provider}/...`.
     let thingiverseTarget = thingiverse.proxyTarget(rateLimit: configuration.rateLimit)
     var proxies: [(path: String, target: ProxyTarget)] = [("/api/thingiverse", thingiverseTarget), ("/api", thingiverseTarget)]
     if let flattr {
         proxies.insert(("/api/flattr", flattr.proxyTarget(rateLimit: configuration.flattrRateLimit)), at: 0)
+    }
+    if let userecho {
+        proxies.insert(("/api/userecho", userecho.proxyTarget()), at: 0)
+        if let sso = userecho.sso {
+            router.addRoutes(
+                SingleSignOnController<AppRequestContext>(cookies: cookies, sso: sso, forumURL: userecho.settings.url).endpoints, atPath: "/sso")
+        }
     }
     for (path, target) in proxies {
         let proxy = ProxyController<AppRequestContext>(

@@ -59,12 +59,16 @@ import Testing
             .appToken: "app-token-1", .flattrClientID: "flattr-client-1", .flattrClientSecret: "flattr-secret-1",
             .flattrWebURL: "https://flattr.example.com", .flattrAPIURL: "https://api.flattr.example.com/rest/v2",
             .flattrScopes: "flattr email", .flattrRateLimit: "50/60",
+            .userechoURL: "https://forum.example.com", .userechoAPIKey: "userecho-key-1", .userechoSSOKey: "0123456789abcdef0123456789abcdef",
+            .userechoWebhookSecrets: "userecho-hook-secret-0123456789", .userechoWebhookKey: "userecho-hook-key-1",
         ]
         // Production needs its secrets and a client, so every run carries them.
         var environment = [
             "THINGBRIDGE_SESSION_KEYS": TestEnvironment.sessionKey, "THINGBRIDGE_WEBHOOK_SECRETS": TestEnvironment.webhookSecret,
             "THINGIVERSE_CLIENT_ID": "client-0", "THINGIVERSE_CLIENT_SECRET": "secret-0",
             "FLATTR_CLIENT_ID": "flattr-client-0", "FLATTR_CLIENT_SECRET": "flattr-secret-0",
+            "USERECHO_URL": "https://forum0.example.com", "USERECHO_API_KEY": "userecho-key-0",
+            "USERECHO_WEBHOOK_SECRETS": "userecho-hook-secret-0000000000",
         ]
         let value = try #require(samples[key])
         environment[key.environmentName] = value
@@ -108,13 +112,19 @@ import Testing
         ("FLATTR_RATE_LIMIT", "5000"),
         ("FLATTR_CLIENT_ID", "only-the-id"),
         ("FLATTR_CLIENT_SECRET", "only-the-secret"),
+        ("USERECHO_URL", "ftp://forum.example.com"),
+        ("USERECHO_URL", "https://only-the-forum.userecho.com"),
+        ("USERECHO_SSO_KEY", "too-short"),
+        ("USERECHO_WEBHOOK_SECRETS", "short"),
     ])
     func aBadSettingStopsTheStartNamingIt(setting: String, value: String) async throws {
         let error = await #expect(throws: ConfigurationError.self) {
             _ = try await TestEnvironment.configuration([setting: value])
         }
         // A client id alone names the missing secret, and the other way round.
-        let named = ["FLATTR_CLIENT_ID": "FLATTR_CLIENT_SECRET", "FLATTR_CLIENT_SECRET": "FLATTR_CLIENT_ID"][setting] ?? setting
+        let named =
+            ["FLATTR_CLIENT_ID": "FLATTR_CLIENT_SECRET", "FLATTR_CLIENT_SECRET": "FLATTR_CLIENT_ID"][setting]
+            ?? (setting == "USERECHO_URL" && value.hasPrefix("https") ? "USERECHO_API_KEY" : setting)
         #expect(error?.setting == named)
         #expect(error?.problem.isEmpty == false)
     }

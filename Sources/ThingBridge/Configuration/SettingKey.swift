@@ -33,11 +33,18 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case flattrAPIURL = "flattr.apiUrl"
     case flattrScopes = "flattr.scopes"
     case flattrRateLimit = "flattr.rateLimit"
+    case userechoURL = "userecho.url"
+    case userechoAPIKey = "userecho.apiKey"
+    case userechoSSOKey = "userecho.ssoKey"
+    case userechoWebhookSecrets = "userecho.webhookSecrets"
+    case userechoWebhookKey = "userecho.webhookKey"
 
     /// Settings whose values are never printed, logged or returned.
     public var isSecret: Bool {
         switch self {
-        case .sessionKeys, .webhookSecrets, .adminToken, .clientSecret, .appToken, .databaseURL, .flattrClientSecret: true
+        case .sessionKeys, .webhookSecrets, .adminToken, .clientSecret, .appToken, .databaseURL, .flattrClientSecret,
+            .userechoAPIKey, .userechoSSOKey, .userechoWebhookSecrets, .userechoWebhookKey:
+            true
         default: false
         }
     }

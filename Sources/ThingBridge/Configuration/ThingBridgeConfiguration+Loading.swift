@@ -101,6 +101,28 @@ extension ThingBridgeConfiguration {
             self.flattr = nil
         }
 
+        let userechoURL = try settings.httpURL(.userechoURL)
+        let userechoKey = settings.string(.userechoAPIKey).map(Secret.init)
+        let ssoKey = try settings.string(.userechoSSOKey).map { key in
+            guard key.utf8.count == 32 else { throw settings.invalid(.userechoSSOKey, "must be the 32-character SSO key from UserEcho's settings") }
+            return Secret(key)
+        }
+        self.userechoWebhookSecrets = try settings.list(.userechoWebhookSecrets)?.map { secret in
+            guard WebhookSecretFormat.isAcceptable(secret) else { throw settings.invalid(.userechoWebhookSecrets, WebhookSecretFormat.requirement) }
+            return Secret(secret)
+        }
+        let webhookKey = settings.string(.userechoWebhookKey).map(Secret.init)
+        switch (userechoURL, userechoKey) {
+        case (let url?, let key?):
+            self.userecho = UserEcho(url: url, apiKey: key, ssoKey: ssoKey, webhookKey: webhookKey)
+        case (.some, nil):
+            throw settings.missing(.userechoAPIKey, "is required when \(SettingKey.userechoURL.environmentName) is set")
+        case (nil, .some):
+            throw settings.missing(.userechoURL, "is required when \(SettingKey.userechoAPIKey.environmentName) is set (e.g. https://myapp.userecho.com)")
+        case (nil, nil):
+            self.userecho = nil
+        }
+
         if mode == .production {
             if sessionKeys == nil {
                 throw settings.missing(.sessionKeys, "is required in production (make one with `thingbridge keys generate`)")
@@ -110,6 +132,9 @@ extension ThingBridgeConfiguration {
             }
             if thingiverse == nil {
                 throw settings.missing(.clientID, "is required in production (the built-in simulator only runs in development)")
+            }
+            if userecho != nil && userechoWebhookSecrets == nil {
+                throw settings.missing(.userechoWebhookSecrets, "is required in production with UserEcho (a long random string; the hook URL is /webhooks/userecho/SECRET)")
             }
         }
     }

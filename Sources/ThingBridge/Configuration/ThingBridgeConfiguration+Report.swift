@@ -41,6 +41,11 @@ extension ThingBridgeConfiguration {
             case .flattrAPIURL: value = usesFlattrSimulator ? "\(publicURL)/sim/flattr/api (simulator)" : flattrAPIURL
             case .flattrScopes: value = flattrScopes.joined(separator: " ")
             case .flattrRateLimit: value = flattrRateLimit.description
+            case .userechoURL: value = userecho?.url ?? (usesUserEchoSimulator ? "\(publicURL)/sim/userecho (simulator)" : "(not set: UserEcho is off)")
+            case .userechoAPIKey: value = userecho == nil ? notSet : "<redacted>"
+            case .userechoSSOKey: value = userecho?.ssoKey == nil ? "(not set: no single sign-on)" : "<redacted>"
+            case .userechoWebhookSecrets: value = secret(userechoWebhookSecrets, generated: "(generated for development, kept in the data folder)")
+            case .userechoWebhookKey: value = userecho?.webhookKey == nil ? "(not set: signatures are not checked)" : "<redacted>"
             }
             return (key.environmentName, value)
         }

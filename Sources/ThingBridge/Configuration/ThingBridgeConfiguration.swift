@@ -50,6 +50,17 @@ public struct ThingBridgeConfiguration: Sendable {
         public var apiURL: String
     }
 
+    /// How ThingBridge reaches the app's UserEcho forum.
+    public struct UserEcho: Sendable {
+        /// The forum, e.g. `https://myapp.userecho.com`; the API is below `/api/v2/`.
+        public var url: String
+        public var apiKey: Secret
+        /// The 32-character SSO key; nil: no single sign-on.
+        public var ssoKey: Secret?
+        /// The key UserEcho signs hooks with; nil: signatures are not checked.
+        public var webhookKey: Secret?
+    }
+
     public var mode: Mode
     public var host: String
     public var port: Int
@@ -81,6 +92,10 @@ public struct ThingBridgeConfiguration: Sendable {
     public var flattrScopes: [String]
     /// Proxy budget per signed-in person for Flattr.
     public var flattrRateLimit: RateLimit
+    /// The UserEcho forum; `nil` means off (production) or the simulator (development).
+    public var userecho: UserEcho?
+    /// Hook URL secrets; `nil` in development means "generate once and keep in the data folder".
+    public var userechoWebhookSecrets: [Secret]?
     public var logLevel: Logger.Level
     /// Seconds a connection may sit idle (or dribble a request) before the server closes it.
     public var idleTimeout: Int
@@ -96,6 +111,9 @@ public struct ThingBridgeConfiguration: Sendable {
 
     /// The built-in Flattr simulator runs: development mode without Flattr credentials.
     public var usesFlattrSimulator: Bool { flattr == nil && mode == .development }
+
+    /// The built-in UserEcho simulator runs: development mode without `USERECHO_URL`.
+    public var usesUserEchoSimulator: Bool { userecho == nil && mode == .development }
 
     /// The OAuth redirect URI registered with Thingiverse.
     public var redirectURI: String { publicURL + "/auth/callback" }

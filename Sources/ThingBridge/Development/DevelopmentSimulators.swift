@@ -9,6 +9,8 @@ struct DevelopmentSimulators: Sendable {
     let thingiverseSettings: ThingBridgeConfiguration.Thingiverse?
     let flattr: FlattrSimulator?
     let flattrSettings: ThingBridgeConfiguration.Flattr?
+    let userecho: UserEchoSimulator?
+    let userechoSettings: ThingBridgeConfiguration.UserEcho?
     /// Lines for the person starting the server.
     let notes: [String]
 
@@ -46,6 +48,21 @@ struct DevelopmentSimulators: Sendable {
             flattr = nil
             flattrSettings = nil
         }
+        if configuration.usesUserEchoSimulator {
+            let simulator = UserEchoSimulator(
+                configuration: UserEchoSimulatorConfiguration(
+                    baseURL: publicURL + "/sim/userecho", apiKey: randomToken(bytes: 24), ssoKey: String(randomToken(bytes: 32).prefix(32)),
+                    webhookKey: randomToken(bytes: 24)))
+            let simulated = simulator.configuration
+            userecho = simulator
+            userechoSettings = ThingBridgeConfiguration.UserEcho(
+                url: simulated.baseURL, apiKey: Secret(simulated.apiKey), ssoKey: Secret(simulated.ssoKey),
+                webhookKey: simulated.webhookKey.map(Secret.init))
+            notes.append("DEVELOPMENT MODE: no USERECHO_URL is set, so the built-in UserEcho forum simulator answers at \(publicURL)/sim/userecho")
+        } else {
+            userecho = nil
+            userechoSettings = nil
+        }
         self.notes = notes
     }
 
@@ -56,6 +73,9 @@ struct DevelopmentSimulators: Sendable {
         }
         if let flattr {
             router.addRoutes(flattr.routes(context: AppRequestContext.self, webPrefix: "/sim/flattr", apiPrefix: "/sim/flattr/api"))
+        }
+        if let userecho {
+            router.addRoutes(userecho.routes(context: AppRequestContext.self, prefix: "/sim/userecho"))
         }
     }
 }

@@ -12,7 +12,7 @@ public struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowedOrigins: Set<String>
     let metrics: ProxyMetrics
 
-    static var allowedMethods: String { "GET, POST, PATCH, DELETE" }
+    static var allowedMethods: String { "GET, POST, PATCH, PUT, DELETE" }
     static var allowedHeaders: Set<String> { ["accept", "content-type", "authorization", "if-none-match", "if-modified-since"] }
     static var exposedHeaders: String { "Link, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, ETag" }
 

@@ -16,12 +16,17 @@ public struct SignInController<Context: RequestContext>: Sendable {
     let publicURL: String
     /// `scheme://host[:port]` of the public URL: the only origin allowed to post tokens and unlink.
     let publicOrigin: String
+    /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
+    let onLogout: @Sendable (Session) -> Void
 
-    public init(providers: [any SignInProvider], cookies: SessionCookies, publicURL: String) {
+    public init(
+        providers: [any SignInProvider], cookies: SessionCookies, publicURL: String, onLogout: @escaping @Sendable (Session) -> Void = { _ in }
+    ) {
         self.providers = Dictionary(providers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.cookies = cookies
         self.publicURL = publicURL
         self.publicOrigin = ThingBridgeConfiguration.origin(publicURL) ?? publicURL
+        self.onLogout = onLogout
     }
 
     public var endpoints: RouteCollection<Context> {
@@ -186,6 +191,7 @@ public struct SignInController<Context: RequestContext>: Sendable {
     func logout(request: Request, context: Context) async throws -> Response {
         if let session = try await cookies.session(from: request) {
             try await cookies.end(session)
+            onLogout(session)
         }
         var response: Response
         if ErrorResponse.wantsHTML(request) || request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {

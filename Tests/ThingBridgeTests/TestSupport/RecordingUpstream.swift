@@ -29,7 +29,7 @@ final class RecordingUpstream: Sendable {
     /// Runs `body` with the upstream listening; its base URL is passed in.
     func run<Value: Sendable>(_ body: @Sendable (String) async throws -> Value) async throws -> Value {
         let router = Router()
-        for method in [HTTPRequest.Method.get, .post, .patch, .delete] {
+        for method in [HTTPRequest.Method.get, .post, .patch, .put, .delete] {
             router.on("**", method: method) { request, _ in
                 try await self.answer(request)
             }
@@ -49,6 +49,9 @@ final class RecordingUpstream: Sendable {
         case "/users/me":
             // Sign-in asks who the token belongs to: the simulator's alice_prints.
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":244,"name":"alice_prints"}"#)))
+        case "/api/v2/users/current.json", "/api/v2/users/sso/thingiverse:244.json", "/api/v2/users/sso/thingiverse%3A244.json":
+            // UserEcho: the person the sso_token names.
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"success","data":{"id":17,"name":"Alice Printwell"}}"#)))
         case "/user":
             // Flattr's sign-in asks who the token belongs to.
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"type":"user","username":"alice_flattrs"}"#)))
