@@ -83,7 +83,9 @@ public func buildApplication(
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
     let signInProviders: [any SignInProvider] = [thingiverse.signIn] + (flattr.map { [$0.signIn] } ?? [])
     router.addRoutes(
-        SignInController(providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL) { session in
+        SignInController(
+            providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL, forumPath: userecho?.sso == nil ? nil : "/sso/userecho"
+        ) { session in
             userecho?.logOut(session, logger: logger)
         }.endpoints,
         atPath: "/auth")

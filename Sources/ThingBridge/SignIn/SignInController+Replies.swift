@@ -37,15 +37,16 @@ extension SignInController {
         }
     }
 
-    /// `/auth/session` and the unlink answer: whether this browser is signed in, as whom, and
-    /// which providers it can sign in with (for the pages' buttons).
+    /// `/auth/session` and the unlink answer: whether this browser is signed in, as whom,
+    /// which providers it can sign in with, and where the feedback forum opens (for the pages).
     struct SessionStatus: ResponseEncodable {
         let signed_in: Bool
         let user: Me?
         let providers: [ProviderID]
+        let forum: String?
     }
 
     func status(_ session: Session?) -> SessionStatus {
-        SessionStatus(signed_in: session != nil, user: session.map(Me.init), providers: providers.keys.sorted())
+        SessionStatus(signed_in: session != nil, user: session.map(Me.init), providers: providers.keys.sorted(), forum: forumPath)
     }
 }

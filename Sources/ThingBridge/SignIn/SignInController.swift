@@ -16,16 +16,20 @@ public struct SignInController<Context: RequestContext>: Sendable {
     let publicURL: String
     /// `scheme://host[:port]` of the public URL: the only origin allowed to post tokens and unlink.
     let publicOrigin: String
+    /// Where single sign-on into the app's forum starts (`/sso/userecho`), when it is on.
+    let forumPath: String?
     /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
     let onLogout: @Sendable (Session) -> Void
 
     public init(
-        providers: [any SignInProvider], cookies: SessionCookies, publicURL: String, onLogout: @escaping @Sendable (Session) -> Void = { _ in }
+        providers: [any SignInProvider], cookies: SessionCookies, publicURL: String, forumPath: String? = nil,
+        onLogout: @escaping @Sendable (Session) -> Void = { _ in }
     ) {
         self.providers = Dictionary(providers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.cookies = cookies
         self.publicURL = publicURL
         self.publicOrigin = ThingBridgeConfiguration.origin(publicURL) ?? publicURL
+        self.forumPath = forumPath
         self.onLogout = onLogout
     }
 
