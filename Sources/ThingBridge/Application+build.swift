@@ -132,6 +132,17 @@ public func buildApplication(
             orderConfirmer?.eventAwaitsConfirmation()
         }.endpoints
     )
+    // UserEcho's hooks go to the same event log.
+    if userecho != nil {
+        let secrets = configuration.userechoWebhookSecrets ?? [Secret(developmentSecrets?.userechoWebhookSecret ?? randomToken(bytes: 24))]
+        if configuration.userechoWebhookSecrets == nil {
+            notes.append("Development UserEcho hook URL: \(configuration.publicURL)/webhooks/userecho/\(secrets[0].value)")
+        }
+        router.addRoutes(
+            UserEchoHookController<AppRequestContext>(
+                secrets: WebhookSecretSet(secrets), signature: userecho?.settings.webhookKey.map(UserEchoSignature.init), store: eventStore
+            ).endpoints)
+    }
     let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulators.thingiverse != nil)
     router.addRoutes(AdminController(store: eventStore, guard: AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck)).endpoints)
 
@@ -155,7 +166,8 @@ public func buildApplication(
 
 /// Generated secrets for whatever development mode leaves unset.
 private func developmentSecretsIfNeeded(_ configuration: ThingBridgeConfiguration) throws -> DevelopmentSecrets.Stored? {
-    guard configuration.sessionKeys == nil || configuration.webhookSecrets == nil else { return nil }
+    let userechoNeedsOne = configuration.userechoWebhookSecrets == nil && (configuration.userecho != nil || configuration.usesUserEchoSimulator)
+    guard configuration.sessionKeys == nil || configuration.webhookSecrets == nil || userechoNeedsOne else { return nil }
     if case .sqlite(":memory:") = configuration.database {
         return DevelopmentSecrets.make()
     }

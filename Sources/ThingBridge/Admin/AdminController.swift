@@ -26,10 +26,17 @@ public struct AdminController<Context: RequestContext>: Sendable {
         return routes
     }
 
-    /// `GET /admin/api/events?event=&order_id=&since=&until=&limit=&cursor=`, newest first.
+    /// `GET /admin/api/events?source=&event=&order_id=&since=&until=&limit=&cursor=`, newest first.
     func events(request: Request, context: Context) async throws -> Response {
         let parameters = request.uri.queryParameters
+        let source = try parameters["source"].map { text in
+            guard let source = EventSource(rawValue: String(text)) else {
+                throw AppError(.badRequest, "bad_source", "source must be one of \(EventSource.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return source
+        }
         let query = EventQuery(
+            source: source,
             event: parameters["event"].map(String.init),
             orderID: try parameters["order_id"].map { try Self.identifier(String($0), name: "order_id") },
             since: try parameters["since"].map { try Self.time(String($0), name: "since") },

@@ -26,6 +26,7 @@ public enum AdminViews {
     /// One event in a listing or an order's history.
     public struct EventSummary: Encodable, Sendable {
         public let id: Int64
+        public let source: EventSource
         public let receivedAt: String
         public let event: String
         public let orderID: Int64?
@@ -33,6 +34,7 @@ public enum AdminViews {
 
         public init(_ event: StoredEvent) {
             self.id = event.id
+            self.source = event.source
             self.receivedAt = AdminViews.time(event.receivedAt)
             self.event = event.event
             self.orderID = event.orderID
@@ -43,6 +45,7 @@ public enum AdminViews {
     /// One event with everything stored about it, raw body included.
     public struct EventDetail: Encodable, Sendable {
         public let id: Int64
+        public let source: EventSource
         public let receivedAt: String
         public let event: String
         public let orderID: Int64?
@@ -56,6 +59,7 @@ public enum AdminViews {
 
         public init(_ event: StoredEvent) {
             self.id = event.id
+            self.source = event.source
             self.receivedAt = AdminViews.time(event.receivedAt)
             self.event = event.event
             self.orderID = event.orderID
@@ -133,6 +137,7 @@ public enum AdminViews {
     /// A quarantined body and why it was refused.
     public struct Quarantined: Encodable, Sendable {
         public let id: Int64
+        public let source: EventSource
         public let receivedAt: String
         public let reason: String
         public let rawBody: String
@@ -140,6 +145,7 @@ public enum AdminViews {
 
         public init(_ delivery: QuarantinedDelivery) {
             self.id = delivery.id
+            self.source = delivery.source
             self.receivedAt = AdminViews.time(delivery.receivedAt)
             self.reason = delivery.reason
             (self.rawBody, self.rawBodyEncoding) = AdminViews.body(delivery.rawBody)

@@ -7,6 +7,8 @@ enum DevelopmentSecrets {
     struct Stored: Codable {
         var sessionKey: String
         var webhookSecret: String
+        /// Added in the second release; files written before have none (one is made per start).
+        var userechoWebhookSecret: String?
     }
 
     /// Loads `development-secrets.json` from `directory`, creating it (mode 0600) on first use.
@@ -27,7 +29,7 @@ enum DevelopmentSecrets {
     }
 
     static func make() -> Stored {
-        Stored(sessionKey: newSessionKey(), webhookSecret: randomToken(bytes: 24))
+        Stored(sessionKey: newSessionKey(), webhookSecret: randomToken(bytes: 24), userechoWebhookSecret: randomToken(bytes: 24))
     }
 
     /// A new random 32-byte session key in base64 (what `thingbridge keys generate` prints).

@@ -80,5 +80,14 @@ extension Migration {
             // One row that /readyz rewrites, so readiness proves writes work (disk full, read-only file).
             ["CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY, checked_at BIGINT NOT NULL)"]
         },
+        Migration(version: 4, name: "event sources") { _ in
+            // One log for every webhook source: the events and quarantined bodies stored before
+            // say where they came from (all of them from Thingiverse), in place.
+            [
+                "ALTER TABLE webhook_events ADD COLUMN source TEXT NOT NULL DEFAULT 'thingiverse'",
+                "ALTER TABLE webhook_quarantine ADD COLUMN source TEXT NOT NULL DEFAULT 'thingiverse'",
+                "CREATE INDEX webhook_events_source ON webhook_events (source, id)",
+            ]
+        },
     ]
 }

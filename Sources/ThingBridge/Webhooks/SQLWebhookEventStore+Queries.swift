@@ -8,6 +8,7 @@ import SQLKit
 extension SQLWebhookEventStore {
     public func events(_ query: EventQuery) async throws -> Page<StoredEvent> {
         var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE 1 = 1"
+        if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
         if let event = query.event { sql += " AND event = \(bind: event)" }
         if let orderID = query.orderID { sql += " AND order_id = \(bind: orderID)" }
         if let since = query.since { sql += " AND received_at >= \(bind: Timestamp.microseconds(since))" }
@@ -60,7 +61,7 @@ extension SQLWebhookEventStore {
     }
 
     public func quarantined(_ query: PageQuery) async throws -> Page<QuarantinedDelivery> {
-        var sql: SQLQueryString = "SELECT id, received_at, reason, raw_body FROM webhook_quarantine WHERE 1 = 1"
+        var sql: SQLQueryString = "SELECT id, source, received_at, reason, raw_body FROM webhook_quarantine WHERE 1 = 1"
         if let before = try Self.cursorID(query.cursor) { sql += " AND id < \(bind: before)" }
         sql += " ORDER BY id DESC LIMIT \(literal: query.limit + 1)"
         let finalQuery = sql
@@ -68,6 +69,7 @@ extension SQLWebhookEventStore {
         let items = try rows.map { row in
             QuarantinedDelivery(
                 id: try row.decode(column: "id", as: Int64.self),
+                source: EventSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .thingiverse,
                 receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
                 reason: try row.decode(column: "reason", as: String.self),
                 rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
@@ -77,7 +79,7 @@ extension SQLWebhookEventStore {
     }
 
     static let eventColumns =
-        "id, received_at, event, order_id, dedupe_key, raw_body, fields, confirmation_status, confirmation_detail, confirmation_attempts"
+        "id, source, received_at, event, order_id, dedupe_key, raw_body, fields, confirmation_status, confirmation_detail, confirmation_attempts"
 
     static func event(from row: any SQLRow) throws -> StoredEvent {
         let fields = try row.decode(column: "fields", as: String?.self)
@@ -85,6 +87,7 @@ extension SQLWebhookEventStore {
         let status = try row.decode(column: "confirmation_status", as: String.self)
         return StoredEvent(
             id: try row.decode(column: "id", as: Int64.self),
+            source: EventSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .thingiverse,
             receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
             event: try row.decode(column: "event", as: String.self),
             orderID: try row.decode(column: "order_id", as: Int64?.self),

@@ -46,6 +46,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
 
     /// One event ready for its insert; built outside the single writer.
     struct EventRow: Sendable {
+        let source: EventSource
         let key: String
         let receivedAt: Int64
         let body: Data
@@ -57,18 +58,15 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         let confirmation: ConfirmationStatus
 
         init(_ event: IncomingEvent) {
+            source = event.delivery.source
             key = event.delivery.dedupeKey(body: event.rawBody)
             receivedAt = Timestamp.microseconds(event.receivedAt)
             body = Data(event.rawBody)
             name = event.delivery.eventName
-            switch event.delivery {
-            case .order(_, let details):
-                (orderID, order, confirmation) = (details.id, details, event.confirmation)
-            case .unknown(_, let id, _):
-                (orderID, order, confirmation) = (id, nil, .unconfirmed)
-            case .ping:
-                (orderID, order, confirmation) = (nil, nil, .unconfirmed)
-            }
+            orderID = event.delivery.orderID
+            order = event.delivery.orderDetails
+            // Only order events are confirmed against an API.
+            confirmation = order == nil ? .unconfirmed : event.confirmation
             fields = order.map(\.json.serialized)
         }
     }
@@ -77,14 +75,14 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     /// Outcomes are in the order of `rows`; of identical rows in one batch the first is the new one.
     static func insert(_ rows: [EventRow], sql: any SQLDatabase, dialect: Database.Dialect) async throws -> [RecordOutcome] {
         var query: SQLQueryString = """
-            INSERT INTO webhook_events (received_at, event, order_id, dedupe_key, raw_body, fields, thing_id, amount,
+            INSERT INTO webhook_events (source, received_at, event, order_id, dedupe_key, raw_body, fields, thing_id, amount,
                 modified_at, confirmation_status, confirmation_attempts, confirmation_due_at) VALUES
             """
         for (index, row) in rows.enumerated() {
             let dueAt: Int64? = row.confirmation == .pending ? row.receivedAt : nil
             query += index == 0 ? " " : ", "
             query += """
-                (\(bind: row.receivedAt), \(bind: row.name), \(bind: row.orderID), \(bind: row.key), \(bind: row.body), \(bind: row.fields), \
+                (\(bind: row.source.rawValue), \(bind: row.receivedAt), \(bind: row.name), \(bind: row.orderID), \(bind: row.key), \(bind: row.body), \(bind: row.fields), \
                 \(bind: row.order?.thingID), \(bind: row.order?.amount?.text), \(bind: row.order?.modifiedDate?.sortable), \
                 \(bind: row.confirmation.rawValue), 0, \(bind: dueAt))
                 """
@@ -193,12 +191,15 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     /// The first key of PostgreSQL's two-key advisory locks, reserved for order rows.
     static let orderLockClass = 0x7462_6F72  // "tbor"
 
-    public func quarantine(rawBody: [UInt8], reason: String, receivedAt: Date) async throws -> Int64 {
+    public func quarantine(rawBody: [UInt8], reason: String, receivedAt: Date, source: EventSource) async throws -> Int64 {
         let body = Data(rawBody)
         let receivedAt = Timestamp.microseconds(receivedAt)
         return try await database.write { sql in
             let row = try await sql.raw(
-                "INSERT INTO webhook_quarantine (received_at, reason, raw_body) VALUES (\(bind: receivedAt), \(bind: reason), \(bind: body)) RETURNING id"
+                """
+                INSERT INTO webhook_quarantine (source, received_at, reason, raw_body)
+                VALUES (\(bind: source.rawValue), \(bind: receivedAt), \(bind: reason), \(bind: body)) RETURNING id
+                """
             ).first()
             return try row!.decode(column: "id", as: Int64.self)
         }

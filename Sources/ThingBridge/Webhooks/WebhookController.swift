@@ -53,7 +53,7 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         do {
             delivery = try WebhookDelivery.parse(body)
         } catch {
-            _ = try await store.quarantine(rawBody: body, reason: error.reason, receivedAt: receivedAt)
+            _ = try await store.quarantine(rawBody: body, reason: error.reason, receivedAt: receivedAt, source: .thingiverse)
             throw AppError(.badRequest, "invalid_webhook", "The delivery was kept in quarantine and not processed: \(error.reason).")
         }
         if case .ping = delivery {

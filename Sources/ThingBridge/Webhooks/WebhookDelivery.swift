@@ -63,7 +63,7 @@ public enum WebhookDelivery: Sendable, Equatable {
 
     /// What makes two deliveries the same: event + order id + `modified_date`, or, when the body
     /// lacks those, the SHA-256 of the body itself.
-    public func dedupeKey(body: some Collection<UInt8>) -> String {
+    public func dedupeKey(body: [UInt8]) -> String {
         switch self {
         case .order(let kind, let order):
             if let modified = order.modifiedDate {
@@ -78,5 +78,22 @@ public enum WebhookDelivery: Sendable, Equatable {
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
+    }
+}
+
+extension WebhookDelivery: LoggedEvent {
+    public var source: EventSource { .thingiverse }
+
+    public var orderID: Int64? {
+        switch self {
+        case .order(_, let details): details.id
+        case .unknown(_, let id, _): id
+        case .ping: nil
+        }
+    }
+
+    public var orderDetails: OrderDetails? {
+        if case .order(_, let details) = self { return details }
+        return nil
     }
 }

@@ -7,7 +7,7 @@ public protocol WebhookEventStore: Sendable {
     /// Returns only after the commit.
     func record(_ event: IncomingEvent) async throws -> RecordOutcome
     /// Keeps a body that could not be accepted, with the reason; returns its id.
-    func quarantine(rawBody: [UInt8], reason: String, receivedAt: Date) async throws -> Int64
+    func quarantine(rawBody: [UInt8], reason: String, receivedAt: Date, source: EventSource) async throws -> Int64
 
     /// Events matching `query`, newest first.
     func events(_ query: EventQuery) async throws -> Page<StoredEvent>
@@ -29,15 +29,15 @@ public protocol WebhookEventStore: Sendable {
     func completeConfirmation(eventID: Int64, result: ConfirmationResult, now: Date) async throws
 }
 
-/// An authenticated, parsed delivery, ready to be stored.
+/// An authenticated, parsed delivery from any source, ready to be stored.
 public struct IncomingEvent: Sendable {
-    public var delivery: WebhookDelivery
+    public var delivery: any LoggedEvent
     public var rawBody: [UInt8]
     public var receivedAt: Date
     /// `pending` when order events are confirmed against the API, `unconfirmed` otherwise.
     public var confirmation: ConfirmationStatus
 
-    public init(delivery: WebhookDelivery, rawBody: [UInt8], receivedAt: Date, confirmation: ConfirmationStatus) {
+    public init(delivery: any LoggedEvent, rawBody: [UInt8], receivedAt: Date, confirmation: ConfirmationStatus = .unconfirmed) {
         self.delivery = delivery
         self.rawBody = rawBody
         self.receivedAt = receivedAt
@@ -111,6 +111,7 @@ public struct PageQuery: Sendable {
 
 /// Filters for the event listing (newest first).
 public struct EventQuery: Sendable {
+    public var source: EventSource?
     public var event: String?
     public var orderID: Int64?
     /// Received at or after.
@@ -119,7 +120,10 @@ public struct EventQuery: Sendable {
     public var until: Date?
     public var page: PageQuery
 
-    public init(event: String? = nil, orderID: Int64? = nil, since: Date? = nil, until: Date? = nil, page: PageQuery = PageQuery()) {
+    public init(
+        source: EventSource? = nil, event: String? = nil, orderID: Int64? = nil, since: Date? = nil, until: Date? = nil, page: PageQuery = PageQuery()
+    ) {
+        self.source = source
         self.event = event
         self.orderID = orderID
         self.since = since
@@ -142,6 +146,7 @@ public struct OrderQuery: Sendable {
 /// A stored event as the admin API and the CLI show it.
 public struct StoredEvent: Sendable {
     public var id: Int64
+    public var source: EventSource
     public var receivedAt: Date
     public var event: String
     public var orderID: Int64?
@@ -174,6 +179,7 @@ public struct StoredOrder: Sendable {
 /// A body that was authenticated but could not be accepted.
 public struct QuarantinedDelivery: Sendable {
     public var id: Int64
+    public var source: EventSource
     public var receivedAt: Date
     public var reason: String
     public var rawBody: [UInt8]
