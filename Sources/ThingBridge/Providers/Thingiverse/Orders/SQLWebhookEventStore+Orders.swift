@@ -1,0 +1,72 @@
+import Foundation
+import SQLKit
+
+/// Thingiverse's orders in the event log: each order's row is recomputed from all of its
+/// events in the transaction that stores a new one, so its state is right whatever the arrival order.
+extension SQLWebhookEventStore {
+    /// Recomputes orders' rows from every order event stored for them.
+    ///
+    /// On PostgreSQL a transaction-scoped lock per order (taken in id order, so two writers
+    /// cannot deadlock) makes concurrent instances take turns: the last to commit has seen
+    /// every earlier event.
+    ///
+    /// - Parameter known: parsed orders by event id, for events whose stored fields need not be parsed again.
+    static func refreshOrders(
+        _ orderIDs: [Int64], known: [Int64: OrderDetails] = [:], sql: any SQLDatabase, dialect: Database.Dialect
+    ) async throws {
+        if dialect == .postgres {
+            // `orderIDs` is sorted and unnest keeps its order.
+            try await sql.raw(
+                "SELECT pg_advisory_xact_lock(\(literal: Self.orderLockClass), hashtext(id::text)) FROM unnest(\(bind: orderIDs)::bigint[]) AS id"
+            ).run()
+        }
+        // Only the order id is filtered on: with `event IN (...)` as well, SQLite may pick the
+        // event index and scan every event of that kind (measured: 0.5 ms per delivery at 100k rows).
+        // Unknown events of the order are skipped below.
+        let rows = try await sql.raw(
+            "SELECT id, order_id, event, fields, received_at FROM webhook_events WHERE order_id IN (\(binds: orderIDs))"
+        ).all()
+        var eventsByOrder: [Int64: [OrderFacts.Event]] = [:]
+        for row in rows {
+            guard let kind = OrderEventKind(rawValue: try row.decode(column: "event", as: String.self)) else { continue }
+            let orderID = try row.decode(column: "order_id", as: Int64.self)
+            let id = try row.decode(column: "id", as: Int64.self)
+            let details =
+                try known[id]
+                ?? row.decode(column: "fields", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap { try? OrderDetails(json: $0) }
+            eventsByOrder[orderID, default: []].append(
+                OrderFacts.Event(
+                    id: id, kind: kind,
+                    details: details ?? OrderDetails(id: orderID),
+                    receivedAt: try row.decode(column: "received_at", as: Int64.self)
+                )
+            )
+        }
+        var query: SQLQueryString = """
+            INSERT INTO orders (order_id, state, thing_id, amount, fees, add_date, modified_date, creation_seen, event_count,
+                first_received_at, last_received_at) VALUES
+            """
+        var count = 0
+        for orderID in orderIDs {
+            guard let events = eventsByOrder[orderID], let facts = OrderFacts(events: events) else { continue }
+            query += count == 0 ? " " : ", "
+            query += """
+                (\(bind: orderID), \(bind: facts.state.rawValue), \(bind: facts.thingID), \(bind: facts.amount?.text), \
+                \(bind: facts.fees?.text), \(bind: facts.addDate?.original), \(bind: facts.modifiedDate?.original), \
+                \(bind: facts.creationSeen), \(bind: facts.eventCount), \(bind: facts.firstReceivedAt), \(bind: facts.lastReceivedAt))
+                """
+            count += 1
+        }
+        guard count > 0 else { return }
+        query += """
+             ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, thing_id = excluded.thing_id, amount = excluded.amount,
+                fees = excluded.fees, add_date = excluded.add_date, modified_date = excluded.modified_date,
+                creation_seen = excluded.creation_seen, event_count = excluded.event_count,
+                first_received_at = excluded.first_received_at, last_received_at = excluded.last_received_at
+            """
+        try await sql.raw(query).run()
+    }
+
+    /// The first key of PostgreSQL's two-key advisory locks, reserved for order rows.
+    static let orderLockClass = 0x7462_6F72  // "tbor"
+}
