@@ -272,4 +272,37 @@ import ThingiverseSimulator
         }
         try await forum.shutdown()
     }
+
+    @Test func hooksSyncRegistersEveryEventOnceHoweverOftenItRuns() async throws {
+        let forum = UserEchoSimulator(
+            configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: UserEchoTests.apiKey, ssoKey: UserEchoTests.ssoKey))
+        let router = Router()
+        router.addRoutes(forum.routes(context: BasicRequestContext.self, prefix: ""))
+        let forumServer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await forumServer.test(.live) { forumClient in
+            let forumURL = "http://127.0.0.1:\(forumClient.port!)"
+            forum.setBaseURL(forumURL)
+            let configuration = try await TestEnvironment.serverConfiguration([
+                "THINGBRIDGE_PUBLIC_URL": "https://app.example.com", "USERECHO_URL": forumURL, "USERECHO_API_KEY": UserEchoTests.apiKey,
+                "USERECHO_WEBHOOK_SECRETS": UserEchoHookTests.secret,
+            ])
+            let target = "https://app.example.com/webhooks/userecho/\(UserEchoHookTests.secret)"
+            let first = try await UserEchoHookRegistration.run(configuration: configuration) { registration, url in
+                #expect(url == target)
+                return try await registration.sync(targetURL: target)
+            }
+            #expect(first.added == UserEchoHook.events)
+            #expect(first.alreadyThere.isEmpty)
+            let second = try await UserEchoHookRegistration.run(configuration: configuration) { registration, _ in
+                try await registration.sync(targetURL: target)
+            }
+            #expect(second.added.isEmpty)
+            #expect(second.alreadyThere == UserEchoHook.events)
+            #expect(forum.hooks.count == UserEchoHook.events.count)
+            #expect(Set(forum.hooks.map(\.targetURL)) == [target])
+            let listed = try await UserEchoHookRegistration.run(configuration: configuration) { registration, _ in try await registration.list() }
+            #expect(listed.count == UserEchoHook.events.count)
+        }
+        try await forum.shutdown()
+    }
 }
