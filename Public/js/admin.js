@@ -1,7 +1,7 @@
 // The orders dashboard at /admin: totals, a chart per day, the orders table with filters, an
 // order's event timeline, quarantined deliveries, live refresh and the JSON-lines export.
 import { describeFailure, el, failureNotice, request, sessionStatus } from "./api.js";
-import { linkedAccounts, loginURL, safeImageURL } from "./providers.js";
+import { forumURL, linkedAccounts, loginURL, safeImageURL } from "./providers.js";
 import { drawChart, dayRange } from "./chart.js";
 import { mountDevBanner } from "./dev-banner.js";
 
@@ -380,6 +380,11 @@ async function start() {
     if (avatar) $("chip-avatar").src = avatar;
     else $("chip-avatar").hidden = true;
     $("user-chip").hidden = false;
+    const forum = forumURL(status);
+    if (forum) {
+      $("nav-forum").href = forum;
+      $("nav-forum").hidden = false;
+    }
   }
   // Without a session, say so at once rather than asking the admin API for a 401.
   if (!status.signed_in) {

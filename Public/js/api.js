@@ -50,7 +50,7 @@ export class NetworkError extends Error {
  * What went wrong, for a person: a title, a sentence, and maybe a link to act on.
  * @param {Reply|Error} replyOrError
  * @param {string} returnTo where a "Sign in" action comes back to
- * @param {string} providerID whose API was called (`thingiverse`, `flattr`): names it and signs in there
+ * @param {string} providerID whose API was called (`thingiverse`, `flattr`, `userecho`): names it and signs in there (Thingiverse for UserEcho)
  * @returns {{title: string, message: string, kind: string, action?: {label: string, href: string}}}
  */
 export function describeFailure(replyOrError, returnTo = "/", providerID = "thingiverse") {
@@ -59,13 +59,16 @@ export function describeFailure(replyOrError, returnTo = "/", providerID = "thin
   }
   const reply = replyOrError;
   const name = providerNamed(providerID).name;
+  // UserEcho is nobody's sign-in: a signed-out person signs in with Thingiverse.
+  const signInID = providerNamed(providerID).signIn === false ? "thingiverse" : providerID;
+  const signInName = providerNamed(signInID).name;
   const message = reply.body?.message || reply.body?.error_description;
   switch (true) {
     case reply.status === 401:
       return {
         kind: "signed-out", title: "You are signed out",
-        message: message || `Your session has ended. Sign in with ${name} again.`,
-        action: { label: `Sign in with ${name}`, href: loginURL(providerID, returnTo) },
+        message: message || `Your session has ended. Sign in with ${signInName} again.`,
+        action: { label: `Sign in with ${signInName}`, href: loginURL(signInID, returnTo) },
       };
     case reply.status === 403:
       return { kind: "forbidden", title: "Not allowed", message: message || "Your account may not do this." };
@@ -172,10 +175,11 @@ export function highlightJSON(value) {
 }
 
 /**
- * Whether the browser is signed in: `{signed_in, user, providers}` from `/auth/session`
- * (always 200); `user.accounts` lists every linked account by provider.
+ * Whether the browser is signed in: `{signed_in, user, providers, forum}` from `/auth/session`
+ * (always 200); `user.accounts` lists every linked account by provider; `forum` is where the
+ * app's UserEcho forum opens (single sign-on), or null.
  */
 export async function sessionStatus() {
   const reply = await request("/auth/session");
-  return reply.ok && reply.body ? reply.body : { signed_in: false, user: null, providers: ["thingiverse"] };
+  return reply.ok && reply.body ? reply.body : { signed_in: false, user: null, providers: ["thingiverse"], forum: null };
 }

@@ -1,11 +1,11 @@
 // The start page: sign-in buttons for visitors (Thingiverse, and Flattr when the server offers
-// it); for a signed-in person their profile, their linked accounts (link and unlink), a gallery
-// of their Thingiverse things (paged by following the proxy's Link headers), their Flattr
-// things, and the API console.
+// it); for a signed-in person their profile, their linked accounts (link and unlink), the way
+// into the app's feedback forum (UserEcho, signed in as them), a gallery of their Thingiverse
+// things (paged by following the proxy's Link headers), their Flattr things, and the API console.
 import { describeFailure, el, failureNotice, parseLinks, request, sameOriginAPIPath, sessionStatus } from "./api.js";
 import { mountDevBanner } from "./dev-banner.js";
 import { mountConsole } from "./console.js";
-import { PROVIDERS, joinNames, linkedAccounts, loginURL, offeredProviders, provider, safeImageURL, safeLinkURL } from "./providers.js";
+import { PROVIDERS, forumURL, joinNames, linkedAccounts, loginURL, offeredProviders, provider, safeImageURL, safeLinkURL } from "./providers.js";
 
 const THINGS_PER_PAGE = 8;
 const $ = (id) => document.getElementById(id);
@@ -43,7 +43,9 @@ async function showStatus(status) {
   const offered = offeredProviders(status);
   const personChanged = showPerson(status.user, accounts);
   showAccounts(accounts, offered);
-  apiConsole.setAccounts(accounts, offered);
+  const forum = forumURL(status);
+  showForumLinks(forum);
+  apiConsole.setAccounts(accounts, offered, { forum: Boolean(forum) });
   $("signed-out").hidden = true;
   $("signed-in").hidden = false;
   pageStatus.textContent = `Signed in as ${status.user.name}.`;
@@ -71,13 +73,29 @@ async function showStatus(status) {
   await Promise.all(loads);
 }
 
+/**
+ * "Feedback forum" in the header and on the profile card: plain links to `/sso/userecho`, which
+ * sends the person on to the forum signed in as themselves. Hidden when the forum is off.
+ */
+function showForumLinks(forum) {
+  for (const id of ["nav-forum", "forum-link"]) {
+    const link = $(id);
+    if (forum) link.href = forum;
+    link.hidden = !forum;
+  }
+}
+
 function showSignedOut(status) {
   const offered = offeredProviders(status);
   for (const element of document.querySelectorAll("[data-when-provider]")) {
     element.hidden = !offered.includes(element.dataset.whenProvider);
   }
+  const forum = forumURL(status);
+  showForumLinks(null);
+  $("hero-forum").hidden = !forum;
+  const apis = forum ? [...offered, "userecho"] : offered;
   $("hero-providers").textContent = joinNames(offered);
-  $("hero-apis").textContent = offered.length > 1 ? `the ${joinNames(offered, "and")} APIs` : `the ${joinNames(offered)} API`;
+  $("hero-apis").textContent = apis.length > 1 ? `the ${joinNames(apis, "and")} APIs` : `the ${joinNames(apis)} API`;
   $("signin-lead").textContent = offered.length > 1
     ? `Use your ${joinNames(offered)} account; you can link the other one afterwards. ThingBridge keeps your tokens on the server.`
     : "Use your Thingiverse account. ThingBridge keeps your token on the server.";

@@ -1,13 +1,16 @@
-// The API console: pick a provider (Thingiverse or Flattr) and one of the endpoints the proxy
-// forwards for it, fill its path parameters and query, send it through /api/ (or /api/flattr/)
-// with the session, and read status, rate limit, headers and the JSON.
+// The API console: pick a provider (Thingiverse, Flattr, or UserEcho, the app's feedback forum)
+// and one of the endpoints the proxy forwards for it, fill its path parameters, query and JSON
+// body, send it through /api/ (or /api/flattr/, /api/userecho/) with the session, and read
+// status, rate limit, headers and the JSON.
 import { el, formatDuration, highlightJSON, parseLinks, request, sameOriginAPIPath } from "./api.js";
-import { endpoints, flattrEndpoints } from "./endpoints.js";
+import { endpoints, flattrEndpoints, userechoEndpoints } from "./endpoints.js";
 import { PROVIDERS, loginURL } from "./providers.js";
 
 /**
  * Each provider's endpoint list and how its path parameters look (as EndpointAllowList says):
- * `text` ones are any text, `list` ones comma-separated numbers, every other one a number.
+ * `text` ones are any text, `list` ones comma-separated numbers, every other one a number;
+ * `own` ones are the person's own id there (UserEcho's `{self}`, filled in from
+ * `users/current`). `bodies` are example JSON bodies, by endpoint.
  */
 const CONSOLES = {
   thingiverse: {
@@ -30,7 +33,28 @@ const CONSOLES = {
       "GET /things/search": "query=flattr&tags=api",
     },
   },
+  userecho: {
+    endpoints: userechoEndpoints,
+    first: "GET /forums",
+    text: new Set(),
+    list: new Set(),
+    own: new Set(["self"]),
+    defaults: { id: "1" },
+    queryHint: "page=1&limit=5",
+    queryHints: {
+      "GET /forums/{id}/topics/search": "query=dark mode",
+      "GET /forums/{id}/topics": "page=1&limit=5&filter__status=1",
+    },
+    bodies: {
+      "POST /forums/{id}/topics": { header: "Dark mode for the API console", description: "Easier on the eyes at night." },
+      "PUT /forums/{id}/topics": { id: 1, header: "A clearer title for my topic" },
+      "POST /topics/{id}/comments": { text: "I would use this every day." },
+    },
+  },
 };
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+/** UserEcho's proxy names the person itself (and refuses an `sso_token`, `user_id`... from the browser). */
+const USERECHO_NOTE = "ThingBridge adds who you are (your sso_token) itself: the topic or comment is yours.";
 const SHOWN_HEADERS = ["content-type", "link", "location", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "etag", "cache-control"];
 const $ = (id) => document.getElementById(id);
 
@@ -52,6 +76,11 @@ export function mountConsole() {
   const chosen = Object.fromEntries(Object.entries(CONSOLES).map(([id, spec]) => [id, spec.first]));
   /** What was typed into each path parameter, per provider, kept across endpoints. */
   const typed = Object.fromEntries(Object.keys(CONSOLES).map((id) => [id, {}]));
+  /** What was typed into the body, per provider and endpoint (a body fits one endpoint only). */
+  const typedBodies = Object.fromEntries(Object.keys(CONSOLES).map((id) => [id, {}]));
+  /** The person's own UserEcho id, once `users/current` has said it. */
+  let ownUserEchoID = null;
+  let askingOwnID = false;
   let providerID = "thingiverse";
   let accountNames = {};
 
@@ -74,30 +103,87 @@ export function mountConsole() {
   function renderParameters() {
     const endpoint = current();
     const { text, list, defaults } = spec();
+    const own = spec().own || new Set();
+    // `{self}`: ask users/current now (the field fills in when it answers).
+    if (endpoint.parameters.some((name) => own.has(name)) && ownUserEchoID === null) askOwnID();
     const fields = endpoint.parameters.map((name) => {
-      const kind = text.has(name) ? "text" : list.has(name) ? "list" : "number";
+      const kind = text.has(name) ? "text" : list.has(name) ? "list" : own.has(name) ? "own" : "number";
       const input = el("input", {
         type: "text", id: `console-param-${name}`, name, required: true, autocomplete: "off", spellcheck: "false",
         inputmode: kind === "text" ? null : kind === "list" ? "text" : "numeric",
-        placeholder: kind === "number" ? "a number, e.g. 1234" : kind === "list" ? "e.g. 423405,450287" : "",
+        placeholder: kind === "number" ? "a number, e.g. 1234" : kind === "list" ? "e.g. 423405,450287" : kind === "own" ? "your UserEcho id" : "",
         "aria-describedby": `console-param-${name}-hint`,
       });
-      const fallback = name === "username" && providerID === "flattr" ? accountNames.flattr : undefined;
+      const fallback = name === "username" && providerID === "flattr" ? accountNames.flattr
+        : kind === "own" ? ownUserEchoID ?? undefined : undefined;
       input.value = typed[providerID][name] ?? fallback ?? defaults[name] ?? "";
       input.addEventListener("input", () => {
         typed[providerID][name] = input.value;
         input.removeAttribute("aria-invalid");
         updateLine();
       });
+      const hint = kind === "list" ? "numbers, comma-separated" : kind === "own" ? ownIDHint() : kind;
       return el("div", { className: "field" },
         el("label", { for: `console-param-${name}` }, `{${name}}`),
         input,
-        el("p", { className: "hint", id: `console-param-${name}-hint` }, kind === "list" ? "numbers, comma-separated" : kind));
+        el("p", { className: "hint", id: `console-param-${name}-hint` }, hint));
     });
     $("console-params").replaceChildren(...fields);
     $("console-params-set").hidden = fields.length === 0;
-    $("console-body-field").hidden = !(endpoint.method === "POST" || endpoint.method === "PATCH");
+    renderBody(endpoint);
     $("console-query").placeholder = spec().queryHints?.[endpoint.line] || spec().queryHint;
+    updateLine();
+  }
+
+  function ownIDHint() {
+    if (ownUserEchoID !== null) return "your own UserEcho id, from users/current";
+    return askingOwnID ? "your own UserEcho id (asking users/current…)" : "your own UserEcho id: GET /users/current says it (data.id)";
+  }
+
+  /** The body editor for methods that carry one: what was typed for this endpoint, else its example. */
+  function renderBody(endpoint) {
+    const field = $("console-body-field");
+    const body = $("console-body");
+    field.hidden = !BODY_METHODS.has(endpoint.method);
+    if (field.hidden) return;
+    const example = spec().bodies?.[endpoint.line];
+    const exampleText = example ? JSON.stringify(example, null, 2) : "";
+    body.value = typedBodies[providerID][endpoint.line] ?? exampleText;
+    body.placeholder = exampleText || "{\"name\": \"…\"}";
+    body.removeAttribute("aria-invalid");
+    const notes = [
+      example ? "It starts as an example for this endpoint; edit it freely." : "Optional. Sent as application/json.",
+      providerID === "userecho" ? USERECHO_NOTE : "",
+    ].filter(Boolean);
+    $("console-body-hint").textContent = notes.join(" ");
+  }
+
+  /** Asks `users/current` once for the person's UserEcho id, for `{self}`. */
+  async function askOwnID() {
+    if (askingOwnID) return;
+    askingOwnID = true;
+    let reply = null;
+    try {
+      reply = await request(`${PROVIDERS.userecho.api}/users/current`);
+    } catch {
+      // Left to the person: the hint says where the id comes from.
+    } finally {
+      askingOwnID = false;
+    }
+    learnOwnID(reply);
+    const hint = $("console-param-self-hint");
+    if (hint) hint.textContent = ownIDHint();
+  }
+
+  /** Keeps the id from a `users/current` answer and fills `{self}` if it is still empty. */
+  function learnOwnID(reply) {
+    const id = reply?.ok ? reply.body?.data?.id : undefined;
+    if (!Number.isInteger(id)) return;
+    ownUserEchoID = String(id);
+    const input = $("console-param-self");
+    if (providerID !== "userecho" || !input) return;
+    if (!input.value.trim()) input.value = ownUserEchoID;
+    $("console-param-self-hint").textContent = ownIDHint();
     updateLine();
   }
 
@@ -137,20 +223,26 @@ export function mountConsole() {
     renderEndpoints();
   }
 
-  /** Offers the providers the person has linked; the others are shown disabled with a hint. */
-  function setAccounts(accounts, offered) {
+  /**
+   * Offers the providers the person has linked; the others are shown disabled with a hint.
+   * UserEcho (the app's forum) needs no account of its own: it is there whenever the server has
+   * its forum on (`forum`), for anyone signed in.
+   */
+  function setAccounts(accounts, offered, { forum = false } = {}) {
     accountNames = Object.fromEntries(Object.entries(accounts).map(([id, account]) => [id, account.name]));
+    const shown = [...offered, ...(forum ? ["userecho"] : [])];
+    const usable = (id) => (PROVIDERS[id].signIn ? Boolean(accounts[id]) : shown.includes(id));
     const hints = [];
     for (const id of Object.keys(CONSOLES)) {
       const radio = $(`console-provider-${id}`);
-      const isOffered = offered.includes(id);
-      radio.disabled = !accounts[id];
+      const isOffered = shown.includes(id);
+      radio.disabled = !usable(id);
       radio.hidden = !isOffered;
       radio.nextElementSibling.hidden = !isOffered;
-      if (isOffered && !accounts[id]) hints.push(id);
+      if (isOffered && !usable(id)) hints.push(id);
     }
     // Only one provider offered: no choice to show.
-    $("console-provider-set").hidden = offered.filter((id) => CONSOLES[id]).length < 2;
+    $("console-provider-set").hidden = shown.filter((id) => CONSOLES[id]).length < 2;
     const hint = $("console-provider-hint");
     hint.replaceChildren(...hints.flatMap((id, index) => [
       ...(index > 0 ? [" "] : []),
@@ -159,8 +251,8 @@ export function mountConsole() {
       ".",
     ]));
     hint.hidden = hints.length === 0;
-    const usable = Object.keys(CONSOLES).filter((id) => accounts[id]);
-    const next = usable.includes(providerID) ? providerID : usable[0] || "thingiverse";
+    const choices = Object.keys(CONSOLES).filter(usable);
+    const next = choices.includes(providerID) ? providerID : choices[0] || "thingiverse";
     $(`console-provider-${next}`).checked = true;
     if (next !== providerID) {
       choose(next);
@@ -174,6 +266,10 @@ export function mountConsole() {
   }
   select.addEventListener("change", () => { chosen[providerID] = select.value; renderParameters(); });
   $("console-query").addEventListener("input", updateLine);
+  $("console-body").addEventListener("input", () => {
+    typedBodies[providerID][current().line] = $("console-body").value;
+    $("console-body").removeAttribute("aria-invalid");
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const built = build();
@@ -195,13 +291,17 @@ export function mountConsole() {
       }
     }
     $("console-body").removeAttribute("aria-invalid");
-    await send(built, body);
+    const line = current().line;
+    $("console-line").textContent = `${built.method} ${built.url}`;
+    const reply = await send(built, body);
+    if (providerID === "userecho" && line === "GET /users/current") learnOwnID(reply);
   });
 
   renderEndpoints();
   return { setAccounts };
 }
 
+/** Sends the request and shows the answer; returns the reply (null when nothing answered). */
 async function send(built, body) {
   const button = $("console-send");
   button.disabled = true;
@@ -210,8 +310,10 @@ async function send(built, body) {
   try {
     const reply = await request(built.url, { method: built.method, body });
     showReply(reply, Math.round(performance.now() - started));
+    return reply;
   } catch (error) {
     showReply(null, 0, error.message);
+    return null;
   } finally {
     button.disabled = false;
     button.textContent = "Send request";
@@ -232,7 +334,7 @@ function showReply(reply, milliseconds, networkMessage) {
     output.textContent = networkMessage;
     return;
   }
-  status.textContent = `${reply.status}${reply.body?.error ? ` ${reply.body.error}` : reply.ok ? " OK" : ""}`;
+  status.textContent = `${reply.status}${statusWord(reply)}`;
   status.className = `status-pill ${reply.status < 400 ? "ok" : reply.status < 500 ? "client" : "server"}`;
   $("console-time").textContent = `${milliseconds} ms`;
   $("console-rate").replaceChildren(...rateLimit(reply.headers));
@@ -267,6 +369,17 @@ function showReply(reply, milliseconds, networkMessage) {
   } else {
     output.textContent = reply.text || "(empty body)";
   }
+}
+
+/**
+ * What follows the status code in the pill: ThingBridge's error code, or UserEcho's own
+ * `"status"` (`success` / `error`, which it also sends with a 200), or "OK".
+ */
+function statusWord(reply) {
+  const body = reply.body;
+  if (typeof body?.error === "string") return ` ${body.error}`;
+  if (body && (body.status === "success" || body.status === "error")) return ` ${body.status}`;
+  return reply.ok ? " OK" : "";
 }
 
 /** "● 297 of 300 requests left · resets in 4 min 58 s" with a small meter. */

@@ -1,7 +1,9 @@
 // The endpoints the proxy forwards, for the API console's picker, one list per provider.
 // Copies of EndpointAllowList.thingiverseREST
-// (Sources/ThingBridge/Providers/Thingiverse/ThingiverseEndpoints.swift) and
-// EndpointAllowList.flattrREST (Sources/ThingBridge/Providers/Flattr/FlattrEndpoints.swift);
+// (Sources/ThingBridge/Providers/Thingiverse/ThingiverseEndpoints.swift),
+// EndpointAllowList.flattrREST (Sources/ThingBridge/Providers/Flattr/FlattrEndpoints.swift) and
+// EndpointAllowList.userechoBrowserCommands
+// (Sources/ThingBridge/Providers/UserEcho/UserEchoEndpoints.swift);
 // Tests/browser/test_endpoint_list.py fails when they differ.
 
 /** Thingiverse, through `/api/...`. */
@@ -126,4 +128,31 @@ export const flattrEndpoints = [
   "PATCH /things/{id}",
   "POST /things/{id}",
   "DELETE /things/{id}",
+];
+
+/**
+ * UserEcho's API v2 commands (the app's feedback forum), through `/api/userecho/...` as the
+ * signed-in person. `{self}` is the person's own UserEcho id (`users/current` answers it).
+ */
+export const userechoEndpoints = [
+  "GET /forums",
+  "GET /forums/{id}/types",
+  "GET /forums/{id}/categories",
+  "GET /forums/{id}/tags",
+  "GET /forums/{id}/topics/search",
+  "GET /forums/{id}/topics",
+  "POST /forums/{id}/topics",
+  "PUT /forums/{id}/topics",
+  "GET /forums/{id}/users/{self}/topics",
+  "GET /categories/{id}/topics",
+  "GET /tags/{id}/topics",
+  "GET /topics/{id}",
+  "DELETE /topics/{id}",
+  "GET /topics/{id}/voters",
+  "GET /topics/{id}/comments",
+  "POST /topics/{id}/comments",
+  "GET /users/current",
+  "GET /users/{self}",
+  "GET /users/{self}/topics",
+  "GET /users/{self}/comments",
 ];

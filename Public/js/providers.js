@@ -1,13 +1,20 @@
-// The sign-in providers the pages know: their names, where their sign-in starts and where the
-// proxy forwards their API. `/auth/session` says which of them this server offers
-// (`providers`) and which ones the person has linked (`user.accounts`).
+// The providers the pages know: their names, where their sign-in starts and where the proxy
+// forwards their API. `/auth/session` says which sign-in providers this server offers
+// (`providers`), which ones the person has linked (`user.accounts`), and whether the app's
+// UserEcho feedback forum is on (`forum`: where single sign-on into it starts).
 
-/** @typedef {{id: string, name: string, login: string, api: string}} Provider */
+/**
+ * `signIn: false` marks a provider nobody signs in with: UserEcho, the app's feedback forum,
+ * which any signed-in person uses as themselves (its `login` is where a signed-out person
+ * starts, Thingiverse's sign-in).
+ * @typedef {{id: string, name: string, login: string, api: string, signIn: boolean}} Provider
+ */
 
 /** @type {Record<string, Provider>} in the order the pages list them */
 export const PROVIDERS = {
-  thingiverse: { id: "thingiverse", name: "Thingiverse", login: "/auth/login", api: "/api" },
-  flattr: { id: "flattr", name: "Flattr", login: "/auth/flattr/login", api: "/api/flattr" },
+  thingiverse: { id: "thingiverse", name: "Thingiverse", login: "/auth/login", api: "/api", signIn: true },
+  flattr: { id: "flattr", name: "Flattr", login: "/auth/flattr/login", api: "/api/flattr", signIn: true },
+  userecho: { id: "userecho", name: "UserEcho", login: "/auth/login", api: "/api/userecho", signIn: false },
 };
 
 /** The provider for an id, or Thingiverse's for anything unknown (the first release's only one). */
@@ -21,10 +28,19 @@ export function loginURL(id, returnTo = "/") {
   return returnTo ? `${base}?return_to=${encodeURIComponent(returnTo)}` : base;
 }
 
-/** The providers this server offers, as known ids in the pages' order (Thingiverse always). */
+/** The sign-in providers this server offers, as known ids in the pages' order (Thingiverse always). */
 export function offeredProviders(status) {
   const offered = Array.isArray(status?.providers) ? status.providers : ["thingiverse"];
-  return Object.keys(PROVIDERS).filter((id) => offered.includes(id));
+  return Object.keys(PROVIDERS).filter((id) => PROVIDERS[id].signIn && offered.includes(id));
+}
+
+/**
+ * Where the feedback forum opens (`/sso/userecho`) when this server has single sign-on into
+ * its UserEcho forum, else null. Only a same-origin path is taken.
+ */
+export function forumURL(status) {
+  const forum = status?.forum;
+  return typeof forum === "string" && /^\/(?![\/\\])/.test(forum) ? forum : null;
 }
 
 /** The person's linked accounts by provider id: `{thingiverse: {id, name, ...}, flattr: ...}`. */

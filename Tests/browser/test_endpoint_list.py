@@ -1,12 +1,14 @@
 """The API console's endpoint pickers (Public/js/endpoints.js) list exactly the endpoints the
-proxy forwards, in the same order: `endpoints` is EndpointAllowList.thingiverseREST and
-`flattrEndpoints` is EndpointAllowList.flattrREST."""
+proxy forwards, in the same order: `endpoints` is EndpointAllowList.thingiverseREST,
+`flattrEndpoints` is EndpointAllowList.flattrREST and `userechoEndpoints` is
+EndpointAllowList.userechoBrowserCommands."""
 import re
 
 from conftest import ROOT
 
 THINGIVERSE = "Sources/ThingBridge/Providers/Thingiverse/ThingiverseEndpoints.swift"
 FLATTR = "Sources/ThingBridge/Providers/Flattr/FlattrEndpoints.swift"
+USERECHO = "Sources/ThingBridge/Providers/UserEcho/UserEchoEndpoints.swift"
 
 
 def swift_endpoints(path, name):
@@ -30,3 +32,11 @@ def test_the_console_lists_exactly_the_flattr_allow_list():
     expected = swift_endpoints(FLATTR, "flattrREST")
     assert "GET /things/{ids}" in expected and "GET /user" in expected
     assert page_endpoints("flattrEndpoints") == expected
+
+
+def test_the_console_lists_exactly_the_userecho_browser_commands():
+    expected = swift_endpoints(USERECHO, "userechoBrowserCommands")
+    assert "POST /forums/{id}/topics" in expected and "GET /users/current" in expected
+    assert page_endpoints("userechoEndpoints") == expected
+    # Never one of the commands kept from browsers.
+    assert not set(page_endpoints("userechoEndpoints")) & set(swift_endpoints(USERECHO, "userechoNeverForBrowsers"))
