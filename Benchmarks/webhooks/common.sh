@@ -24,7 +24,7 @@ start_server() {
     THINGBRIDGE_DATABASE_URL="sqlite:$database" THINGBRIDGE_PORT="$port" \
     THINGBRIDGE_WEBHOOK_SECRETS="$secret" THINGBRIDGE_WEBHOOK_GROUP_COMMIT="$group_commit" \
     THINGBRIDGE_DATA_DIR="$(dirname "$database")" THINGBRIDGE_LOG_LEVEL="${THINGBRIDGE_BENCH_LOG_LEVEL:-warning}" \
-    "$binary" serve >>"$log" 2>&1) &
+    ${THINGBRIDGE_BENCH_EXTRA_ENV:-} "$binary" serve >>"$log" 2>&1) &
   server_pid=$!
   for _ in $(seq 1 200); do
     if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then return 0; fi
