@@ -135,8 +135,14 @@ public func buildApplication(
     // UserEcho's hooks go to the same event log.
     if userecho != nil {
         let secrets = configuration.userechoWebhookSecrets ?? [Secret(developmentSecrets?.userechoWebhookSecret ?? randomToken(bytes: 24))]
+        let hookURL = configuration.publicURL + "/webhooks/userecho/" + secrets[0].value
         if configuration.userechoWebhookSecrets == nil {
-            notes.append("Development UserEcho hook URL: \(configuration.publicURL)/webhooks/userecho/\(secrets[0].value)")
+            notes.append("Development UserEcho hook URL: \(hookURL)")
+        }
+        // The built-in forum tells ThingBridge about new topics and comments, as a real one
+        // would after `thingbridge userecho hooks sync`.
+        for event in ["topic.created", "comment.created", "topic.deleted"] {
+            try? simulators.userecho?.registerHook(event: event, targetURL: hookURL)
         }
         router.addRoutes(
             UserEchoHookController<AppRequestContext>(
@@ -154,7 +160,8 @@ public func buildApplication(
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThingBridge"),
         // Stopped in reverse order after the server has drained: the order confirmer, the HTTP client, then the database.
-        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)] + (orderConfirmer.map { [$0] } ?? []),
+        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)] + (orderConfirmer.map { [$0] } ?? [])
+            + (simulators.userecho.map { [UserEchoSimulatorService(simulator: $0)] } ?? []),
         logger: logger
     )
     return ThingBridgeServer(

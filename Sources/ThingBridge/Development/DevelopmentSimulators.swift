@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceLifecycle
 import ThingiverseSimulator
 
 /// The built-in simulators that stand in for providers without credentials in development
@@ -77,5 +78,16 @@ struct DevelopmentSimulators: Sendable {
         if let userecho {
             router.addRoutes(userecho.routes(context: AppRequestContext.self, prefix: "/sim/userecho"))
         }
+    }
+}
+
+/// Lets the UserEcho simulator finish the hooks it is sending, then shuts its client down,
+/// after the server has drained.
+struct UserEchoSimulatorService: Service {
+    let simulator: UserEchoSimulator
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await simulator.shutdown()
     }
 }

@@ -188,6 +188,18 @@ public final class UserEchoSimulator: Sendable {
         return try await UserEchoHookSender.send(body, to: url, webhookKey: configuration.webhookKey, using: client)
     }
 
+    /// Registers a webhook as `POST hooks.json` would, without a request: how an app that runs the
+    /// simulator in its own process subscribes before it listens. Returns the hook.
+    @discardableResult
+    public func registerHook(event: String, targetURL: String) throws -> UserEchoHook {
+        guard UserEchoHook.events.contains(event) else { throw UserEchoHookError.unknownEvent(event) }
+        return state.withLock { state in
+            let hook = UserEchoHook(id: state.newID(.hook), event: event, targetURL: targetURL, created: UserEchoTimestamp.now())
+            state.hooks.append(hook)
+            return hook
+        }
+    }
+
     /// Waits for the hooks the API is sending in the background, then shuts down the HTTP client
     /// they use. Call it once, before dropping a simulator that may have sent hooks; hooks due
     /// after it are dropped.
