@@ -139,27 +139,18 @@ struct FlattrAPIRoute: Sendable {
     typealias Handler = @Sendable (FlattrAPIController, inout FlattrState, FlattrAPICall) throws -> FlattrAPIReply
 
     let method: HTTPRequest.Method
-    let pattern: [Substring]
+    let pattern: PathPattern
     let handle: Handler
 
     init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
         self.method = method
-        self.pattern = pattern.split(separator: "/")
+        self.pattern = PathPattern(pattern)
         self.handle = handle
     }
 
     /// The captures if `segments` fit the pattern.
     func match(_ segments: [String]) -> [String: String]? {
-        guard segments.count == pattern.count else { return nil }
-        var parameters: [String: String] = [:]
-        for (component, segment) in zip(pattern, segments) {
-            if component.hasPrefix(":") {
-                parameters[String(component.dropFirst())] = segment
-            } else if component != segment {
-                return nil
-            }
-        }
-        return parameters
+        pattern.match(segments)
     }
 }
 

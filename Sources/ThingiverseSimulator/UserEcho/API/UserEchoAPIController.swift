@@ -171,27 +171,18 @@ struct UserEchoAPIRoute: Sendable {
     typealias Handler = @Sendable (UserEchoAPIController, inout UserEchoState, UserEchoAPICall) throws -> JSONValue
 
     let method: HTTPRequest.Method
-    let pattern: [Substring]
+    let pattern: PathPattern
     let handle: Handler
 
     init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
         self.method = method
-        self.pattern = pattern.split(separator: "/")
+        self.pattern = PathPattern(pattern)
         self.handle = handle
     }
 
     /// The captures if `segments` fit the pattern.
     func match(_ segments: [String]) -> [String: String]? {
-        guard segments.count == pattern.count else { return nil }
-        var captures: [String: String] = [:]
-        for (component, segment) in zip(pattern, segments) {
-            if component.hasPrefix(":") {
-                captures[String(component.dropFirst())] = segment
-            } else if component != segment {
-                return nil
-            }
-        }
-        return captures
+        pattern.match(segments)
     }
 }
 
