@@ -1,17 +1,20 @@
 // The orders dashboard at /admin: totals, a chart per day, the orders table with filters, an
-// order's event timeline, quarantined deliveries, live refresh and the JSON-lines export.
+// order's event timeline, the feedback forum's latest activity, quarantined deliveries, live
+// refresh and the JSON-lines export.
 import { describeFailure, el, failureNotice, request, sessionStatus } from "./api.js";
 import { forumURL, linkedAccounts, loginURL, safeImageURL } from "./providers.js";
 import { drawChart, dayRange } from "./chart.js";
 import { mountDevBanner } from "./dev-banner.js";
+import { forumSignature, loadForumActivity, renderForumActivity } from "./forum-activity.js";
 
 const REFRESH_SECONDS = 5;
 const MAX_ORDER_PAGES = 10;
 const STATE_LABELS = { created: "Created", refund_requested: "Refund requested", refunded: "Refunded" };
 const CONFIRMATION_LABELS = { unconfirmed: "Not checked", pending: "Pending", confirmed: "Confirmed", mismatch: "Mismatch", not_found: "Not found" };
+const SOURCE_NAMES = { thingiverse: "Thingiverse", userecho: "UserEcho" };
 const $ = (id) => document.getElementById(id);
 
-const data = { orders: [], confirmations: new Map(), quarantine: [], loadedAt: null };
+const data = { orders: [], confirmations: new Map(), quarantine: [], forum: { events: [], failure: null }, loadedAt: null };
 let selectedOrder = null;
 let timer = null;
 let loading = false;
@@ -51,7 +54,10 @@ function orderDate(text) {
 
 // ---- loading -------------------------------------------------------------------------------
 
-/** Every order (following next_cursor), the latest confirmation per order, and the quarantine. */
+/**
+ * Every order (following next_cursor), the latest confirmation per order, the quarantine, and
+ * the forum's latest events (whose failure only the forum card shows).
+ */
 async function loadAll() {
   const orders = [];
   let cursor = null;
@@ -62,7 +68,13 @@ async function loadAll() {
     cursor = reply.body.next_cursor;
     if (!cursor) break;
   }
-  const [events, quarantine] = await Promise.all([request("/admin/api/events?limit=500"), request("/admin/api/quarantine?limit=50")]);
+  // Thingiverse's events only: the forum's hooks share the log, carry no order and must not
+  // push order events out of these 500.
+  const [events, quarantine, forum] = await Promise.all([
+    request("/admin/api/events?source=thingiverse&limit=500"),
+    request("/admin/api/quarantine?limit=50"),
+    loadForumActivity().catch((error) => ({ events: [], failure: error })),
+  ]);
   if (!events.ok) return { failure: events };
   if (!quarantine.ok) return { failure: quarantine };
   // Events come newest first, so the first one seen for an order is its latest.
@@ -70,7 +82,7 @@ async function loadAll() {
   for (const event of events.body.events) {
     if (event.order_id !== null && !confirmations.has(event.order_id)) confirmations.set(event.order_id, event.confirmation);
   }
-  return { orders, confirmations, quarantine: quarantine.body.quarantine };
+  return { orders, confirmations, quarantine: quarantine.body.quarantine, forum };
 }
 
 async function refresh({ announce = false } = {}) {
@@ -139,6 +151,7 @@ function render() {
   renderChart();
   renderOrders();
   renderQuarantine();
+  renderForum();
   $("updated").textContent = `Updated ${data.loadedAt.toLocaleTimeString()}${$("live").checked ? ` · refreshing every ${REFRESH_SECONDS} s` : ""}`;
 }
 
@@ -313,8 +326,25 @@ function renderQuarantine() {
   }
   $("quarantine").replaceChildren(...items.map((item) => el("li", { "data-quarantine-id": item.id },
     el("p", { className: "reason" }, item.reason),
-    el("p", { className: "meta" }, `Received ${localTime(item.received_at)} · ${item.raw_body_encoding === "utf8" ? "UTF-8 text" : "binary, shown as base64"} · delivery ${item.id}`),
+    el("p", { className: "meta" }, `Received ${localTime(item.received_at)}${item.source ? ` from ${SOURCE_NAMES[item.source] || item.source}` : ""} · ${item.raw_body_encoding === "utf8" ? "UTF-8 text" : "binary, shown as base64"} · delivery ${item.id}`),
     el("pre", { className: "raw", tabindex: 0, "aria-label": `Raw bytes of delivery ${item.id}` }, item.raw_body || "(empty body)"))));
+}
+
+function renderForum() {
+  const { events, failure } = data.forum;
+  const list = $("forum-events");
+  if (failure) {
+    const box = $("forum-error");
+    if (!box.firstChild) box.replaceChildren(failureNotice(describeFailure(failure, "/admin")));
+    // Keep what was shown before; with nothing shown yet, the notice is enough.
+    if (!list.dataset.signature) list.replaceChildren();
+    return;
+  }
+  $("forum-error").replaceChildren();
+  const signature = forumSignature(events);
+  if (list.dataset.signature === signature && list.firstChild) return; // unchanged: keep focus and links as they are
+  list.dataset.signature = signature;
+  renderForumActivity(list, events, localTime);
 }
 
 // ---- live refresh --------------------------------------------------------------------------
@@ -384,6 +414,8 @@ async function start() {
     if (forum) {
       $("nav-forum").href = forum;
       $("nav-forum").hidden = false;
+      $("forum-open").href = forum;
+      $("forum-open").hidden = false;
     }
   }
   // Without a session, say so at once rather than asking the admin API for a 401.
