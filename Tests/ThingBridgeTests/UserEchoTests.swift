@@ -221,7 +221,7 @@ import ThingiverseSimulator
             headers[.origin] = SignInHarness.publicURL
             let logout = try await client.execute(uri: "/auth/logout", method: .post, headers: headers)
             #expect(logout.status == .noContent)
-            for _ in 0..<50 where !upstream.requests.contains(where: { $0.path == "/api/v2/users/17/logout.json" }) {
+            for _ in 0..<250 where !upstream.requests.contains(where: { $0.path == "/api/v2/users/17/logout.json" }) {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let ended = try #require(upstream.requests.first { $0.path == "/api/v2/users/17/logout.json" })
@@ -269,7 +269,7 @@ import ThingiverseSimulator
 
                     let logout = try await client.execute(uri: "/auth/logout", method: .post, headers: UserEchoTests.sameOrigin(jar))
                     #expect(logout.status == .noContent)
-                    for _ in 0..<100 where !forum.loggedOutUserIDs.contains(bob.id) {
+                    for _ in 0..<250 where !forum.loggedOutUserIDs.contains(bob.id) {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     #expect(forum.loggedOutUserIDs == [bob.id])
