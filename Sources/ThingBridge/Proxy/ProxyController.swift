@@ -98,8 +98,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         switch target.identity {
         case .delegated(let credentials):
             guard let session else { throw unauthenticated() }
-            let first = session.primary
-            return Caller(userID: "\(first.provider.rawValue):\(first.id)", credential: .delegated(credentials, session), usesCookie: true)
+            return Caller(userID: session.personKey, credential: .delegated(credentials, session), usesCookie: true)
         case .personalToken(let bearerVerifier):
             if let account = session?.account(target.provider) {
                 return Caller(userID: account.id, credential: .token(account.token), usesCookie: true)

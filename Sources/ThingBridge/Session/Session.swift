@@ -68,6 +68,10 @@ public struct Session: Codable, Sendable, Equatable {
     /// The account that signed in first: what `/auth/me` describes at its top level.
     public var primary: LinkedAccount { accounts[0] }
 
+    /// `PROVIDER:USER_ID` of the first account: one stable name for the person whichever
+    /// providers they link later (UserEcho's guid, the delegated proxy's budget key).
+    public var personKey: String { "\(primary.provider.rawValue):\(primary.id)" }
+
     /// The account linked for `provider`, if any.
     public func account(_ provider: ProviderID) -> LinkedAccount? {
         accounts.first { $0.provider == provider }

@@ -98,7 +98,7 @@ struct APIController: Sendable {
     static func route(method: HTTPRequest.Method, segments: [String]) throws(APIError) -> (APIRoute, [String: String]) {
         var pathExists = false
         for route in routes {
-            guard let parameters = route.match(segments) else { continue }
+            guard let parameters = route.pattern.match(segments) else { continue }
             if route.method == method {
                 return (route, parameters)
             }
@@ -138,11 +138,6 @@ struct APIRoute: Sendable {
         self.method = method
         self.pattern = PathPattern(pattern)
         self.handle = handle
-    }
-
-    /// The captures if `segments` fit the pattern.
-    func match(_ segments: [String]) -> [String: String]? {
-        pattern.match(segments)
     }
 }
 

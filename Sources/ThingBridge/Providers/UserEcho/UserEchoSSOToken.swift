@@ -38,7 +38,7 @@ public struct UserEchoSSOToken: Sendable {
 
     /// `PROVIDER:USER_ID` of the first linked account.
     static func guid(for session: Session) -> String {
-        "\(session.primary.provider.rawValue):\(session.primary.id)"
+        session.personKey
     }
 
     /// A fresh token for `session`'s person and when it stops working (Unix seconds).

@@ -97,7 +97,7 @@ struct FlattrAPIController: Sendable {
     ) throws(FlattrAPIError) -> (FlattrAPIRoute, [String: String]) {
         var allowed: [HTTPRequest.Method] = []
         for route in routes {
-            guard let parameters = route.match(segments) else { continue }
+            guard let parameters = route.pattern.match(segments) else { continue }
             if route.method == method {
                 return (route, parameters)
             }
@@ -146,11 +146,6 @@ struct FlattrAPIRoute: Sendable {
         self.method = method
         self.pattern = PathPattern(pattern)
         self.handle = handle
-    }
-
-    /// The captures if `segments` fit the pattern.
-    func match(_ segments: [String]) -> [String: String]? {
-        pattern.match(segments)
     }
 }
 

@@ -140,7 +140,7 @@ struct UserEchoAPIController: Sendable {
     ) throws(UserEchoAPIError) -> (UserEchoAPIRoute, [String: String]) {
         var allowed: [HTTPRequest.Method] = []
         for route in routes {
-            guard let captures = route.match(segments) else { continue }
+            guard let captures = route.pattern.match(segments) else { continue }
             if route.method == method {
                 return (route, captures)
             }
@@ -178,11 +178,6 @@ struct UserEchoAPIRoute: Sendable {
         self.method = method
         self.pattern = PathPattern(pattern)
         self.handle = handle
-    }
-
-    /// The captures if `segments` fit the pattern.
-    func match(_ segments: [String]) -> [String: String]? {
-        pattern.match(segments)
     }
 }
 
