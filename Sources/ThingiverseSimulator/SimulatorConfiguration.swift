@@ -49,13 +49,18 @@ public struct SimulatorApp: Sendable, Equatable {
     public var clientSecret: String
     /// The registered callback; a `redirect_uri` given at authorize time must equal it exactly.
     public var redirectURI: String
+    /// The app's webhook URL (Thingiverse's app edit page): `PATCH /orders/{id}` sends the
+    /// matching order event there. `nil` sends none.
+    public var webhookURL: String?
 
     /// Registers an app.
-    public init(name: String, clientID: String, clientSecret: String, redirectURI: String) {
+    /// - Parameter webhookURL: where order webhooks go, or `nil` for none
+    public init(name: String, clientID: String, clientSecret: String, redirectURI: String, webhookURL: String? = nil) {
         self.name = name
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.redirectURI = redirectURI
+        self.webhookURL = webhookURL
     }
 }
 

@@ -53,6 +53,8 @@ public final class ThingiverseSimulator: Sendable {
     public var configuration: SimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<SimulatorConfiguration>
     let state: Mutex<SimulatorState>
+    /// Sends the order webhooks that `PATCH /orders/{id}` causes.
+    let deliveries = OrderWebhookDeliveries()
 
     /// Creates a simulator with the seeded content and one set of orders per registered app.
     public init(configuration: SimulatorConfiguration) {
@@ -87,6 +89,29 @@ public final class ThingiverseSimulator: Sendable {
         ControlController(simulator: self, prefix: web).addRoutes(to: routes)
         APIController(simulator: self, prefix: api).addRoutes(to: routes)
         return routes
+    }
+
+    /// Sets (or with `nil` clears) the webhook URL of the registered app `clientID`, e.g. once
+    /// the receiver's address is known. Returns whether such an app is registered.
+    @discardableResult
+    public func setWebhookURL(_ url: String?, clientID: String) -> Bool {
+        baseConfiguration.withLock { configuration in
+            guard let index = configuration.apps.firstIndex(where: { $0.clientID == clientID }) else { return false }
+            configuration.apps[index].webhookURL = url
+            return true
+        }
+    }
+
+    /// The order webhooks sent so far (event, URL, the receiver's status or the failure), oldest first.
+    public func sentWebhooks() -> [SentWebhook] {
+        deliveries.sent
+    }
+
+    /// Waits for the order webhooks in flight, then shuts down the HTTP client they use. Call it
+    /// once, before dropping a simulator whose apps have a `webhookURL`; webhooks due after it
+    /// are dropped (a simulator dropped without it still shuts the client down, without waiting).
+    public func shutdown() async throws {
+        try await deliveries.shutdown()
     }
 
     /// The fault switches in force.

@@ -10,6 +10,8 @@ struct APICall: Sendable {
     var token: IssuedToken
     /// Wall-clock seconds since 1970 when the request arrived.
     var now: Int
+    /// Where the token's app receives order webhooks, if it set a URL.
+    var webhookURL: String? = nil
 
     var viewerID: Int { token.userID }
 
@@ -51,6 +53,24 @@ struct BodyFields: Sendable {
         case .string(let value)?: return value
         default: throw .badRequest("\(name) must be a string.", code: "invalid_field")
         }
+    }
+
+    /// A whole number (a JSON number or a numeric string).
+    func integer(_ name: String) throws(APIError) -> Int? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .integer(let value)?: return value
+        case .string(let value)? where Int(value.trimmingWhitespace) != nil: return Int(value.trimmingWhitespace)!
+        default: throw .badRequest("\(name) must be a whole number.", code: "invalid_field")
+        }
+    }
+
+    /// A string that must be present and not blank (400 naming the field otherwise).
+    func requiredString(_ name: String, what: String) throws(APIError) -> String {
+        guard let value = try string(name)?.trimmingWhitespace, !value.isEmpty else {
+            throw .badRequest("\(what) needs a \(name).", code: "invalid_field")
+        }
+        return value
     }
 
     func bool(_ name: String) throws(APIError) -> Bool? {
@@ -101,10 +121,12 @@ struct BodyFields: Sendable {
     }
 }
 
-/// What a handler produces: one object, or a whole list that the dispatcher pages.
+/// What a handler produces: one object, a whole list that the dispatcher pages, or a
+/// redirect (`GET /files/{id}/download`).
 enum APIReply: Sendable {
     case object(JSONValue, status: HTTPResponse.Status = .ok)
     case list([JSONValue])
+    case redirect(to: String)
 
     static let ok = APIReply.object(.object([("ok", .string("ok"))]))
 }

@@ -17,7 +17,7 @@ extension APIController {
         return counts
     }
 
-    private func summaries(_ things: [SimThing], _ state: SimulatorState, _ call: APICall) -> APIReply {
+    func summaries(_ things: [SimThing], _ state: SimulatorState, _ call: APICall) -> APIReply {
         .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
     }
 
@@ -140,5 +140,37 @@ extension APIController {
         let things = publishedThings(state).filter { $0.tags.contains(tag) }
         guard !things.isEmpty else { throw .notFound("No tag \"\(call.parameter("tag"))\".") }
         return summaries(things, state, call)
+    }
+}
+
+/// The lists the first release left out: verified things, a search of your own library, prints.
+extension APIController {
+    /// `GET /verified`: published things Thingiverse has verified, newest first.
+    func verified(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        summaries(publishedThings(state).filter(\.isVerified), state, call)
+    }
+
+    /// `GET /search/{term}/library`: matches among the caller's things, likes, collected and
+    /// downloaded things (an empty list when nothing matches).
+    func searchLibrary(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let term = call.parameter("term").trimmingWhitespace.lowercased()
+        let tag = Self.normalizedTag(term)
+        var library: Set<Int> = Set(state.things.filter { $0.ownerID == call.viewerID }.map(\.id))
+        library.formUnion(state.likes.filter { $0.userID == call.viewerID }.map(\.thingID))
+        library.formUnion(state.collections.filter { $0.ownerID == call.viewerID }.flatMap(\.thingIDs))
+        library.formUnion(state.downloads.filter { $0.userID == call.viewerID }.map(\.thingID))
+        let matches = state.visibleThings(viewerID: call.viewerID)
+            .filter { library.contains($0.id) }
+            .filter { term.isEmpty || $0.name.lowercased().contains(term) || $0.tags.contains(tag) }
+            .sorted { ($0.added, $0.id) > ($1.added, $1.id) }
+        return summaries(matches, state, call)
+    }
+
+    /// `GET /things/{id}/prints`: the prints people reported for the thing; the simulator's
+    /// prints are its copies, newest first, in the copy shape.
+    func thingPrints(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let thing = try visibleThing(state, call)
+        let copies = state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }
+        return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
     }
 }

@@ -5,13 +5,63 @@ extension APIController {
         return .list(orders.map(\.order.json))
     }
 
-    /// `GET /orders/{id}`: 404 unless the order belongs to the token's app.
-    func getOrder(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// The index of order `:id` when it belongs to the token's app (404 otherwise).
+    private func orderIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
         let id = call.parameter("id")
-        guard let stored = state.orders.first(where: { $0.order.id == id && $0.clientID == call.token.clientID })
+        guard let index = state.orders.firstIndex(where: { $0.order.id == id && $0.clientID == call.token.clientID })
         else {
             throw .notFound("No order \(id) exists for this app.")
         }
-        return .object(stored.order.json)
+        return index
+    }
+
+    /// `GET /orders/{id}`: 404 unless the order belongs to the token's app.
+    func getOrder(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        .object(state.orders[try orderIndex(state, call)].order.json)
+    }
+
+    /// Order statuses `PATCH /orders/{id}` accepts.
+    static let orderStatuses: Set<String> = ["paid", "shipped", "refund_requested", "refunded", "cancelled"]
+
+    /// `PATCH /orders/{id}`: changes `is_shipped`, `status` and `note` (only those sent) of an
+    /// order of the token's app, stamps `modified_date`, and queues the matching webhook for
+    /// the app's webhook URL: `refund_requested` and `order_refunded` as documented, and the
+    /// simulator's own `order_shipped` (shipped) or `order_updated` (anything else).
+    func updateOrder(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let index = try orderIndex(state, call)
+        let fields = try call.bodyFields()
+        var order = state.orders[index].order
+        let before = order
+        if let status = try fields.string("status") {
+            guard Self.orderStatuses.contains(status) else {
+                throw .badRequest(
+                    "status must be one of \(Self.orderStatuses.sorted().joined(separator: ", ")).", code: "invalid_field")
+            }
+            order.status = status
+            if status == "shipped" { order.isShipped = true }
+        }
+        if let shipped = try fields.bool("is_shipped") { order.isShipped = shipped }
+        if let note = try fields.string("note") { order.note = note }
+        guard order != before else { return .object(order.json) }
+        order.modifiedDate = Timestamp.orderDate(call.now)
+        state.orders[index].order = order
+        if let url = call.webhookURL {
+            let event = Self.webhookEvent(from: before, to: order)
+            state.outbox.append(OutgoingWebhook(event: event, url: url, body: WebhookPayload.order(event: event, order: order)))
+        }
+        return .object(order.json)
+    }
+
+    /// The event name a change of `before` into `after` is announced with.
+    static func webhookEvent(from before: SimulatedOrder, to after: SimulatedOrder) -> String {
+        if after.status != before.status {
+            switch after.status {
+            case "refund_requested": return "refund_requested"
+            case "refunded": return "order_refunded"
+            default: break
+            }
+        }
+        if after.isShipped && !before.isShipped { return "order_shipped" }
+        return "order_updated"
     }
 }

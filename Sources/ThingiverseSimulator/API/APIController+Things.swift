@@ -37,7 +37,7 @@ extension APIController {
             id: id, name: name, ownerID: owner.id, description: "", instructions: "",
             license: owner.defaultLicense, categorySlug: nil, tags: [], isWIP: false, isPublished: false,
             isFeatured: false, added: call.now, modified: call.now, anonymousLikes: 0, collectCount: 0,
-            commentCount: 0, images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)],
+            images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)],
             files: [], ancestors: [])
         try apply(fields, to: &thing, in: state)
         if let ancestors = try fields.integers("ancestors") {
@@ -93,14 +93,28 @@ extension APIController {
         }
     }
 
-    /// `DELETE /things/{id}`: owner only; also removes its likes, copies and collection entries.
+    /// `DELETE /things/{id}`: owner only; also removes its likes, copies, comments, downloads,
+    /// pending uploads and its entries in collections and groups.
     func deleteThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try ownedThing(state, call, action: "delete")
         state.things.removeAll { $0.id == thing.id }
         state.likes = state.likes.filter { $0.thingID != thing.id }
-        state.copies.removeAll { $0.thingID == thing.id }
+        let copyIDs = Set(state.copies.filter { $0.thingID == thing.id }.map(\.id))
+        state.copies.removeAll { copyIDs.contains($0.id) }
+        state.comments.removeAll { comment in
+            switch comment.target {
+            case .thing(let id): return id == thing.id
+            case .copy(let id): return copyIDs.contains(id)
+            case .groupTopic: return false
+            }
+        }
+        state.downloads.removeAll { $0.thingID == thing.id }
+        state.pendingUploads.removeAll { [.thingFile(thingID: thing.id), .newCopy(thingID: thing.id)].contains($0.purpose) }
         for index in state.collections.indices {
             state.collections[index].thingIDs.removeAll { $0 == thing.id }
+        }
+        for index in state.groups.indices {
+            state.groups[index].things.removeAll { $0.thingID == thing.id }
         }
         return .ok
     }

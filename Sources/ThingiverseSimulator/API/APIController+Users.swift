@@ -12,7 +12,7 @@ extension APIController {
 
     /// `GET /users/{name}`
     func getUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.user(try user(state, call), viewerID: call.viewerID))
+        .object(presenter.user(try user(state, call), in: state, viewerID: call.viewerID))
     }
 
     /// `PATCH /users/{name}`: only the user themself.
@@ -34,7 +34,7 @@ extension APIController {
         if let index = state.users.firstIndex(where: { $0.id == target.id }) {
             state.users[index] = target
         }
-        return .object(presenter.user(target, viewerID: call.viewerID))
+        return .object(presenter.user(target, in: state, viewerID: call.viewerID))
     }
 
     /// `GET /users/{name}/things`: newest first; drafts only for their owner.
@@ -68,5 +68,86 @@ extension APIController {
         let maker = try user(state, call)
         let copies = state.copies.filter { $0.makerID == maker.id }.sorted { $0.added > $1.added }
         return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
+    }
+}
+
+/// Downloads, follows, event counts and profile pictures.
+extension APIController {
+    /// `GET /users/{name}/downloads`: things whose files the user downloaded through
+    /// `GET /files/{id}/download`, most recent first, each once.
+    func userDownloads(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let downloader = try user(state, call)
+        var seen: Set<Int> = []
+        var things: [SimThing] = []
+        for download in state.downloads.reversed() where download.userID == downloader.id && !seen.contains(download.thingID) {
+            seen.insert(download.thingID)
+            if let thing = state.thing(id: download.thingID), thing.isPublished || thing.ownerID == call.viewerID {
+                things.append(thing)
+            }
+        }
+        return .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// `GET /users/{name}/event-count?timestamp=YYYY-MM-DDThh:mm:ssTZD`: how many comments and
+    /// copies others made on the user's things since then (all of them without a timestamp).
+    func userEventCount(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let target = try user(state, call)
+        var since = 0
+        if let text = call.query["timestamp"], !text.isEmpty {
+            guard let parsed = Timestamp.parseISO8601(text) else {
+                throw .badRequest(
+                    "timestamp must look like 2016-04-28T16:28:40+00:00 (UTC offset or Z).", code: "invalid_parameter")
+            }
+            since = parsed
+        }
+        let ownThings = Set(state.things.filter { $0.ownerID == target.id }.map(\.id))
+        let ownCopies = Set(state.copies.filter { $0.makerID == target.id }.map(\.id))
+        let comments = state.comments.filter { comment in
+            guard comment.authorID != target.id, comment.added >= since else { return false }
+            switch comment.target {
+            case .thing(let id): return ownThings.contains(id)
+            case .copy(let id): return ownCopies.contains(id)
+            case .groupTopic: return false
+            }
+        }
+        let copies = state.copies.filter { ownThings.contains($0.thingID) && $0.makerID != target.id && $0.added >= since }
+        return .object(
+            .object([
+                ("count", .integer(comments.count + copies.count)),
+                ("timestamp", .string(Timestamp.iso8601(since))),
+            ]))
+    }
+
+    /// `POST /users/{name}/followers`: follows; 400 for yourself or someone you follow.
+    func followUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let target = try user(state, call)
+        guard target.id != call.viewerID else { throw .badRequest("You cannot follow yourself.") }
+        let follow = Follow(followerID: call.viewerID, followedID: target.id)
+        guard !state.follows.contains(follow) else { throw .badRequest("You already follow \(target.name).") }
+        state.follows.insert(follow)
+        return .ok
+    }
+
+    /// `DELETE /users/{name}/followers`: unfollows; 400 for someone you do not follow.
+    func unfollowUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let target = try user(state, call)
+        let follow = Follow(followerID: call.viewerID, followedID: target.id)
+        guard state.follows.contains(follow) else { throw .badRequest("You do not follow \(target.name).") }
+        state.follows.remove(follow)
+        return .ok
+    }
+
+    /// `POST /users/{name}/avatar-image`: yourself only; answers the storage form for the picture.
+    func uploadAvatar(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let target = try user(state, call)
+        guard target.id == call.viewerID else { throw .forbidden("You can only change your own avatar.") }
+        return try startUpload(&state, call, purpose: .avatar(userID: target.id), isImage: true)
+    }
+
+    /// `POST /users/{name}/cover-image`: yourself only; answers the storage form for the picture.
+    func uploadCover(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let target = try user(state, call)
+        guard target.id == call.viewerID else { throw .forbidden("You can only change your own cover image.") }
+        return try startUpload(&state, call, purpose: .cover(userID: target.id), isImage: true)
     }
 }

@@ -34,63 +34,90 @@ struct APIController: Sendable {
         simulator.record(request, prefix: prefix)
         let relativePath = String(request.uri.path.dropFirst(prefix.count))
         let segments = relativePath.split(separator: "/").map { FormEncoding.decodePathSegment($0) }
-        if segments.first == "_media" {
+        switch segments.first {
+        case "_media":
             return MediaResponder.respond(method: request.method, segments: Array(segments.dropFirst()))
+        case "_storage":
+            return StorageResponder(simulator: simulator).respond(method: request.method, segments: Array(segments.dropFirst()))
+        case "_uploads" where segments.count == 1:
+            return try await UploadReceiver(simulator: simulator).receive(request: request, context: context)
+        default:
+            break
         }
         if let fault = try await simulator.faultResponse() {
             return fault
         }
         let input = try await RequestInput.read(request, context: context)
-        let query = input.queryParameters
-        let presentedToken = Self.bearerToken(request.headers[.authorization]) ?? query["access_token"]
+        let presentedToken = Self.bearerToken(request.headers[.authorization]) ?? input.queryParameters["access_token"]
         let configuration = simulator.configuration
         let now = ContinuousClock.now
         let epoch = Timestamp.now()
 
-        return simulator.state.withLock { state -> Response in
-            guard let presentedToken, !presentedToken.isEmpty else {
-                return Self.unauthorized(
-                    "missing_token",
-                    "Send an access token in the Authorization: Bearer header or the access_token parameter.")
-            }
-            guard let token = state.tokens[presentedToken] else {
-                return Self.unauthorized("invalid_token", "The access token is unknown or has been revoked.")
-            }
-            let rate = state.consumeRequest(
-                token: token.value, limit: configuration.rateLimit, window: configuration.rateWindow,
-                now: now, epoch: epoch)
-            var headers = rate.headers
-            if let retryAfter = rate.retryAfter {
-                headers[.retryAfter] = String(retryAfter)
-                return .jsonError(
-                    .tooManyRequests, code: "rate_limited",
-                    message: "Rate limit of \(configuration.rateLimit) requests exceeded; retry in \(retryAfter) s.",
-                    headers: headers)
-            }
-            do {
-                let (route, parameters) = try Self.route(method: request.method, segments: segments)
-                let call = APICall(parameters: parameters, query: query, input: input, token: token, now: epoch)
-                switch try route.handle(self, &state, call) {
-                case .object(let value, let status):
-                    return .json(value, status: status, headers: headers)
-                case .list(let items):
-                    let pagination = try Pagination(query: query)
-                    let base = configuration.api + relativePath.droppingTrailingSlashes
-                    if let link = pagination.linkHeader(
-                        total: items.count, baseURL: base,
-                        otherQuery: Pagination.preservedQueryItems(input.query))
-                    {
-                        headers[HTTPField.Name("Link")!] = link
-                    }
-                    return .json(.array(pagination.slice(items)), headers: headers)
+        let (response, webhooks) = simulator.state.withLock { state -> (Response, [OutgoingWebhook]) in
+            let response = answer(
+                request: request, relativePath: relativePath, segments: segments, input: input,
+                presentedToken: presentedToken, configuration: configuration, now: now, epoch: epoch, state: &state)
+            defer { state.outbox.removeAll() }
+            return (response, state.outbox)
+        }
+        simulator.deliveries.dispatch(webhooks)
+        return response
+    }
+
+    /// Authenticates, counts and routes one request inside the state's lock.
+    private func answer(
+        request: Request, relativePath: String, segments: [String], input: RequestInput, presentedToken: String?,
+        configuration: SimulatorConfiguration, now: ContinuousClock.Instant, epoch: Int, state: inout SimulatorState
+    ) -> Response {
+        let query = input.queryParameters
+        guard let presentedToken, !presentedToken.isEmpty else {
+            return Self.unauthorized(
+                "missing_token",
+                "Send an access token in the Authorization: Bearer header or the access_token parameter.")
+        }
+        guard let token = state.tokens[presentedToken] else {
+            return Self.unauthorized("invalid_token", "The access token is unknown or has been revoked.")
+        }
+        let rate = state.consumeRequest(
+            token: token.value, limit: configuration.rateLimit, window: configuration.rateWindow,
+            now: now, epoch: epoch)
+        var headers = rate.headers
+        if let retryAfter = rate.retryAfter {
+            headers[.retryAfter] = String(retryAfter)
+            return .jsonError(
+                .tooManyRequests, code: "rate_limited",
+                message: "Rate limit of \(configuration.rateLimit) requests exceeded; retry in \(retryAfter) s.",
+                headers: headers)
+        }
+        do {
+            let (route, parameters) = try Self.route(method: request.method, segments: segments)
+            let call = APICall(
+                parameters: parameters, query: query, input: input, token: token, now: epoch,
+                webhookURL: configuration.app(clientID: token.clientID)?.webhookURL)
+            switch try route.handle(self, &state, call) {
+            case .object(let value, let status):
+                return .json(value, status: status, headers: headers)
+            case .list(let items):
+                let pagination = try Pagination(query: query)
+                let base = configuration.api + relativePath.droppingTrailingSlashes
+                if let link = pagination.linkHeader(
+                    total: items.count, baseURL: base,
+                    otherQuery: Pagination.preservedQueryItems(input.query))
+                {
+                    headers[HTTPField.Name("Link")!] = link
                 }
-            } catch let error as APIError {
-                return .json(error.json, status: error.status, headers: headers)
-            } catch {
-                return .jsonError(
-                    .internalServerError, code: "internal_error", message: "The simulator failed: \(error)",
-                    headers: headers)
+                return .json(.array(pagination.slice(items)), headers: headers)
+            case .redirect(let location):
+                headers[.location] = location
+                headers[.cacheControl] = "no-store"
+                return .json(.object([("url", .string(location))]), status: .found, headers: headers)
             }
+        } catch let error as APIError {
+            return .json(error.json, status: error.status, headers: headers)
+        } catch {
+            return .jsonError(
+                .internalServerError, code: "internal_error", message: "The simulator failed: \(error)",
+                headers: headers)
         }
     }
 
@@ -142,7 +169,8 @@ struct APIRoute: Sendable {
 }
 
 extension APIController {
-    /// Every endpoint the simulator implements.
+    /// Every endpoint the simulator implements: each `METHOD /path` of the Thingiverse REST
+    /// reference, plus `GET /comments` (the reference's "no id" form of `GET /comments/{id}`).
     static let routes: [APIRoute] = [
         APIRoute(.get, "users/:name") { try $0.getUser(&$1, $2) },
         APIRoute(.patch, "users/:name") { try $0.updateUser(&$1, $2) },
@@ -150,6 +178,12 @@ extension APIController {
         APIRoute(.get, "users/:name/likes") { try $0.userLikes(&$1, $2) },
         APIRoute(.get, "users/:name/collections") { try $0.userCollections(&$1, $2) },
         APIRoute(.get, "users/:name/copies") { try $0.userCopies(&$1, $2) },
+        APIRoute(.get, "users/:name/downloads") { try $0.userDownloads(&$1, $2) },
+        APIRoute(.get, "users/:name/event-count") { try $0.userEventCount(&$1, $2) },
+        APIRoute(.post, "users/:name/followers") { try $0.followUser(&$1, $2) },
+        APIRoute(.delete, "users/:name/followers") { try $0.unfollowUser(&$1, $2) },
+        APIRoute(.post, "users/:name/avatar-image") { try $0.uploadAvatar(&$1, $2) },
+        APIRoute(.post, "users/:name/cover-image") { try $0.uploadCover(&$1, $2) },
 
         APIRoute(.post, "things") { try $0.createThing(&$1, $2) },
         APIRoute(.get, "things/:id") { try $0.getThing(&$1, $2) },
@@ -158,27 +192,68 @@ extension APIController {
         APIRoute(.post, "things/:id/publish") { try $0.publishThing(&$1, $2) },
         APIRoute(.get, "things/:id/images") { try $0.thingImages(&$1, $2) },
         APIRoute(.get, "things/:id/images/:image_id") { try $0.thingImage(&$1, $2) },
+        APIRoute(.patch, "things/:id/images/:image_id") { try $0.updateThingImage(&$1, $2) },
+        APIRoute(.delete, "things/:id/images/:image_id") { try $0.deleteThingImage(&$1, $2) },
         APIRoute(.get, "things/:id/files") { try $0.thingFiles(&$1, $2) },
+        APIRoute(.post, "things/:id/files") { try $0.uploadThingFile(&$1, $2) },
         APIRoute(.get, "things/:id/files/:file_id") { try $0.thingFile(&$1, $2) },
+        APIRoute(.delete, "things/:id/files/:file_id") { try $0.deleteThingFile(&$1, $2) },
         APIRoute(.get, "things/:id/likes") { try $0.thingLikes(&$1, $2) },
         APIRoute(.post, "things/:id/likes") { try $0.likeThing(&$1, $2) },
         APIRoute(.delete, "things/:id/likes") { try $0.unlikeThing(&$1, $2) },
         APIRoute(.get, "things/:id/tags") { try $0.thingTags(&$1, $2) },
         APIRoute(.get, "things/:id/categories") { try $0.thingCategories(&$1, $2) },
         APIRoute(.get, "things/:id/copies") { try $0.thingCopies(&$1, $2) },
+        APIRoute(.post, "things/:id/copies") { try $0.startCopy(&$1, $2) },
         APIRoute(.get, "things/:id/ancestors") { try $0.thingAncestors(&$1, $2) },
         APIRoute(.get, "things/:id/derivatives") { try $0.thingDerivatives(&$1, $2) },
+        APIRoute(.get, "things/:id/package-url") { try $0.packageURL(&$1, $2) },
+        APIRoute(.get, "things/:id/prints") { try $0.thingPrints(&$1, $2) },
+        APIRoute(.get, "things/:id/comments") { try $0.thingComments(&$1, $2) },
+        APIRoute(.post, "things/:id/comments") { try $0.commentOnThing(&$1, $2) },
+        APIRoute(.get, "things/:id/threaded-comments") { try $0.thingThreadedComments(&$1, $2) },
+
         APIRoute(.get, "files/:id") { try $0.getFile(&$1, $2) },
+        APIRoute(.post, "files/:id/finalize") { try $0.finalizeUpload(&$1, $2) },
+        APIRoute(.get, "files/:id/download") { try $0.downloadFile(&$1, $2) },
+
+        APIRoute(.get, "copies") { try $0.latestCopies(&$1, $2) },
+        APIRoute(.get, "copies/:id") { try $0.getCopy(&$1, $2) },
+        APIRoute(.patch, "copies/:id") { try $0.updateCopy(&$1, $2) },
+        APIRoute(.delete, "copies/:id") { try $0.deleteCopy(&$1, $2) },
+        APIRoute(.get, "copies/:id/images") { try $0.copyImages(&$1, $2) },
+        APIRoute(.post, "copies/:id/images") { try $0.uploadCopyImage(&$1, $2) },
+        APIRoute(.patch, "copies/:id/images/:image_id") { try $0.updateCopyImage(&$1, $2) },
+        APIRoute(.delete, "copies/:id/images/:image_id") { try $0.deleteCopyImage(&$1, $2) },
+        APIRoute(.post, "copies/:id/likes") { try $0.likeCopy(&$1, $2) },
+        APIRoute(.delete, "copies/:id/likes") { try $0.unlikeCopy(&$1, $2) },
+        APIRoute(.get, "copies/:id/comments") { try $0.copyComments(&$1, $2) },
+        APIRoute(.post, "copies/:id/comments") { try $0.commentOnCopy(&$1, $2) },
+        APIRoute(.get, "copies/:id/threaded-comments") { try $0.copyThreadedComments(&$1, $2) },
+
+        APIRoute(.get, "collections") { try $0.latestCollections(&$1, $2) },
+        APIRoute(.post, "collections") { try $0.createCollection(&$1, $2) },
+        APIRoute(.get, "collections/:id") { try $0.getCollection(&$1, $2) },
+        APIRoute(.patch, "collections/:id") { try $0.updateCollection(&$1, $2) },
+        APIRoute(.delete, "collections/:id") { try $0.deleteCollection(&$1, $2) },
+        APIRoute(.get, "collections/:id/things") { try $0.collectionThings(&$1, $2) },
+        APIRoute(.post, "collections/:collection_id/thing/:thing_id") { try $0.addToCollection(&$1, $2) },
+        APIRoute(.delete, "collections/:collection_id/thing/:thing_id") { try $0.removeFromCollection(&$1, $2) },
+
+        APIRoute(.get, "comments") { try $0.latestComments(&$1, $2) },
+        APIRoute(.post, "comments") { try $0.createComment(&$1, $2) },
+        APIRoute(.get, "comments/:id") { try $0.getComment(&$1, $2) },
+        APIRoute(.patch, "comments/:id") { try $0.updateComment(&$1, $2) },
+        APIRoute(.delete, "comments/:id") { try $0.deleteComment(&$1, $2) },
+        APIRoute(.post, "comments/:id/reply") { try $0.replyToComment(&$1, $2) },
 
         APIRoute(.get, "search") { try $0.newest(&$1, $2) },
         APIRoute(.get, "search/:term") { try $0.search(&$1, $2) },
+        APIRoute(.get, "search/:term/library") { try $0.searchLibrary(&$1, $2) },
         APIRoute(.get, "newest") { try $0.newest(&$1, $2) },
         APIRoute(.get, "popular") { try $0.popular(&$1, $2) },
         APIRoute(.get, "featured") { try $0.featured(&$1, $2) },
-        APIRoute(.get, "copies/:id") { try $0.getCopy(&$1, $2) },
-        APIRoute(.get, "collections") { try $0.latestCollections(&$1, $2) },
-        APIRoute(.get, "collections/:id") { try $0.getCollection(&$1, $2) },
-        APIRoute(.get, "collections/:id/things") { try $0.collectionThings(&$1, $2) },
+        APIRoute(.get, "verified") { try $0.verified(&$1, $2) },
         APIRoute(.get, "categories") { try $0.allCategories(&$1, $2) },
         APIRoute(.get, "categories/:slug") { try $0.getCategory(&$1, $2) },
         APIRoute(.get, "categories/:slug/things") { try $0.categoryThings(&$1, $2) },
@@ -186,7 +261,32 @@ extension APIController {
         APIRoute(.get, "tags/:tag") { try $0.getTag(&$1, $2) },
         APIRoute(.get, "tags/:tag/things") { try $0.tagThings(&$1, $2) },
 
+        APIRoute(.get, "groups") { try $0.allGroups(&$1, $2) },
+        APIRoute(.post, "groups") { try $0.createGroup(&$1, $2) },
+        APIRoute(.get, "groups/:id") { try $0.getGroup(&$1, $2) },
+        APIRoute(.patch, "groups/:id") { try $0.updateGroup(&$1, $2) },
+        APIRoute(.post, "groups/:id/image") { try $0.uploadGroupImage(&$1, $2) },
+        APIRoute(.get, "groups/:id/group-topics") { try $0.groupTopicList(&$1, $2) },
+        APIRoute(.post, "groups/:id/group-topics") { try $0.createGroupTopic(&$1, $2) },
+        APIRoute(.get, "groups/:id/things") { try $0.groupThings(&$1, $2) },
+        APIRoute(.post, "groups/:id/things/:thing_id") { try $0.addGroupThing(&$1, $2) },
+        APIRoute(.delete, "groups/:id/things/:thing_id") { try $0.removeGroupThing(&$1, $2) },
+        APIRoute(.patch, "groups/:id/things/:thing_id") { try $0.rankGroupThing(&$1, $2) },
+        APIRoute(.get, "groups/:id/members") { try $0.groupMembers(&$1, $2) },
+        APIRoute(.post, "groups/:group_id/members") { try $0.joinGroup(&$1, $2) },
+        APIRoute(.delete, "groups/:group_id/members") { try $0.leaveGroup(&$1, $2) },
+        APIRoute(.delete, "groups/:group_id/members/:user_id") { try $0.leaveGroup(&$1, $2) },
+
+        APIRoute(.get, "group-topics/:id") { try $0.getGroupTopic(&$1, $2) },
+        APIRoute(.patch, "group-topics/:id") { try $0.updateGroupTopic(&$1, $2) },
+        APIRoute(.post, "group-topics/:id/pin") { try $0.pinGroupTopic(&$1, $2) },
+        APIRoute(.delete, "group-topics/:id/pin") { try $0.unpinGroupTopic(&$1, $2) },
+        APIRoute(.get, "group-topics/:id/comments") { try $0.topicComments(&$1, $2) },
+        APIRoute(.post, "group-topics/:id/comments") { try $0.commentOnTopic(&$1, $2) },
+        APIRoute(.get, "group-topics/:id/threaded-comments") { try $0.topicThreadedComments(&$1, $2) },
+
         APIRoute(.get, "orders") { try $0.appOrders(&$1, $2) },
         APIRoute(.get, "orders/:id") { try $0.getOrder(&$1, $2) },
+        APIRoute(.patch, "orders/:id") { try $0.updateOrder(&$1, $2) },
     ]
 }

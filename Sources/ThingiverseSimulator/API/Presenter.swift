@@ -15,6 +15,15 @@ struct Presenter: Sendable {
         "\(api)/_media/\(name)_\(size.rawValue).png"
     }
 
+    /// Where `StorageResponder` serves stored bytes, e.g. `{api}/_storage/uploads/8000001/part.stl`.
+    func storageURL(_ key: String) -> String {
+        "\(api)/_storage/" + key.split(separator: "/").map { FormEncoding.encodeComponent($0) }.joined(separator: "/")
+    }
+
+    func avatarURL(_ user: SimUser) -> String {
+        user.avatarKey.map(storageURL) ?? mediaURL("users/\(user.name)", size: .thumb)
+    }
+
     // MARK: Users
 
     /// The short form used for a thing's `creator` and in lists of users.
@@ -26,12 +35,12 @@ struct Presenter: Sendable {
             ("last_name", .string(user.lastName)),
             ("url", .string("\(api)/users/\(FormEncoding.encodeComponent(user.name))")),
             ("public_url", .string("\(web)/\(FormEncoding.encodeComponent(user.name))")),
-            ("thumbnail", .string(mediaURL("users/\(user.name)", size: .thumb))),
+            ("thumbnail", .string(avatarURL(user))),
         ])
     }
 
     /// The full user, as `GET /users/{name}` gives it; `email` only for the user themself.
-    func user(_ user: SimUser, viewerID: Int) -> JSONValue {
+    func user(_ user: SimUser, in state: SimulatorState, viewerID: Int) -> JSONValue {
         let base = "\(api)/users/\(FormEncoding.encodeComponent(user.name))"
         var members: [(String, JSONValue)] = [
             ("id", .integer(user.id)),
@@ -41,7 +50,8 @@ struct Presenter: Sendable {
             ("full_name", .string(user.fullName)),
             ("url", .string(base)),
             ("public_url", .string("\(web)/\(FormEncoding.encodeComponent(user.name))")),
-            ("thumbnail", .string(mediaURL("users/\(user.name)", size: .thumb))),
+            ("thumbnail", .string(avatarURL(user))),
+            ("cover_image", user.coverKey.map { .string(storageURL($0)) } ?? .null),
             ("bio", .string(user.bio)),
             ("location", .string(user.location)),
             ("registered", .string(Timestamp.iso8601(user.registered))),
@@ -50,7 +60,11 @@ struct Presenter: Sendable {
             ("copies", .string("\(base)/copies")),
             ("likes", .string("\(base)/likes")),
             ("collections", .string("\(base)/collections")),
+            ("downloads", .string("\(base)/downloads")),
             ("default_license", .string(user.defaultLicense)),
+            ("follower_count", .integer(state.follows.filter { $0.followedID == user.id }.count)),
+            ("following_count", .integer(state.follows.filter { $0.followerID == user.id }.count)),
+            ("is_following", .bool(state.follows.contains(Follow(followerID: viewerID, followedID: user.id)))),
         ]
         if user.id == viewerID {
             members.append(("email", .string(user.email)))
@@ -82,7 +96,7 @@ struct Presenter: Sendable {
             ("like_count", .integer(state.likeCount(of: thing))),
             ("is_liked", .bool(state.likes.contains(Like(userID: viewerID, thingID: thing.id)))),
             ("collect_count", .integer(thing.collectCount)),
-            ("comment_count", .integer(thing.commentCount)),
+            ("comment_count", .integer(state.comments.filter { $0.target == .thing(thing.id) }.count)),
         ]
     }
 
@@ -95,6 +109,7 @@ struct Presenter: Sendable {
             ("modified", .string(Timestamp.iso8601(thing.modified))),
             ("is_wip", .bool(thing.isWIP)),
             ("is_featured", .bool(thing.isFeatured)),
+            ("is_verified", .bool(thing.isVerified)),
             ("description", .string(thing.description)),
             ("instructions", .string(thing.instructions)),
             ("license", .string(thing.license)),
@@ -104,6 +119,8 @@ struct Presenter: Sendable {
             ("ancestors_url", .string("\(base)/ancestors")),
             ("derivatives_url", .string("\(base)/derivatives")),
             ("tags_url", .string("\(base)/tags")),
+            ("comments_url", .string("\(base)/comments")),
+            ("copies_url", .string("\(base)/copies")),
             ("categories_url", .string("\(base)/categories")),
             ("file_count", .integer(thing.files.count)),
             ("default_image", thing.images.first.map { image($0, of: thing) } ?? .null),
@@ -114,12 +131,17 @@ struct Presenter: Sendable {
     }
 
     func image(_ image: SimImage, of thing: SimThing) -> JSONValue {
+        self.image(image, url: "\(api)/things/\(thing.id)/images/\(image.id)")
+    }
+
+    /// An image of a thing or a copy; `url` is its API address.
+    func image(_ image: SimImage, url: String) -> JSONValue {
         let sizes: [(String, String, PlaceholderImage.Size)] = [
             ("thumb", "medium", .thumb), ("preview", "featured", .preview), ("display", "large", .large),
         ]
         return .object([
             ("id", .integer(image.id)),
-            ("url", .string("\(api)/things/\(thing.id)/images/\(image.id)")),
+            ("url", .string(url)),
             ("name", .string(image.name)),
             (
                 "sizes",
@@ -127,7 +149,7 @@ struct Presenter: Sendable {
                     sizes.map { type, size, variant in
                         .object([
                             ("type", .string(type)), ("size", .string(size)),
-                            ("url", .string(mediaURL("things/\(image.id)", size: variant))),
+                            ("url", .string(image.storageKey.map(storageURL) ?? mediaURL("things/\(image.id)", size: variant))),
                         ])
                     })
             ),
@@ -170,18 +192,25 @@ struct Presenter: Sendable {
     }
 
     func copy(_ copy: SimCopy, in state: SimulatorState, viewerID: Int) -> JSONValue {
-        .object([
+        let picture = copy.images.first
+        let thumbnail = picture?.storageKey.map(storageURL) ?? mediaURL("copies/\(copy.id)", size: .thumb)
+        let preview = picture?.storageKey.map(storageURL) ?? mediaURL("copies/\(copy.id)", size: .preview)
+        return .object([
             ("id", .integer(copy.id)),
             ("url", .string("\(api)/copies/\(copy.id)")),
             ("public_url", .string("\(web)/make:\(copy.id)")),
             ("created_at", .string(Timestamp.iso8601(copy.added))),
             ("thing", state.thing(id: copy.thingID).map { thingSummary($0, in: state, viewerID: viewerID) } ?? .null),
             ("maker", state.user(id: copy.makerID).map(userSummary) ?? .null),
-            ("thumbnail", .string(mediaURL("copies/\(copy.id)", size: .thumb))),
-            ("preview_image", .string(mediaURL("copies/\(copy.id)", size: .preview))),
+            ("thumbnail", .string(thumbnail)),
+            ("preview_image", .string(preview)),
             ("description", .string(copy.description)),
-            ("is_liked", .bool(false)),
-            ("like_count", .integer(copy.id % 17)),
+            ("is_liked", .bool(state.copyLikes.contains(CopyLike(userID: viewerID, copyID: copy.id)))),
+            ("like_count", .integer(state.likeCount(of: copy))),
+            ("comment_count", .integer(state.comments.filter { $0.target == .copy(copy.id) }.count)),
+            ("images_url", .string("\(api)/copies/\(copy.id)/images")),
+            ("comments_url", .string("\(api)/copies/\(copy.id)/comments")),
+            ("images", .array(copy.images.map { self.image($0, url: "\(api)/copies/\(copy.id)/images/\($0.id)") })),
         ])
     }
 

@@ -10,24 +10,33 @@ struct SimUser: Sendable {
     var lastActive: Int
     var defaultLicense: String
     var email: String
+    /// Storage key of an uploaded avatar (`POST /users/{name}/avatar-image`), else a generated one.
+    var avatarKey: String? = nil
+    /// Storage key of an uploaded cover image (`POST /users/{name}/cover-image`).
+    var coverKey: String? = nil
 
     var fullName: String { [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ") }
 }
 
-/// A picture of a thing; its pixels are generated from its id.
+/// A picture of a thing or a copy; its pixels are generated from its id unless it was uploaded.
 struct SimImage: Sendable {
     var id: Int
     var name: String
     var added: Int
+    /// Storage key of the uploaded bytes; `nil` for a seeded picture.
+    var storageKey: String? = nil
 }
 
-/// A downloadable file of a thing (the bytes are never served).
+/// A downloadable file of a thing. Seeded files have generated STL bytes; uploaded ones keep
+/// what was uploaded (in `SimulatorState.storedObjects` under `storageKey`).
 struct SimFile: Sendable {
     var id: Int
     var name: String
     var size: Int
     var added: Int
     var downloadCount: Int
+    /// Storage key of the uploaded bytes; `nil` for a seeded file.
+    var storageKey: String? = nil
 }
 
 /// A design published (or drafted) on Thingiverse.
@@ -43,12 +52,13 @@ struct SimThing: Sendable {
     var isWIP: Bool
     var isPublished: Bool
     var isFeatured: Bool
+    /// Listed by `GET /verified`.
+    var isVerified: Bool = false
     var added: Int
     var modified: Int
     /// Likes from people outside the seeded users, so counts look realistic.
     var anonymousLikes: Int
     var collectCount: Int
-    var commentCount: Int
     var images: [SimImage]
     var files: [SimFile]
     var ancestors: [Int]
@@ -71,13 +81,16 @@ struct SimCollection: Sendable {
     var modified: Int
 }
 
-/// A "make": someone printed a thing and posted a photo.
+/// A "make" ("I made one"): someone printed a thing and posted a photo.
 struct SimCopy: Sendable {
     var id: Int
     var thingID: Int
     var makerID: Int
     var description: String
     var added: Int
+    var images: [SimImage] = []
+    /// Likes from people outside the seeded users, so counts look realistic.
+    var anonymousLikes: Int = 0
 }
 
 /// An order placed through an app, visible only with that app's tokens.

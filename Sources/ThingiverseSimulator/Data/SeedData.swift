@@ -1,6 +1,7 @@
 /// The fixed, realistic content every simulator starts with: four users, 45 things spread
 /// over them (so lists page at the default 30 per page), categories, tags, collections,
-/// copies and a few orders per registered app. Deterministic, so tests can rely on it.
+/// copies, comments, groups with topics, follows and a few orders per registered app.
+/// Deterministic, so tests can rely on it (`Sources/ThingiverseSimulator/README.md` lists it).
 enum SeedData {
     static let users: [SimUser] = [
         SimUser(
@@ -38,7 +39,7 @@ enum SeedData {
     ]
 
     /// (name, owner index in `users`, category slug, tags)
-    private static let thingSpecs: [(String, Int, String, [String])] = [
+    static let thingSpecs: [(String, Int, String, [String])] = [
         ("Calibration Cube 20mm", 0, "3d-printing", ["calibration", "test"]),
         ("Thingiverse Logo Keychain", 0, "fashion", ["keychain", "logo"]),
         ("Benchy Display Stand", 0, "3d-printing", ["benchy", "stand"]),
@@ -111,18 +112,18 @@ enum SeedData {
                 isWIP: isDraft,
                 isPublished: !isDraft,
                 isFeatured: index % 5 == 2,
+                isVerified: index % 7 == 3,
                 added: added,
                 modified: added + 5 * 86_400 + 1234,
                 anonymousLikes: (index * 37) % 200 + 3,
                 collectCount: (index * 13) % 90 + 1,
-                commentCount: (index * 7) % 25,
                 images: [
                     SimImage(id: id * 10 + 1, name: "\(slug)_render.png", added: added),
                     SimImage(id: id * 10 + 2, name: "\(slug)_photo.png", added: added + 600),
                 ],
                 files: [
                     SimFile(
-                        id: id * 10 + 5, name: "\(slug).stl", size: 40_000 + (index * 7919) % 900_000,
+                        id: id * 10 + 5, name: "\(slug).stl", size: GeneratedModel.stl(name: slug).count,
                         added: added, downloadCount: (index * 131) % 5000)
                 ],
                 ancestors: []
@@ -174,9 +175,11 @@ enum SeedData {
             (900_008, 3, 3, "First print on my new printer."),
         ]
         return specs.map { spec in
-            SimCopy(
+            let added = 1_440_000_000 + spec.0 % 100 * 86_400 * 3
+            return SimCopy(
                 id: spec.0, thingID: thingID(index: spec.1), makerID: users[spec.2].id, description: spec.3,
-                added: 1_440_000_000 + spec.0 % 100 * 86_400 * 3)
+                added: added, images: [SimImage(id: spec.0 * 10 + 1, name: "make_\(spec.0).png", added: added)],
+                anonymousLikes: spec.0 % 17)
         }
     }
 

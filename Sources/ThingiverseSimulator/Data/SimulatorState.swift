@@ -8,6 +8,19 @@ struct SimulatorState: Sendable {
     var collections: [SimCollection]
     var copies: [SimCopy]
     var orders: [StoredOrder]
+    var comments: [SimComment]
+    var groups: [SimGroup]
+    var groupTopics: [SimGroupTopic]
+    var follows: Set<Follow>
+    var copyLikes: Set<CopyLike> = []
+    var downloads: [Download] = []
+    var pendingUploads: [PendingUpload]
+    /// Uploaded bytes by storage key (see `StorageResponder`).
+    var storedObjects: [String: StoredObject]
+    /// Webhooks that API writes have caused, sent after the request's lock is released.
+    var outbox: [OutgoingWebhook] = []
+    /// The last id handed to a record created through the API (comments, groups, uploads...).
+    var lastCreatedID = SeedData.firstCreatedID - 1
     var tokens: [String: IssuedToken] = [:]
     var codes: [String: AuthorizationCode] = [:]
     var rateBuckets: [String: RateBucket] = [:]
@@ -28,6 +41,18 @@ struct SimulatorState: Sendable {
         self.collections = SeedData.collections
         self.copies = SeedData.copies
         self.orders = SeedData.orders(apps: apps)
+        self.comments = SeedData.comments
+        self.groups = SeedData.groups
+        self.groupTopics = SeedData.groupTopics
+        self.follows = SeedData.follows
+        self.pendingUploads = [SeedData.pendingUpload]
+        self.storedObjects = [SeedData.pendingUpload.storageKey: SeedData.pendingUploadContent]
+    }
+
+    /// A fresh id for a record created through the API; never one a seeded record has.
+    mutating func newID() -> Int {
+        lastCreatedID += 1
+        return lastCreatedID
     }
 
     // MARK: Lookups
@@ -44,6 +69,28 @@ struct SimulatorState: Sendable {
 
     func likeCount(of thing: SimThing) -> Int {
         thing.anonymousLikes + likes.filter { $0.thingID == thing.id }.count
+    }
+
+    func likeCount(of copy: SimCopy) -> Int {
+        copy.anonymousLikes + copyLikes.filter { $0.copyID == copy.id }.count
+    }
+
+    func copy(id: Int) -> SimCopy? { copies.first { $0.id == id } }
+    func group(id: Int) -> SimGroup? { groups.first { $0.id == id } }
+    func groupTopic(id: Int) -> SimGroupTopic? { groupTopics.first { $0.id == id } }
+    func comment(id: Int) -> SimComment? { comments.first { $0.id == id } }
+
+    /// The comments on `target`, oldest first.
+    func comments(on target: CommentTarget) -> [SimComment] {
+        comments.filter { $0.target == target }.sorted { ($0.added, $0.id) < ($1.added, $1.id) }
+    }
+
+    /// The thing that owns file `id`, and the file.
+    func file(id: Int) -> (thing: SimThing, file: SimFile)? {
+        for thing in things {
+            if let file = thing.files.first(where: { $0.id == id }) { return (thing, file) }
+        }
+        return nil
     }
 
     /// Things a viewer may see in lists: published ones, plus their own drafts.

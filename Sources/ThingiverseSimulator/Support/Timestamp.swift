@@ -51,3 +51,36 @@ extension Duration {
         Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
     }
 }
+
+extension Timestamp {
+    /// Epoch seconds of `2016-04-28T16:28:40+00:00` (also `Z`, `-05:00`, no offset for UTC, or
+    /// a space where a `+` was form-decoded), or `nil` when it is not such a time.
+    static func parseISO8601(_ text: String) -> Int? {
+        let characters = Array(text.trimmingWhitespace)
+        guard characters.count >= 19, characters[4] == "-", characters[7] == "-",
+            characters[10] == "T" || characters[10] == " ", characters[13] == ":", characters[16] == ":"
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? { Int(String(characters[range])) }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var offset = 0
+        let zone = String(characters[19...])
+        if !(zone.isEmpty || zone == "Z") {
+            let sign = zone.first == "-" ? -1 : 1
+            guard ["+", "-", " "].contains(zone.first), zone.count == 6, Array(zone)[3] == ":",
+                let hours = Int(zone.dropFirst().prefix(2)), let minutes = Int(zone.suffix(2))
+            else { return nil }
+            offset = sign * (hours * 3600 + minutes * 60)
+        }
+        // Howard Hinnant's days-from-civil, the inverse of `civil` above.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return days * 86_400 + hour * 3600 + minute * 60 + second - offset
+    }
+}

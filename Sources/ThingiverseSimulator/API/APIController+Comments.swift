@@ -1,0 +1,161 @@
+import HTTPTypes
+
+/// Comments on things, copies and group topics, flat (`/comments`) or threaded
+/// (`/threaded-comments`), and `/comments/{id}` with replies, edits and deletion.
+extension APIController {
+    /// The comment named by `:id` (404 if there is none).
+    func namedComment(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimComment {
+        let id = try call.id("id", what: "comment")
+        guard let comment = state.comment(id: id) else { throw .notFound("No comment with id \(id).") }
+        return comment
+    }
+
+    /// Checks that `target` exists and the caller may see it.
+    func checkTarget(_ target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) {
+        switch target {
+        case .thing(let id):
+            guard let thing = state.thing(id: id) else { throw .notFound("No thing with id \(id).") }
+            guard thing.isPublished || thing.ownerID == call.viewerID else {
+                throw .forbidden("Thing \(id) is not published and belongs to someone else.")
+            }
+        case .copy(let id):
+            guard state.copy(id: id) != nil else { throw .notFound("No copy with id \(id).") }
+        case .groupTopic(let id):
+            guard state.groupTopic(id: id) != nil else { throw .notFound("No group topic with id \(id).") }
+        }
+    }
+
+    /// Adds a comment by the caller; 201 with the comment.
+    func addComment(
+        to target: CommentTarget, parentID: Int?, _ state: inout SimulatorState, _ call: APICall
+    ) throws(APIError) -> APIReply {
+        try checkTarget(target, state, call)
+        let body = try call.bodyFields().requiredString("body", what: "A comment")
+        let comment = SimComment(
+            id: state.newID(), target: target, parentID: parentID, authorID: call.viewerID, body: body,
+            added: call.now, modified: call.now)
+        state.comments.append(comment)
+        return .object(presenter.comment(comment, in: state), status: .created)
+    }
+
+    func commentList(on target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try checkTarget(target, state, call)
+        return .list(state.comments(on: target).map { presenter.comment($0, in: state) })
+    }
+
+    func threadedComments(on target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try checkTarget(target, state, call)
+        return .object(presenter.threadedComments(state.comments(on: target), in: state))
+    }
+
+    /// `GET /things/{id}/comments`, `/copies/{id}/comments`, `/group-topics/{id}/comments`: oldest first.
+    func thingComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try commentList(on: .thing(try call.id("id", what: "thing")), state, call)
+    }
+    func copyComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try commentList(on: .copy(try call.id("id", what: "copy")), state, call)
+    }
+    func topicComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try commentList(on: .groupTopic(try call.id("id", what: "group topic")), state, call)
+    }
+
+    /// `GET .../threaded-comments` for things, copies and group topics.
+    func thingThreadedComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try threadedComments(on: .thing(try call.id("id", what: "thing")), state, call)
+    }
+    func copyThreadedComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try threadedComments(on: .copy(try call.id("id", what: "copy")), state, call)
+    }
+    func topicThreadedComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try threadedComments(on: .groupTopic(try call.id("id", what: "group topic")), state, call)
+    }
+
+    /// `POST .../comments` for things, copies and group topics (`body`).
+    func commentOnThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try addComment(to: .thing(try call.id("id", what: "thing")), parentID: nil, &state, call)
+    }
+    func commentOnCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try addComment(to: .copy(try call.id("id", what: "copy")), parentID: nil, &state, call)
+    }
+    func commentOnTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        try addComment(to: .groupTopic(try call.id("id", what: "group topic")), parentID: nil, &state, call)
+    }
+
+    /// `GET /comments`: the latest comments, newest first.
+    func latestComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let visible = state.comments.filter { comment in
+            guard case .thing(let id) = comment.target else { return true }
+            return state.thing(id: id).map { $0.isPublished || $0.ownerID == call.viewerID } ?? false
+        }
+        return .list(visible.sorted { ($0.added, $0.id) > ($1.added, $1.id) }.map { presenter.comment($0, in: state) })
+    }
+
+    /// `GET /comments/{id}`
+    func getComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let comment = try namedComment(state, call)
+        try checkTarget(comment.target, state, call)
+        return .object(presenter.comment(comment, in: state))
+    }
+
+    /// `POST /comments`: `body`, `target_type` (`thing` or `make`) and `target_id`.
+    func createComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let fields = try call.bodyFields()
+        guard let targetID = try fields.integer("target_id") else {
+            throw .badRequest("A comment needs a target_id.", code: "invalid_field")
+        }
+        let target: CommentTarget
+        switch try fields.string("target_type")?.lowercased() {
+        case "thing"?: target = .thing(targetID)
+        case "make"?, "copy"?: target = .copy(targetID)
+        default: throw .badRequest("target_type must be thing or make.", code: "invalid_field")
+        }
+        return try addComment(to: target, parentID: nil, &state, call)
+    }
+
+    /// `POST /comments/{id}/reply`: a reply on the same target.
+    func replyToComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let parent = try namedComment(state, call)
+        return try addComment(to: parent.target, parentID: parent.id, &state, call)
+    }
+
+    /// `PATCH /comments/{id}`: the author only; replaces `body`.
+    func updateComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let comment = try namedComment(state, call)
+        guard comment.authorID == call.viewerID else { throw .forbidden("Only the author can change comment \(comment.id).") }
+        let fields = try call.bodyFields()
+        guard let index = state.comments.firstIndex(where: { $0.id == comment.id }) else {
+            throw .notFound("No comment with id \(comment.id).")
+        }
+        if let body = try fields.string("body") {
+            guard !body.trimmingWhitespace.isEmpty else { throw .badRequest("body cannot be blank.", code: "invalid_field") }
+            state.comments[index].body = body.trimmingWhitespace
+            state.comments[index].modified = call.now
+        }
+        return .object(presenter.comment(state.comments[index], in: state))
+    }
+
+    /// `DELETE /comments/{id}`: the author, or the owner of what it is on; its replies go too.
+    func deleteComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let comment = try namedComment(state, call)
+        guard comment.authorID == call.viewerID || targetOwnerID(comment.target, state) == call.viewerID else {
+            throw .forbidden("Only the author or the owner of what it is on can delete comment \(comment.id).")
+        }
+        var doomed: Set<Int> = [comment.id]
+        var grew = true
+        while grew {
+            let replies = state.comments.filter { $0.parentID.map(doomed.contains) ?? false }.map(\.id)
+            grew = !Set(replies).isSubset(of: doomed)
+            doomed.formUnion(replies)
+        }
+        state.comments.removeAll { doomed.contains($0.id) }
+        return .ok
+    }
+
+    private func targetOwnerID(_ target: CommentTarget, _ state: SimulatorState) -> Int? {
+        switch target {
+        case .thing(let id): return state.thing(id: id)?.ownerID
+        case .copy(let id): return state.copy(id: id)?.makerID
+        case .groupTopic(let id): return state.groupTopic(id: id).flatMap { state.group(id: $0.groupID)?.ownerID }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// What a comment is about: a thing, a copy ("make") or a group topic.
+enum CommentTarget: Hashable, Sendable {
+    case thing(Int)
+    case copy(Int)
+    case groupTopic(Int)
+
+    /// The `target_type` name Thingiverse uses (`POST /comments` takes `thing` or `make`).
+    var typeName: String {
+        switch self {
+        case .thing: return "thing"
+        case .copy: return "make"
+        case .groupTopic: return "grouptopic"
+        }
+    }
+
+    var id: Int {
+        switch self {
+        case .thing(let id), .copy(let id), .groupTopic(let id): return id
+        }
+    }
+}
+
+/// A comment on a thing, a copy or a group topic; `parentID` makes it a reply.
+struct SimComment: Sendable {
+    var id: Int
+    var target: CommentTarget
+    /// The comment this one replies to; `nil` for a top-level comment.
+    var parentID: Int?
+    var authorID: Int
+    var body: String
+    var added: Int
+    var modified: Int
+}
