@@ -118,6 +118,11 @@ extension SeedData {
         ]
     }
 
+    /// alice_prints likes bob_builds' copy 900003; makerbot likes alice's copy 900001.
+    static var copyLikes: Set<CopyLike> {
+        [CopyLike(userID: users[2].id, copyID: 900_003), CopyLike(userID: users[1].id, copyID: 900_001)]
+    }
+
     /// An upload of a new file for alice_prints' Succulent Planter whose bytes have arrived:
     /// `POST /files/7000001/finalize` (as alice_prints) adds it to the thing.
     static var pendingUpload: PendingUpload {

@@ -12,7 +12,7 @@ struct SimulatorState: Sendable {
     var groups: [SimGroup]
     var groupTopics: [SimGroupTopic]
     var follows: Set<Follow>
-    var copyLikes: Set<CopyLike> = []
+    var copyLikes: Set<CopyLike>
     var downloads: [Download] = []
     var pendingUploads: [PendingUpload]
     /// Uploaded bytes by storage key (see `StorageResponder`).
@@ -45,6 +45,7 @@ struct SimulatorState: Sendable {
         self.groups = SeedData.groups
         self.groupTopics = SeedData.groupTopics
         self.follows = SeedData.follows
+        self.copyLikes = SeedData.copyLikes
         self.pendingUploads = [SeedData.pendingUpload]
         self.storedObjects = [SeedData.pendingUpload.storageKey: SeedData.pendingUploadContent]
     }
