@@ -10,17 +10,16 @@
 //   POST WEB/login/oauth/access_token    code -> `access_token=<40 hex>&token_type=bearer` (form-encoded)
 //   POST WEB/login/oauth/tokeninfo       {"audience":"CLIENT_ID","user_id":"244"}
 //   GET/POST WEB/_control/faults         read / replace the fault switches (JSON)
-//   API/users/{name|me}[/things|/likes|/collections|/copies], PATCH API/users/{name}
-//   API/things (POST), API/things/{id} (GET, PATCH, DELETE), POST API/things/{id}/publish,
-//   API/things/{id}/images[/{image_id}], /files[/{file_id}], /likes (GET, POST, DELETE), /tags,
-//   /categories, /copies, /ancestors, /derivatives; API/files/{id}; API/copies/{id}
-//   API/search[/{term}], API/newest, API/popular, API/featured
-//   API/collections[/{id}[/things]], API/categories[/{slug}[/things]], API/tags[/{tag}[/things]]
-//   API/orders[/{id}]                    only the orders of the token's app
+//   API/...                              every endpoint of the Thingiverse REST reference
+//                                        (the table in API/APIController.swift)
 //   GET API/_media/<name>_<thumb|preview|large>.png   generated images (no token, no faults)
-// Seed: users thingiverse (50577), makerbot (12648), alice_prints (244), bob_builds (731542);
-// 45 things (ids 4_100_000 + 17 * n), 10 categories, 7 collections, 8 copies; orders 1234-1236
-// for the first registered app, 2234-2236 for the second, and so on.
+//   GET API/_storage/...                 downloads, package ZIPs and uploaded bytes (no token)
+//   POST API/_uploads                    the storage endpoint upload answers point at (multipart)
+// Seed data, the upload flow, order webhooks and the switches: README.md beside this file.
+// Seed in short: users thingiverse (50577), makerbot (12648), alice_prints (244), bob_builds
+// (731542); 45 things (ids 4_100_000 + 17 * n), 10 categories, 7 collections, 8 copies,
+// comments, groups 5001-5003 with topics 6001-6004; orders 1234-1236 for the first registered
+// app, 2234-2236 for the second, and so on.
 //
 // Changes from the interface agreed in the brief (names kept):
 // - `apiPrefix` must not be empty: the API answers every path below it (unknown paths get a
