@@ -19,6 +19,8 @@ public struct ThingBridgeServer: Sendable {
     public let flattrSimulator: FlattrSimulator?
     /// The background service confirming webhook orders, when an app token is set.
     public let orderConfirmer: OrderConfirmer?
+    /// The background service relaying stored events to the app's own services.
+    public let relay: RelayDispatcher
     /// Every route, as `METHOD /path` with Hummingbird's `:parameter` and `**` syntax.
     public let routes: [String]
 }
@@ -124,13 +126,20 @@ public func buildApplication(
 
     // Order webhooks, their confirmation against the API, and the admin API (issue 5).
     let eventStore = SQLWebhookEventStore(database: database, batching: configuration.webhookGroupCommit)
+    // Every new event is relayed to the app's own services from the outbox its commit fills.
+    let relayStore = SQLRelayStore(database: database)
+    try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
+    let relay = try RelayDispatcher(
+        store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,
+        retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger)
     let orderConfirmer = thingiverse.orderLookup.map { lookup in
         OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
     }
     router.addRoutes(
-        WebhookController(secrets: webhookSecrets, store: eventStore, confirmsOrders: orderConfirmer != nil) {
-            orderConfirmer?.eventAwaitsConfirmation()
-        }.endpoints
+        WebhookController(
+            secrets: webhookSecrets, store: eventStore, confirmsOrders: orderConfirmer != nil,
+            eventAwaitsConfirmation: { orderConfirmer?.eventAwaitsConfirmation() }, newEventStored: { relay.deliveriesQueued() }
+        ).endpoints
     )
     // UserEcho's hooks go to the same event log.
     if userecho != nil {
@@ -146,11 +155,15 @@ public func buildApplication(
         }
         router.addRoutes(
             UserEchoHookController<AppRequestContext>(
-                secrets: WebhookSecretSet(secrets), signature: userecho?.settings.webhookKey.map(UserEchoSignature.init), store: eventStore
+                secrets: WebhookSecretSet(secrets), signature: userecho?.settings.webhookKey.map(UserEchoSignature.init), store: eventStore,
+                newEventStored: { relay.deliveriesQueued() }
             ).endpoints)
     }
     let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulators.thingiverse != nil)
-    router.addRoutes(AdminController(store: eventStore, guard: AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck)).endpoints)
+    let adminGuard = AdminGuard(
+        token: configuration.adminToken, sessionCheck: adminCheck, publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL))
+    router.addRoutes(AdminController(store: eventStore, guard: adminGuard).endpoints)
+    router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.deliveriesQueued() }.endpoints)
 
     let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
     routeIndex.record(routes)
@@ -159,14 +172,15 @@ public func buildApplication(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThingBridge"),
-        // Stopped in reverse order after the server has drained: the order confirmer, the HTTP client, then the database.
-        services: [DatabaseService(database: database), HTTPClientService(client: httpClient)] + (orderConfirmer.map { [$0] } ?? [])
+        // Stopped in reverse order after the server has drained: the relay and the order
+        // confirmer (attempts under way finish), the HTTP client, then the database.
+        services: [DatabaseService(database: database), HTTPClientService(client: httpClient), relay] + (orderConfirmer.map { [$0] } ?? [])
             + (simulators.userecho.map { [UserEchoSimulatorService(simulator: $0)] } ?? []),
         logger: logger
     )
     return ThingBridgeServer(
         application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes,
-        simulator: simulators.thingiverse, flattrSimulator: simulators.flattr, orderConfirmer: orderConfirmer,
+        simulator: simulators.thingiverse, flattrSimulator: simulators.flattr, orderConfirmer: orderConfirmer, relay: relay,
         routes: routes.map { "\($0.method.rawValue) \($0.path)" }.sorted()
     )
 }

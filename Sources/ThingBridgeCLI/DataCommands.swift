@@ -143,8 +143,13 @@ struct OrdersCommand: AsyncParsableCommand {
 
 /// What the data commands share: opening the store, parsing times, printing.
 enum DataCommandSupport {
-    /// Opens the configured database (which must be migrated), runs `body`, and closes it.
+    /// Opens the configured database's event log (which must be migrated), runs `body`, and closes it.
     static func withStore<T: Sendable>(_ settings: SettingsOptions, _ body: (SQLWebhookEventStore) async throws -> T) async throws -> T {
+        try await withDatabase(settings) { try await body(SQLWebhookEventStore(database: $0)) }
+    }
+
+    /// Opens the configured database (which must be migrated), runs `body`, and closes it.
+    static func withDatabase<T: Sendable>(_ settings: SettingsOptions, _ body: (Database) async throws -> T) async throws -> T {
         let configuration = try await settings.load()
         let database: Database
         do {
@@ -159,7 +164,7 @@ enum DataCommandSupport {
                 await database.shutdown()
                 SettingsOptions.fail("the database is at schema version \(version); run `thingbridge migrate` (or start the server) first")
             }
-            let result = try await body(SQLWebhookEventStore(database: database))
+            let result = try await body(database)
             await database.shutdown()
             return result
         } catch let error as StorageError {
@@ -168,6 +173,9 @@ enum DataCommandSupport {
         } catch is SQLWebhookEventStore.InvalidCursor {
             await database.shutdown()
             throw ValidationError("--cursor must be a value printed after a previous page.")
+        } catch let error as RelayError {
+            await database.shutdown()
+            throw ValidationError(error.appError.message)
         } catch {
             await database.shutdown()
             throw error

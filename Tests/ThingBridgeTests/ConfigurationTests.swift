@@ -61,6 +61,8 @@ import Testing
             .flattrScopes: "flattr email", .flattrRateLimit: "50/60",
             .userechoURL: "https://forum.example.com", .userechoAPIKey: "userecho-key-1", .userechoSSOKey: "0123456789abcdef0123456789abcdef",
             .userechoWebhookSecrets: "userecho-hook-secret-0123456789", .userechoWebhookKey: "userecho-hook-key-1",
+            .relayEndpoints: "https://fulfilment.example.com/hooks", .relaySecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            .relayRetrySchedule: "1,2,3",
         ]
         // Production needs its secrets and a client, so every run carries them.
         var environment = [
@@ -69,6 +71,7 @@ import Testing
             "FLATTR_CLIENT_ID": "flattr-client-0", "FLATTR_CLIENT_SECRET": "flattr-secret-0",
             "USERECHO_URL": "https://forum0.example.com", "USERECHO_API_KEY": "userecho-key-0",
             "USERECHO_WEBHOOK_SECRETS": "userecho-hook-secret-0000000000",
+            "THINGBRIDGE_RELAY_SECRET": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
         ]
         let value = try #require(samples[key])
         environment[key.environmentName] = value

@@ -22,6 +22,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case upstreamTimeout = "thingbridge.upstreamTimeout"
     case shutdownTimeout = "thingbridge.shutdownTimeout"
     case webhookGroupCommit = "thingbridge.webhookGroupCommit"
+    case relayEndpoints = "thingbridge.relayEndpoints"
+    case relaySecret = "thingbridge.relaySecret"
+    case relayRetrySchedule = "thingbridge.relayRetrySchedule"
     case clientID = "thingiverse.clientId"
     case clientSecret = "thingiverse.clientSecret"
     case webURL = "thingiverse.webUrl"
@@ -43,7 +46,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     public var isSecret: Bool {
         switch self {
         case .sessionKeys, .webhookSecrets, .adminToken, .clientSecret, .appToken, .databaseURL, .flattrClientSecret,
-            .userechoAPIKey, .userechoSSOKey, .userechoWebhookSecrets, .userechoWebhookKey:
+            .userechoAPIKey, .userechoSSOKey, .userechoWebhookSecrets, .userechoWebhookKey, .relaySecret:
             true
         default: false
         }

@@ -68,6 +68,25 @@ extension ThingBridgeConfiguration {
         self.upstreamTimeout = try settings.int(.upstreamTimeout, in: 1...600) ?? 20
         self.shutdownTimeout = try settings.int(.shutdownTimeout, in: 1...600) ?? 15
         self.webhookGroupCommit = try settings.bool(.webhookGroupCommit) ?? true
+        self.relayEndpoints = try settings.list(.relayEndpoints)?.map { url in
+            guard RelayEndpoint.isDeliverable(url) else {
+                throw settings.invalid(.relayEndpoints, "must be comma-separated http:// or https:// URLs, not \"\(url)\"")
+            }
+            return url
+        } ?? []
+        self.relaySecrets = try settings.list(.relaySecret)?.map { text in
+            let secret = Secret(text)
+            do {
+                _ = try StandardWebhookSigner(secrets: [secret])
+            } catch {
+                throw settings.invalid(.relaySecret, "\(error) (make one with `thingbridge relay secret`)")
+            }
+            return secret
+        } ?? []
+        if !relayEndpoints.isEmpty && relaySecrets.isEmpty {
+            throw settings.missing(.relaySecret, "is required with \(SettingKey.relayEndpoints.environmentName) (make one with `thingbridge relay secret`)")
+        }
+        self.relayRetrySchedule = try Self.parseRetrySchedule(settings.string(.relayRetrySchedule) ?? "5,300,1800,7200,18000,36000,36000", settings: settings)
 
         self.thingiverseWebURL = try settings.httpURL(.webURL) ?? "https://www.thingiverse.com"
         self.thingiverseAPIURL = try settings.httpURL(.apiURL) ?? "https://api.thingiverse.com"
@@ -245,6 +264,18 @@ enum PostgresURL {
         else { return nil }
         let user = components.user.map { "\($0)@" } ?? ""
         return "\(user)\(host):\(components.port ?? 5432)\(components.path)"
+    }
+}
+
+extension ThingBridgeConfiguration {
+    /// Whole seconds from 0 to a week, comma-separated; at most 30 retries.
+    static func parseRetrySchedule(_ text: String, settings: SettingsReader) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let seconds = parts.compactMap { Int($0) }.filter { (0...604_800).contains($0) }
+        guard seconds.count == parts.count, (1...30).contains(seconds.count) else {
+            throw settings.invalid(.relayRetrySchedule, "must be 1 to 30 comma-separated whole seconds (0 to 604800) between attempts, not \"\(text)\"")
+        }
+        return seconds
     }
 }
 

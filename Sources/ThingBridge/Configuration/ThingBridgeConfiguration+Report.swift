@@ -30,6 +30,9 @@ extension ThingBridgeConfiguration {
             case .upstreamTimeout: value = "\(upstreamTimeout)s"
             case .shutdownTimeout: value = "\(shutdownTimeout)s"
             case .webhookGroupCommit: value = String(webhookGroupCommit)
+            case .relayEndpoints: value = relayEndpoints.isEmpty ? "(not set: only endpoints kept in the database)" : relayEndpoints.map(RelayEndpoint.displayURL).joined(separator: ",")
+            case .relaySecret: value = relaySecrets.isEmpty ? notSet : "<redacted>"
+            case .relayRetrySchedule: value = relayRetrySchedule.map(String.init).joined(separator: ",")
             case .clientID: value = thingiverse?.clientID ?? "(not set: the built-in simulator is used)"
             case .clientSecret: value = thingiverse == nil ? notSet : "<redacted>"
             case .webURL: value = usesSimulator ? "\(publicURL)/sim (simulator)" : thingiverseWebURL

@@ -105,6 +105,12 @@ public struct ThingBridgeConfiguration: Sendable {
     public var shutdownTimeout: Int
     /// Whether concurrent webhook deliveries share one transaction (group commit).
     public var webhookGroupCommit: Bool
+    /// Relay endpoints from `THINGBRIDGE_RELAY_ENDPOINTS` (more can be kept in the database).
+    public var relayEndpoints: [String]
+    /// Their `whsec_` secrets, the newest first (all sign while one rotates).
+    public var relaySecrets: [Secret]
+    /// Seconds between relay attempts: the first retry waits `relayRetrySchedule[0]`.
+    public var relayRetrySchedule: [Int]
 
     /// The built-in simulator serves Thingiverse: development mode without a client id.
     public var usesSimulator: Bool { thingiverse == nil }

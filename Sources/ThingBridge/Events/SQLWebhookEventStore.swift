@@ -8,8 +8,9 @@ import SQLKit
 /// Concurrent deliveries are written together (``DeliveryBatcher``), in one transaction on the
 /// database's single write path: one multi-row insert of the events
 /// (`ON CONFLICT (dedupe_key) DO NOTHING`, so a repeat, even one racing on another instance,
-/// finds the first copy), then each touched order is recomputed from all of its events. Every
-/// caller hears back only after the commit.
+/// finds the first copy), then each touched order is recomputed from all of its events, and
+/// each new event's relay deliveries are queued (``RelayOutbox``). Every caller hears back
+/// only after the commit.
 public struct SQLWebhookEventStore: WebhookEventStore {
     /// The most deliveries written in one statement (well under both databases' bind limits).
     static let maximumBatch = 200
@@ -104,11 +105,13 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         }
         var claimed = Set<String>()
         var touchedOrders = Set<Int64>()
+        var newEvents: [RelayOutbox.NewEvent] = []
         var outcomes: [RecordOutcome] = []
         outcomes.reserveCapacity(rows.count)
         for row in rows {
             if let id = inserted[row.key], claimed.insert(row.key).inserted {
                 outcomes.append(RecordOutcome(id: id, duplicate: false))
+                newEvents.append(RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name)))
                 if let order = row.order { touchedOrders.insert(order.id) }
             } else if let id = inserted[row.key] ?? existing[row.key] {
                 outcomes.append(RecordOutcome(id: id, duplicate: true))
@@ -124,6 +127,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             }
             try await refreshOrders(touchedOrders.sorted(), known: known, sql: sql, dialect: dialect)
         }
+        try await RelayOutbox.enqueue(newEvents, now: Timestamp.microseconds(Date()), sql: sql)
         return outcomes
     }
 

@@ -71,6 +71,20 @@ public struct UpstreamClient: Sendable {
         }
     }
 
+    /// Sends `request` where only the answer's status matters (the relay's deliveries): the body
+    /// is read up to `bodyLimit` and dropped; `Retry-After` is read whatever the status.
+    public func send(_ request: HTTPClientRequest, bodyLimit: Int = 64 * 1024) async throws(UpstreamError) -> (status: Int, retryAfter: Int?) {
+        let response = try await execute(request)
+        do {
+            _ = try await response.body.collect(upTo: bodyLimit)
+        } catch is NIOTooManyBytesError {
+            // The status is all we wanted; the rest of a long answer is not read.
+        } catch {
+            throw UpstreamError(UpstreamError.Kind(transportError: error), provider: provider)
+        }
+        return (Int(response.status.code), RetryAfter.seconds(response.headers.first(name: "retry-after")))
+    }
+
     private func execute(_ request: HTTPClientRequest) async throws(UpstreamError) -> HTTPClientResponse {
         do {
             return try await httpClient.execute(request, timeout: timeout)

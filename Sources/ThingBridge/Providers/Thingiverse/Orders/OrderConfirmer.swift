@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// The background service that confirms stored order events against the API.
 ///
@@ -121,26 +120,5 @@ public struct OrderConfirmer: Service {
         compare("fees", webhook.fees, api.fees) { $0.text }
         compare("add_date", webhook.addDate?.sortable, api.addDate?.sortable) { $0 }
         return differences
-    }
-}
-
-/// A flag the confirmer sleeps on: set by a new event, checked in short steps while waiting.
-private final class Wakeup: Sendable {
-    private let flag = Mutex(false)
-
-    func signal() {
-        flag.withLock { $0 = true }
-    }
-
-    func wait(upTo limit: Duration) async {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if flag.withLock({ flag in defer { flag = false }; return flag }) { return }
-            do {
-                try await Task.sleep(for: .milliseconds(50))
-            } catch {
-                return
-            }
-        }
     }
 }

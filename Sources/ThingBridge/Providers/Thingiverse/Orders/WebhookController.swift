@@ -17,17 +17,21 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     let confirmsOrders: Bool
     /// Called after an event was stored as pending confirmation, to wake the confirmer.
     let eventAwaitsConfirmation: @Sendable () -> Void
+    /// Called after a new (not duplicate) event was stored, to wake the relay.
+    let newEventStored: @Sendable () -> Void
 
     public init(
         secrets: [Secret],
         store: any WebhookEventStore,
         confirmsOrders: Bool = false,
-        eventAwaitsConfirmation: @escaping @Sendable () -> Void = {}
+        eventAwaitsConfirmation: @escaping @Sendable () -> Void = {},
+        newEventStored: @escaping @Sendable () -> Void = {}
     ) {
         self.secrets = WebhookSecretSet(secrets)
         self.store = store
         self.confirmsOrders = confirmsOrders
         self.eventAwaitsConfirmation = eventAwaitsConfirmation
+        self.newEventStored = newEventStored
     }
 
     public var endpoints: RouteCollection<Context> {
@@ -64,8 +68,9 @@ public struct WebhookController<Context: RequestContext>: Sendable {
             confirmation = .pending
         }
         let outcome = try await store.record(IncomingEvent(delivery: delivery, rawBody: body, receivedAt: receivedAt, confirmation: confirmation))
-        if confirmation == .pending && !outcome.duplicate {
-            eventAwaitsConfirmation()
+        if !outcome.duplicate {
+            if confirmation == .pending { eventAwaitsConfirmation() }
+            newEventStored()
         }
         return Self.json(#"{"ok":true,"id":\#(outcome.id),"duplicate":\#(outcome.duplicate)}"#)
     }

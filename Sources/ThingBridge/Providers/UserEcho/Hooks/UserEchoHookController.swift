@@ -11,6 +11,8 @@ struct UserEchoHookController<Context: RequestContext>: Sendable {
     let secrets: WebhookSecretSet
     let signature: UserEchoSignature?
     let store: any WebhookEventStore
+    /// Called after a new (not duplicate) hook was stored, to wake the relay.
+    var newEventStored: @Sendable () -> Void = {}
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -41,6 +43,7 @@ struct UserEchoHookController<Context: RequestContext>: Sendable {
             throw AppError(.badRequest, "invalid_webhook", "The hook was kept in quarantine and not processed: \(error.reason).")
         }
         let outcome = try await store.record(IncomingEvent(delivery: hook, rawBody: body, receivedAt: receivedAt))
+        if !outcome.duplicate { newEventStored() }
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],

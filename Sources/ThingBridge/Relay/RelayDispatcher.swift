@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+
+/// The background service that sends relay deliveries: it claims due deliveries per endpoint
+/// (at most ``concurrencyPerEndpoint`` in flight for each, so one slow service cannot hold up
+/// the others), posts them signed per Standard Webhooks, and records each attempt.
+///
+/// Deliveries live in the database, so a restart resumes them; a new event wakes the service
+/// at once, and it also looks for due work every ``pollInterval`` (retries, other instances'
+/// events). On graceful shutdown it stops claiming and lets attempts under way finish.
+public struct RelayDispatcher: Service {
+    let store: SQLRelayStore
+    let client: UpstreamClient
+    /// Signs for the endpoints of `THINGBRIDGE_RELAY_ENDPOINTS`; `nil` without a relay secret.
+    let configuredSigner: StandardWebhookSigner?
+    let schedule: RelaySchedule
+    let metrics: RelayMetrics
+    let logger: Logger
+    let concurrencyPerEndpoint: Int
+    let pollInterval: Duration
+    /// How long a claim holds a delivery: longer than an attempt can take.
+    let lease: Duration
+    private let work = Wakeup()
+    private let progress = Progress()
+
+    /// Attempts under way per endpoint, and whether the service is stopping.
+    private final class Progress: Sendable {
+        let inFlight = Mutex<[String: Int]>([:])
+        let stopping = Mutex(false)
+    }
+
+    /// The contract's wait for an endpoint's answer.
+    public static let attemptTimeout: Duration = .seconds(15)
+
+    /// - Parameters:
+    ///   - configuredSecrets: `THINGBRIDGE_RELAY_SECRET`, the newest first.
+    ///   - retrySchedule: `THINGBRIDGE_RELAY_RETRY_SCHEDULE`, seconds between attempts.
+    public init(
+        store: SQLRelayStore,
+        httpClient: HTTPClient,
+        configuredSecrets: [Secret],
+        retrySchedule: [Int],
+        metrics: RelayMetrics,
+        logger: Logger,
+        concurrencyPerEndpoint: Int = 8,
+        pollInterval: Duration = .seconds(1),
+        attemptTimeout: Duration = RelayDispatcher.attemptTimeout
+    ) throws {
+        self.store = store
+        self.client = UpstreamClient(httpClient: httpClient, timeout: attemptTimeout, provider: "The relay endpoint")
+        self.configuredSigner = configuredSecrets.isEmpty ? nil : try StandardWebhookSigner(secrets: configuredSecrets)
+        self.schedule = RelaySchedule(delays: retrySchedule)
+        self.metrics = metrics
+        self.logger = logger
+        self.concurrencyPerEndpoint = concurrencyPerEndpoint
+        self.pollInterval = pollInterval
+        self.lease = attemptTimeout * 4
+    }
+
+    /// Tells the dispatcher that deliveries were queued, so it does not wait for the next poll.
+    public func deliveriesQueued() {
+        work.signal()
+    }
+
+    public func run() async throws {
+        let progress = self.progress
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                var backlogCheckedAt = ContinuousClock.now - .seconds(60)
+                while !progress.stopping.withLock({ $0 }) {
+                    if ContinuousClock.now - backlogCheckedAt > .seconds(5) {
+                        await reportBacklog()
+                        backlogCheckedAt = .now
+                    }
+                    if await pass(into: &group) == 0 {
+                        await work.wait(upTo: pollInterval)
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            progress.stopping.withLock { $0 = true }
+            work.signal()
+        }
+    }
+
+    /// Claims what each endpoint has room for and starts those attempts. Returns how many.
+    private func pass(into group: inout DiscardingTaskGroup) async -> Int {
+        let targets: [SQLRelayStore.Target]
+        do {
+            targets = try await store.activeTargets()
+        } catch {
+            logger.warning("relay: cannot read the endpoints", metadata: ["error": .string(Self.describe(error))])
+            return 0
+        }
+        var started = 0
+        for target in targets {
+            guard let signer = signer(for: target) else { continue }
+            let room = concurrencyPerEndpoint - progress.inFlight.withLock { $0[target.id, default: 0] }
+            guard room > 0 else { continue }
+            let tasks: [RelayTask]
+            do {
+                tasks = try await store.claim(endpointID: target.id, limit: room, lease: lease)
+            } catch {
+                logger.warning("relay: cannot claim deliveries", metadata: ["endpoint": .string(target.id), "error": .string(Self.describe(error))])
+                continue
+            }
+            guard !tasks.isEmpty else { continue }
+            progress.inFlight.withLock { $0[target.id, default: 0] += tasks.count }
+            for task in tasks {
+                group.addTask {
+                    await attempt(task, target: target, signer: signer)
+                    progress.inFlight.withLock { $0[target.id, default: 1] -= 1 }
+                    work.signal()
+                }
+            }
+            started += tasks.count
+        }
+        return started
+    }
+
+    private func signer(for target: SQLRelayStore.Target) -> StandardWebhookSigner? {
+        guard let secrets = target.secrets else { return configuredSigner }
+        return try? StandardWebhookSigner(secrets: secrets)
+    }
+
+    /// One attempt: post, classify the answer, record it.
+    func attempt(_ task: RelayTask, target: SQLRelayStore.Target, signer: StandardWebhookSigner) async {
+        let attemptedAt = Date()
+        let timestamp = Int64(attemptedAt.timeIntervalSince1970)
+        var request = HTTPClientRequest(url: target.url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "user-agent", value: "ThingBridge-Relay")
+        request.headers.add(name: "webhook-id", value: task.messageID)
+        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        request.headers.add(name: "webhook-signature", value: signer.signature(id: task.messageID, timestamp: timestamp, body: task.body))
+        request.body = .bytes(ByteBuffer(bytes: task.body))
+        let started = ContinuousClock.now
+        let outcome: RelayAttemptOutcome
+        do {
+            let answer = try await client.send(request)
+            switch answer.status {
+            case 200..<300:
+                outcome = .delivered(status: answer.status)
+            case 410:
+                outcome = .gone
+            default:
+                outcome = schedule.afterFailure(
+                    attemptsBefore: task.attempts, status: answer.status, error: "answered HTTP \(answer.status)", retryAfter: answer.retryAfter, now: Date())
+            }
+        } catch {
+            outcome = schedule.afterFailure(attemptsBefore: task.attempts, status: nil, error: Self.describe(error), retryAfter: nil, now: Date())
+        }
+        let duration = ContinuousClock.now - started
+        metrics.attempt(endpoint: target.id, outcome: Self.label(outcome), duration: duration)
+        switch outcome {
+        case .delivered:
+            logger.debug("relay: delivered", metadata: ["endpoint": .string(target.id), "delivery": .stringConvertible(task.deliveryID)])
+        case .gone:
+            logger.warning("relay: endpoint answered 410 Gone and is disabled", metadata: ["endpoint": .string(target.id)])
+        case .retry, .failed:
+            logger.notice(
+                "relay: attempt failed",
+                metadata: ["endpoint": .string(target.id), "delivery": .stringConvertible(task.deliveryID), "outcome": .string(Self.label(outcome)), "error": .string(outcome.error ?? "")])
+        }
+        do {
+            try await store.complete(task, outcome: outcome, attemptedAt: attemptedAt, duration: duration)
+        } catch {
+            // The lease runs out and the delivery is sent again: at least once, never lost.
+            logger.warning("relay: cannot record an attempt", metadata: ["delivery": .stringConvertible(task.deliveryID), "error": .string(Self.describe(error))])
+        }
+    }
+
+    private func reportBacklog() async {
+        guard let backlog = try? await store.backlog() else { return }
+        metrics.backlog(count: backlog.count, oldestAge: backlog.oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
+    }
+
+    static func label(_ outcome: RelayAttemptOutcome) -> String {
+        switch outcome {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .failed: "failed"
+        case .gone: "gone"
+        }
+    }
+
+    /// A short reason for the delivery's history: never the URL (it may hold a token).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? UpstreamError {
+            switch error.kind {
+            case .unreachable: return "connection refused or the host cannot be reached"
+            case .timedOut: return "no answer in time"
+            default: return error.description
+            }
+        }
+        return String(describing: error).prefix(200).description
+    }
+}

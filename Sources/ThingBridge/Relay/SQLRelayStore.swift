@@ -1,0 +1,283 @@
+import Foundation
+import SQLKit
+
+/// The relay's tables on ThingBridge's ``Database`` (SQLite or PostgreSQL, same statements but
+/// one): endpoints, the outbox of deliveries (queued by ``RelayOutbox`` with their events),
+/// and each attempt.
+///
+/// Work is handed out by leases: a claim moves a pending delivery's due time past the lease
+/// and marks it with a token, and only the holder of that token records the outcome. On
+/// PostgreSQL the claim skips rows another instance is claiming (`FOR UPDATE SKIP LOCKED`),
+/// so instances never send one delivery at the same time; a killed instance's leases simply
+/// run out and the deliveries are claimed again.
+public struct SQLRelayStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Where and how to send one endpoint's deliveries.
+    struct Target: Sendable {
+        let id: String
+        let url: String
+        /// Its own secrets (newest first), or `nil` for a configured endpoint, which signs with
+        /// `THINGBRIDGE_RELAY_SECRET`.
+        let secrets: [Secret]?
+    }
+
+    // MARK: Endpoints
+
+    /// Makes the endpoints of `THINGBRIDGE_RELAY_ENDPOINTS` exist and be enabled, and disables
+    /// configured endpoints no longer listed (their deliveries are kept, not sent).
+    func syncConfigured(urls: [String], now: Date = Date()) async throws {
+        let createdAt = Timestamp.microseconds(now)
+        let ids = urls.map(RelayEndpoint.configuredID(url:))
+        try await database.write { sql in
+            for (id, url) in zip(ids, urls) {
+                try await sql.raw(
+                    """
+                    INSERT INTO relay_endpoints (id, url, types, configured, created_at) VALUES (\(bind: id), \(bind: url), '*', 1, \(bind: createdAt))
+                    ON CONFLICT (id) DO UPDATE SET url = excluded.url, disabled_at = NULL, disabled_reason = NULL
+                    WHERE relay_endpoints.disabled_reason = \(bind: Self.leftConfiguration)
+                    """
+                ).run()
+            }
+            var unlisted: SQLQueryString = "UPDATE relay_endpoints SET disabled_at = \(bind: createdAt), disabled_reason = \(bind: Self.leftConfiguration) WHERE configured = 1 AND disabled_at IS NULL"
+            if !ids.isEmpty { unlisted += " AND id NOT IN (\(binds: ids))" }
+            try await sql.raw(unlisted).run()
+        }
+    }
+
+    static let leftConfiguration = "no longer in THINGBRIDGE_RELAY_ENDPOINTS"
+
+    /// Every endpoint with its health, oldest first.
+    public func endpoints() async throws -> [RelayEndpointStatus] {
+        try await database.read { sql in
+            let endpoints = try await sql.raw("SELECT \(unsafeRaw: Self.endpointColumns) FROM relay_endpoints ORDER BY created_at, id").all().map(Self.endpoint(from:))
+            var statuses: [String: RelayEndpointStatus] = [:]
+            for endpoint in endpoints {
+                statuses[endpoint.id] = RelayEndpointStatus(endpoint: endpoint, pending: 0, delivered: 0, failed: 0)
+            }
+            let counts = try await sql.raw(
+                """
+                SELECT endpoint_id, state, COUNT(*) AS n, MIN(created_at) AS oldest, MAX(delivered_at) AS last_delivered
+                FROM relay_deliveries GROUP BY endpoint_id, state
+                """
+            ).all()
+            for row in counts {
+                let id = try row.decode(column: "endpoint_id", as: String.self)
+                guard var status = statuses[id] else { continue }
+                let count = try row.decode(column: "n", as: Int.self)
+                switch RelayDeliveryState(rawValue: try row.decode(column: "state", as: String.self)) {
+                case .pending:
+                    status.pending = count
+                    status.oldestPendingSince = try row.decode(column: "oldest", as: Int64?.self).map(Timestamp.date)
+                case .delivered:
+                    status.delivered = count
+                    status.lastDeliveredAt = try row.decode(column: "last_delivered", as: Int64?.self).map(Timestamp.date)
+                case .failed:
+                    status.failed = count
+                case nil:
+                    continue
+                }
+                statuses[id] = status
+            }
+            for endpoint in endpoints {
+                let last = try await sql.raw(
+                    """
+                    SELECT a.error, a.attempted_at FROM relay_attempts a JOIN relay_deliveries d ON d.id = a.delivery_id
+                    WHERE d.endpoint_id = \(bind: endpoint.id) ORDER BY a.id DESC LIMIT 1
+                    """
+                ).first()
+                statuses[endpoint.id]?.lastError = try last?.decode(column: "error", as: String?.self)
+            }
+            return endpoints.compactMap { statuses[$0.id] }
+        }
+    }
+
+    public func endpoint(id: String) async throws -> RelayEndpoint? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.endpointColumns) FROM relay_endpoints WHERE id = \(bind: id)").first().map(Self.endpoint(from:))
+        }
+    }
+
+    /// Adds an endpoint with a new secret; the secret is returned here and never again.
+    public func addEndpoint(url: String, types: RelayTypeFilter, now: Date = Date()) async throws -> (endpoint: RelayEndpoint, secret: Secret) {
+        guard RelayEndpoint.isDeliverable(url) else { throw RelayError.invalidURL }
+        let endpoint = RelayEndpoint(id: RelayEndpoint.newID(), url: url, types: types, configured: false, createdAt: now)
+        let secret = StandardWebhookSigner.newSecret()
+        let createdAt = Timestamp.microseconds(now)
+        try await database.write { sql in
+            try await sql.raw(
+                """
+                INSERT INTO relay_endpoints (id, url, types, secret, configured, created_at)
+                VALUES (\(bind: endpoint.id), \(bind: url), \(bind: types.stored), \(bind: secret.value), 0, \(bind: createdAt))
+                """
+            ).run()
+        }
+        return (endpoint, secret)
+    }
+
+    /// Removes an endpoint added through the API or CLI, with its deliveries.
+    public func removeEndpoint(id: String) async throws {
+        try await database.write { sql in
+            guard let row = try await sql.raw("SELECT configured FROM relay_endpoints WHERE id = \(bind: id)").first() else {
+                throw RelayError.endpointNotFound(id)
+            }
+            guard try row.decode(column: "configured", as: Int.self) == 0 else { throw RelayError.configuredEndpoint(id) }
+            try await sql.raw("DELETE FROM relay_attempts WHERE delivery_id IN (SELECT id FROM relay_deliveries WHERE endpoint_id = \(bind: id))").run()
+            try await sql.raw("DELETE FROM relay_deliveries WHERE endpoint_id = \(bind: id)").run()
+            try await sql.raw("DELETE FROM relay_endpoints WHERE id = \(bind: id)").run()
+        }
+    }
+
+    /// Gives an endpoint a new secret (returned once). The old one keeps signing beside it for
+    /// `overlap`, so receivers can switch without missing a delivery.
+    public func rotateSecret(endpointID id: String, overlap: Duration = .seconds(86_400), now: Date = Date()) async throws -> (secret: Secret, previousValidUntil: Date) {
+        let secret = StandardWebhookSigner.newSecret()
+        let until = now.addingTimeInterval(TimeInterval(overlap.components.seconds))
+        try await database.write { sql in
+            guard let row = try await sql.raw("SELECT configured FROM relay_endpoints WHERE id = \(bind: id)").first() else {
+                throw RelayError.endpointNotFound(id)
+            }
+            guard try row.decode(column: "configured", as: Int.self) == 0 else { throw RelayError.configuredEndpoint(id) }
+            try await sql.raw(
+                """
+                UPDATE relay_endpoints SET previous_secret = secret, previous_secret_until = \(bind: Timestamp.microseconds(until)),
+                    secret = \(bind: secret.value) WHERE id = \(bind: id)
+                """
+            ).run()
+        }
+        return (secret, until)
+    }
+
+    /// The enabled endpoints, with what signing needs.
+    func activeTargets(now: Date = Date()) async throws -> [Target] {
+        let nowMicros = Timestamp.microseconds(now)
+        return try await database.read { sql in
+            try await sql.raw(
+                "SELECT id, url, secret, previous_secret, previous_secret_until FROM relay_endpoints WHERE disabled_at IS NULL ORDER BY id"
+            ).all().map { row in
+                var secrets: [Secret]?
+                if let secret = try row.decode(column: "secret", as: String?.self) {
+                    secrets = [Secret(secret)]
+                    if let previous = try row.decode(column: "previous_secret", as: String?.self),
+                        let until = try row.decode(column: "previous_secret_until", as: Int64?.self), until > nowMicros
+                    {
+                        secrets?.append(Secret(previous))
+                    }
+                }
+                return Target(id: try row.decode(column: "id", as: String.self), url: try row.decode(column: "url", as: String.self), secrets: secrets)
+            }
+        }
+    }
+
+    // MARK: Work
+
+    /// Claims up to `limit` due deliveries of one endpoint for one attempt each, for `lease`.
+    func claim(endpointID: String, limit: Int, now: Date = Date(), lease: Duration) async throws -> [RelayTask] {
+        let nowMicros = Timestamp.microseconds(now)
+        let leaseEnd = nowMicros + lease.components.seconds * 1_000_000
+        let token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let skipLocked = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await database.write { sql in
+            let claimed = try await sql.raw(
+                """
+                UPDATE relay_deliveries SET due_at = \(bind: leaseEnd), lease = \(bind: token)
+                WHERE state = 'pending' AND due_at <= \(bind: nowMicros) AND id IN (
+                    SELECT id FROM relay_deliveries WHERE endpoint_id = \(bind: endpointID) AND state = 'pending' AND due_at <= \(bind: nowMicros)
+                    ORDER BY due_at, id LIMIT \(literal: limit)\(unsafeRaw: skipLocked))
+                RETURNING id
+                """
+            ).all().map { try $0.decode(column: "id", as: Int64.self) }
+            guard !claimed.isEmpty else { return [any SQLRow]() }
+            return try await sql.raw(
+                """
+                SELECT d.id, d.event_id, d.type, d.attempts, e.raw_body, e.received_at, o.state AS order_state
+                FROM relay_deliveries d JOIN webhook_events e ON e.id = d.event_id LEFT JOIN orders o ON o.order_id = e.order_id
+                WHERE d.id IN (\(binds: claimed)) ORDER BY d.id
+                """
+            ).all()
+        }
+        return try rows.map { row in
+            let eventID = try row.decode(column: "event_id", as: Int64.self)
+            let type = try row.decode(column: "type", as: String.self)
+            let body = RelayMessage.body(
+                type: type, receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)), eventID: eventID,
+                orderState: try row.decode(column: "order_state", as: String?.self), rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
+            )
+            return RelayTask(
+                deliveryID: try row.decode(column: "id", as: Int64.self), eventID: eventID, endpointID: endpointID, type: type,
+                attempts: try row.decode(column: "attempts", as: Int.self), lease: token, body: body
+            )
+        }
+    }
+
+    /// Records an attempt and its outcome. Returns `false` when the lease had been lost (a retry
+    /// or replay requeued the delivery meanwhile): the attempt is kept, the state is not touched.
+    @discardableResult
+    func complete(_ task: RelayTask, outcome: RelayAttemptOutcome, attemptedAt: Date, duration: Duration) async throws -> Bool {
+        let attempted = Timestamp.microseconds(attemptedAt)
+        let milliseconds = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        var dueAt: Int64?
+        if case .retry(let at, _, _) = outcome { dueAt = Timestamp.microseconds(at) }
+        let due = dueAt
+        let deliveredAt: Int64? = outcome.state == .delivered ? attempted : nil
+        return try await database.write { sql in
+            let updated = try await sql.raw(
+                """
+                UPDATE relay_deliveries SET state = \(bind: outcome.state.rawValue), attempts = attempts + 1, total_attempts = total_attempts + 1,
+                    due_at = \(bind: due), lease = NULL, last_attempt_at = \(bind: attempted), last_status = \(bind: outcome.status),
+                    last_error = \(bind: outcome.error), delivered_at = \(bind: deliveredAt)
+                WHERE id = \(bind: task.deliveryID) AND lease = \(bind: task.lease) RETURNING id
+                """
+            ).all()
+            try await sql.raw(
+                """
+                INSERT INTO relay_attempts (delivery_id, attempted_at, status, error, duration_ms)
+                VALUES (\(bind: task.deliveryID), \(bind: attempted), \(bind: outcome.status), \(bind: outcome.error), \(bind: milliseconds))
+                """
+            ).run()
+            if outcome == .gone {
+                try await sql.raw(
+                    """
+                    UPDATE relay_endpoints SET disabled_at = \(bind: attempted), disabled_reason = 'answered 410 Gone'
+                    WHERE id = \(bind: task.endpointID) AND disabled_at IS NULL
+                    """
+                ).run()
+            }
+            return !updated.isEmpty
+        }
+    }
+
+    /// Pending deliveries of enabled endpoints, and when the oldest of them was queued.
+    func backlog() async throws -> (count: Int, oldest: Date?) {
+        try await database.read { sql in
+            let row = try await sql.raw(
+                """
+                SELECT COUNT(*) AS n, MIN(d.created_at) AS oldest FROM relay_deliveries d
+                JOIN relay_endpoints p ON p.id = d.endpoint_id WHERE d.state = 'pending' AND p.disabled_at IS NULL
+                """
+            ).first()
+            return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "oldest", as: Int64?.self).map(Timestamp.date))
+        }
+    }
+
+    // MARK: Rows
+
+    static let endpointColumns = "id, url, types, configured, created_at, disabled_at, disabled_reason, previous_secret_until"
+
+    static func endpoint(from row: any SQLRow) throws -> RelayEndpoint {
+        RelayEndpoint(
+            id: try row.decode(column: "id", as: String.self),
+            url: try row.decode(column: "url", as: String.self),
+            types: RelayTypeFilter(stored: try row.decode(column: "types", as: String.self)),
+            configured: try row.decode(column: "configured", as: Int.self) != 0,
+            createdAt: Timestamp.date(try row.decode(column: "created_at", as: Int64.self)),
+            disabledAt: try row.decode(column: "disabled_at", as: Int64?.self).map(Timestamp.date),
+            disabledReason: try row.decode(column: "disabled_reason", as: String?.self),
+            previousSecretUntil: try row.decode(column: "previous_secret_until", as: Int64?.self).map(Timestamp.date)
+        )
+    }
+}
