@@ -61,7 +61,9 @@ import ThingiverseSimulator
             #expect(
                 try await client.api(.post, "/comments", token: bob, json: #"{"body":"x","target_type":"car","target_id":1}"#).status
                     == .badRequest)
-            #expect(try await client.api(.post, "/comments", token: bob, json: #"{"target_type":"thing","target_id":\#(seededThingID(1))}"#).status == .badRequest)
+            #expect(
+                try await client.api(.post, "/comments", token: bob, json: #"{"target_type":"thing","target_id":\#(seededThingID(1))}"#).status
+                    == .badRequest)
         }
     }
 
