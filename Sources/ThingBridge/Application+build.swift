@@ -72,6 +72,11 @@ public func buildApplication(
     if configuration.webhookSecrets == nil {
         notes.append("Development webhook URL: \(configuration.publicURL)/webhooks/thingiverse/\(webhookSecrets[0].value)")
     }
+    // The built-in Thingiverse sends its order webhooks (e.g. PATCH /orders/{id} marking one
+    // shipped) here, as a registered app's would.
+    if let simulator = simulators.thingiverse, let clientID = simulators.thingiverseSettings?.clientID {
+        _ = simulator.setWebhookURL(configuration.publicURL + "/webhooks/thingiverse/" + webhookSecrets[0].value, clientID: clientID)
+    }
 
     let routeIndex = RouteIndex()
     let router = Router(context: AppRequestContext.self)
@@ -175,7 +180,8 @@ public func buildApplication(
         // Stopped in reverse order after the server has drained: the relay and the order
         // confirmer (attempts under way finish), the HTTP client, then the database.
         services: [DatabaseService(database: database), HTTPClientService(client: httpClient), relay] + (orderConfirmer.map { [$0] } ?? [])
-            + (simulators.userecho.map { [UserEchoSimulatorService(simulator: $0)] } ?? []),
+            + (simulators.userecho.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? [])
+            + (simulators.thingiverse.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? []),
         logger: logger
     )
     return ThingBridgeServer(

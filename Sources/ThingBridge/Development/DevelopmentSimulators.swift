@@ -81,13 +81,13 @@ struct DevelopmentSimulators: Sendable {
     }
 }
 
-/// Lets the UserEcho simulator finish the hooks it is sending, then shuts its client down,
+/// Lets a simulator finish the webhooks or hooks it is sending, then shuts its client down,
 /// after the server has drained.
-struct UserEchoSimulatorService: Service {
-    let simulator: UserEchoSimulator
+struct SimulatorShutdownService: Service {
+    let shutdown: @Sendable () async throws -> Void
 
     func run() async throws {
         try? await gracefulShutdown()
-        try await simulator.shutdown()
+        try await shutdown()
     }
 }
