@@ -3,11 +3,12 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 scratch="${THINGBRIDGE_BENCH_SCRATCH:-$repo/.build-release}"
-binary="$scratch/release/thingbridge"
+# THINGBRIDGE_BENCH_BINARY runs a given binary instead (no build).
+binary="${THINGBRIDGE_BENCH_BINARY:-$scratch/release/thingbridge}"
 secret="bench-secret-0123456789abcdef"
 
 build_release() {
-  if [ "${THINGBRIDGE_BENCH_SKIP_BUILD:-0}" != "1" ]; then
+  if [ "${THINGBRIDGE_BENCH_SKIP_BUILD:-0}" != "1" ] && [ -z "${THINGBRIDGE_BENCH_BINARY:-}" ]; then
     echo "==> swift build -c release (scratch $scratch)" >&2
     (cd "$repo" && swift build -c release --product thingbridge --scratch-path "$scratch" 2>&1 | tail -n 3) >&2
   fi
