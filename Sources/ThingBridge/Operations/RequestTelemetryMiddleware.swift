@@ -50,6 +50,14 @@ public struct RequestTelemetryMiddleware<Context: RequestContext>: RouterMiddlew
 public struct HTTPMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     let inFlight: Gauge
+    private let counters = MetricHandles<CounterKey, Counter>()
+    private let histograms = MetricHandles<String, DurationHistogram>()
+
+    private struct CounterKey: Hashable, Sendable {
+        let method: String
+        let route: String
+        let status: Int
+    }
 
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -59,15 +67,18 @@ public struct HTTPMetrics: Sendable {
     }
 
     func record(method: String, route: String, status: Int, duration: Duration) {
-        let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(
-            descriptor: .init(namespace: "thingbridge", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered."),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "thingbridge", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer HTTP requests."),
-            labels: [("route", route)],
-            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
-        ).record(duration)
+        counters.handle(CounterKey(method: method, route: route, status: status)) {
+            registry.makeCounter(
+                descriptor: .init(namespace: "thingbridge", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered."),
+                labels: [("method", method), ("route", route), ("status", String(status))]
+            )
+        }.increment()
+        histograms.handle(route) {
+            registry.makeDurationHistogram(
+                descriptor: .init(namespace: "thingbridge", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer HTTP requests."),
+                labels: [("route", route)],
+                buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
+            )
+        }.record(duration)
     }
 }

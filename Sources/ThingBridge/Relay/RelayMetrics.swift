@@ -6,6 +6,8 @@ public struct RelayMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let backlog: Gauge
     private let oldestPending: Gauge
+    private let attempts = MetricHandles<[String], Counter>()
+    private let durations = MetricHandles<String, DurationHistogram>()
 
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -17,15 +19,19 @@ public struct RelayMetrics: Sendable {
 
     /// One attempt: `delivered`, `retry`, `failed` or `gone`.
     func attempt(endpoint: String, outcome: String, duration: Duration) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "thingbridge", metricName: "relay_attempts", unitName: "total", helpText: "Relay delivery attempts by endpoint and outcome."),
-            labels: [("endpoint", endpoint), ("outcome", outcome)]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "thingbridge", metricName: "relay_attempt_duration", unitName: "seconds", helpText: "Time until a relay endpoint answered (or gave up)."),
-            labels: [("endpoint", endpoint)],
-            buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(15)]
-        ).record(duration)
+        attempts.handle([endpoint, outcome]) {
+            registry.makeCounter(
+                descriptor: .init(namespace: "thingbridge", metricName: "relay_attempts", unitName: "total", helpText: "Relay delivery attempts by endpoint and outcome."),
+                labels: [("endpoint", endpoint), ("outcome", outcome)]
+            )
+        }.increment()
+        durations.handle(endpoint) {
+            registry.makeDurationHistogram(
+                descriptor: .init(namespace: "thingbridge", metricName: "relay_attempt_duration", unitName: "seconds", helpText: "Time until a relay endpoint answered (or gave up)."),
+                labels: [("endpoint", endpoint)],
+                buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(15)]
+            )
+        }.record(duration)
     }
 
     func backlog(count: Int, oldestAge: Double) {

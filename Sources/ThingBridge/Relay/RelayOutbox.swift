@@ -24,24 +24,39 @@ enum RelayOutbox {
             (id: try row.decode(column: "id", as: String.self), types: RelayTypeFilter(stored: try row.decode(column: "types", as: String.self)))
         }
         guard !endpoints.isEmpty else { return 0 }
-        var rows: [(event: NewEvent, endpoint: String)] = []
+        var rows: [Row] = []
         for event in events {
             for endpoint in endpoints where endpoint.types.matches(event.type) {
-                rows.append((event, endpoint.id))
+                rows.append(Row(eventID: event.id, endpointID: endpoint.id, type: event.type))
             }
         }
+        try await insert(rows, now: now, requeue: false, sql: sql)
+        return rows.count
+    }
+
+    /// One delivery to queue.
+    struct Row: Sendable {
+        let eventID: Int64
+        let endpointID: String
+        let type: String
+    }
+
+    /// Inserts pending deliveries. A delivery that exists already is left alone, or with
+    /// `requeue` (a replay) made pending again with the whole schedule ahead.
+    static func insert(_ rows: [Row], now: Int64, requeue: Bool, sql: any SQLDatabase) async throws {
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
             var query: SQLQueryString = "INSERT INTO relay_deliveries (event_id, endpoint_id, type, state, attempts, due_at, created_at) VALUES"
             for (index, row) in chunk.enumerated() {
                 query += index == 0 ? " " : ", "
-                query += "(\(bind: row.event.id), \(bind: row.endpoint), \(bind: row.event.type), 'pending', 0, \(bind: now), \(bind: now))"
+                query += "(\(bind: row.eventID), \(bind: row.endpointID), \(bind: row.type), 'pending', 0, \(bind: now), \(bind: now))"
             }
-            query += " ON CONFLICT (event_id, endpoint_id) DO NOTHING"
+            query += requeue
+                ? " ON CONFLICT (event_id, endpoint_id) DO UPDATE SET state = 'pending', attempts = 0, due_at = excluded.due_at, lease = NULL"
+                : " ON CONFLICT (event_id, endpoint_id) DO NOTHING"
             try await sql.raw(query).run()
             start += chunk.count
         }
-        return rows.count
     }
 }

@@ -75,23 +75,17 @@ extension SQLRelayStore {
             }
             guard let last = events.last else { break }
             after = try last.decode(column: "id", as: Int64.self)
-            var rows: [(id: Int64, type: String)] = []
+            var rows: [RelayOutbox.Row] = []
             for row in events {
                 guard let source = EventSource(rawValue: try row.decode(column: "source", as: String.self)) else { continue }
                 let type = RelayEventType.of(source: source, event: try row.decode(column: "event", as: String.self))
-                if endpoint.types.matches(type) { rows.append((try row.decode(column: "id", as: Int64.self), type)) }
+                if endpoint.types.matches(type) {
+                    rows.append(RelayOutbox.Row(eventID: try row.decode(column: "id", as: Int64.self), endpointID: endpointID, type: type))
+                }
             }
             guard !rows.isEmpty else { continue }
             let batch = rows
-            try await database.write { sql in
-                var query: SQLQueryString = "INSERT INTO relay_deliveries (event_id, endpoint_id, type, state, attempts, due_at, created_at) VALUES"
-                for (index, row) in batch.enumerated() {
-                    query += index == 0 ? " " : ", "
-                    query += "(\(bind: row.id), \(bind: endpointID), \(bind: row.type), 'pending', 0, \(bind: nowMicros), \(bind: nowMicros))"
-                }
-                query += " ON CONFLICT (event_id, endpoint_id) DO UPDATE SET state = 'pending', attempts = 0, due_at = excluded.due_at, lease = NULL"
-                try await sql.raw(query).run()
-            }
+            try await database.write { sql in try await RelayOutbox.insert(batch, now: nowMicros, requeue: true, sql: sql) }
             queued += rows.count
         }
         try await database.write { sql in try await Self.enable(endpointID: endpointID, sql: sql) }
