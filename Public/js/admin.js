@@ -2,7 +2,7 @@
 // order's event timeline, the feedback forum's latest activity, quarantined deliveries, live
 // refresh and the JSON-lines export.
 import { describeFailure, el, failureNotice, request, sessionStatus } from "./api.js";
-import { forumURL, linkedAccounts, loginURL, safeImageURL } from "./providers.js";
+import { fillHeader, localTime, showGate as showAdminGate } from "./admin-shell.js";
 import { drawChart, dayRange } from "./chart.js";
 import { mountDevBanner } from "./dev-banner.js";
 import { forumSignature, loadForumActivity, renderForumActivity } from "./forum-activity.js";
@@ -40,12 +40,6 @@ function money(totalCents) {
 function dayOf(text) {
   const match = /^(\d{4}-\d{2}-\d{2})/.exec(String(text || ""));
   return match ? match[1] : null;
-}
-
-function localTime(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso || "–";
-  return date.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 function orderDate(text) {
@@ -123,25 +117,7 @@ function handleFailure(reply) {
 
 function showGate(status, message) {
   stopLive();
-  $("dashboard").hidden = true;
-  $("gate").hidden = false;
-  if (status === 401) {
-    $("gate-title").textContent = "Sign in to see the orders";
-    $("gate-message").textContent = "The dashboard is for the shop's admin users. Sign in with your Thingiverse account.";
-    $("gate-action").replaceChildren(el("a", { className: "button", id: "gate-signin", href: "/auth/login?return_to=%2Fadmin" }, "Sign in with Thingiverse"));
-  } else if (signedIn && !linkedAccounts(signedIn).thingiverse) {
-    // Admins are named by their Thingiverse account; a Flattr account alone is not enough.
-    $("gate-title").textContent = "You are not an admin";
-    $("gate-message").textContent = "Admin users are named by their Thingiverse account, and this session has none. Link your Thingiverse account to open the dashboard.";
-    $("gate-action").replaceChildren(
-      el("a", { className: "button", id: "gate-link", href: loginURL("thingiverse", "/admin") }, "Link Thingiverse"),
-      el("a", { className: "button secondary", href: "/" }, "Back to the start page"));
-  } else {
-    $("gate-title").textContent = "You are not an admin";
-    $("gate-message").textContent = message || "Your account is not one of the admin users (THINGBRIDGE_ADMIN_USERS).";
-    $("gate-action").replaceChildren(el("a", { className: "button secondary", href: "/" }, "Back to the start page"));
-  }
-  $("gate").dataset.status = String(status);
+  showAdminGate({ status, message, signedIn, subject: "the orders", returnTo: "/admin" });
 }
 
 // ---- rendering -----------------------------------------------------------------------------
@@ -405,15 +381,8 @@ async function start() {
   const status = await sessionStatus();
   if (status.signed_in) {
     signedIn = status;
-    $("chip-name").textContent = status.user.name;
-    const avatar = safeImageURL(status.user.thumbnail);
-    if (avatar) $("chip-avatar").src = avatar;
-    else $("chip-avatar").hidden = true;
-    $("user-chip").hidden = false;
-    const forum = forumURL(status);
+    const forum = fillHeader(status);
     if (forum) {
-      $("nav-forum").href = forum;
-      $("nav-forum").hidden = false;
       $("forum-open").href = forum;
       $("forum-open").hidden = false;
     }
