@@ -1,5 +1,9 @@
-"""Shared helpers for the benchmark scripts: release build, free ports, readiness, wrk parsing, memory."""
+"""Shared helpers for the benchmark scripts: the release binary, free ports, readiness, starting
+ThingBridge and nginx as shipped, wrk parsing, CPU per 1,000 requests and memory."""
+import base64
+import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -8,6 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / ".build-release"
+RESULTS = ROOT / "Benchmarks" / "results"
+CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+WEBHOOK_SECRET = "bench-secret-0123456789abcdef"  # the same as Benchmarks/webhooks/common.sh
 
 
 def build_release() -> str:
@@ -18,16 +25,31 @@ def build_release() -> str:
     return str(SCRATCH / "release" / "thingbridge")
 
 
+def release_binary(given: str | None) -> str:
+    """The binary to measure: `given` (or THINGBRIDGE_BENCH_BINARY) as it is, never rebuilt; otherwise
+    a fresh release build (THINGBRIDGE_BENCH_SKIP_BUILD=1: the last one, as the shell benchmarks do)."""
+    given = given or os.environ.get("THINGBRIDGE_BENCH_BINARY")
+    if not given and os.environ.get("THINGBRIDGE_BENCH_SKIP_BUILD") == "1":
+        given = str(SCRATCH / "release" / "thingbridge")
+    if given:
+        if not os.access(given, os.X_OK):
+            raise SystemExit(f"no executable ThingBridge at {given}")
+        return str(Path(given).resolve())
+    return build_release()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, timeout: float = 30) -> float:
-    """Polls until `url` answers 200; returns the seconds it took."""
+def wait_ready(url: str, timeout: float = 30, process: subprocess.Popen | None = None) -> float:
+    """Polls until `url` answers 200 (giving up early if `process` exits); returns the seconds it took."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
+        if process is not None and process.poll() is not None:
+            break
         try:
             with urllib.request.urlopen(url, timeout=1) as reply:
                 if reply.status == 200:
@@ -37,17 +59,184 @@ def wait_ready(url: str, timeout: float = 30) -> float:
     raise RuntimeError(f"{url} did not become ready")
 
 
+def stop(processes: list) -> None:
+    """SIGTERM to each process (the last started first), then waits; SIGKILL after 20 s."""
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# ThingBridge as shipped -------------------------------------------------------------------------
+
+def production_environment(port: int, folder: Path, **overrides: str) -> dict:
+    """Production mode with the shipped defaults (info logging, metrics on, SQLite FULL, group commit):
+    only what production requires (keys, secrets, a client id) and the benchmark's ports and files."""
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
+        "THINGBRIDGE_ENV": "production", "THINGBRIDGE_PORT": str(port),
+        "THINGBRIDGE_DATABASE_URL": f"sqlite:{folder}/thingbridge.sqlite", "THINGBRIDGE_DATA_DIR": str(folder),
+        "THINGBRIDGE_SESSION_KEYS": base64.b64encode(os.urandom(32)).decode(),
+        "THINGBRIDGE_WEBHOOK_SECRETS": WEBHOOK_SECRET,
+        "THINGIVERSE_CLIENT_ID": "bench-client", "THINGIVERSE_CLIENT_SECRET": "bench-client-secret",
+        # The sign-in and API hosts are never reached unless a benchmark points them somewhere.
+        "THINGIVERSE_WEB_URL": "http://127.0.0.1:9", "THINGIVERSE_API_URL": "http://127.0.0.1:9",
+    }
+    environment.update(overrides)
+    return environment
+
+
+def start_thingbridge(binary: str, environment: dict, log: Path, wrapper: list | None = None) -> subprocess.Popen:
+    """Starts `thingbridge serve` with its log lines (stdout and stderr) going to `log`, as a service
+    manager would keep them, and waits until /readyz answers. `wrapper` runs it under e.g. valgrind."""
+    with open(log, "ab") as output:
+        process = subprocess.Popen([*(wrapper or []), binary, "serve"], cwd=ROOT, env=environment,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_ready(f"http://127.0.0.1:{environment['THINGBRIDGE_PORT']}/readyz", timeout=300 if wrapper else 30, process=process)
+    except RuntimeError:
+        stop([process])
+        raise SystemExit(f"ThingBridge did not become ready; its log:\n{log.read_text()[-3000:]}")
+    return process
+
+
+# nginx --------------------------------------------------------------------------------------------
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if not found:
+        raise SystemExit("nginx is needed: apt-get install nginx")
+    return found
+
+
+def start_nginx(folder: Path, http_block: str, probe_url: str) -> subprocess.Popen:
+    """One nginx instance (master and one worker) of its own in `folder`, so its CPU is its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)  # the workers run as an unprivileged user and may need to read files here
+    config = folder / "nginx.conf"
+    config.write_text(f"""
+worker_processes 1;
+error_log {folder}/error.log warn;
+pid {folder}/nginx.pid;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fcgi;
+  uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+  keepalive_requests 10000000;
+{http_block}
+}}
+""")
+    process = subprocess.Popen([nginx_binary(), "-p", str(folder), "-c", str(config), "-g", "daemon off;"],
+                               stderr=subprocess.DEVNULL)
+    wait_ready(probe_url, process=process)
+    return process
+
+
+# CPU and memory -----------------------------------------------------------------------------------
+
+def _stat_fields(pid: int) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2:].split()  # the fields after "pid (comm)", from state (3) on
+
+
+def _descendants(pid: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat_fields(int(entry.name))[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """utime+stime of `pid` (all its threads); with `children`, also of its live descendants and of the
+    descendants already reaped (cutime+cstime), e.g. nginx or gunicorn workers."""
+    pids = [pid] + (_descendants(pid) if children else [])
+    ticks = 0
+    for each in pids:
+        try:
+            fields = _stat_fields(each)
+        except OSError:
+            continue  # exited between the listing and the read; its time is in its parent's cutime
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        if children:
+            ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / CLOCK_TICKS_PER_S
+
+
+class CPUMeter:
+    """CPU time the serving processes use between `start()` and `stop()`, in ms.
+    `targets` are (pid, children) pairs, e.g. [(nginx_master, True)] or [(thingbridge, False)]."""
+
+    def __init__(self, targets: list[tuple[int, bool]]):
+        self.targets = targets
+        self.used_ms = 0.0
+
+    def _now(self) -> float:
+        return sum(cpu_seconds(pid, children) for pid, children in self.targets)
+
+    def __enter__(self):
+        self._start = self._now()
+        return self
+
+    def __exit__(self, *exc):
+        self.used_ms = (self._now() - self._start) * 1000
+
+
+def cpu_per_1000(cpu_ms: float, requests: int) -> float | None:
+    """CPU ms per 1,000 requests served (None when nothing was served)."""
+    return round(cpu_ms / requests * 1000, 1) if requests else None
+
+
+def rss_kib(pid: int) -> int:
+    """The process's resident memory now (VmRSS), in KiB."""
+    return _status_kib(pid, "VmRSS:")
+
+
+def peak_rss_kib(pid: int) -> int:
+    """The process's peak resident memory (VmHWM), in KiB."""
+    return _status_kib(pid, "VmHWM:")
+
+
+def _status_kib(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key):
+            return int(line.split()[1])
+    return 0
+
+
+def mib(kib: int) -> float:
+    return round(kib / 1024, 1)
+
+
+# wrk ----------------------------------------------------------------------------------------------
+
 def _milliseconds(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, extra: list, duration: int, connections: int, threads: int = 2, script: str | None = None) -> dict:
-    """Runs wrk with latency percentiles and parses requests/s, p50, p99 and errors."""
+def wrk(url: str, extra: list, duration: int, connections: int, threads: int = 2, script: str | None = None,
+        env: dict | None = None) -> dict:
+    """Runs wrk with latency percentiles and parses requests/s, p50, p99, requests and errors."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *extra]
     if script:
         command += ["-s", script]
-    output = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(command + [url], check=True, capture_output=True, text=True,
+                            env=dict(os.environ, **(env or {}))).stdout
     percentiles = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)", output, re.M))
     errors = 0
     for match in re.finditer(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
@@ -63,9 +252,20 @@ def wrk(url: str, extra: list, duration: int, connections: int, threads: int = 2
     }
 
 
-def peak_rss_kib(pid: int) -> int:
-    """The process's peak resident memory (VmHWM), in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
+def measured_wrk(url: str, extra: list, duration: int, connections: int, cpu_of: list[tuple[int, bool]],
+                 warmup: int = 0, **options) -> dict:
+    """wrk as above (after `warmup` seconds of the same load, not counted), plus the CPU the serving
+    processes `cpu_of` used during the measured run: `cpu_ms` and `cpu_ms_per_1000`."""
+    if warmup:
+        wrk(url, extra, warmup, connections, **options)
+    with CPUMeter(cpu_of) as meter:
+        result = wrk(url, extra, duration, connections, **options)
+    result["cpu_ms"] = round(meter.used_ms)
+    result["cpu_ms_per_1000"] = cpu_per_1000(meter.used_ms, result["requests"])
+    return result
+
+
+def perf_record(pid: int, seconds: int, output: str) -> subprocess.Popen:
+    """perf (cpu-clock: this VM has no hardware counters) with call graphs, attached to `pid`."""
+    return subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-o", output, "-p", str(pid),
+                             "--", "sleep", str(max(1, seconds))], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
