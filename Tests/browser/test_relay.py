@@ -315,8 +315,6 @@ def test_a_retry_after_a_500_carries_the_same_webhook_id(relay_server, receiver)
     assert admin(server, "DELETE", f"/admin/api/relay/endpoints/{endpoint['id']}")[0] == 204
 
 
-@pytest.mark.xfail(strict=True, reason="ThingBridge relays refund_requested as thingiverse.refund_requested "
-                   "(RelayEventType.of only maps order_* names); the contract says thingiverse.order.refund_requested")
 def test_a_refund_request_is_relayed_as_thingiverse_order_refund_requested(relay_server, receiver):
     server = relay_server
     endpoint, secret = add_endpoint(server, receiver.url("/order-types"), ["thingiverse.order.*"])

@@ -100,14 +100,18 @@ public struct RelayTypeFilter: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The type an event is relayed as: `thingiverse.order.created` for `order_created`,
-/// `thingiverse.<event>` for Thingiverse's other events, `userecho.<hook>` for UserEcho's.
+/// The type an event is relayed as: `thingiverse.order.created`, `.refund_requested` and
+/// `.refunded` for Thingiverse's three order events, `thingiverse.<event>` for its others, `userecho.<hook>` for UserEcho's.
 public enum RelayEventType {
     public static func of(source: EventSource, event: String) -> String {
         switch source {
         case .thingiverse:
-            if event.hasPrefix("order_") { return "thingiverse.order." + event.dropFirst("order_".count) }
-            return "thingiverse." + event
+            switch OrderEventKind(rawValue: event) {
+            case .created: return "thingiverse.order.created"
+            case .refundRequested: return "thingiverse.order.refund_requested"
+            case .refunded: return "thingiverse.order.refunded"
+            case nil: return "thingiverse." + event
+            }
         case .userecho:
             return "userecho." + event
         }
