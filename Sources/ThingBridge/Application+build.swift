@@ -168,7 +168,7 @@ public func buildApplication(
     let adminGuard = AdminGuard(
         token: configuration.adminToken, sessionCheck: adminCheck, publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL))
     router.addRoutes(AdminController(store: eventStore, guard: adminGuard).endpoints)
-    router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.deliveriesQueued() }.endpoints)
+    router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
 
     let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
     routeIndex.record(routes)

@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await settings.load()
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
+            var handler = LineLogHandler(label: label)
             handler.logLevel = configuration.logLevel
             return handler
         }

@@ -109,7 +109,14 @@ public struct EndpointAllowList: Sendable {
 
     /// Percent-decodes one segment, refusing anything that could leave the segment or the host.
     static func decode(_ raw: Substring) -> String? {
-        guard let decoded = String(raw).removingPercentEncoding else { return nil }
+        // Most segments (numbers, names) have nothing to decode: no Foundation on the hot path.
+        let decoded: String
+        if raw.utf8.contains(UInt8(ascii: "%")) {
+            guard let text = String(raw).removingPercentEncoding else { return nil }
+            decoded = text
+        } else {
+            decoded = String(raw)
+        }
         if decoded == "." || decoded == ".." { return nil }
         for scalar in decoded.unicodeScalars {
             switch scalar {

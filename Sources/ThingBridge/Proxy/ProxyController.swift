@@ -27,10 +27,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     static var link: HTTPField.Name { HTTPField.Name("Link")! }
     static var requestBodyLimit: Int { 1024 * 1024 }
     static var bufferedResponseLimit: Int { 256 * 1024 }
-    static var forwardedRequestHeaders: [HTTPField.Name] { [.accept, .contentType, .ifNoneMatch, .ifModifiedSince, .acceptLanguage] }
-    static var returnedResponseHeaders: [String] {
-        ["etag", "last-modified", "cache-control", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
-    }
+    static var forwardedRequestHeaders: [HTTPField.Name] { ProxyHeaders.forwarded }
+    static var returnedResponseHeaders: [(name: String, field: HTTPField.Name)] { ProxyHeaders.returned }
 
     public init(target: ProxyTarget, cookies: SessionCookies, mountPath: String, publicURL: String, corsOrigins: [String], metrics: ProxyMetrics) {
         self.target = target
@@ -105,8 +103,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             }
             verifier = bearerVerifier
         }
-        if let verifier, let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            let token = Secret(String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
+        if let verifier, let authorization = request.headers[.authorization], let bearer = Self.bearerToken(authorization) {
+            let token = Secret(bearer)
             guard !token.value.isEmpty, token.value.utf8.count <= 512 else { throw unauthenticated() }
             switch try await verifier.verify(token) {
             case .accepted(let userID):
@@ -117,6 +115,18 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             }
         }
         throw unauthenticated()
+    }
+
+    /// The token of `Bearer TOKEN` (the scheme in any case, spaces around the token dropped).
+    static func bearerToken(_ authorization: String) -> String? {
+        let utf8 = authorization.utf8
+        guard utf8.count > 7, utf8.prefix(6).map({ $0 | 0x20 }).elementsEqual("bearer".utf8), utf8.dropFirst(6).first == UInt8(ascii: " ") else {
+            return nil
+        }
+        let token = utf8.dropFirst(7).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let end = token.lastIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        guard let end else { return "" }
+        return String(Substring(token[...end]))
     }
 
     private func unauthenticated() -> AppError {
@@ -245,9 +255,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     private func responseHeaders(_ answer: UpstreamAnswer<StreamingBody>) -> HTTPFields {
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType(declared: answer.headers.first(name: "content-type"), head: answer.body.head)
-        for name in Self.returnedResponseHeaders {
+        for (name, field) in Self.returnedResponseHeaders {
             for value in answer.headers[name] {
-                headers.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+                headers.append(HTTPField(name: field, value: value))
             }
         }
         for value in answer.headers["link"] {
@@ -275,10 +285,22 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     /// markup itself was refused), so it becomes JSON or plain text by what the body starts with.
     static func contentType(declared: String?, head: ByteBuffer) -> String? {
         guard let declared else { return nil }
-        let lowered = declared.lowercased()
-        guard lowered.contains("html") || lowered.contains("xml") || lowered.contains("svg") else { return declared }
+        guard Self.mentions(declared, anyOf: ["html", "xml", "svg"]) else { return declared }
         let first = head.readableBytesView.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"
+    }
+
+    /// Whether `text` contains one of the lowercase ASCII `words`, ignoring ASCII case (a
+    /// header value, checked on every answer: no Foundation).
+    static func mentions(_ text: String, anyOf words: [StaticString]) -> Bool {
+        let bytes = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        return words.contains { word in
+            let pattern = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            guard pattern.count <= bytes.count else { return false }
+            return (0...(bytes.count - pattern.count)).contains { start in
+                bytes[start..<start + pattern.count].elementsEqual(pattern)
+            }
+        }
     }
 
     /// `<https://api.thingiverse.com/things?page=2>; rel="next"` → `<PUBLIC_URL/api/things?page=2>; rel="next"`.
@@ -291,4 +313,12 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     func rewriteLocation(_ value: String) -> String {
         value.hasPrefix(target.apiURL + "/") ? publicAPIURL + value.dropFirst(target.apiURL.count) : value
     }
+}
+
+/// The headers the proxy passes each way, made once (a generic type cannot hold stored statics).
+private enum ProxyHeaders {
+    static let forwarded: [HTTPField.Name] = [.accept, .contentType, .ifNoneMatch, .ifModifiedSince, .acceptLanguage]
+    static let returned: [(name: String, field: HTTPField.Name)] = [
+        "etag", "last-modified", "cache-control", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
+    ].map { ($0, HTTPField.Name($0)!) }
 }

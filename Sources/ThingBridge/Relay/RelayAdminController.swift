@@ -6,13 +6,13 @@ import NIOCore
 public struct RelayAdminController<Context: RequestContext>: Sendable {
     let store: SQLRelayStore
     let guardian: AdminGuard
-    /// Wakes the dispatcher after a retry or replay queued deliveries.
-    let queued: @Sendable () -> Void
+    /// Tells the dispatcher that endpoints, their secrets or deliveries changed.
+    let changed: @Sendable () -> Void
 
-    public init(store: SQLRelayStore, guard guardian: AdminGuard, queued: @escaping @Sendable () -> Void = {}) {
+    public init(store: SQLRelayStore, guard guardian: AdminGuard, changed: @escaping @Sendable () -> Void = {}) {
         self.store = store
         self.guardian = guardian
-        self.queued = queued
+        self.changed = changed
     }
 
     public var endpoints: RouteCollection<Context> {
@@ -67,6 +67,7 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
             throw RelayError.invalidTypes(error.description)
         }
         let (endpoint, secret) = try await store.addEndpoint(url: url, types: types)
+        changed()
         var response = try AdminController<Context>.json(
             RelayViews.NewSecret(endpoint: RelayViews.Endpoint(endpoint), secret: secret, note: "Keep this secret now: it is not shown again."))
         response.status = .created
@@ -76,6 +77,7 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
     /// `DELETE /admin/api/relay/endpoints/:id`: 204; configured endpoints are 409.
     func removeEndpoint(request: Request, context: Context) async throws -> Response {
         try await store.removeEndpoint(id: context.parameters.get("id") ?? "")
+        changed()
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 
@@ -83,6 +85,7 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
     func rotateSecret(request: Request, context: Context) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let rotation = try await store.rotateSecret(endpointID: id)
+        changed()
         guard let endpoint = try await store.endpoint(id: id) else { throw RelayError.endpointNotFound(id) }
         return try AdminController<Context>.json(
             RelayViews.NewSecret(
@@ -98,7 +101,7 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
         }
         let since = try AdminController<Context>.time(String(text), name: "since")
         let count = try await store.replay(endpointID: id, since: since)
-        if count > 0 { queued() }
+        changed()
         return try AdminController<Context>.json(Replayed(endpointID: id, queued: count))
     }
 
@@ -136,7 +139,7 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
     func retry(request: Request, context: Context) async throws -> Response {
         let id = try AdminController<Context>.identifier(context.parameters.get("id") ?? "", name: "id")
         let delivery = try await store.retry(deliveryID: id)
-        queued()
+        changed()
         return try AdminController<Context>.json(RelayViews.Delivery(delivery))
     }
 

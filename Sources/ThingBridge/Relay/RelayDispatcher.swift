@@ -27,11 +27,16 @@ public struct RelayDispatcher: Service {
     let lease: Duration
     private let work = Wakeup()
     private let progress = Progress()
+    /// Attempts that end together are recorded in one write.
+    private let completions: DeliveryBatcher<SQLRelayStore.Completion, Bool>
 
     /// Attempts under way per endpoint, and whether the service is stopping.
     private final class Progress: Sendable {
         let inFlight = Mutex<[String: Int]>([:])
         let stopping = Mutex(false)
+        /// The enabled endpoints, read again at most once a second (changes on other instances
+        /// and through the CLI are seen within that).
+        let targets = Mutex<(read: ContinuousClock.Instant, targets: [SQLRelayStore.Target])?>(nil)
     }
 
     /// The contract's wait for an endpoint's answer.
@@ -47,7 +52,7 @@ public struct RelayDispatcher: Service {
         retrySchedule: [Int],
         metrics: RelayMetrics,
         logger: Logger,
-        concurrencyPerEndpoint: Int = 8,
+        concurrencyPerEndpoint: Int = 16,
         pollInterval: Duration = .seconds(1),
         attemptTimeout: Duration = RelayDispatcher.attemptTimeout
     ) throws {
@@ -60,10 +65,18 @@ public struct RelayDispatcher: Service {
         self.concurrencyPerEndpoint = concurrencyPerEndpoint
         self.pollInterval = pollInterval
         self.lease = attemptTimeout * 4
+        self.completions = DeliveryBatcher(maximumBatch: 200) { [store] completions in try await store.complete(completions) }
     }
 
     /// Tells the dispatcher that deliveries were queued, so it does not wait for the next poll.
     public func deliveriesQueued() {
+        work.signal()
+    }
+
+    /// Tells the dispatcher that endpoints or their secrets changed on this instance, so it
+    /// reads them again at once (other instances see a change within a second).
+    public func endpointsChanged() {
+        progress.targets.withLock { $0 = nil }
         work.signal()
     }
 
@@ -90,18 +103,15 @@ public struct RelayDispatcher: Service {
 
     /// Claims what each endpoint has room for and starts those attempts. Returns how many.
     private func pass(into group: inout DiscardingTaskGroup) async -> Int {
-        let targets: [SQLRelayStore.Target]
-        do {
-            targets = try await store.activeTargets()
-        } catch {
-            logger.warning("relay: cannot read the endpoints", metadata: ["error": .string(Self.describe(error))])
-            return 0
-        }
+        guard let targets = await currentTargets() else { return 0 }
         var started = 0
         for target in targets {
             guard let signer = signer(for: target) else { continue }
-            let room = concurrencyPerEndpoint - progress.inFlight.withLock { $0[target.id, default: 0] }
-            guard room > 0 else { continue }
+            let inFlight = progress.inFlight.withLock { $0[target.id, default: 0] }
+            let room = concurrencyPerEndpoint - inFlight
+            // Claims are writes: while attempts are under way, wait until half the room is free
+            // and claim for all of it at once.
+            guard room > 0, inFlight == 0 || room >= concurrencyPerEndpoint / 2 else { continue }
             let tasks: [RelayTask]
             do {
                 tasks = try await store.claim(endpointID: target.id, limit: room, lease: lease)
@@ -121,6 +131,20 @@ public struct RelayDispatcher: Service {
             started += tasks.count
         }
         return started
+    }
+
+    private func currentTargets() async -> [SQLRelayStore.Target]? {
+        if let cached = progress.targets.withLock({ $0 }), ContinuousClock.now - cached.read < .seconds(1) {
+            return cached.targets
+        }
+        do {
+            let targets = try await store.activeTargets()
+            progress.targets.withLock { $0 = (.now, targets) }
+            return targets
+        } catch {
+            logger.warning("relay: cannot read the endpoints", metadata: ["error": .string(Self.describe(error))])
+            return nil
+        }
     }
 
     private func signer(for target: SQLRelayStore.Target) -> StandardWebhookSigner? {
@@ -162,6 +186,7 @@ public struct RelayDispatcher: Service {
         case .delivered:
             logger.debug("relay: delivered", metadata: ["endpoint": .string(target.id), "delivery": .stringConvertible(task.deliveryID)])
         case .gone:
+            progress.targets.withLock { $0 = nil }
             logger.warning("relay: endpoint answered 410 Gone and is disabled", metadata: ["endpoint": .string(target.id)])
         case .retry, .failed:
             logger.notice(
@@ -169,7 +194,7 @@ public struct RelayDispatcher: Service {
                 metadata: ["endpoint": .string(target.id), "delivery": .stringConvertible(task.deliveryID), "outcome": .string(Self.label(outcome)), "error": .string(outcome.error ?? "")])
         }
         do {
-            try await store.complete(task, outcome: outcome, attemptedAt: attemptedAt, duration: duration)
+            _ = try await completions.submit(SQLRelayStore.Completion(task: task, outcome: outcome, attemptedAt: attemptedAt, duration: duration))
         } catch {
             // The lease runs out and the delivery is sent again: at least once, never lost.
             logger.warning("relay: cannot record an attempt", metadata: ["delivery": .stringConvertible(task.deliveryID), "error": .string(Self.describe(error))])

@@ -187,6 +187,7 @@ public struct SQLRelayStore: Sendable {
                 UPDATE relay_deliveries SET due_at = \(bind: leaseEnd), lease = \(bind: token)
                 WHERE state = 'pending' AND due_at <= \(bind: nowMicros) AND id IN (
                     SELECT id FROM relay_deliveries WHERE endpoint_id = \(bind: endpointID) AND state = 'pending' AND due_at <= \(bind: nowMicros)
+                        AND EXISTS (SELECT 1 FROM relay_endpoints WHERE id = \(bind: endpointID) AND disabled_at IS NULL)
                     ORDER BY due_at, id LIMIT \(literal: limit)\(unsafeRaw: skipLocked))
                 RETURNING id
                 """
@@ -214,40 +215,58 @@ public struct SQLRelayStore: Sendable {
         }
     }
 
+    /// One finished attempt, to be recorded.
+    struct Completion: Sendable {
+        let task: RelayTask
+        let outcome: RelayAttemptOutcome
+        let attemptedAt: Date
+        let duration: Duration
+    }
+
     /// Records an attempt and its outcome. Returns `false` when the lease had been lost (a retry
     /// or replay requeued the delivery meanwhile): the attempt is kept, the state is not touched.
     @discardableResult
     func complete(_ task: RelayTask, outcome: RelayAttemptOutcome, attemptedAt: Date, duration: Duration) async throws -> Bool {
-        let attempted = Timestamp.microseconds(attemptedAt)
-        let milliseconds = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-        var dueAt: Int64?
-        if case .retry(let at, _, _) = outcome { dueAt = Timestamp.microseconds(at) }
-        let due = dueAt
-        let deliveredAt: Int64? = outcome.state == .delivered ? attempted : nil
-        return try await database.write { sql in
-            let updated = try await sql.raw(
-                """
-                UPDATE relay_deliveries SET state = \(bind: outcome.state.rawValue), attempts = attempts + 1, total_attempts = total_attempts + 1,
-                    due_at = \(bind: due), lease = NULL, last_attempt_at = \(bind: attempted), last_status = \(bind: outcome.status),
-                    last_error = \(bind: outcome.error), delivered_at = \(bind: deliveredAt)
-                WHERE id = \(bind: task.deliveryID) AND lease = \(bind: task.lease) RETURNING id
-                """
-            ).all()
-            try await sql.raw(
-                """
-                INSERT INTO relay_attempts (delivery_id, attempted_at, status, error, duration_ms)
-                VALUES (\(bind: task.deliveryID), \(bind: attempted), \(bind: outcome.status), \(bind: outcome.error), \(bind: milliseconds))
-                """
-            ).run()
-            if outcome == .gone {
-                try await sql.raw(
+        try await complete([Completion(task: task, outcome: outcome, attemptedAt: attemptedAt, duration: duration)])[0]
+    }
+
+    /// Records several attempts in one transaction (the dispatcher gathers those that end
+    /// together), one multi-row insert for their history. One answer per completion, in order.
+    func complete(_ completions: [Completion]) async throws -> [Bool] {
+        try await database.write { sql in
+            var kept: [Bool] = []
+            kept.reserveCapacity(completions.count)
+            var history: SQLQueryString = "INSERT INTO relay_attempts (delivery_id, attempted_at, status, error, duration_ms) VALUES"
+            for (index, completion) in completions.enumerated() {
+                let outcome = completion.outcome
+                let attempted = Timestamp.microseconds(completion.attemptedAt)
+                let duration = completion.duration.components
+                let milliseconds = Int(duration.seconds * 1000 + duration.attoseconds / 1_000_000_000_000_000)
+                var due: Int64?
+                if case .retry(let at, _, _) = outcome { due = Timestamp.microseconds(at) }
+                let deliveredAt: Int64? = outcome.state == .delivered ? attempted : nil
+                let updated = try await sql.raw(
                     """
-                    UPDATE relay_endpoints SET disabled_at = \(bind: attempted), disabled_reason = 'answered 410 Gone'
-                    WHERE id = \(bind: task.endpointID) AND disabled_at IS NULL
+                    UPDATE relay_deliveries SET state = \(bind: outcome.state.rawValue), attempts = attempts + 1, total_attempts = total_attempts + 1,
+                        due_at = \(bind: due), lease = NULL, last_attempt_at = \(bind: attempted), last_status = \(bind: outcome.status),
+                        last_error = \(bind: outcome.error), delivered_at = \(bind: deliveredAt)
+                    WHERE id = \(bind: completion.task.deliveryID) AND lease = \(bind: completion.task.lease) RETURNING id
                     """
-                ).run()
+                ).all()
+                kept.append(!updated.isEmpty)
+                history += index == 0 ? " " : ", "
+                history += "(\(bind: completion.task.deliveryID), \(bind: attempted), \(bind: outcome.status), \(bind: outcome.error), \(bind: milliseconds))"
+                if outcome == .gone {
+                    try await sql.raw(
+                        """
+                        UPDATE relay_endpoints SET disabled_at = \(bind: attempted), disabled_reason = 'answered 410 Gone'
+                        WHERE id = \(bind: completion.task.endpointID) AND disabled_at IS NULL
+                        """
+                    ).run()
+                }
             }
-            return !updated.isEmpty
+            if !completions.isEmpty { try await sql.raw(history).run() }
+            return kept
         }
     }
 

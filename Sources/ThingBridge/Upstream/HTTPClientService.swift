@@ -15,6 +15,8 @@ struct HTTPClientService: Service {
             decompression: .disabled
         )
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        // No tracer is bootstrapped; without this every request still opens a no-op span (2% of a proxied request's CPU).
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
