@@ -135,6 +135,8 @@ import Testing
                 let endpoints = try await client.admin("/admin/api/relay/endpoints").json()
                 #expect(endpoints["endpoints"]?[0]?["enabled"] == .bool(false))
                 #expect(endpoints["endpoints"]?[0]?["disabled_reason"] == .string("answered 410 Gone"))
+                #expect(endpoints["endpoints"]?[0]?["health"]?["failed"] == .number("1"))
+                #expect(endpoints["endpoints"]?[0]?["health"]?["last_error"] == .string("the endpoint answered 410 Gone, so it was disabled"))
                 // A disabled endpoint gets nothing new.
                 _ = try await client.postWebhook(WebhookBodies.order("order_refunded", id: "11"))
                 try await Task.sleep(for: .milliseconds(300))

@@ -8,8 +8,9 @@ import ThingiverseSimulator
 @testable import ThingBridge
 
 /// Every endpoint the proxy allows is one the built-in simulator answers: a newcomer trying the
-/// API console with no account never meets a 404 for a documented endpoint.
-@Suite struct SimulatorCoverageTests {
+/// API console with no account never meets a 404 for a documented endpoint. Serialized: 106
+/// pairs of live servers at once would starve the timing-sensitive suites running beside them.
+@Suite(.serialized) struct SimulatorCoverageTests {
     @Test(arguments: EndpointAllowList.thingiverseREST)
     func everyAllowedEndpointAnswersThroughTheProxy(_ endpoint: String) async throws {
         let example = SeedExamples.request(for: endpoint)

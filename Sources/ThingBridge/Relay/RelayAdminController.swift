@@ -145,8 +145,7 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
 
     /// A small JSON object body (at most 16 KiB).
     static func jsonObject(_ request: Request, context: Context) async throws -> [String: JSONValue] {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 16 * 1024)
+        let buffer = try await request.body.collect(upTo: 16 * 1024)
         guard case .object(let members) = try? JSONParser.parse(buffer.readableBytesView) else {
             throw AppError(.badRequest, "invalid_body", "The body must be a JSON object.")
         }

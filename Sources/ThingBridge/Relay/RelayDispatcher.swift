@@ -224,6 +224,6 @@ public struct RelayDispatcher: Service {
             default: return error.description
             }
         }
-        return String(describing: error).prefix(200).description
+        return Database.describe(error)
     }
 }

@@ -40,12 +40,13 @@ public struct RelayEndpoint: Sendable, Equatable {
     /// The stable id of a configured endpoint: the same URL gets the same id on every instance
     /// and every start, so its deliveries carry on.
     public static func configuredID(url: String) -> String {
-        "cfg_" + SHA256.hash(data: Data(url.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        "cfg_" + Hex.encode(SHA256.hash(data: Data(url.utf8)).prefix(8))
     }
 
     /// A new random id for an endpoint kept in the database.
     static func newID() -> String {
-        "ep_" + (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        var generator = SystemRandomNumberGenerator()
+        return "ep_" + Hex.encode((0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 }
 

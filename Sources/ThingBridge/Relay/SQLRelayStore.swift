@@ -83,14 +83,15 @@ public struct SQLRelayStore: Sendable {
                 }
                 statuses[id] = status
             }
-            for endpoint in endpoints {
-                let last = try await sql.raw(
-                    """
-                    SELECT a.error, a.attempted_at FROM relay_attempts a JOIN relay_deliveries d ON d.id = a.delivery_id
-                    WHERE d.endpoint_id = \(bind: endpoint.id) ORDER BY a.id DESC LIMIT 1
-                    """
-                ).first()
-                statuses[endpoint.id]?.lastError = try last?.decode(column: "error", as: String?.self)
+            // Each endpoint's latest attempt, in one query.
+            let latest = try await sql.raw(
+                """
+                SELECT d.endpoint_id, a.error FROM relay_attempts a JOIN relay_deliveries d ON d.id = a.delivery_id
+                WHERE a.id IN (SELECT MAX(a2.id) FROM relay_attempts a2 JOIN relay_deliveries d2 ON d2.id = a2.delivery_id GROUP BY d2.endpoint_id)
+                """
+            ).all()
+            for row in latest {
+                statuses[try row.decode(column: "endpoint_id", as: String.self)]?.lastError = try row.decode(column: "error", as: String?.self)
             }
             return endpoints.compactMap { statuses[$0.id] }
         }
@@ -179,7 +180,7 @@ public struct SQLRelayStore: Sendable {
     func claim(endpointID: String, limit: Int, now: Date = Date(), lease: Duration) async throws -> [RelayTask] {
         let nowMicros = Timestamp.microseconds(now)
         let leaseEnd = nowMicros + lease.components.seconds * 1_000_000
-        let token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let token = randomToken(bytes: 16)
         let skipLocked = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await database.write { sql in
             let claimed = try await sql.raw(

@@ -74,10 +74,7 @@ public enum WebhookDelivery: Sendable, Equatable {
         case .ping, .unknown:
             break
         }
-        return "sha256:" + SHA256.hash(data: Array(body)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return "sha256:" + Hex.encode(SHA256.hash(data: body))
     }
 }
 
