@@ -24,6 +24,8 @@ public final class Database: Sendable {
     }
 
     public let dialect: Dialect
+    /// The bound on each PostgreSQL operation.
+    let operationLimit: Duration
     let logger: Logger
     private let backend: Backend
     private let writeQueue: WriteQueue
@@ -38,21 +40,24 @@ public final class Database: Sendable {
     /// Opens (and for SQLite creates) the database. Does not migrate it.
     ///
     /// - Parameter groupCommit: whether concurrent writes share one transaction.
+    /// - Parameter operationLimit: how long a PostgreSQL operation may take (see ``postgresOperationLimit``).
     public static func open(
         _ location: ThingBridgeConfiguration.DatabaseLocation,
         groupCommit: Bool = true,
+        operationLimit: Duration = Database.postgresOperationLimit,
         logger: Logger
     ) async throws -> Database {
         switch location {
         case .sqlite(let path):
             return try await openSQLite(path: path, groupCommit: groupCommit, logger: logger)
         case .postgres(let url):
-            return try openPostgres(url: url.value, groupCommit: groupCommit, logger: logger)
+            return try openPostgres(url: url.value, groupCommit: groupCommit, operationLimit: operationLimit, logger: logger)
         }
     }
 
-    private init(dialect: Dialect, backend: Backend, groupCommit: Bool, logger: Logger) {
+    private init(dialect: Dialect, backend: Backend, groupCommit: Bool, operationLimit: Duration = Database.postgresOperationLimit, logger: Logger) {
         self.dialect = dialect
+        self.operationLimit = operationLimit
         self.backend = backend
         self.logger = logger
         self.writeQueue = WriteQueue(maximumBatch: groupCommit ? 256 : 1)
@@ -90,7 +95,7 @@ public final class Database: Sendable {
         return Database(dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), groupCommit: groupCommit, logger: logger)
     }
 
-    private static func openPostgres(url: String, groupCommit: Bool, logger: Logger) throws -> Database {
+    private static func openPostgres(url: String, groupCommit: Bool, operationLimit: Duration, logger: Logger) throws -> Database {
         guard let components = URLComponents(string: url), let host = components.host else {
             throw StorageError.unavailable(reason: "THINGBRIDGE_DATABASE_URL is not a valid PostgreSQL URL")
         }
@@ -106,7 +111,8 @@ public final class Database: Sendable {
         configuration.options.maximumConnections = 10
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
-        return Database(dialect: .postgres, backend: .postgres(client: client, runner: runner), groupCommit: groupCommit, logger: logger)
+        return Database(
+            dialect: .postgres, backend: .postgres(client: client, runner: runner), groupCommit: groupCommit, operationLimit: operationLimit, logger: logger)
     }
 
     /// Runs a read. Errors from the database become ``StorageError/unavailable(reason:)``.
@@ -116,7 +122,7 @@ public final class Database: Sendable {
             case .sqlite(_, let reader):
                 return try await body(reader.sql(queryLogLevel: nil))
             case .postgres(let client, _):
-                return try await Self.bounded {
+                return try await bounded {
                     try await client.withConnection { connection in
                         try await body(connection.sql(queryLogLevel: nil))
                     }
@@ -128,13 +134,13 @@ public final class Database: Sendable {
     /// How long a PostgreSQL operation (waiting for a connection included) may take before it
     /// fails as unavailable: while the server is down the pool keeps retrying, and a webhook
     /// must get its 503 quickly rather than hang.
-    static let postgresOperationLimit: Duration = .seconds(5)
+    public static let postgresOperationLimit: Duration = .seconds(5)
 
     /// Runs `operation`, failing with ``StorageError/timedOut`` once the limit has passed. A write
     /// cut off this way may still have committed; it was answered 503, so its redelivery is
     /// recognised as a duplicate: never a 200 for something not stored.
-    private static func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withStorageTimeout(postgresOperationLimit, operation)
+    private func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withStorageTimeout(operationLimit, operation)
     }
 
     /// Runs `body` inside a transaction on the single write path, shared with other writes that
@@ -166,7 +172,7 @@ public final class Database: Sendable {
             case .sqlite(let writer, _):
                 return try await body(writer.sql(queryLogLevel: nil))
             case .postgres(let client, _):
-                return try await Self.bounded {
+                return try await bounded {
                     try await client.withConnection { connection in
                         try await body(connection.sql(queryLogLevel: nil))
                     }

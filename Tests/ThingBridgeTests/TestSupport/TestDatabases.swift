@@ -33,25 +33,51 @@ enum TestDatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertib
             return .sqlite(path: TestEnvironment.temporaryDirectory() + "/test.sqlite")
         case .postgres:
             let adminURL = try #require(Self.postgresAdminURL, "THINGBRIDGE_REQUIRE_POSTGRES_TESTS=1 but THINGBRIDGE_TEST_POSTGRES_URL is not set")
-            let name = "tb_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            let admin = try await Database.open(.postgres(url: Secret(adminURL)), logger: Logger(label: "test"))
-            do {
-                _ = try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").all() }
-            } catch {
-                await admin.shutdown()
-                throw error
-            }
-            await admin.shutdown()
+            // PostgreSQL serializes CREATE DATABASE: dozens of tests starting at once would queue
+            // past the 5 s a database operation may take, so the tests create theirs one at a time.
+            let name = try await PostgresTestDatabases.shared.one { try await Self.createDatabase(adminURL: adminURL) }
             var components = URLComponents(string: adminURL)!
             components.path = "/" + name
             return .postgres(url: Secret(components.string!))
         }
     }
 
+    /// Creates a new empty database and returns its name.
+    private static func createDatabase(adminURL: String) async throws -> String {
+        let name = "tb_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let admin = try await Database.open(.postgres(url: Secret(adminURL)), logger: Logger(label: "test"))
+        do {
+            _ = try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").all() }
+        } catch {
+            await admin.shutdown()
+            throw error
+        }
+        await admin.shutdown()
+        return String(name)
+    }
+
     /// Opens and migrates a new database of this kind.
-    func makeDatabase(groupCommit: Bool = true) async throws -> Database {
-        let database = try await Database.open(makeLocation(), groupCommit: groupCommit, logger: Logger(label: "test"))
+    /// - Parameter operationLimit: for tests of behaviour, not of the limit: a loaded test server
+    ///   can take longer than production's 5 s for a large shared transaction.
+    func makeDatabase(groupCommit: Bool = true, operationLimit: Duration = Database.postgresOperationLimit) async throws -> Database {
+        let database = try await Database.open(makeLocation(), groupCommit: groupCommit, operationLimit: operationLimit, logger: Logger(label: "test"))
         try await Migrator(database: database).migrate()
         return database
+    }
+}
+
+/// Runs PostgreSQL test-database creations one after another.
+actor PostgresTestDatabases {
+    static let shared = PostgresTestDatabases()
+    private var tail: Task<Void, Never> = Task {}
+
+    func one<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let previous = tail
+        let task = Task {
+            await previous.value
+            return try await operation()
+        }
+        tail = Task { _ = try? await task.value }
+        return try await task.value
     }
 }
