@@ -41,6 +41,18 @@ import _CryptoExtras
         #expect(profile.email == nil)
     }
 
+    @Test func aTokenStartingWithPlusSurvivesAFormDecoderTurningItIntoASpace() throws {
+        // An IV whose first six bits are 111110 makes the base64 start with "+".
+        let key = SymmetricKey(data: Array(UserEchoFixture.ssoKey.utf8))
+        let plaintext = Data(#"{"guid":"g-2","expires":4102444800,"display_name":"Plus"}"#.utf8)
+        let ivBytes: [UInt8] = [0xF8] + Array(repeating: 0x11, count: 15)
+        let ciphertext = try AES._CBC.encrypt(plaintext, using: key, iv: AES._CBC.IV(ivBytes: ivBytes))
+        let token = (Data(ivBytes) + ciphertext).base64EncodedString()
+        #expect(token.hasPrefix("+"))
+        let formDecoded = token.replacingOccurrences(of: "+", with: " ")
+        #expect(try UserEchoFixture.simulator().decodeSSOToken(formDecoded).guid == "g-2")
+    }
+
     @Test func badTokensAreRefusedWithTheirReason() throws {
         let simulator = UserEchoFixture.simulator()
         let expired = try UserEchoFixture.ssoToken(expires: Int(Date().timeIntervalSince1970) - 5)

@@ -36,15 +36,16 @@ enum UserEchoSSOToken {
     /// The token's bytes: percent-decoded when it still is URL-encoded, spaces read as `+`,
     /// URL-safe letters mapped back and missing padding added.
     static func base64Bytes(_ token: String) -> [UInt8]? {
-        var text = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A space is a `+` a form decoder turned over, even at either end, so it is mapped before
+        // the trim (a token starting with `+` would otherwise lose a letter).
+        var text = token.replacingOccurrences(of: " ", with: "+").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.contains("%") {
             text = FormEncoding.decodePathSegment(text)
         }
         text = String(
             text.map { character -> Character in
                 switch character {
-                case " ": return "+"
-                case "-": return "+"
+                case " ", "-": return "+"
                 case "_": return "/"
                 default: return character
                 }
