@@ -10,6 +10,7 @@ import Testing
         let pipe = Pipe()
         var logger = Logger(label: "thingbridge") { label in LineLogHandler(label: label, fileDescriptor: pipe.fileHandleForWriting.fileDescriptor) }
         logger[metadataKey: "request_id"] = "r1"
+        logger[metadataKey: "a"] = "the logger's, replaced by the line's"
         logger.info("request", metadata: ["http.status": "200", "a": "first"])
         logger.debug("not at info")
         try pipe.fileHandleForWriting.close()
@@ -37,5 +38,19 @@ import Testing
         #expect(ProxyController<AppRequestContext>.mentions("image/svg+xml", anyOf: ["svg"]))
         #expect(!ProxyController<AppRequestContext>.mentions("application/json", anyOf: ["html", "xml", "svg"]))
         #expect(!ProxyController<AppRequestContext>.mentions("", anyOf: ["html"]))
+        #expect(!ProxyController<AppRequestContext>.mentions("text/htm", anyOf: ["html"]))
+        #expect(ProxyController<AppRequestContext>.mentions("hhTmL", anyOf: ["html"]))
+        #expect(ProxyController<AppRequestContext>.mentions("application/vnd+XML", anyOf: ["html", "xml"]))
+    }
+}
+
+/// The access log's duration, printed without floating point.
+@Suite struct RequestDurationTextTests {
+    @Test(arguments: [
+        (Duration.zero, "0.000"), (.microseconds(7), "0.007"), (.microseconds(1_234), "1.234"), (.milliseconds(50), "50.000"),
+        (.seconds(2) + .microseconds(30), "2000.030"), (.nanoseconds(999), "0.000"),
+    ] as [(Duration, String)])
+    func durationsHaveThreeDecimals(elapsed: Duration, text: String) {
+        #expect(RequestTelemetryMiddleware<AppRequestContext>.milliseconds(elapsed) == text)
     }
 }

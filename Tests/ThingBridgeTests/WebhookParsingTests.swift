@@ -117,6 +117,19 @@ import Testing
         }
     }
 
+    @Test func serializedTextIsCompactSortedEscapedAndParsesBack() throws {
+        let value = JSONValue.object([
+            "z": .array([.null, .bool(true), .bool(false), .number("-1.50e3")]),
+            "a": .string("quote \" backslash \\ newline \n tab \t bell \u{07} é 😀"),
+            "m": .object([:]),
+        ])
+        #expect(value.serialized == #"{"a":"quote \" backslash \\ newline \n tab \t bell \u0007 é 😀","m":{},"z":[null,true,false,-1.50e3]}"#)
+        #expect(try JSONParser.parse(Array(value.serialized.utf8)) == value)
+        var member = "x="
+        JSONValue.writeString("a\u{1F}\"", to: &member)
+        #expect(member == #"x="a\u001f\"""#)
+    }
+
     @Test func stringsDecodeEscapesAndSurrogatePairs() throws {
         let value = try JSONParser.parse(Array(#"["a\"b\\c\n\u00e9\ud83d\ude00", "plain ü"]"#.utf8))
         #expect(value == .array([.string("a\"b\\c\né😀"), .string("plain ü")]))

@@ -26,27 +26,46 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = Self.clock.timestamp()
-        line += " "
-        line += event.level.rawValue
-        line += " "
-        line += label
-        line += ":"
-        var merged = metadata
-        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
-        if let error = event.error { merged["error.message"] = .string("\(error)") }
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += " "
-            line += key
-            line += "="
-            line += value.description
+        // The logger's own metadata, then the line's (which wins on a shared key), sorted by key;
+        // a few entries, so an array instead of a merged dictionary.
+        var entries: [(key: String, value: Logger.MetadataValue)] = []
+        entries.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 1)
+        for (key, value) in metadata where event.metadata?[key] == nil {
+            entries.append((key, value))
         }
-        line += " ["
-        line += event.source
-        line += "] "
-        line += event.message.description
-        line += "\n"
-        line.withUTF8 { buffer in
+        if let explicit = event.metadata {
+            for (key, value) in explicit { entries.append((key, value)) }
+        }
+        if let error = event.error {
+            entries.removeAll { $0.key == "error.message" }
+            entries.append(("error.message", .string("\(error)")))
+        }
+        entries.sort { $0.key < $1.key }
+
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: Self.clock.timestamp().utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: label.utf8)
+        line.append(UInt8(ascii: ":"))
+        for (key, value) in entries {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: key.utf8)
+            line.append(UInt8(ascii: "="))
+            if case .string(let text) = value {
+                line.append(contentsOf: text.utf8)
+            } else {
+                line.append(contentsOf: value.description.utf8)
+            }
+        }
+        line.append(contentsOf: " [".utf8)
+        line.append(contentsOf: event.source.utf8)
+        line.append(contentsOf: "] ".utf8)
+        line.append(contentsOf: event.message.description.utf8)
+        line.append(UInt8(ascii: "\n"))
+        line.withUnsafeBufferPointer { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)

@@ -30,18 +30,27 @@ public struct RequestTelemetryMiddleware<Context: RequestContext>: RouterMiddlew
         // Requests no route matched are labelled together, so random paths cannot grow the metrics.
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
-        let milliseconds = Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1_000 + Double(elapsed.components.seconds) * 1_000
         context.logger.info(
             "request",
             metadata: [
                 "http.method": .string(request.method.rawValue),
                 "http.route": .string(route),
                 "http.status": .stringConvertible(response.status.code),
-                "duration_ms": .stringConvertible(milliseconds),
+                "duration_ms": .string(Self.milliseconds(elapsed)),
                 "request_id": .string(context.id),
             ]
         )
         return response
+    }
+
+    /// `elapsed` in milliseconds with three decimals (`12.345`), in integer arithmetic: this is on
+    /// every request's log line, where printing a `Double` costs more than the rest of the line.
+    static func milliseconds(_ elapsed: Duration) -> String {
+        let (seconds, attoseconds) = elapsed.components
+        let microseconds = max(0, seconds) * 1_000_000 + max(0, attoseconds) / 1_000_000_000_000
+        let fraction = microseconds % 1_000
+        let digits = fraction < 10 ? "00" : fraction < 100 ? "0" : ""
+        return String(microseconds / 1_000) + "." + digits + String(fraction)
     }
 }
 

@@ -23,12 +23,20 @@ public struct EndpointAllowList: Sendable {
     }
 
     private let templates: [Template]
+    /// Template indexes (in list order) by method and segment count: a request is compared with
+    /// the few templates of its shape, not with the whole list.
+    private let templatesByShape: [Shape: [Int]]
+
+    private struct Shape: Hashable {
+        let method: String
+        let segmentCount: Int
+    }
 
     /// - Parameters:
     ///   - lines: `METHOD /path/{param}`, one per endpoint; the first match wins.
     ///   - textParameters: the parameter names whose values are text rather than numbers.
     public init(_ lines: [String], textParameters: Set<String>) {
-        self.templates = lines.map { line in
+        let templates = lines.map { line in
             let parts = line.split(separator: " ", maxSplits: 1)
             let method = HTTPRequest.Method(String(parts[0]))!
             let segments = parts[1].split(separator: "/").map { part -> Segment in
@@ -38,6 +46,10 @@ public struct EndpointAllowList: Sendable {
                 return textParameters.contains(String(name)) ? .text : .number
             }
             return Template(method: method, segments: segments, text: line)
+        }
+        self.templates = templates
+        self.templatesByShape = Dictionary(grouping: templates.indices) { index in
+            Shape(method: templates[index].method.rawValue, segmentCount: templates[index].segments.count)
         }
     }
 
@@ -76,9 +88,11 @@ public struct EndpointAllowList: Sendable {
             segments.append(decoded)
         }
         guard !segments.isEmpty else { throw .notAnEndpoint }
-        guard let template = templates.first(where: { $0.method == method && Self.matches($0.segments, segments) }) else {
+        let candidates = templatesByShape[Shape(method: method.rawValue, segmentCount: segments.count)] ?? []
+        guard let index = candidates.first(where: { Self.matches(templates[$0].segments, segments) }) else {
             throw .notAnEndpoint
         }
+        let template = templates[index]
         let encoded = zip(template.segments, segments).map { segment, value in
             segment == .text ? Self.encode(value) : value
         }

@@ -286,21 +286,30 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     static func contentType(declared: String?, head: ByteBuffer) -> String? {
         guard let declared else { return nil }
         guard Self.mentions(declared, anyOf: ["html", "xml", "svg"]) else { return declared }
-        let first = head.readableBytesView.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        let first = head.readableBytesView.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
         return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"
     }
 
     /// Whether `text` contains one of the lowercase ASCII `words`, ignoring ASCII case (a
-    /// header value, checked on every answer: no Foundation).
+    /// header value, checked on every answer: no Foundation, no copy).
     static func mentions(_ text: String, anyOf words: [StaticString]) -> Bool {
-        let bytes = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let bytes = text.utf8
         return words.contains { word in
             let pattern = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-            guard pattern.count <= bytes.count else { return false }
-            return (0...(bytes.count - pattern.count)).contains { start in
-                bytes[start..<start + pattern.count].elementsEqual(pattern)
+            guard let first = pattern.first, pattern.count <= bytes.count else { return false }
+            var start = bytes.startIndex
+            while let candidate = bytes[start...].firstIndex(where: { $0 | 0x20 == first }) {
+                let rest = bytes[candidate...]
+                if rest.count < pattern.count { return false }
+                if zip(rest, pattern).allSatisfy({ lowercased($0) == $1 }) { return true }
+                start = bytes.index(after: candidate)
             }
+            return false
         }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
     /// `<https://api.thingiverse.com/things?page=2>; rel="next"` → `<PUBLIC_URL/api/things?page=2>; rel="next"`.

@@ -46,15 +46,19 @@ public struct DecimalAmount: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Decimal text, e.g. `14.53`, `-0.05`, `3`.
     public var text: String {
-        let magnitude = units.magnitude
-        let sign = units < 0 ? "-" : ""
-        guard scale > 0 else { return sign + String(magnitude) }
-        var digits = String(magnitude)
+        var digits = Array(String(units.magnitude).utf8)
         if digits.count <= scale {
-            digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+            digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: scale - digits.count + 1), at: 0)
         }
-        let split = digits.index(digits.endIndex, offsetBy: -scale)
-        return sign + digits[..<split] + "." + digits[split...]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count + 2)
+        if units < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(contentsOf: digits[..<(digits.count - scale)])
+        if scale > 0 {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(contentsOf: digits[(digits.count - scale)...])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { text }

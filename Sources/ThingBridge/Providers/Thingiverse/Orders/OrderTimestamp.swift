@@ -33,12 +33,31 @@ public struct OrderTimestamp: Sendable, Hashable {
         (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ`.
+    /// `YYYY-MM-DDTHH:MM:SSZ` (every field has its fixed width: the year was read from four digits).
     public var sortable: String {
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        let year = String(year)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year
-            + "-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(hour, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(minute, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(second, 2)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
