@@ -117,6 +117,21 @@ import Testing
         }
     }
 
+    @Test func anOrdersStoredTextIsItsJSONSerialized() throws {
+        let full = try OrderDetails(
+            json: JSONParser.parse(
+                Array(
+                    #"{"id":"7","thing_id":12,"amount":"14.50","fees":"0.54","add_date":"2016-04-28 16:28:40","modified_date":"2016-04-29T08:03:38Z","charges":[{"id":"c","amount":1}],"validated_shipping_address":"1 \"Quoted\" St.\nTown","is_shipped":"true","status":"shipped","note":"ü"}"#
+                        .utf8)))
+        #expect(full.serializedJSON == full.json.serialized)
+        #expect(try OrderDetails(json: JSONParser.parse(Array(full.serializedJSON.utf8))) == full)
+        var unshipped = OrderDetails(id: 9)
+        #expect(unshipped.serializedJSON == #"{"id":9}"#)
+        unshipped.isShipped = false
+        unshipped.note = "n"
+        #expect(unshipped.serializedJSON == unshipped.json.serialized)
+    }
+
     @Test func serializedTextIsCompactSortedEscapedAndParsesBack() throws {
         let value = JSONValue.object([
             "z": .array([.null, .bool(true), .bool(false), .number("-1.50e3")]),

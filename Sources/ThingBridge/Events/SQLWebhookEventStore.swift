@@ -70,7 +70,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             order = event.delivery.orderDetails
             // Only order events are confirmed against an API.
             confirmation = order == nil ? .unconfirmed : event.confirmation
-            fields = order.map(\.json.serialized)
+            fields = order.map(\.serializedJSON)
         }
     }
 

@@ -113,6 +113,38 @@ public struct OrderDetails: Sendable, Equatable {
         }
     }
 
+    /// ``json`` as compact text, written straight from the fields (every stored order event
+    /// is serialized, so no dictionary is built and sorted): the members in sorted key order,
+    /// absent fields left out, exactly as `json.serialized`.
+    public var serializedJSON: String {
+        var output: [UInt8] = []
+        output.reserveCapacity(320)
+        output.append(UInt8(ascii: "{"))
+        func member(_ key: StaticString, _ write: (inout [UInt8]) -> Void) {
+            if output.count > 1 { output.append(UInt8(ascii: ",")) }
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            output.append(contentsOf: "\":".utf8)
+            write(&output)
+        }
+        func text(_ key: StaticString, _ value: String?) {
+            if let value { member(key) { JSONValue.writeString(value, to: &$0) } }
+        }
+        text("add_date", addDate?.original)
+        text("amount", amount?.text)
+        if let charges { member("charges") { $0.append(contentsOf: charges.serialized.utf8) } }
+        text("fees", fees?.text)
+        member("id") { $0.append(contentsOf: String(id).utf8) }
+        if let isShipped { member("is_shipped") { $0.append(contentsOf: (isShipped ? "true" : "false").utf8) } }
+        text("modified_date", modifiedDate?.original)
+        text("note", note)
+        text("status", status)
+        if let thingID { member("thing_id") { $0.append(contentsOf: String(thingID).utf8) } }
+        text("validated_shipping_address", validatedShippingAddress)
+        output.append(UInt8(ascii: "}"))
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// The parsed fields as a JSON object (amounts as exact strings, dates as received), for
     /// storage and the admin API.
     public var json: JSONValue {
