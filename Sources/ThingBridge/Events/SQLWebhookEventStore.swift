@@ -85,9 +85,9 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             let dueAt: Int64? = row.confirmation == .pending ? row.receivedAt : nil
             query += index == 0 ? " " : ", "
             query += """
-                (\(bind: row.source.rawValue), \(bind: row.receivedAt), \(bind: row.name), \(bind: row.orderID), \(bind: row.key), \(bind: row.body), \(bind: row.fields), \
-                \(bind: row.order?.thingID), \(bind: row.order?.amount?.text), \(bind: row.order?.modifiedDate?.sortable), \
-                \(bind: row.confirmation.rawValue), 0, \(bind: dueAt))
+                (\(bind: row.source.rawValue), \(integer: row.receivedAt), \(bind: row.name), \(integer: row.orderID), \(bind: row.key), \(bind: row.body), \
+                \(bind: row.fields), \(integer: row.order?.thingID), \(bind: row.order?.amount?.text), \(bind: row.order?.modifiedDate?.sortable), \
+                \(bind: row.confirmation.rawValue), 0, \(integer: dueAt))
                 """
         }
         query += " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key"

@@ -51,9 +51,9 @@ extension SQLWebhookEventStore {
             guard let events = eventsByOrder[orderID], let facts = OrderFacts(events: events) else { continue }
             query += count == 0 ? " " : ", "
             query += """
-                (\(bind: orderID), \(bind: facts.state.rawValue), \(bind: facts.thingID), \(bind: facts.amount?.text), \
+                (\(integer: orderID), \(bind: facts.state.rawValue), \(integer: facts.thingID), \(bind: facts.amount?.text), \
                 \(bind: facts.fees?.text), \(bind: facts.addDate?.original), \(bind: facts.modifiedDate?.original), \
-                \(bind: facts.creationSeen), \(bind: facts.eventCount), \(bind: facts.firstReceivedAt), \(bind: facts.lastReceivedAt))
+                \(bind: facts.creationSeen), \(integer: facts.eventCount), \(integer: facts.firstReceivedAt), \(integer: facts.lastReceivedAt))
                 """
             count += 1
         }
