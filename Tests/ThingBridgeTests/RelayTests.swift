@@ -277,6 +277,30 @@ import Testing
         }
     }
 
+    @Test func deliveriesLeasedWhenTheProcessDiedAreSentAtTheNextStartNotAfterTheirLease() async throws {
+        let receiver = RelayReceiver { _, _ in RelayReceiver.Answer(status: .serviceUnavailable) }
+        try await receiver.run { base in
+            // A retry a minute away, so only a released lease can make it due within the test.
+            let configuration = try await Self.configuration(url: base + "/in", schedule: "60")
+            try await TestServer.run(configuration) { server, client in
+                _ = try await client.postWebhook(WebhookBodies.order(id: "41"))
+                try await receiver.waitFor(1)
+                let store = SQLRelayStore(database: server.database)
+                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.totalAttempts == 1 })
+                // What a process killed mid-attempt leaves behind: the retry claimed, its lease running.
+                let claimed = try await store.claim(
+                    endpointID: RelayEndpoint.configuredID(url: base + "/in"), limit: 10, now: Date().addingTimeInterval(120), lease: .seconds(600))
+                #expect(claimed.count == 1)
+            }
+            receiver.answer { _, _ in RelayReceiver.Answer(status: .ok) }
+            try await TestServer.run(configuration) { server, _ async throws in
+                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .delivered })
+                #expect(receiver.received.count == 2)
+                #expect(receiver.received[0].webhookID == receiver.received[1].webhookID)
+            }
+        }
+    }
+
     @Test func userEchoHooksAreRelayedAsUserEchoTypes() async throws {
         let receiver = RelayReceiver()
         try await receiver.run { base in

@@ -82,6 +82,17 @@ public struct RelayDispatcher: Service {
 
     public func run() async throws {
         let progress = self.progress
+        if store.database.dialect == .sqlite {
+            // One process per SQLite file: whatever is still leased was claimed by this
+            // instance's previous run, which is gone. (On PostgreSQL other instances may hold
+            // live leases; a dead one's run out.)
+            do {
+                let released = try await store.releaseLeasesAfterRestart()
+                if released > 0 { logger.info("relay: deliveries claimed before the restart are due again", metadata: ["count": .stringConvertible(released)]) }
+            } catch {
+                logger.warning("relay: cannot release the leases of the previous run", metadata: ["error": .string(Self.describe(error))])
+            }
+        }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 var backlogCheckedAt = ContinuousClock.now - .seconds(60)

@@ -216,6 +216,23 @@ public struct SQLRelayStore: Sendable {
         }
     }
 
+    /// Makes the deliveries claimed by a process that is gone due now, instead of after their
+    /// lease (a minute): for SQLite, which has one ThingBridge process, called when it starts.
+    /// Their attempt may have reached the endpoint before the crash; it is sent again with the
+    /// same `webhook-id`, as after any lost lease. Returns how many were released.
+    @discardableResult
+    func releaseLeasesAfterRestart(now: Date = Date()) async throws -> Int {
+        let nowMicros = Timestamp.microseconds(now)
+        return try await database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE relay_deliveries SET due_at = \(bind: nowMicros), lease = NULL
+                WHERE state = 'pending' AND lease IS NOT NULL RETURNING id
+                """
+            ).all().count
+        }
+    }
+
     /// One finished attempt, to be recorded.
     struct Completion: Sendable {
         let task: RelayTask
