@@ -386,6 +386,15 @@ def until(driver, condition, seconds=SECONDS):
     return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
+def click(driver, locate):
+    """Clicks what `locate(driver)` finds, again if the live refresh replaced it in between
+    (a person would click the new one; the test must not hold on to the old)."""
+    def attempt(d):
+        locate(d).click()
+        return True
+    until(driver, attempt)
+
+
 def row_of(driver, delivery_id):
     return driver.find_element(By.ID, f"delivery-{delivery_id}")
 
@@ -524,14 +533,14 @@ def test_the_relay_page_adds_an_endpoint_shows_deliveries_and_sends_one_again(re
         full_screenshots(driver, "relay-deliveries")
 
         # The attempts of the created order's delivery: one, answered 200.
-        row_of(driver, delivery_id).find_element(By.CSS_SELECTOR, "button[data-action=history]").click()
+        click(driver, lambda d: row_of(d, delivery_id).find_element(By.CSS_SELECTOR, "button[data-action=history]"))
         attempts = until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#history-{delivery_id} li.attempt"))
         assert [a.get_attribute("data-status") for a in attempts] == ["200"]
         assert created.webhook_id in text_of(driver, f"#history-{delivery_id}")
         assert row_of(driver, delivery_id).find_element(By.CSS_SELECTOR, "button[data-action=history]").get_attribute("aria-expanded") == "true"
 
         # "Send again": the service gets it once more, with the same webhook-id, and the page shows the second attempt.
-        row_of(driver, delivery_id).find_element(By.CSS_SELECTOR, "button[data-action=send-again]").click()
+        click(driver, lambda d: row_of(d, delivery_id).find_element(By.CSS_SELECTOR, "button[data-action=send-again]"))
         again = receiver.wait_for("/page", 3)[2]
         assert again.webhook_id == created.webhook_id
         assert verified(secret, again)["data"]["order"]["id"] == order_id
@@ -549,34 +558,33 @@ def test_the_relay_page_adds_an_endpoint_shows_deliveries_and_sends_one_again(re
         until(driver, lambda d: len(rows(d)) == 3)
 
         # Rotating: a new secret shown once; for a day the old one signs beside it.
-        endpoint_item(driver, endpoint_id).find_element(By.CSS_SELECTOR, "button[data-action=rotate]").click()
+        click(driver, lambda d: endpoint_item(d, endpoint_id).find_element(By.CSS_SELECTOR, "button[data-action=rotate]"))
         until(driver, lambda d: "Secret rotated" in text_of(d, "#secret-title"))
         rotated = driver.find_element(By.ID, "secret-value").text
         assert rotated.startswith("whsec_") and rotated != secret
         assert "old secret" in text_of(driver, "#secret-note")
         assert_no_secret_kept(driver, secret, rotated)
         driver.find_element(By.ID, "secret-done").click()
-        assert "old secret signs beside the new one" in endpoint_item(driver, endpoint_id).text
+        until(driver, lambda d: "old secret signs beside the new one" in endpoint_item(d, endpoint_id).text)
         assert send_webhook(server, order_body("order_refunded", order_id)) == 200
         refund = receiver.wait_for("/page", 4)[3]
         assert verified(rotated, refund)["type"] == "thingiverse.order.refunded"
         assert verified(secret, refund)["type"] == "thingiverse.order.refunded"
 
         # Replaying the last hour sends the three events again, with their original webhook-ids.
-        item = endpoint_item(driver, endpoint_id)
-        item.find_element(By.CSS_SELECTOR, "button[data-action=replay]").click()
-        until(driver, lambda d: "queued to be sent again" in endpoint_item(d, endpoint_id).find_element(By.CSS_SELECTOR, ".endpoint-status").text)
-        assert endpoint_item(driver, endpoint_id).find_element(By.CSS_SELECTOR, ".endpoint-status").text.startswith("3 events since")
+        click(driver, lambda d: endpoint_item(d, endpoint_id).find_element(By.CSS_SELECTOR, "button[data-action=replay]"))
+        status = until(driver, lambda d: [t for t in [endpoint_item(d, endpoint_id).find_element(By.CSS_SELECTOR, ".endpoint-status").text] if "queued to be sent again" in t])
+        assert status[0].startswith("3 events since")
         replayed = receiver.wait_for("/page", 7)[4:7]
         assert sorted(item.webhook_id for item in replayed) == sorted({item.webhook_id for item in receiver.at("/page")[:4]})
 
         # Removing asks first; then the endpoint and its deliveries are gone.
-        endpoint_item(driver, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=remove]").click()
-        assert "deleted with it" in endpoint_item(driver, gone_id).find_element(By.CSS_SELECTOR, ".endpoint-confirm").text
-        endpoint_item(driver, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=keep]").click()
-        assert endpoint_item(driver, gone_id).find_elements(By.CSS_SELECTOR, "button[data-action=remove]")
-        endpoint_item(driver, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=remove]").click()
-        endpoint_item(driver, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=confirm-remove]").click()
+        click(driver, lambda d: endpoint_item(d, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=remove]"))
+        until(driver, lambda d: "deleted with it" in endpoint_item(d, gone_id).find_element(By.CSS_SELECTOR, ".endpoint-confirm").text)
+        click(driver, lambda d: endpoint_item(d, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=keep]"))
+        until(driver, lambda d: endpoint_item(d, gone_id).find_elements(By.CSS_SELECTOR, "button[data-action=remove]"))
+        click(driver, lambda d: endpoint_item(d, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=remove]"))
+        click(driver, lambda d: endpoint_item(d, gone_id).find_element(By.CSS_SELECTOR, "button[data-action=confirm-remove]"))
         until(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, f"li.relay-endpoint[data-endpoint-id='{gone_id}']"))
         until(driver, lambda d: all(r.get_attribute("data-state") == "delivered" for r in rows(d)))
         full_screenshots(driver, "relay-page")
