@@ -12,9 +12,31 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _riding_out_navigation(until):
+    """Every wait rides out a page that is navigating: Chrome answers a command sent while a
+    redirect or `location.replace` is under way with "aborted by navigation" instead of
+    finding the element, which failed CI runs at random. Only that answer is retried; any
+    other error still ends the wait."""
+    def wait_until(self, method, message=""):
+        def attempt(driver):
+            try:
+                return method(driver)
+            except WebDriverException as error:
+                if "aborted by navigation" in str(error):
+                    return False
+                raise
+        return until(self, attempt, message)
+    return wait_until
+
+
+WebDriverWait.until = _riding_out_navigation(WebDriverWait.until)
 SCREENSHOTS = Path(os.environ.get("THINGBRIDGE_SCREENSHOTS", ROOT / ".ci" / "artifacts" / "screenshots"))
 
 

@@ -4,27 +4,19 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from selenium.common.exceptions import WebDriverException
-
 from conftest import console_errors, screenshot
 
 
-def wait(browser, seconds=10):
-    """A wait that rides out pages still navigating: after the simulator's answer the token
-    flow's page posts the token and then replaces itself, and Chrome aborts a command sent
-    in between ("aborted by navigation") instead of answering it."""
-    return WebDriverWait(browser, seconds, ignored_exceptions=(WebDriverException,))
-
-
 def allow_as(browser, user):
-    wait(browser).until(EC.presence_of_element_located((By.ID, "user")))
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "user")))
     Select(browser.find_element(By.ID, "user")).select_by_value(user)
     browser.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
 
 
 def signed_in_name(browser):
-    wait(browser).until(EC.visibility_of_element_located((By.ID, "signed-in")))
-    return wait(browser).until(lambda b: b.find_element(By.ID, "user-name").text)
+    WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "signed-in")))
+    # Read in a wait too: the page may still be replacing itself after the token flow.
+    return WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "user-name").text)
 
 
 def test_code_flow_signs_in_and_shows_the_name(server, browser):
