@@ -259,6 +259,17 @@ import Testing
         }
     }
 
+    /// Starts ThingBridge again on the same database with the receiver answering 200: the one
+    /// delivery is sent a second time, with the first attempt's webhook-id.
+    private static func restartAndExpectTheDeliverySentAgain(_ configuration: ThingBridgeConfiguration, _ receiver: RelayReceiver) async throws {
+        receiver.answer { _, _ in RelayReceiver.Answer(status: .ok) }
+        try await TestServer.run(configuration) { server, _ async throws in
+            #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .delivered })
+            #expect(receiver.received.count == 2)
+            #expect(receiver.received[0].webhookID == receiver.received[1].webhookID)
+        }
+    }
+
     @Test func pendingDeliveriesResumeAfterARestart() async throws {
         let receiver = RelayReceiver { _, _ in RelayReceiver.Answer(status: .serviceUnavailable) }
         try await receiver.run { base in
@@ -268,12 +279,7 @@ import Testing
                 try await receiver.waitFor(1)
                 #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.totalAttempts == 1 })
             }
-            receiver.answer { _, _ in RelayReceiver.Answer(status: .ok) }
-            try await TestServer.run(configuration) { server, _ async throws in
-                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .delivered })
-                #expect(receiver.received.count == 2)
-                #expect(receiver.received[0].webhookID == receiver.received[1].webhookID)
-            }
+            try await Self.restartAndExpectTheDeliverySentAgain(configuration, receiver)
         }
     }
 
@@ -292,12 +298,7 @@ import Testing
                     endpointID: RelayEndpoint.configuredID(url: base + "/in"), limit: 10, now: Date().addingTimeInterval(120), lease: .seconds(600))
                 #expect(claimed.count == 1)
             }
-            receiver.answer { _, _ in RelayReceiver.Answer(status: .ok) }
-            try await TestServer.run(configuration) { server, _ async throws in
-                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .delivered })
-                #expect(receiver.received.count == 2)
-                #expect(receiver.received[0].webhookID == receiver.received[1].webhookID)
-            }
+            try await Self.restartAndExpectTheDeliverySentAgain(configuration, receiver)
         }
     }
 

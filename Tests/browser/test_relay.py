@@ -395,6 +395,14 @@ def click(driver, locate):
     until(driver, attempt)
 
 
+def text_when(driver, locate, condition):
+    """The text of what `locate(driver)` finds, once `condition(text)` holds."""
+    def attempt(d):
+        text = locate(d).text
+        return text if condition(text) else None
+    return until(driver, attempt)
+
+
 def row_of(driver, delivery_id):
     return driver.find_element(By.ID, f"delivery-{delivery_id}")
 
@@ -573,8 +581,9 @@ def test_the_relay_page_adds_an_endpoint_shows_deliveries_and_sends_one_again(re
 
         # Replaying the last hour sends the three events again, with their original webhook-ids.
         click(driver, lambda d: endpoint_item(d, endpoint_id).find_element(By.CSS_SELECTOR, "button[data-action=replay]"))
-        status = until(driver, lambda d: [t for t in [endpoint_item(d, endpoint_id).find_element(By.CSS_SELECTOR, ".endpoint-status").text] if "queued to be sent again" in t])
-        assert status[0].startswith("3 events since")
+        status = text_when(driver, lambda d: endpoint_item(d, endpoint_id).find_element(By.CSS_SELECTOR, ".endpoint-status"),
+                           lambda text: "queued to be sent again" in text)
+        assert status.startswith("3 events since")
         replayed = receiver.wait_for("/page", 7)[4:7]
         assert sorted(item.webhook_id for item in replayed) == sorted({item.webhook_id for item in receiver.at("/page")[:4]})
 

@@ -298,7 +298,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             let pattern = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
             guard let first = pattern.first, pattern.count <= bytes.count else { return false }
             var start = bytes.startIndex
-            while let candidate = bytes[start...].firstIndex(where: { $0 | 0x20 == first }) {
+            while let candidate = bytes[start...].firstIndex(where: { lowercased($0) == first }) {
                 let rest = bytes[candidate...]
                 if rest.count < pattern.count { return false }
                 if zip(rest, pattern).allSatisfy({ lowercased($0) == $1 }) { return true }
