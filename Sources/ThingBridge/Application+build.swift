@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 import ThingiverseSimulator
@@ -21,6 +22,8 @@ public struct ThingBridgeServer: Sendable {
     public let orderConfirmer: OrderConfirmer?
     /// The background service relaying stored events to the app's own services.
     public let relay: RelayDispatcher
+    /// The sessions ended by logout or unlink, as this instance knows them.
+    public let revocations: SessionRevocations
     /// Every route, as `METHOD /path` with Hummingbird's `:parameter` and `**` syntax.
     public let routes: [String]
 }
@@ -48,22 +51,32 @@ public func buildApplication(
         await database.shutdown()
         throw error
     }
-    let httpClient = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout)
+    let httpClient = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout, connectTimeout: configuration.connectTimeout)
     let upstreamTimeout = Duration.seconds(configuration.upstreamTimeout)
+    // The proxy's fast path: keep-alive connections per event loop under the providers' UpstreamClients.
+    let upstreamPool =
+        configuration.proxyFastPath
+        ? UpstreamConnectionPool(connectTimeout: .seconds(Int64(configuration.connectTimeout)), readTimeout: .seconds(Int64(configuration.upstreamTimeout)))
+        : nil
 
     let sessionKeys = configuration.sessionKeys ?? [Secret(developmentSecrets!.sessionKey)]
-    let cookies = SessionCookies(
-        codec: SessionCookieCodec(keys: sessionKeys),
-        revocations: SessionRevocations(database: database),
-        secure: configuration.isHTTPS
-    )
+    // Ended sessions are checked in memory: load them before the first request is served.
+    let revocations = SessionRevocations(database: database)
+    do {
+        try await revocations.catchUp()
+    } catch {
+        await database.shutdown()
+        throw error
+    }
+    let revocationSync = RevocationSync(revocations: revocations, interval: .seconds(configuration.revocationCatchup), logger: logger)
+    let cookies = SessionCookies(codec: SessionCookieCodec(keys: sessionKeys), revocations: revocations, secure: configuration.isHTTPS)
 
     // The providers, each real or (in development, without credentials) its simulator.
     let simulators = DevelopmentSimulators(configuration: configuration)
     let thingiverse = ThingiverseProvider(
-        settings: configuration.thingiverse ?? simulators.thingiverseSettings!, httpClient: httpClient, timeout: upstreamTimeout)
+        settings: configuration.thingiverse ?? simulators.thingiverseSettings!, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
     let flattr = (configuration.flattr ?? simulators.flattrSettings).map {
-        FlattrProvider(settings: $0, scopes: configuration.flattrScopes, httpClient: httpClient, timeout: upstreamTimeout)
+        FlattrProvider(settings: $0, scopes: configuration.flattrScopes, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
     }
     let userecho = (configuration.userecho ?? simulators.userechoSettings).map {
         UserEchoProvider(settings: $0, httpClient: httpClient, timeout: upstreamTimeout)
@@ -81,10 +94,12 @@ public func buildApplication(
     let routeIndex = RouteIndex()
     let router = Router(context: AppRequestContext.self)
     let proxyMetrics = ProxyMetrics(registry: registry)
-    router.add(middleware: RequestTelemetryMiddleware(metrics: HTTPMetrics(registry: registry)))
+    let httpMetrics = HTTPMetrics(registry: registry)
+    let securityHeaders = SecurityHeadersMiddleware<AppRequestContext>()
+    router.add(middleware: RequestTelemetryMiddleware(metrics: httpMetrics))
     // Outside the error middleware, so that error answers to allowed origins carry CORS headers too.
     router.add(middleware: CORSMiddleware(allowedOrigins: configuration.corsOrigins, metrics: proxyMetrics))
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: securityHeaders)
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: StaticFilesMiddleware(directory: configuration.publicDirectory, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
@@ -109,12 +124,18 @@ public func buildApplication(
                 SingleSignOnController<AppRequestContext>(cookies: cookies, sso: sso, forumURL: userecho.settings.url).endpoints, atPath: "/sso")
         }
     }
+    var proxyControllers: [ProxyController<AppRequestContext>] = []
     for (path, target) in proxies {
         let proxy = ProxyController<AppRequestContext>(
             target: target, cookies: cookies, mountPath: path, publicURL: configuration.publicURL,
             corsOrigins: configuration.corsOrigins, metrics: proxyMetrics)
         router.addRoutes(proxy.endpoints, atPath: RouterPath(path))
+        proxyControllers.append(proxy)
     }
+    let serverName = "ThingBridge"
+    let fastRoutes = ProxyFastRoutes(
+        proxies: proxyControllers, corsOrigins: configuration.corsOrigins, httpMetrics: httpMetrics, proxyMetrics: proxyMetrics,
+        securityHeaders: securityHeaders, logger: logger, serverName: serverName)
     simulators.mount(on: router)
     if simulators.thingiverse != nil {
         let development = DevelopmentController<AppRequestContext>(
@@ -173,13 +194,23 @@ public func buildApplication(
     let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
     routeIndex.record(routes)
 
+    // With the fast path, its connection-state handler (idle timeout, graceful close) sits before
+    // it so that it sees every request; Hummingbird's own then has no timeout of its own.
+    let idleTimeout = Duration.seconds(configuration.idleTimeout)
+    let server: HTTPServerBuilder =
+        upstreamPool == nil
+        ? .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout))))
+        : .http1(
+            configuration: .init(
+                additionalChannelHandlers: [HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger), ProxyFastPath(routes: fastRoutes)],
+                idleTimeout: nil))
     let application = Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ThingBridge"),
+        server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         // Stopped in reverse order after the server has drained: the relay and the order
         // confirmer (attempts under way finish), the HTTP client, then the database.
-        services: [DatabaseService(database: database), HTTPClientService(client: httpClient), relay] + (orderConfirmer.map { [$0] } ?? [])
+        services: [DatabaseService(database: database), revocationSync, HTTPClientService(client: httpClient), relay] + (orderConfirmer.map { [$0] } ?? [])
             + (simulators.userecho.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? [])
             + (simulators.thingiverse.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? []),
         logger: logger
@@ -187,6 +218,7 @@ public func buildApplication(
     return ThingBridgeServer(
         application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes,
         simulator: simulators.thingiverse, flattrSimulator: simulators.flattr, orderConfirmer: orderConfirmer, relay: relay,
+        revocations: revocations,
         routes: routes.map { "\($0.method.rawValue) \($0.path)" }.sorted()
     )
 }

@@ -54,7 +54,7 @@ import Testing
             .databaseURL: "postgres://u:p@db.example.com:5433/tb", .dataDirectory: "/var/lib/tb", .publicDirectory: "/srv/public",
             .sessionKeys: TestEnvironment.sessionKey, .corsOrigins: "https://a.example.com", .webhookSecrets: TestEnvironment.webhookSecret,
             .adminUsers: "alice", .adminToken: "admin-token-0123456789", .rateLimit: "5/10", .logLevel: "error",
-            .idleTimeout: "7", .upstreamTimeout: "8", .shutdownTimeout: "9", .webhookGroupCommit: "false",
+            .idleTimeout: "7", .upstreamTimeout: "8", .connectTimeout: "3", .revocationCatchup: "11", .proxyFastPath: "false", .shutdownTimeout: "9", .webhookGroupCommit: "false",
             .clientID: "client-1", .clientSecret: "secret-1", .webURL: "https://web.example.com", .apiURL: "https://api.example.com",
             .appToken: "app-token-1", .flattrClientID: "flattr-client-1", .flattrClientSecret: "flattr-secret-1",
             .flattrWebURL: "https://flattr.example.com", .flattrAPIURL: "https://api.flattr.example.com/rest/v2",

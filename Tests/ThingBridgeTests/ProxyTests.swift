@@ -180,7 +180,10 @@ import ThingiverseSimulator
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration(["THINGIVERSE_API_URL": "http://127.0.0.1:1"])) { _, client in
                 let token = harness.simulator.issueToken(user: "alice_prints", clientID: SignInHarness.clientID)
+                // A refused connection is an answer: no retrying the connect until its timeout.
+                let start = ContinuousClock.now
                 let response = try await client.execute(uri: "/api/users/me", method: .get, headers: [.authorization: "Bearer \(token)"])
+                #expect(ContinuousClock.now - start < .seconds(2))
                 #expect(response.status == .badGateway)
                 #expect(try response.errorBody().error == "upstream_unreachable")
             }

@@ -162,6 +162,9 @@ import Testing
             _ = try await client.postWebhook(WebhookBodies.order(id: "12"))
             #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.totalAttempts == 1 })
             let delivery = try #require(try await RelayTesting.deliveries(server.database).first)
+            // A refused connection fails at once, not after a connect timeout of retries.
+            let attempt = try #require(try await SQLRelayStore(database: server.database).delivery(id: delivery.id)?.attempts.first)
+            #expect(attempt.durationMilliseconds < 2000)
             #expect(delivery.state == .pending)
             #expect(delivery.lastStatus == nil)
             #expect(delivery.lastError == "connection refused or the host cannot be reached")

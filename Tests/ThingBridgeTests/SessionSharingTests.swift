@@ -1,28 +1,143 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
+import SQLKit
 import Testing
 
 @testable import ThingBridge
 
-/// Several instances share one database and the same keys: a session works on each, and a
-/// logout on one is honoured by all.
+/// Several instances share one database and the same keys: a session works on each, a logout on
+/// one is honoured by all, and checking a valid cookie never reads the database.
 @Suite struct SessionSharingTests {
     @Test(arguments: TestDatabaseKind.available)
     func aLogoutOnOneInstanceIsRefusedByTheOther(kind: TestDatabaseKind) async throws {
         let location = try await kind.makeLocation()
         try await SignInHarness.run { harness in
-            let configuration = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": location.urlForEnvironment])
+            // SQLite has no notifications: the other instance learns at its next catch-up.
+            let configuration = try await harness.configuration([
+                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "1",
+            ])
             try await TestServer.run(configuration) { _, first in
                 try await TestServer.run(configuration) { _, second in
                     let jar = try await harness.signIn(first)
                     #expect(try await second.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .ok)
                     let logout = try await second.execute(uri: "/auth/logout", method: .post, headers: jar.header)
                     #expect(logout.status == .noContent)
-                    #expect(try await first.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .unauthorized)
+                    // At once on the instance that served the logout.
                     #expect(try await second.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .unauthorized)
+                    #expect(try await Self.refused(jar, by: first, within: .seconds(3)))
                 }
             }
         }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func aLogoutBeforeARestartIsRefusedAfterIt(kind: TestDatabaseKind) async throws {
+        let location = try await kind.makeLocation()
+        try await SignInHarness.run { harness in
+            let configuration = try await harness.configuration([
+                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "3600",
+            ])
+            let jar = try await TestServer.run(configuration) { _, client in
+                let jar = try await harness.signIn(client)
+                #expect(try await client.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
+                return jar
+            }
+            try await TestServer.run(configuration) { server, client async throws in
+                #expect(server.revocations.count == 1)
+                #expect(try await client.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .unauthorized)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func aValidCookieIsServedWhileTheDatabaseIsDown(kind: TestDatabaseKind) async throws {
+        let location = try await kind.makeLocation()
+        try await SignInHarness.run { harness in
+            let configuration = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": location.urlForEnvironment])
+            try await TestServer.run(configuration) { server, client in
+                let jar = try await harness.signIn(client)
+                // The database goes away: readiness says so, the browser's path does not notice.
+                await server.database.shutdown()
+                #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
+                for _ in 0..<5 {
+                    #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: jar.header).status == .ok)
+                    #expect(try await client.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .ok)
+                }
+            }
+        }
+    }
+
+    @Test func onPostgreSQLALogoutReachesTheOtherInstanceWithinASecond() async throws {
+        guard TestDatabaseKind.available.contains(.postgres) else { return }
+        let location = try await TestDatabaseKind.postgres.makeLocation()
+        try await SignInHarness.run { harness in
+            // No periodic catch-up during the test: only the notification can tell the other instance.
+            let configuration = try await harness.configuration([
+                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "3600",
+            ])
+            try await TestServer.run(configuration) { one, first in
+                try await TestServer.run(configuration) { _, second in
+                    try await Self.waitForListeners(2, on: one.database)
+                    let jar = try await harness.signIn(first)
+                    #expect(try await second.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .ok)
+                    #expect(try await first.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
+                    #expect(try await Self.refused(jar, by: second, within: .seconds(1)))
+                }
+            }
+        }
+    }
+
+    @Test func onPostgreSQLALogoutMissedWhileTheListeningConnectionWasCutIsCaughtUp() async throws {
+        guard TestDatabaseKind.available.contains(.postgres) else { return }
+        let location = try await TestDatabaseKind.postgres.makeLocation()
+        try await SignInHarness.run { harness in
+            let configuration = try await harness.configuration([
+                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "3600",
+            ])
+            try await TestServer.run(configuration) { one, first in
+                try await TestServer.run(configuration) { _, second in
+                    try await Self.waitForListeners(2, on: one.database)
+                    let jar = try await harness.signIn(first)
+                    #expect(try await second.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .ok)
+                    // Cut every listening connection, then log out before they listen again
+                    // (they wait a second): the notification reaches nobody.
+                    let cut = try await one.database.read { sql in
+                        try await sql.raw(
+                            """
+                            SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+                            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'
+                            """
+                        ).all()
+                    }
+                    #expect(cut.count == 2)
+                    #expect(try await first.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
+                    // The instance catches up as soon as it listens again.
+                    #expect(try await Self.refused(jar, by: second, within: .seconds(5)))
+                    try await Self.waitForListeners(2, on: one.database)
+                }
+            }
+        }
+    }
+
+    /// Whether `client` answers `/auth/me` with 401 for `jar` within `limit`.
+    static func refused(_ jar: CookieJar, by client: some TestClientProtocol, within limit: Duration) async throws -> Bool {
+        try await RelayTesting.eventually(limit) {
+            try await client.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .unauthorized
+        }
+    }
+
+    /// Waits until `count` connections listen on the database (each instance has one).
+    static func waitForListeners(_ count: Int, on database: Database) async throws {
+        let listening = try await RelayTesting.eventually(.seconds(10)) {
+            let rows = try await database.read { sql in
+                try await sql.raw(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+                ).all()
+            }
+            return rows.count == count
+        }
+        try #require(listening, "expected \(count) instances listening for logouts")
     }
 }

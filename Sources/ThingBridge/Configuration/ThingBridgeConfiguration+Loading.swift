@@ -66,6 +66,9 @@ extension ThingBridgeConfiguration {
         self.logLevel = level
         self.idleTimeout = try settings.int(.idleTimeout, in: 1...3600) ?? 30
         self.upstreamTimeout = try settings.int(.upstreamTimeout, in: 1...600) ?? 20
+        self.connectTimeout = try settings.int(.connectTimeout, in: 1...60) ?? 2
+        self.revocationCatchup = try settings.int(.revocationCatchup, in: 1...3600) ?? 10
+        self.proxyFastPath = try settings.bool(.proxyFastPath) ?? true
         self.shutdownTimeout = try settings.int(.shutdownTimeout, in: 1...600) ?? 15
         self.webhookGroupCommit = try settings.bool(.webhookGroupCommit) ?? true
         self.relayEndpoints = try settings.list(.relayEndpoints)?.map { url in

@@ -28,6 +28,9 @@ extension ThingBridgeConfiguration {
             case .logLevel: value = logLevel.rawValue
             case .idleTimeout: value = "\(idleTimeout)s"
             case .upstreamTimeout: value = "\(upstreamTimeout)s"
+            case .connectTimeout: value = "\(connectTimeout)s"
+            case .revocationCatchup: value = "\(revocationCatchup)s"
+            case .proxyFastPath: value = String(proxyFastPath)
             case .shutdownTimeout: value = "\(shutdownTimeout)s"
             case .webhookGroupCommit: value = String(webhookGroupCommit)
             case .relayEndpoints: value = relayEndpoints.isEmpty ? "(not set: only endpoints kept in the database)" : relayEndpoints.map(RelayEndpoint.displayURL).joined(separator: ",")

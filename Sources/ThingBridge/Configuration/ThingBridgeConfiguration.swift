@@ -101,6 +101,12 @@ public struct ThingBridgeConfiguration: Sendable {
     public var idleTimeout: Int
     /// Seconds to wait for Thingiverse before answering 504.
     public var upstreamTimeout: Int
+    /// Seconds to open a connection upstream or to a relay endpoint (a refused one fails at once).
+    public var connectTimeout: Int
+    /// Seconds between catch-up reads of the sessions other instances ended.
+    public var revocationCatchup: Int
+    /// Whether the proxy answers signed-in `GET`s on the event loop (``ProxyFastPath``).
+    public var proxyFastPath: Bool
     /// Seconds in-flight requests get to finish on SIGTERM before the process stops anyway.
     public var shutdownTimeout: Int
     /// Whether concurrent webhook deliveries share one transaction (group commit).

@@ -82,8 +82,12 @@ public enum ErrorResponse {
 
     /// A browser navigation (not `fetch`) asks for HTML first.
     static func wantsHTML(_ request: Request) -> Bool {
-        if request.headers[.secFetchMode] == "navigate" { return true }
-        guard request.method == .get || request.method == .head, let accept = request.headers[.accept] else { return false }
+        wantsHTML(method: request.method, headers: request.headers)
+    }
+
+    static func wantsHTML(method: HTTPRequest.Method, headers: HTTPFields) -> Bool {
+        if headers[.secFetchMode] == "navigate" { return true }
+        guard method == .get || method == .head, let accept = headers[.accept] else { return false }
         return accept.hasPrefix("text/html") || accept.contains("application/xhtml+xml")
     }
 

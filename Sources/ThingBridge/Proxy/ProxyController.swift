@@ -23,6 +23,10 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     /// Origins whose pages may send unsafe requests with a cookie session: ours and the CORS list.
     let trustedOrigins: Set<String>
     let metrics: ProxyMetrics
+    /// The API's scheme, host and port, and its base path (`/rest/v2`, or empty): where the fast
+    /// path connects and what it puts before the forwarded path. Nil origin: no fast path.
+    let apiOrigin: UpstreamConnectionPool.Origin?
+    let apiBasePath: String
 
     static var link: HTTPField.Name { HTTPField.Name("Link")! }
     static var requestBodyLimit: Int { 1024 * 1024 }
@@ -37,6 +41,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         self.publicAPIURL = publicURL + mountPath
         self.trustedOrigins = Set(corsOrigins + [ThingBridgeConfiguration.origin(publicURL) ?? publicURL])
         self.metrics = metrics
+        self.apiOrigin = UpstreamConnectionPool.Origin(url: target.apiURL)
+        let afterScheme = target.apiURL.drop { $0 != "/" }.dropFirst(2)
+        self.apiBasePath = String(afterScheme.drop { $0 != "/" })
     }
 
     public var endpoints: RouteCollection<Context> {
@@ -247,23 +254,27 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             answer = data
         }
         metrics.upstream(provider: target.provider, endpoint: endpoint, status: answer.status, duration: ContinuousClock.now - start)
-        return Response(status: HTTPResponse.Status(code: answer.status), headers: responseHeaders(answer), body: responseBody(answer.body))
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: responseHeaders(answer.headers, head: answer.body.head),
+            body: responseBody(answer.body))
     }
 
     /// The provider's headers a browser may see, with the API's own URLs pointing here and a
     /// content type that can never make the browser render markup from our origin.
-    private func responseHeaders(_ answer: UpstreamAnswer<StreamingBody>) -> HTTPFields {
+    ///
+    /// - Parameter head: the body's first bytes (all of a small one), which decide the content type.
+    func responseHeaders(_ upstream: HTTPHeaders, head: ByteBuffer) -> HTTPFields {
         var headers = HTTPFields()
-        headers[.contentType] = Self.contentType(declared: answer.headers.first(name: "content-type"), head: answer.body.head)
+        headers[.contentType] = Self.contentType(declared: upstream.first(name: "content-type"), head: head)
         for (name, field) in Self.returnedResponseHeaders {
-            for value in answer.headers[name] {
+            for value in upstream[name] {
                 headers.append(HTTPField(name: field, value: value))
             }
         }
-        for value in answer.headers["link"] {
+        for value in upstream["link"] {
             headers.append(HTTPField(name: Self.link, value: rewriteLink(value)))
         }
-        if let location = answer.headers.first(name: "location") {
+        if let location = upstream.first(name: "location") {
             headers[.location] = rewriteLocation(location)
         }
         return headers

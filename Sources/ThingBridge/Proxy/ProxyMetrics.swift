@@ -6,6 +6,8 @@ public struct ProxyMetrics: Sendable {
     private let refusals = MetricHandles<String, Counter>()
     private let responses = MetricHandles<ResponseKey, Counter>()
     private let durations = MetricHandles<EndpointKey, DurationHistogram>()
+    /// Proxied requests answered on the event loop (``ProxyFastPath``) rather than by the router.
+    let fastPathAnswers: Counter
 
     private struct ResponseKey: Hashable, Sendable {
         let endpoint: EndpointKey
@@ -19,6 +21,10 @@ public struct ProxyMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
+        self.fastPathAnswers = registry.makeCounter(
+            descriptor: .init(
+                namespace: "thingbridge", metricName: "proxy_fast_path", unitName: "total",
+                helpText: "Proxied requests answered on the connection's event loop instead of by the router."))
     }
 
     /// A request refused before Thingiverse saw it: `allow_list`, `unauthenticated`, `budget`, `csrf`, `cors_origin`.

@@ -28,12 +28,19 @@ public struct SessionCookies: Sendable {
     /// The signed-in session of a request, or nil when there is none or it is not valid any
     /// more (tampered, unknown key, idle or absolute expiry passed, logged out).
     public func session(from request: Request) async throws -> Session? {
-        guard let value = request.cookies[sessionCookieName]?.value,
+        session(fromCookieHeaders: request.headers[values: .cookie])
+    }
+
+    /// ``session(from:)`` for the proxy's fast path, which has the `Cookie` headers but no
+    /// ``Request``: decrypting and a look into memory, nothing that waits.
+    func session(fromCookieHeaders headers: [String]) -> Session? {
+        guard !headers.isEmpty, let value = Cookies(from: headers)[sessionCookieName]?.value,
             let session = codec.open(value, as: Session.self, purpose: .session)
         else { return nil }
         let now = Self.now()
         guard now < session.expiresAt, now - session.lastSeenAt < lifetime.idle else { return nil }
-        guard try await !revocations.isRevoked(Self.revocationKey(session)) else { return nil }
+        // In memory: a valid cookie costs no database access.
+        guard !revocations.isRevoked(session.id) else { return nil }
         return session
     }
 
@@ -76,10 +83,8 @@ public struct SessionCookies: Sendable {
 
     /// Ends a session everywhere: later requests with the same cookie are anonymous.
     public func end(_ session: Session) async throws {
-        try await revocations.revoke(Self.revocationKey(session), until: session.expiresAt)
+        try await revocations.revokeSession(session.id, until: session.expiresAt)
     }
-
-    private static func revocationKey(_ session: Session) -> String { "session:" + session.id }
 
     public var clearedSessionCookie: Cookie { cookie(name: sessionCookieName, value: "", maxAge: 0) }
 
@@ -105,7 +110,7 @@ public struct SessionCookies: Sendable {
 
     /// Marks an attempt's state as used; false when it already was (a replayed callback).
     public func consume(_ attempt: LoginAttempt) async throws -> Bool {
-        try await revocations.revoke("login:" + attempt.state, until: attempt.expiresAt)
+        try await revocations.consumeLoginState(attempt.state, until: attempt.expiresAt)
     }
 
     public var clearedLoginCookie: Cookie { cookie(name: loginCookieName, value: "", maxAge: 0) }

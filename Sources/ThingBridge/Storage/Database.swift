@@ -31,6 +31,9 @@ public final class Database: Sendable {
     private let writeQueue: WriteQueue
     /// When a write last failed because of the database (full, read-only, gone), for readiness.
     private let lastWriteFailure = Mutex<ContinuousClock.Instant?>(nil)
+    /// How many reads and writes were asked of the database: tests count them to show that a
+    /// path (a valid cookie on the proxy) never touches it.
+    private let operations = Atomic<Int>(0)
 
     private enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
@@ -117,7 +120,8 @@ public final class Database: Sendable {
 
     /// Runs a read. Errors from the database become ``StorageError/unavailable(reason:)``.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await Self.mappingErrors {
+        operations.add(1, ordering: .relaxed)
+        return try await Self.mappingErrors {
             switch backend {
             case .sqlite(_, let reader):
                 return try await body(reader.sql(queryLogLevel: nil))
@@ -148,6 +152,7 @@ public final class Database: Sendable {
     ///
     /// If `body` throws, only its own changes are rolled back (it runs in a savepoint).
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        operations.add(1, ordering: .relaxed)
         do {
             let value = try await writeQueue.submit(database: self, body)
             lastWriteFailure.withLock { $0 = nil }
@@ -176,6 +181,24 @@ public final class Database: Sendable {
                     try await client.withConnection { connection in
                         try await body(connection.sql(queryLogLevel: nil))
                     }
+                }
+            }
+        }
+    }
+
+    /// The reads and writes asked of this database so far.
+    public var operationCount: Int { operations.load(ordering: .relaxed) }
+
+    /// Listens on the PostgreSQL `channel` on a connection of its own until that connection fails
+    /// or the task is cancelled: `listening` runs once the `LISTEN` is in force, `receive` with
+    /// each payload. SQLite has no notifications: it returns at once.
+    func listen(on channel: String, listening: @Sendable () async -> Void, receive: @Sendable (String) -> Void) async throws {
+        guard case .postgres(let client, _) = backend else { return }
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                await listening()
+                for try await notification in notifications {
+                    receive(notification.payload)
                 }
             }
         }

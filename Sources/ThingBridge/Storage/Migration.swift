@@ -145,5 +145,14 @@ extension Migration {
                 "CREATE INDEX relay_attempts_delivery ON relay_attempts (delivery_id, id)",
             ]
         },
+        Migration(version: 6, name: "revocations caught up by time") { _ in
+            [
+                // The database's clock (Unix seconds) when a row was recorded, so that an
+                // instance reads only what is new since its last catch-up. Older rows read 0 and
+                // are loaded at start like every unexpired row.
+                "ALTER TABLE revoked_sessions ADD COLUMN recorded_at BIGINT NOT NULL DEFAULT 0",
+                "CREATE INDEX revoked_sessions_recorded_at ON revoked_sessions (recorded_at)",
+            ]
+        },
     ]
 }

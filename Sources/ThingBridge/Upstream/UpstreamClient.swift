@@ -12,16 +12,47 @@ public struct UpstreamClient: Sendable {
     let timeout: TimeAmount
     /// The provider's name, for error messages.
     public let provider: String
+    /// Keep-alive connections per event loop for the proxy's fast path, when it is on.
+    let pool: UpstreamConnectionPool?
 
     /// - Parameters:
     ///   - httpClient: the application's one client.
     ///   - timeout: `THINGBRIDGE_UPSTREAM_TIMEOUT`.
     ///   - provider: "Thingiverse", "Flattr", ...
+    ///   - pool: connections for ``exchange(_:origin:on:onEvent:)`` (the proxy's fast path).
     public init(httpClient: HTTPClient, timeout: Duration, provider: String) {
+        self.init(httpClient: httpClient, timeout: timeout, provider: provider, pool: nil)
+    }
+
+    init(httpClient: HTTPClient, timeout: Duration, provider: String, pool: UpstreamConnectionPool?) {
         self.httpClient = httpClient
         let components = timeout.components
         self.timeout = .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
         self.provider = provider
+        self.pool = pool
+    }
+
+    /// Starts a bodiless request on `eventLoop` (the browser connection's) for the proxy's fast
+    /// path; the answer's parts, or its failure, arrive in `onEvent` on that loop. Nil without a pool.
+    func exchange(
+        _ head: HTTPRequestHead, origin: UpstreamConnectionPool.Origin, on eventLoop: any EventLoop,
+        onEvent: @escaping (UpstreamExchange.Event) -> Void
+    ) -> UpstreamExchange? {
+        guard let pool else { return nil }
+        let exchange = UpstreamExchange(connections: pool.connections(on: eventLoop), origin: origin, head: head, onEvent: onEvent)
+        exchange.start()
+        return exchange
+    }
+
+    /// How an answer is judged from its status, headers and first bytes, for callers that read
+    /// parts themselves (the fast path): the same test as every other call.
+    func classify(status: Int, headers: HTTPHeaders, head: ByteBuffer) -> UpstreamReply<Void> {
+        if ReplyBody.isMarkup(head) { return .webPage(status: status) }
+        let answer = UpstreamAnswer(status: status, headers: headers, body: ())
+        if status == 429 {
+            return .rateLimited(retryAfter: RetryAfter.seconds(headers.first(name: "retry-after")), answer)
+        }
+        return .answer(answer)
     }
 
     /// Sends `request` and collects the whole answer (at most `bodyLimit` bytes).

@@ -10,15 +10,26 @@ import Testing
 
 /// Builds the real application from a test configuration and drives it over HTTP.
 enum TestServer {
+    /// The mode ``run(_:mode:logs:registry:_:)`` uses when not told: `.router` (no sockets), or
+    /// `.live` where a suite runs the same tests through the channel pipeline (the proxy's fast path).
+    @TaskLocal static var defaultMode: Mode = .router
+
+    enum Mode: Sendable {
+        case router
+        case live
+
+        var setup: TestingSetup { self == .router ? .router : .live }
+    }
+
     static func run<Value: Sendable>(
         _ configuration: ThingBridgeConfiguration,
-        mode: TestingSetup = .router,
+        mode: TestingSetup? = nil,
         logs: CapturedLogs = CapturedLogs(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         _ test: @Sendable (ThingBridgeServer, any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let server = try await buildApplication(configuration: configuration, logger: logs.logger(), registry: registry)
-        return try await server.application.test(mode) { client in
+        return try await server.application.test(mode ?? defaultMode.setup) { client in
             try await test(server, client)
         }
     }

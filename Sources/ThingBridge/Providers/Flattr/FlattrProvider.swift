@@ -11,9 +11,10 @@ public struct FlattrProvider: Sendable {
     public let upstream: UpstreamClient
     public let signIn: FlattrSignIn
 
-    public init(settings: ThingBridgeConfiguration.Flattr, scopes: [String], httpClient: HTTPClient, timeout: Duration) {
+    /// - Parameter pool: connections for the proxy's fast path (nil: every request takes the async path).
+    init(settings: ThingBridgeConfiguration.Flattr, scopes: [String], httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool? = nil) {
         self.settings = settings
-        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.flattr.displayName)
+        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.flattr.displayName, pool: pool)
         self.signIn = FlattrSignIn(
             upstream: upstream, webURL: settings.webURL, apiURL: settings.apiURL, clientID: settings.clientID,
             clientSecret: settings.clientSecret, scopes: scopes)

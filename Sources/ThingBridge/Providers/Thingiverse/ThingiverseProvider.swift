@@ -8,9 +8,10 @@ public struct ThingiverseProvider: Sendable {
     public let upstream: UpstreamClient
     public let signIn: ThingiverseSignIn
 
-    public init(settings: ThingBridgeConfiguration.Thingiverse, httpClient: HTTPClient, timeout: Duration) {
+    /// - Parameter pool: connections for the proxy's fast path (nil: every request takes the async path).
+    init(settings: ThingBridgeConfiguration.Thingiverse, httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool? = nil) {
         self.settings = settings
-        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.thingiverse.displayName)
+        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.thingiverse.displayName, pool: pool)
         self.signIn = ThingiverseSignIn(
             upstream: upstream, webURL: settings.webURL, apiURL: settings.apiURL, clientID: settings.clientID,
             clientSecret: settings.clientSecret)

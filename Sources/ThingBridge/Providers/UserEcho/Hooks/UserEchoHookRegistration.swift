@@ -94,7 +94,7 @@ extension UserEchoHookRegistration {
             throw Unavailable(description: "USERECHO_URL and USERECHO_API_KEY are not set (the development simulator lives inside the running server)")
         }
         let targetURL = configuration.userechoWebhookSecrets.map { configuration.publicURL + "/webhooks/userecho/" + $0[0].value }
-        let client = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout)
+        let client = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout, connectTimeout: configuration.connectTimeout)
         do {
             let provider = UserEchoProvider(settings: settings, httpClient: client, timeout: .seconds(configuration.upstreamTimeout))
             let value = try await body(UserEchoHookRegistration(provider: provider), targetURL)

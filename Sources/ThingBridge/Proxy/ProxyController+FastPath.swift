@@ -1,0 +1,60 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+
+/// A proxied `GET` that the fast path (``ProxyFastPath``) may send on the event loop: the same
+/// checks as ``ProxyController/forward(request:context:)`` have passed, in the same order.
+struct FastProxyRequest {
+    let origin: UpstreamConnectionPool.Origin
+    let head: HTTPRequestHead
+    /// The allow-list's template, for the metrics.
+    let endpoint: String
+    /// The budget's key.
+    let userID: String
+}
+
+extension ProxyController {
+    /// The upstream request for `request` when it is the browser's common case: a `GET` with no
+    /// body from a signed-in session that has this provider's account, to an allowed endpoint,
+    /// within budget. Nil for anything else (another method, a bearer token, no session, a path
+    /// or query the async path refuses, a spent budget): the async path then answers it and
+    /// checks everything again, so every refusal keeps its one implementation.
+    ///
+    /// Spends one request of the person's budget when it answers non-nil, as the async path does.
+    func fastRequest(_ request: HTTPRequest, path: Substring, query: Substring?) -> FastProxyRequest? {
+        guard request.method == .get, let apiOrigin, target.upstream.pool != nil, case .personalToken = target.identity,
+            request.headerFields[.contentLength] == nil, request.headerFields[.transferEncoding] == nil,
+            let match = try? target.allowList.match(method: .get, rawPath: path.dropFirst(mountPath.count)),
+            let session = cookies.session(fromCookieHeaders: request.headerFields[values: .cookie]),
+            let account = session.account(target.provider)
+        else { return nil }
+        let forwarded: String?
+        do {
+            forwarded = try Self.forwardedQuery(query.map(String.init))
+        } catch {
+            return nil
+        }
+        guard case .allowed = target.budget.spend(user: account.id) else { return nil }
+
+        var upstreamPath = apiBasePath
+        upstreamPath += match.path.hasSuffix("/") && !target.pathSuffix.isEmpty ? String(match.path.dropLast()) : match.path
+        upstreamPath += target.pathSuffix
+        if let forwarded { upstreamPath += "?" + forwarded }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4)
+        headers.add(name: "Host", value: apiOrigin.hostHeader)
+        for name in Self.forwardedRequestHeaders {
+            if let value = request.headerFields[name] {
+                headers.add(name: name.rawName, value: value)
+            }
+        }
+        headers.add(name: "Authorization", value: "Bearer \(account.token.value)")
+        return FastProxyRequest(
+            origin: apiOrigin, head: HTTPRequestHead(version: .http1_1, method: .GET, uri: upstreamPath, headers: headers),
+            endpoint: match.endpoint, userID: account.id)
+    }
+
+    /// The route as the access log and the metrics name it (the router's template for this mount).
+    var routeTemplate: String { mountPath + "/**" }
+}
