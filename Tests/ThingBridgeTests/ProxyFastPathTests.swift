@@ -26,6 +26,10 @@ import ThingiverseSimulator
         try await Self.live { try await ProxyTests().aSessionReadsTheAPIWithItsTokenAddedServerSide() }
     }
 
+    @Test func aBrowserTokenIsAcceptedOnlyForThisAppAndVerdictsAreCached() async throws {
+        try await Self.live { try await ProxyTests().aBrowserTokenIsAcceptedOnlyForThisAppAndVerdictsAreCached() }
+    }
+
     @Test func textSegmentsAreReencodedAndQueriesLoseTokensAndCallbacks() async throws {
         try await Self.live { try await ProxyTests().textSegmentsAreReencodedAndQueriesLoseTokensAndCallbacks() }
     }
@@ -123,6 +127,27 @@ import ThingiverseSimulator
         }
     }
 
+    @Test func tokensOnTheFastPathReachNoLogLineAndNoMetric() async throws {
+        try await SignInHarness.run { harness in
+            let logs = CapturedLogs()
+            try await TestServer.run(try await harness.configuration(), mode: .live, logs: logs) { _, client in
+                let jar = try await harness.signIn(client)
+                let token = harness.simulator.issueToken(user: "bob_builds", clientID: SignInHarness.clientID)
+                for _ in 0..<3 {
+                    #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: jar.header).status == .ok)
+                    let bearer = try await client.execute(uri: "/api/users/me", method: .get, headers: [.authorization: "Bearer \(token)"])
+                    #expect(bearer.status == .ok)
+                }
+                let metrics = try await client.execute(uri: "/metrics", method: .get).text
+                // The first Bearer request asks tokeninfo (the router's way); the other five are fast.
+                #expect(metrics.contains("thingbridge_proxy_fast_path_total 5"))
+                #expect(!metrics.contains(token))
+                #expect(logs.all.contains("http.route=/api/**"))
+                #expect(!logs.all.contains(token))
+            }
+        }
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration(), mode: .live) { _, client in
@@ -136,7 +161,7 @@ import ThingiverseSimulator
                     let close = index == paths.count - 1 ? "Connection: close\r\n" : ""
                     text += "GET \(path) HTTP/1.1\r\nHost: thingbridge.test\r\nCookie: \(cookie)\r\n\(close)\r\n"
                 }
-                let answers = try RawHTTP.exchange(port: port, text)
+                let answers = try await RawHTTP.exchange(port: port, text)
                 let statuses = answers.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
                 // Thing 12 is not in the simulator's seed: its 404 is passed through.
                 #expect(statuses == ["200", "200", "404", "200", "200"])
@@ -154,8 +179,16 @@ import ThingiverseSimulator
 
 /// A few bytes over a plain socket, for what an HTTP client would not do (pipelining).
 enum RawHTTP {
-    /// Sends `text` to `127.0.0.1:port` in one write and reads until the server closes (5 s at most).
-    static func exchange(port: Int, _ text: String) throws -> String {
+    /// Sends `text` to `127.0.0.1:port` in one write and reads until the server closes (5 s at
+    /// most), on a thread of its own: blocking calls must not hold one of the few threads the
+    /// tests' tasks share.
+    static func exchange(port: Int, _ text: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try blockingExchange(port: port, text) }) }.start()
+        }
+    }
+
+    private static func blockingExchange(port: Int, _ text: String) throws -> String {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EIO) }
         defer { close(socket) }

@@ -16,18 +16,18 @@ struct FastProxyRequest {
 
 extension ProxyController {
     /// The upstream request for `request` when it is the browser's common case: a `GET` with no
-    /// body from a signed-in session that has this provider's account, to an allowed endpoint,
-    /// within budget. Nil for anything else (another method, a bearer token, no session, a path
-    /// or query the async path refuses, a spent budget): the async path then answers it and
-    /// checks everything again, so every refusal keeps its one implementation.
+    /// body from a signed-in session that has this provider's account (or with a browser's own
+    /// token whose tokeninfo verdict is remembered as ours), to an allowed endpoint, within budget.
+    /// Nil for anything else (another method, an unknown or refused token, no session, a path or
+    /// query the async path refuses, a spent budget): the async path then answers it and checks
+    /// everything again, so every refusal keeps its one implementation.
     ///
     /// Spends one request of the person's budget when it answers non-nil, as the async path does.
     func fastRequest(_ request: HTTPRequest, path: Substring, query: Substring?) -> FastProxyRequest? {
-        guard request.method == .get, let apiOrigin, target.upstream.pool != nil, case .personalToken = target.identity,
+        guard request.method == .get, let apiOrigin, target.upstream.pool != nil, case .personalToken(let verifier) = target.identity,
             request.headerFields[.contentLength] == nil, request.headerFields[.transferEncoding] == nil,
             let match = try? target.allowList.match(method: .get, rawPath: path.dropFirst(mountPath.count)),
-            let session = cookies.session(fromCookieHeaders: request.headerFields[values: .cookie]),
-            let account = session.account(target.provider)
+            let caller = fastCaller(request, verifier: verifier)
         else { return nil }
         let forwarded: String?
         do {
@@ -35,7 +35,7 @@ extension ProxyController {
         } catch {
             return nil
         }
-        guard case .allowed = target.budget.spend(user: account.id) else { return nil }
+        guard case .allowed = target.budget.spend(user: caller.userID) else { return nil }
 
         var upstreamPath = apiBasePath
         upstreamPath += match.path.hasSuffix("/") && !target.pathSuffix.isEmpty ? String(match.path.dropLast()) : match.path
@@ -49,10 +49,26 @@ extension ProxyController {
                 headers.add(name: name.rawName, value: value)
             }
         }
-        headers.add(name: "Authorization", value: "Bearer \(account.token.value)")
+        headers.add(name: "Authorization", value: "Bearer \(caller.token.value)")
         return FastProxyRequest(
             origin: apiOrigin, head: HTTPRequestHead(version: .http1_1, method: .GET, uri: upstreamPath, headers: headers),
-            endpoint: match.endpoint, userID: account.id)
+            endpoint: match.endpoint, userID: caller.userID)
+    }
+
+    /// The budget's key and the token, as ``authenticate(_:)`` finds them: the session's account
+    /// first, else a browser's own token whose verdict is remembered as accepted.
+    private func fastCaller(_ request: HTTPRequest, verifier: BearerTokenVerifier?) -> (userID: String, token: Secret)? {
+        if let session = cookies.session(fromCookieHeaders: request.headerFields[values: .cookie]) {
+            if let account = session.account(target.provider) {
+                return (account.id, account.token)
+            }
+        }
+        guard let verifier, let authorization = request.headerFields[.authorization], let bearer = Self.bearerToken(authorization),
+            !bearer.isEmpty, bearer.utf8.count <= 512
+        else { return nil }
+        let token = Secret(bearer)
+        guard case .accepted(let userID) = verifier.cachedVerdict(token) else { return nil }
+        return (userID, token)
     }
 
     /// The route as the access log and the metrics name it (the router's template for this mount).

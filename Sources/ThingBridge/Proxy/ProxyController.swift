@@ -32,7 +32,6 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     static var requestBodyLimit: Int { 1024 * 1024 }
     static var bufferedResponseLimit: Int { 256 * 1024 }
     static var forwardedRequestHeaders: [HTTPField.Name] { ProxyHeaders.forwarded }
-    static var returnedResponseHeaders: [(name: String, field: HTTPField.Name)] { ProxyHeaders.returned }
 
     public init(target: ProxyTarget, cookies: SessionCookies, mountPath: String, publicURL: String, corsOrigins: [String], metrics: ProxyMetrics) {
         self.target = target
@@ -265,17 +264,23 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     /// - Parameter head: the body's first bytes (all of a small one), which decide the content type.
     func responseHeaders(_ upstream: HTTPHeaders, head: ByteBuffer) -> HTTPFields {
         var headers = HTTPFields()
-        headers[.contentType] = Self.contentType(declared: upstream.first(name: "content-type"), head: head)
-        for (name, field) in Self.returnedResponseHeaders {
-            for value in upstream[name] {
+        headers.reserveCapacity(upstream.count + 8)
+        if let contentType = Self.contentType(declared: upstream.first(name: "content-type"), head: head) {
+            headers.append(HTTPField(name: .contentType, value: contentType))
+        }
+        // One pass over the provider's headers, in their order (a name may repeat).
+        var location: String?
+        for (name, value) in upstream {
+            if let field = ProxyHeaders.returnedByName[name.lowercased()] {
                 headers.append(HTTPField(name: field, value: value))
+            } else if name.utf8.count == 4 && name.lowercased() == "link" {
+                headers.append(HTTPField(name: Self.link, value: rewriteLink(value)))
+            } else if location == nil && name.utf8.count == 8 && name.lowercased() == "location" {
+                location = value
             }
         }
-        for value in upstream["link"] {
-            headers.append(HTTPField(name: Self.link, value: rewriteLink(value)))
-        }
-        if let location = upstream.first(name: "location") {
-            headers[.location] = rewriteLocation(location)
+        if let location {
+            headers.append(HTTPField(name: .location, value: rewriteLocation(location)))
         }
         return headers
     }
@@ -341,4 +346,5 @@ private enum ProxyHeaders {
     static let returned: [(name: String, field: HTTPField.Name)] = [
         "etag", "last-modified", "cache-control", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
     ].map { ($0, HTTPField.Name($0)!) }
+    static let returnedByName = Dictionary(uniqueKeysWithValues: returned.map { ($0.name, $0.field) })
 }

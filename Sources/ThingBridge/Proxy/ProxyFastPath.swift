@@ -264,10 +264,10 @@ final class ProxyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         var fields = answer.proxy.responseHeaders(head.headers, head: first)
         if ends {
             if status >= 200 && status != 204 && status != 304 {
-                fields[.contentLength] = String(first.readableBytes)
+                fields.append(HTTPField(name: .contentLength, value: String(first.readableBytes)))
             }
         } else if let length = head.headers.first(name: "content-length") {
-            fields[.contentLength] = length
+            fields.append(HTTPField(name: .contentLength, value: length))
         }
         answer.decorate(&fields)
         answer.status = status
@@ -346,8 +346,8 @@ private final class FastAnswer {
     let upstream: FastProxyRequest
     let routes: ProxyFastRoutes
     let start = ContinuousClock.now
-    let requestID = RequestID()
-    let logger: Logger
+    /// Hummingbird's request id, as the router's requests get one.
+    let requestID = RequestID().description
     var exchange: UpstreamExchange?
     var phase = Phase.waiting
     /// The status the browser got, once it got one.
@@ -358,9 +358,14 @@ private final class FastAnswer {
         self.proxy = proxy
         self.upstream = upstream
         self.routes = routes
+    }
+
+    /// The request's logger, as the router's requests have it (made only for an error: the
+    /// access line passes the id with its own metadata, which reads the same).
+    var logger: Logger {
         var logger = routes.logger
-        logger[metadataKey: "hb.request.id"] = .stringConvertible(requestID)
-        self.logger = logger
+        logger[metadataKey: "hb.request.id"] = .string(requestID)
+        return logger
     }
 
     var providerName: String { proxy.providerName }
@@ -374,22 +379,27 @@ private final class FastAnswer {
         routes.proxyMetrics.upstream(provider: proxy.target.provider, endpoint: upstream.endpoint, status: status, duration: ContinuousClock.now - start)
     }
 
-    /// What the middleware adds to every answer on this path.
+    /// What the middleware adds to every answer on this path (none of these fields is there yet:
+    /// appended, not looked up).
     func decorate(_ fields: inout HTTPFields) {
-        fields[.vary] = "Origin"
+        fields.append(HTTPField(name: .vary, value: "Origin"))
         if let origin = request.headerFields[.origin] {
             if routes.corsOrigins.contains(origin) {
-                fields[.accessControlAllowOrigin] = origin
-                fields[.accessControlAllowCredentials] = "true"
-                fields[.accessControlExposeHeaders] = CORSMiddleware<AppRequestContext>.exposedHeaders
+                fields.append(HTTPField(name: .accessControlAllowOrigin, value: origin))
+                fields.append(HTTPField(name: .accessControlAllowCredentials, value: "true"))
+                fields.append(HTTPField(name: .accessControlExposeHeaders, value: CORSMiddleware<AppRequestContext>.exposedHeaders))
             } else {
                 routes.proxyMetrics.refused("cors_origin")
             }
         }
-        routes.securityHeaders.decorate(&fields)
-        fields[.requestID] = requestID.description
-        fields[.date] = HTTPDate.now()
-        fields[.server] = routes.serverName
+        if fields[.contentType]?.hasPrefix("text/html") == true {
+            routes.securityHeaders.decorate(&fields)
+        } else {
+            fields.append(HTTPField(name: .xContentTypeOptions, value: "nosniff"))
+        }
+        fields.append(HTTPField(name: .requestID, value: requestID))
+        fields.append(HTTPField(name: .date, value: HTTPDate.now()))
+        fields.append(HTTPField(name: .server, value: routes.serverName))
     }
 
     /// The access log line and the HTTP metrics, as ``RequestTelemetryMiddleware`` writes them.
@@ -398,14 +408,15 @@ private final class FastAnswer {
         let status = self.status ?? 502
         let route = proxy.routeTemplate
         routes.httpMetrics.record(method: "GET", route: route, status: status, duration: elapsed)
-        logger.info(
+        routes.logger.info(
             "request",
             metadata: [
+                "hb.request.id": .string(requestID),
                 "http.method": "GET",
                 "http.route": .string(route),
                 "http.status": .stringConvertible(status),
                 "duration_ms": .string(RequestTelemetryMiddleware<AppRequestContext>.milliseconds(elapsed)),
-                "request_id": .string(requestID.description),
+                "request_id": .string(requestID),
             ]
         )
     }

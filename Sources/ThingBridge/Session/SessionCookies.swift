@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// Reads and writes the session and pre-login cookies: names, attributes and lifetimes in one place.
 ///
@@ -10,6 +11,7 @@ public struct SessionCookies: Sendable {
     let revocations: SessionRevocations
     let lifetime: SessionLifetime
     let secure: Bool
+    private let opened = OpenedSessions()
 
     public init(codec: SessionCookieCodec, revocations: SessionRevocations, lifetime: SessionLifetime = .init(), secure: Bool) {
         self.codec = codec
@@ -25,6 +27,35 @@ public struct SessionCookies: Sendable {
 
     // MARK: Sessions
 
+    /// The value of the first cookie called `name`, read as Hummingbird's `Cookies` reads it (pairs
+    /// split at `;`, leading whitespace dropped, the name up to the first `=`, the rest the value)
+    /// but over bytes: on every proxied request, where parsing by `Character` cost more than the
+    /// rest of the request.
+    static func cookie(named name: String, in headers: [String]) -> String? {
+        let wanted = Array(name.utf8)
+        for var header in headers {
+            header.makeContiguousUTF8()
+            let found = header.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+                var start = 0
+                while start < bytes.count {
+                    var end = start
+                    while end < bytes.count && bytes[end] != UInt8(ascii: ";") { end += 1 }
+                    var pair = start
+                    while pair < end && (bytes[pair] == UInt8(ascii: " ") || bytes[pair] == UInt8(ascii: "\t")) { pair += 1 }
+                    var equals = pair
+                    while equals < end && bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+                    if equals < end && equals - pair == wanted.count && wanted.withUnsafeBufferPointer({ $0.elementsEqual(bytes[pair..<equals]) }) {
+                        return String(decoding: UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]), as: UTF8.self)
+                    }
+                    start = end + 1
+                }
+                return nil
+            }
+            if let found, let value = found { return value }
+        }
+        return nil
+    }
+
     /// The signed-in session of a request, or nil when there is none or it is not valid any
     /// more (tampered, unknown key, idle or absolute expiry passed, logged out).
     public func session(from request: Request) async throws -> Session? {
@@ -34,8 +65,8 @@ public struct SessionCookies: Sendable {
     /// ``session(from:)`` for the proxy's fast path, which has the `Cookie` headers but no
     /// ``Request``: decrypting and a look into memory, nothing that waits.
     func session(fromCookieHeaders headers: [String]) -> Session? {
-        guard !headers.isEmpty, let value = Cookies(from: headers)[sessionCookieName]?.value,
-            let session = codec.open(value, as: Session.self, purpose: .session)
+        guard !headers.isEmpty, let value = Self.cookie(named: sessionCookieName, in: headers),
+            let session = opened.session(for: value, opening: { codec.open($0, as: Session.self, purpose: .session) })
         else { return nil }
         let now = Self.now()
         guard now < session.expiresAt, now - session.lastSeenAt < lifetime.idle else { return nil }
@@ -136,4 +167,27 @@ public struct LoginAttempt: Codable, Sendable, Equatable {
     public var flow: Flow
     public var returnTo: String
     public var expiresAt: Int64
+}
+
+/// Session cookies already opened, by their text: a browser sends the same cookie with every
+/// request, and opening it (base64, AES-GCM, JSON) costs more than the rest of a proxied request.
+/// It keeps only what the codec gave for that exact text, so it answers as the codec would; the
+/// expiry, idle and logout checks still run on every request. Bounded: when full, it starts over.
+final class OpenedSessions: Sendable {
+    private let sessions = Mutex<[String: Session]>([:])
+    let capacity: Int
+
+    init(capacity: Int = 4096) {
+        self.capacity = capacity
+    }
+
+    func session(for text: String, opening: (String) -> Session?) -> Session? {
+        if let known = sessions.withLock({ $0[text] }) { return known }
+        guard let session = opening(text) else { return nil }
+        sessions.withLock { sessions in
+            if sessions.count >= capacity { sessions.removeAll(keepingCapacity: true) }
+            sessions[text] = session
+        }
+        return session
+    }
 }

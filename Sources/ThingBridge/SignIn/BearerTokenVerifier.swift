@@ -37,13 +37,22 @@ public final class BearerTokenVerifier: Sendable {
         self.capacity = capacity
     }
 
-    /// The verdict for `token`; errors only when Thingiverse could not be asked (nothing is cached then).
-    public func verify(_ token: Secret) async throws -> Verdict {
+    /// The verdict for `token` if one is remembered and fresh: nothing that waits (the proxy's
+    /// fast path asks this; the first request of a token goes the async way and asks Thingiverse).
+    func cachedVerdict(_ token: Secret) -> Verdict? {
         let key = SHA256.hash(data: Data(token.value.utf8))
         let now = clock.now
-        if let cached = cache.withLock({ $0[key] }), cached.expires > now {
-            return cached.verdict
+        guard let cached = cache.withLock({ $0[key] }), cached.expires > now else { return nil }
+        return cached.verdict
+    }
+
+    /// The verdict for `token`; errors only when Thingiverse could not be asked (nothing is cached then).
+    public func verify(_ token: Secret) async throws -> Verdict {
+        if let cached = cachedVerdict(token) {
+            return cached
         }
+        let key = SHA256.hash(data: Data(token.value.utf8))
+        let now = clock.now
         let verdict: Verdict
         do {
             let info = try await account.tokenInfo(token)

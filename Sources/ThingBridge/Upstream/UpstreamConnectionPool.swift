@@ -131,13 +131,18 @@ final class LoopConnections: @unchecked Sendable {
         self.pool = pool
     }
 
-    /// An idle connection to `origin` (`reused` true), or a new one.
-    func lease(_ origin: UpstreamConnectionPool.Origin) -> EventLoopFuture<(channel: any Channel, reused: Bool)> {
+    /// An idle connection to `origin` that is still open, if there is one.
+    func takeIdle(_ origin: UpstreamConnectionPool.Origin) -> (any Channel)? {
         eventLoop.preconditionInEventLoop()
         while let channel = idle[origin]?.popLast() {
-            if channel.isActive { return eventLoop.makeSucceededFuture((channel, true)) }
+            if channel.isActive { return channel }
         }
-        return pool.connect(origin, on: eventLoop).map { ($0, false) }
+        return nil
+    }
+
+    /// A new connection to `origin`.
+    func connect(_ origin: UpstreamConnectionPool.Origin) -> EventLoopFuture<any Channel> {
+        pool.connect(origin, on: eventLoop)
     }
 
     /// Gives back a connection whose last answer ended cleanly and may be used again.
@@ -212,6 +217,9 @@ final class UpstreamExchange: UpstreamPartReceiver {
     private var channel: (any Channel)?
     private var handler: UpstreamConnectionHandler?
     private var timer: Scheduled<Void>?
+    /// When the provider last sent something (or the exchange started): the timer, set once,
+    /// fires at `lastHeard + readTimeout` and sets itself again if the provider spoke meanwhile.
+    private var lastHeard = NIODeadline.now()
     private var sawHead = false
     private var finished = false
     private var keepAlive = true
@@ -226,16 +234,24 @@ final class UpstreamExchange: UpstreamPartReceiver {
 
     func start() {
         armTimer()
-        connections.lease(origin).assumeIsolated().whenComplete { [self] result in
+        if let channel = connections.takeIdle(origin) {
+            send(on: channel, reused: true)
+        } else {
+            connectAndSend()
+        }
+    }
+
+    private func connectAndSend() {
+        connections.connect(origin).assumeIsolated().whenComplete { [self] result in
             guard !finished else {
-                if case .success(let leased) = result { leased.channel.close(promise: nil) }
+                if case .success(let channel) = result { channel.close(promise: nil) }
                 return
             }
             switch result {
             case .failure(let error):
                 finish(.failed(UpstreamError.Kind(transportError: error)))
-            case .success(let leased):
-                send(on: leased.channel, reused: leased.reused)
+            case .success(let channel):
+                send(on: channel, reused: false)
             }
         }
     }
@@ -280,10 +296,10 @@ final class UpstreamExchange: UpstreamPartReceiver {
             guard responseHead.status.code >= 200 else { return }
             sawHead = true
             keepAlive = responseHead.isKeepAlive
-            armTimer()
+            lastHeard = .now()
             onEvent(.head(responseHead))
         case .body(let buffer):
-            armTimer()
+            lastHeard = .now()
             onEvent(.body(buffer))
         case .end:
             guard sawHead else { return }
@@ -304,13 +320,7 @@ final class UpstreamExchange: UpstreamPartReceiver {
             retried = true
             channel = nil
             handler = nil
-            connections.lease(origin).assumeIsolated().whenComplete { [self] result in
-                guard !finished else { return }
-                switch result {
-                case .failure(let error): finish(.failed(UpstreamError.Kind(transportError: error)))
-                case .success(let leased): send(on: leased.channel, reused: false)
-                }
-            }
+            connectAndSend()
             return
         }
         finish(.failed(sawHead ? .unreachable : error.map(UpstreamError.Kind.init(transportError:)) ?? .unreachable))
@@ -327,10 +337,19 @@ final class UpstreamExchange: UpstreamPartReceiver {
 
     /// Every wait for the provider (the head, then each part of the body) is bounded.
     private func armTimer() {
-        timer?.cancel()
-        let loop = connections.eventLoop
-        timer = loop.assumeIsolated().scheduleTask(in: connections.pool.readTimeout) { [weak self] in
-            self?.finish(.failed(.timedOut))
+        lastHeard = .now()
+        schedule(at: lastHeard + connections.pool.readTimeout)
+    }
+
+    private func schedule(at deadline: NIODeadline) {
+        timer = connections.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self, !finished else { return }
+            let due = lastHeard + connections.pool.readTimeout
+            if due > .now() {
+                schedule(at: due)
+            } else {
+                finish(.failed(.timedOut))
+            }
         }
     }
 }
