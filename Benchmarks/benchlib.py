@@ -1,6 +1,9 @@
 """Shared helpers for the benchmark scripts: the release binary, free ports, readiness, starting
-ThingBridge and nginx as shipped, wrk parsing, CPU per 1,000 requests and memory."""
+ThingBridge, nginx and Caddy as shipped, a throwaway PostgreSQL server, wrk parsing, CPU per 1,000
+requests and memory."""
+import atexit
 import base64
+import glob
 import os
 import re
 import shutil
@@ -138,6 +141,84 @@ http {{
     return process
 
 
+# Caddy --------------------------------------------------------------------------------------------
+
+def start_caddy(folder: Path, port: int, upstream_port: int, probe_path: str) -> subprocess.Popen:
+    """A throwaway Caddy (Debian's 2.6) of its own in `folder`: `reverse_proxy` to the upstream with
+    Caddy's defaults (keep-alive to the upstream), no admin endpoint, no automatic HTTPS, no access
+    log; HOME and the XDG folders point into `folder`, so nothing of the machine's Caddy is read or
+    written. Its own log lines (start-up, errors) go to `folder`/caddy.log."""
+    caddy = shutil.which("caddy")
+    if not caddy:
+        raise SystemExit("caddy is needed: apt-get install caddy")
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "Caddyfile"
+    config.write_text(f"""{{
+\tadmin off
+\tauto_https off
+}}
+
+http://127.0.0.1:{port} {{
+\treverse_proxy 127.0.0.1:{upstream_port}
+}}
+""")
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder),
+                   "XDG_DATA_HOME": str(folder / "data"), "XDG_CONFIG_HOME": str(folder / "config")}
+    with open(folder / "caddy.log", "ab") as log:
+        process = subprocess.Popen([caddy, "run", "--config", str(config), "--adapter", "caddyfile"], cwd=folder,
+                                   env=environment, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}{probe_path}", process=process)
+    except RuntimeError:
+        stop([process])
+        raise SystemExit(f"Caddy did not become ready; its log:\n{(folder / 'caddy.log').read_text()[-3000:]}")
+    return process
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+class PostgresServer:
+    """A throwaway PostgreSQL server, as .ci/run starts one: initdb and pg_ctl (as the `postgres` user
+    when we are root: PostgreSQL refuses to run as root) on a data folder in `folder`, listening on
+    127.0.0.1 and a free port, trust authentication, fsync left on. `stop()` (also registered with
+    atexit, so an error or SIGTERM-turned-SystemExit still stops it) shuts it down immediately."""
+
+    def __init__(self, folder: Path):
+        binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(Path(path).parent.name)
+                          if Path(path).parent.name.isdigit() else 0)
+        if not binaries:
+            raise SystemExit("PostgreSQL is needed: apt-get install postgresql")
+        self.bin = Path(binaries[-1])
+        self.folder = folder
+        self.port = free_port()
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.stopped = False
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.as_user:
+            shutil.chown(folder, "postgres", "postgres")
+        folder.chmod(0o700)
+        self.data = folder / "db"
+        atexit.register(self.stop)
+        subprocess.run([*self.as_user, str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust"],
+                       check=True, stdout=subprocess.DEVNULL)
+        options = f"-p {self.port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(folder / "server.log"), "-w",
+                        "-o", options, "start"], check=True, stdout=subprocess.DEVNULL)
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    @property
+    def pid(self) -> int:
+        """The postmaster (its backends are its children)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 # CPU and memory -----------------------------------------------------------------------------------
 
 def _stat_fields(pid: int) -> list[str]:
@@ -253,15 +334,18 @@ def wrk(url: str, extra: list, duration: int, connections: int, threads: int = 2
 
 
 def measured_wrk(url: str, extra: list, duration: int, connections: int, cpu_of: list[tuple[int, bool]],
-                 warmup: int = 0, **options) -> dict:
+                 warmup: int = 0, side_cpu_of: list[tuple[int, bool]] | None = None, **options) -> dict:
     """wrk as above (after `warmup` seconds of the same load, not counted), plus the CPU the serving
-    processes `cpu_of` used during the measured run: `cpu_ms` and `cpu_ms_per_1000`."""
+    processes `cpu_of` used during the measured run: `cpu_ms` and `cpu_ms_per_1000`. `side_cpu_of`
+    (e.g. the database server) is metered apart: `side_cpu_ms_per_1000`, not in `cpu_ms`."""
     if warmup:
         wrk(url, extra, warmup, connections, **options)
-    with CPUMeter(cpu_of) as meter:
+    with CPUMeter(cpu_of) as meter, CPUMeter(side_cpu_of or []) as side:
         result = wrk(url, extra, duration, connections, **options)
     result["cpu_ms"] = round(meter.used_ms)
     result["cpu_ms_per_1000"] = cpu_per_1000(meter.used_ms, result["requests"])
+    if side_cpu_of:
+        result["side_cpu_ms_per_1000"] = cpu_per_1000(side.used_ms, result["requests"])
     return result
 
 
