@@ -91,6 +91,7 @@ let package = Package(
                 "ThingBridge",
                 "ThingiverseSimulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

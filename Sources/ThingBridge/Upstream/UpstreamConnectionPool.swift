@@ -69,12 +69,13 @@ final class UpstreamConnectionPool: Sendable {
     private let tlsContext: NIOSSLContext?
     private let loops = Mutex<[ObjectIdentifier: LoopConnections]>([:])
 
-    init(connectTimeout: TimeAmount, readTimeout: TimeAmount, idleLimit: Int = 64) {
+    /// - Parameter tls: how https origins are verified: the system's trust store and the host
+    ///   name, as async-http-client does (tests give their own root).
+    init(connectTimeout: TimeAmount, readTimeout: TimeAmount, idleLimit: Int = 64, tls: TLSConfiguration = .makeClientConfiguration()) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.idleLimit = idleLimit
-        // The system's trust store and hostname verification, as async-http-client uses them.
-        self.tlsContext = try? NIOSSLContext(configuration: .makeClientConfiguration())
+        self.tlsContext = try? NIOSSLContext(configuration: tls)
     }
 
     /// The connections of `eventLoop`; only ever used on it.
