@@ -226,7 +226,7 @@ def test_dashboard_fills_from_simulated_webhooks(server):
         assert text_of(driver, f"#order-{shuffled_id} .badge[data-state]") == "Refunded"
 
         # Totals: revenue counts the two orders not refunded (2 × $14.53); refunds the other two.
-        assert text_of(driver, "#total-orders") == "4"
+        wait(driver).until(lambda d: text_of(d, "#total-orders") == "4")
         assert text_of(driver, "#total-revenue") == "$29.06"
         assert text_of(driver, "#total-refunds") == "$29.06"
         assert text_of(driver, "#total-requested") == "1"
@@ -234,6 +234,8 @@ def test_dashboard_fills_from_simulated_webhooks(server):
         # The chart: an SVG with bars for 4 orders and 2 refunds.
         chart = driver.find_element(By.ID, "orders-chart")
         assert chart.tag_name == "svg"
+        # (The figures arrive with the live refresh a moment after the rows.)
+        wait(driver).until(lambda d: text_of(d, "#total-orders") == "4")
         orders = sum(int(bar.get_attribute("data-value")) for bar in driver.find_elements(By.CSS_SELECTOR, "#orders-chart rect.bar-orders"))
         refunds = sum(int(bar.get_attribute("data-value")) for bar in driver.find_elements(By.CSS_SELECTOR, "#orders-chart rect.bar-refunds"))
         assert (orders, refunds) == (4, 2)
@@ -259,13 +261,13 @@ def test_dashboard_fills_from_simulated_webhooks(server):
         assert shuffled_id in driver.find_element(By.CSS_SELECTOR, "#timeline li details pre").text
         full_screenshots(driver, "pages-admin")
 
-        # Filters and search.
+        # Filters and search, answered by the server.
         Select(driver.find_element(By.ID, "filter-state")).select_by_value("refunded")
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")) == 2
+        wait(driver).until(lambda d: [r.get_attribute("data-state") for r in d.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")] == ["refunded"] * 2)
         Select(driver.find_element(By.ID, "filter-state")).select_by_value("")
+        wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")) == 4)
         driver.find_element(By.ID, "filter-search").send_keys("4242")
-        rows = driver.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")
-        assert [row.get_attribute("id") for row in rows] == ["order-4242"]
+        wait(driver).until(lambda d: [r.get_attribute("id") for r in d.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")] == ["order-4242"])
         screenshot(driver, "pages-admin-search-desktop")
 
         # The export link gives JSON lines, one per stored event (1 + 3 + 3 + 2).
