@@ -319,7 +319,10 @@ function renderDetail(detail) {
     ...detail.history.map(timelineItem));
   const target = $("detail-body");
   target.dataset.signature = signature(detail);
-  target.replaceChildren(el("h3", {}, `Order #${order.order_id}`), facts, el("h3", {}, `${detail.history.length} events, oldest first`), timeline);
+  // Retention may have pruned older events; the order row still holds what they added up to.
+  const pruned = order.event_count - detail.history.length;
+  const heading = `${detail.history.length} events, oldest first${pruned > 0 ? ` (${pruned} older ${pruned === 1 ? "event" : "events"} pruned)` : ""}`;
+  target.replaceChildren(el("h3", {}, `Order #${order.order_id}`), facts, el("h3", {}, heading), timeline);
 }
 
 function timelineItem(event) {
