@@ -221,8 +221,16 @@ function renderOrders() {
       ? "No orders yet. They appear here as Thingiverse's webhooks arrive."
       : searchIsValid() ? "No orders match these filters." : "Search for an order id or a thing id (a whole number).";
     body.replaceChildren(el("tr", { className: "empty-row" }, el("td", { colspan: 8 }, message)));
+    delete body.dataset.signature;
   } else {
-    body.replaceChildren(...orders.map(orderRow));
+    // A refresh that changed nothing on this page leaves the rows (and focus) as they are.
+    const rows = orders.map((order) =>
+      `${order.order_id}:${order.state}:${order.amount}:${order.event_count}:${order.last_received_at}:${data.confirmations.get(order.order_id) || ""}`);
+    const signature = `${selectedOrder}|${rows.join(",")}`;
+    if (body.dataset.signature !== signature) {
+      body.dataset.signature = signature;
+      body.replaceChildren(...orders.map(orderRow));
+    }
   }
   // How many there are comes from the figures, so a page of 50 never pretends to be all of them.
   const first = paging.previous.length * PAGE_SIZE + 1;

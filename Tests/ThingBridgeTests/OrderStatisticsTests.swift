@@ -175,7 +175,9 @@ import Testing
                 try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: query)").all().map { try $0.decode(column: "detail", as: String.self) }
             }.joined(separator: " | ")
             #expect(!plan.contains("TEMP B-TREE"), "\(query): \(plan)")
-            #expect(!plan.contains("SCAN webhook_events") && !plan.contains("SCAN orders") && !plan.contains("SCAN relay_deliveries"), "\(query): \(plan)")
+            #expect(
+                !plan.contains("SCAN webhook_events") && !plan.contains("SCAN orders") && !plan.contains("SCAN relay_deliveries"), "\(query): \(plan)"
+            )
         }
         _ = store
         await database.shutdown()

@@ -120,7 +120,8 @@ import Testing
         for id in 1...4 { try await Self.record(events, id: id) }
         _ = try await events.quarantine(rawBody: Array("{".utf8), reason: "not JSON", receivedAt: Date(), source: .thingiverse)
         try await database.write { sql in
-            try await sql.raw("UPDATE relay_deliveries SET state = 'failed' WHERE event_id IN (SELECT id FROM webhook_events WHERE order_id <= 2)").run()
+            try await sql.raw("UPDATE relay_deliveries SET state = 'failed' WHERE event_id IN (SELECT id FROM webhook_events WHERE order_id <= 2)")
+                .run()
         }
         #expect(try await relay.endpoints().first?.failed == 2)
         let store = SQLRetentionStore(database: database)

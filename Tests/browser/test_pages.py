@@ -219,7 +219,9 @@ def test_dashboard_fills_from_simulated_webhooks(server):
 
         # Live refresh picks them up.
         wait(driver, 15).until(lambda d: d.find_elements(By.ID, "order-4242") and d.find_elements(By.CSS_SELECTOR, "#quarantine li[data-quarantine-id]"))
-        states = {row.get_attribute("id"): row.get_attribute("data-state") for row in driver.find_elements(By.CSS_SELECTOR, "#orders-body tr")}
+        # Read in one go: a live refresh may redraw the rows between two reads.
+        states = driver.execute_script(
+            "return Object.fromEntries([...document.querySelectorAll('#orders-body tr[data-state]')].map(r => [r.id, r.dataset.state]))")
         assert states[f"order-{shuffled_id}"] == "refunded"
         assert states["order-4242"] == "refund_requested"
         assert sorted(states.values()) == ["created", "refund_requested", "refunded", "refunded"]
@@ -263,11 +265,12 @@ def test_dashboard_fills_from_simulated_webhooks(server):
 
         # Filters and search, answered by the server.
         Select(driver.find_element(By.ID, "filter-state")).select_by_value("refunded")
-        wait(driver).until(lambda d: [r.get_attribute("data-state") for r in d.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")] == ["refunded"] * 2)
+        rows = "return [...document.querySelectorAll('#orders-body tr[data-state]')].map(r => r.id + ' ' + r.dataset.state)"
+        wait(driver).until(lambda d: [row.split()[1] for row in d.execute_script(rows)] == ["refunded"] * 2)
         Select(driver.find_element(By.ID, "filter-state")).select_by_value("")
-        wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")) == 4)
+        wait(driver).until(lambda d: len(d.execute_script(rows)) == 4)
         driver.find_element(By.ID, "filter-search").send_keys("4242")
-        wait(driver).until(lambda d: [r.get_attribute("id") for r in d.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")] == ["order-4242"])
+        wait(driver).until(lambda d: [row.split()[0] for row in d.execute_script(rows)] == ["order-4242"])
         screenshot(driver, "pages-admin-search-desktop")
 
         # The export link gives JSON lines, one per stored event (1 + 3 + 3 + 2).

@@ -15,8 +15,8 @@ public struct RetentionService: Service {
     let logger: Logger
 
     public init(
-        store: SQLRetentionStore, policy: RetentionPolicy, interval: Duration = .seconds(60), batchSize: Int = 500,
-        pause: Duration = .milliseconds(20), logger: Logger
+        store: SQLRetentionStore, policy: RetentionPolicy, interval: Duration = .seconds(60), batchSize: Int = 250,
+        pause: Duration = .milliseconds(50), logger: Logger
     ) {
         self.store = store
         self.policy = policy

@@ -55,7 +55,8 @@ public struct SQLRetentionStore: Sendable {
                     .flatMap { try? OrderDetails(json: $0) }
                 orderEvents[orderID, default: []].append(
                     OrderFacts.Event(
-                        id: id, kind: kind, details: details ?? OrderDetails(id: orderID), receivedAt: try row.decode(column: "received_at", as: Int64.self)))
+                        id: id, kind: kind, details: details ?? OrderDetails(id: orderID),
+                        receivedAt: try row.decode(column: "received_at", as: Int64.self)))
             }
             if !orderEvents.isEmpty {
                 let orderIDs = orderEvents.keys.sorted()

@@ -57,7 +57,8 @@ struct OrderScenario {
             // Amounts with two or three places, some under a dollar.
             let milli = random.below(4) == 0 ? random.below(1000) : 1000 + random.below(200_000) * (random.below(3) == 0 ? 1 : 10)
             let day = 1 + random.below(9)
-            let order = Order(id: id, thingID: 500 + random.below(40), milli: milli, addDate: "2024-03-0\(day) 1\(random.below(10)):00:00", kinds: kinds)
+            let order = Order(
+                id: id, thingID: 500 + random.below(40), milli: milli, addDate: "2024-03-0\(day) 1\(random.below(10)):00:00", kinds: kinds)
             orders.append(order)
             for kind in kinds {
                 let body = WebhookBodies.order(

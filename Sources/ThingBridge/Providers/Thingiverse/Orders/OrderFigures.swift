@@ -218,10 +218,12 @@ enum OrderFigures {
                 created: try row.decode(column: "created", as: Int.self),
                 refundRequested: try row.decode(column: "refund_requested", as: Int.self),
                 refunded: try row.decode(column: "refunded", as: Int.self),
-                revenue: MoneyTotal(whole: try row.decode(column: "revenue_whole", as: Int64.self), fraction: try row.decode(column: "revenue_nanos", as: Int64.self)),
+                revenue: MoneyTotal(
+                    whole: try row.decode(column: "revenue_whole", as: Int64.self), fraction: try row.decode(column: "revenue_nanos", as: Int64.self)),
                 refunds: try row.decode(column: "refunds", as: Int.self),
                 refundedAmount: MoneyTotal(
-                    whole: try row.decode(column: "refunded_whole", as: Int64.self), fraction: try row.decode(column: "refunded_nanos", as: Int64.self))
+                    whole: try row.decode(column: "refunded_whole", as: Int64.self),
+                    fraction: try row.decode(column: "refunded_nanos", as: Int64.self))
             )
             return (day: try row.decode(column: "day", as: String.self), figures: figures)
         }

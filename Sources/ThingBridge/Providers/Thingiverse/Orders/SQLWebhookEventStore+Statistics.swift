@@ -40,7 +40,9 @@ extension SQLWebhookEventStore {
         var days: [OrderStatistics.Day] = []
         for (day, figures) in rows where !figures.isZero {
             total += figures
-            days.append(OrderStatistics.Day(day: day, orders: figures.orders, revenue: figures.revenue, refunds: figures.refunds, refundedAmount: figures.refundedAmount))
+            days.append(
+                OrderStatistics.Day(
+                    day: day, orders: figures.orders, revenue: figures.revenue, refunds: figures.refunds, refundedAmount: figures.refundedAmount))
         }
         return OrderStatistics(
             basis: basis, since: since, until: until, orders: total.orders, revenue: total.revenue, refundedAmount: total.refundedAmount,
