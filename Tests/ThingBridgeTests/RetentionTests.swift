@@ -170,6 +170,85 @@ import Testing
         }
     }
 
+    /// The counters endpoint health reads follow every way a delivery changes: queued, delivered,
+    /// retried, failed, sent again, replayed and pruned.
+    @Test(arguments: TestDatabaseKind.available)
+    func keptRelayCountersEqualTheDeliveriesAfterEveryChange(kind: TestDatabaseKind) async throws {
+        let database = try await kind.makeDatabase()
+        let events = SQLWebhookEventStore(database: database)
+        let relay = SQLRelayStore(database: database)
+        let endpoint = try await relay.addEndpoint(url: "http://127.0.0.1:9/hook", types: RelayTypeFilter(stored: "*")).endpoint
+        let other = try await relay.addEndpoint(url: "http://127.0.0.1:9/other", types: RelayTypeFilter(stored: "*")).endpoint
+        func check(_ step: String) async throws {
+            let counted = try await database.read { sql in
+                try await sql.raw("SELECT endpoint_id, state, COUNT(*) AS n FROM relay_deliveries GROUP BY endpoint_id, state").all().map {
+                    (
+                        "\(try $0.decode(column: "endpoint_id", as: String.self)) \(try $0.decode(column: "state", as: String.self))",
+                        try $0.decode(column: "n", as: Int.self)
+                    )
+                }
+            }
+            let truth = Dictionary(uniqueKeysWithValues: counted)
+            for status in try await relay.endpoints() {
+                let id = status.endpoint.id
+                #expect(status.pending == truth["\(id) pending"] ?? 0, "\(step): pending of \(id)")
+                #expect(status.delivered == truth["\(id) delivered"] ?? 0, "\(step): delivered of \(id)")
+                #expect(status.failed == truth["\(id) failed"] ?? 0, "\(step): failed of \(id)")
+            }
+        }
+        for id in 1...6 { try await Self.record(events, id: id) }
+        try await check("queued")
+        let now = Date()
+        let tasks = try await relay.claim(endpointID: endpoint.id, limit: 6, now: now, lease: .seconds(60))
+        #expect(tasks.count == 6)
+        let outcomes: [RelayAttemptOutcome] = [
+            .delivered(status: 200), .delivered(status: 204), .failed(status: 500, error: "HTTP 500"),
+            .retry(at: now, status: nil, error: "connection refused"), .gone, .delivered(status: 200),
+        ]
+        _ = try await relay.complete(
+            zip(tasks, outcomes).map { SQLRelayStore.Completion(task: $0, outcome: $1, attemptedAt: now, duration: .milliseconds(3)) })
+        try await check("attempted")
+        let status = try #require(try await relay.endpoints().first { $0.endpoint.id == endpoint.id })
+        // The latest attempt (the batch's last) succeeded: no error shown, the delivery time kept.
+        #expect(status.lastError == nil)
+        #expect(status.lastDeliveredAt != nil)
+        _ = try await relay.retry(deliveryID: tasks[2].deliveryID)
+        try await check("retried")
+        _ = try await relay.replay(endpointID: endpoint.id, since: Date(timeIntervalSince1970: 0))
+        try await check("replayed")
+        try await database.write { sql in
+            try await sql.raw("UPDATE relay_deliveries SET state = 'delivered' WHERE endpoint_id = \(bind: other.id)").run()
+        }
+        #expect(try await SQLRetentionStore(database: database).pruneRelay(createdBefore: Date().addingTimeInterval(60)) == 6)
+        try await check("pruned")
+        try await relay.removeEndpoint(id: other.id)
+        try await check("removed")
+        await database.shutdown()
+    }
+
+    /// `events archive`: batches in (received, id) order cover every old event once, and
+    /// `--prune` deletes no event newer than the last one written.
+    @Test func theArchivePagesEveryOldEventOnceAndPrunesOnlyWhatItWrote() async throws {
+        let database = try await TestDatabaseKind.sqlite.makeDatabase()
+        let events = SQLWebhookEventStore(database: database)
+        for id in 1...7 { try await Self.record(events, id: id) }
+        var written: [Int64] = []
+        var position: EventPosition?
+        while true {
+            let batch = try await events.events(receivedBefore: Date().addingTimeInterval(1), after: position, limit: 3)
+            guard let last = batch.last else { break }
+            written += batch.events.map(\.id)
+            position = last
+        }
+        #expect(written == [1, 2, 3, 4, 5, 6, 7])
+        #expect(try await events.events(receivedBefore: Date(timeIntervalSince1970: 0), after: nil, limit: 3).events.isEmpty)
+        let batch = try await SQLRetentionStore(database: database).pruneEvents(receivedBefore: Date().addingTimeInterval(1), upTo: 4)
+        #expect(batch.deleted == 4)
+        #expect(try await WebhookTesting.counts(database).events == 3)
+        #expect(try await events.order(id: 2)?.eventCount == 1)
+        await database.shutdown()
+    }
+
     @Test func retentionSettingsAreReadAndChecked() async throws {
         let defaults = try await TestEnvironment.configuration([:])
         #expect(defaults.retention == RetentionPolicy(eventsDays: 0, relayDays: 30, quarantineDays: 90))
