@@ -1,6 +1,7 @@
-// The orders dashboard at /admin: totals, a chart per day, the orders table with filters, an
-// order's event timeline, the feedback forum's latest activity, quarantined deliveries, live
-// refresh and the JSON-lines export.
+// The orders dashboard at /admin: totals and a chart per day from the server's exact figures
+// (/admin/api/stats), the orders table paged, filtered and searched on the server, an order's
+// event timeline, the feedback forum's latest activity, quarantined deliveries, live refresh
+// and the JSON-lines export. Nothing here grows with the number of orders stored.
 import { describeFailure, el, failureNotice, request, sessionStatus } from "./api.js";
 import { fillHeader, localTime, showGate as showAdminGate } from "./admin-shell.js";
 import { drawChart, dayRange } from "./chart.js";
@@ -8,38 +9,40 @@ import { mountDevBanner } from "./dev-banner.js";
 import { forumSignature, loadForumActivity, renderForumActivity } from "./forum-activity.js";
 
 const REFRESH_SECONDS = 5;
-const MAX_ORDER_PAGES = 10;
+const PAGE_SIZE = 50;
 const STATE_LABELS = { created: "Created", refund_requested: "Refund requested", refunded: "Refunded" };
 const CONFIRMATION_LABELS = { unconfirmed: "Not checked", pending: "Pending", confirmed: "Confirmed", mismatch: "Mismatch", not_found: "Not found" };
 const SOURCE_NAMES = { thingiverse: "Thingiverse", userecho: "UserEcho" };
 const $ = (id) => document.getElementById(id);
 
-const data = { orders: [], confirmations: new Map(), quarantine: [], forum: { events: [], failure: null }, loadedAt: null };
+const data = {
+  stats: { order: null, received: null },
+  orders: [],
+  nextCursor: null,
+  confirmations: new Map(),
+  quarantine: [],
+  forum: { events: [], failure: null },
+  loadedAt: null,
+};
+/** The cursors of the pages before the one shown (for "Newer"), and the one shown. */
+const paging = { previous: [], cursor: null };
 let selectedOrder = null;
 let timer = null;
 let loading = false;
 
 // ---- money and time ------------------------------------------------------------------------
 
-/** `"14.53"` → 1453 cents, exactly (money is never a float here). */
-export function cents(amount) {
-  const match = /^\s*(-?)(\d*)(?:\.(\d{0,2})\d*)?\s*$/.exec(String(amount ?? ""));
-  if (!match || (match[2] === "" && !match[3])) return 0;
-  const value = Number(match[2] || 0) * 100 + Number((match[3] || "").padEnd(2, "0"));
-  return match[1] ? -value : value;
+/** Exact decimal text (`"5894050.91"`) as dollars with separators (`$5,894,050.91`), never via a float. */
+export function money(decimal) {
+  const match = /^\s*(-?)(\d+)(?:\.(\d*))?\s*$/.exec(String(decimal ?? ""));
+  if (!match) return "–";
+  const whole = match[2].replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const fraction = (match[3] || "").padEnd(2, "0");
+  return `${match[1]}$${whole}.${fraction}`;
 }
 
-function money(totalCents) {
-  const sign = totalCents < 0 ? "-" : "";
-  const absolute = Math.abs(totalCents);
-  const dollars = Math.floor(absolute / 100).toLocaleString("en-US");
-  return `${sign}$${dollars}.${String(absolute % 100).padStart(2, "0")}`;
-}
-
-/** Thingiverse's `2016-04-28 16:28:40` (or ISO) → `YYYY-MM-DD`, or null. */
-function dayOf(text) {
-  const match = /^(\d{4}-\d{2}-\d{2})/.exec(String(text || ""));
-  return match ? match[1] : null;
+function count(value) {
+  return Number(value).toLocaleString("en-US");
 }
 
 function orderDate(text) {
@@ -48,35 +51,60 @@ function orderDate(text) {
 
 // ---- loading -------------------------------------------------------------------------------
 
+/** The orders page shown: the filters and the cursor as query parameters. */
+function ordersQuery() {
+  const parameters = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const state = $("filter-state").value;
+  const search = $("filter-search").value.trim().replace(/^#/, "");
+  if (state) parameters.set("state", state);
+  if (search) parameters.set("q", search);
+  if (paging.cursor) parameters.set("cursor", paging.cursor);
+  return parameters.toString();
+}
+
+/** A search the server cannot run (not a whole number) finds nothing, without asking. */
+function searchIsValid() {
+  const search = $("filter-search").value.trim().replace(/^#/, "");
+  return search === "" || /^\d{1,18}$/.test(search);
+}
+
+async function loadOrders() {
+  if (!searchIsValid()) return { orders: [], nextCursor: null };
+  const reply = await request(`/admin/api/orders?${ordersQuery()}`);
+  if (!reply.ok) return { failure: reply };
+  return { orders: reply.body.orders, nextCursor: reply.body.next_cursor };
+}
+
 /**
- * Every order (following next_cursor), the latest confirmation per order, the quarantine, and
- * the forum's latest events (whose failure only the forum card shows).
+ * The figures (both bases, for the chart's switch), one page of orders, the latest confirmation
+ * per order among the latest events, the quarantine, and the forum's latest events (whose
+ * failure only the forum card shows).
  */
 async function loadAll() {
-  const orders = [];
-  let cursor = null;
-  for (let page = 0; page < MAX_ORDER_PAGES; page++) {
-    const reply = await request(`/admin/api/orders?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-    if (!reply.ok) return { failure: reply };
-    orders.push(...reply.body.orders);
-    cursor = reply.body.next_cursor;
-    if (!cursor) break;
-  }
   // Thingiverse's events only: the forum's hooks share the log, carry no order and must not
   // push order events out of these 500.
-  const [events, quarantine, forum] = await Promise.all([
+  const [byOrder, byReceived, orders, events, quarantine, forum] = await Promise.all([
+    request("/admin/api/stats?basis=order"),
+    request("/admin/api/stats?basis=received"),
+    loadOrders(),
     request("/admin/api/events?source=thingiverse&limit=500"),
     request("/admin/api/quarantine?limit=50"),
     loadForumActivity().catch((error) => ({ events: [], failure: error })),
   ]);
-  if (!events.ok) return { failure: events };
-  if (!quarantine.ok) return { failure: quarantine };
+  for (const reply of [byOrder, byReceived, events, quarantine]) {
+    if (!reply.ok) return { failure: reply };
+  }
+  if (orders.failure) return { failure: orders.failure };
   // Events come newest first, so the first one seen for an order is its latest.
   const confirmations = new Map();
   for (const event of events.body.events) {
     if (event.order_id !== null && !confirmations.has(event.order_id)) confirmations.set(event.order_id, event.confirmation);
   }
-  return { orders, confirmations, quarantine: quarantine.body.quarantine, forum };
+  return {
+    stats: { order: byOrder.body, received: byReceived.body },
+    orders: orders.orders, nextCursor: orders.nextCursor,
+    confirmations, quarantine: quarantine.body.quarantine, forum,
+  };
 }
 
 async function refresh({ announce = false } = {}) {
@@ -89,21 +117,41 @@ async function refresh({ announce = false } = {}) {
       handleFailure(result.failure);
       return;
     }
-    const before = data.orders.length;
+    const before = data.stats.order?.orders ?? 0;
     const hadData = data.loadedAt !== null;
     Object.assign(data, result, { loadedAt: new Date() });
     $("dashboard-error").replaceChildren();
     render();
     if (selectedOrder !== null) await showOrder(selectedOrder, { quiet: true });
-    const added = data.orders.length - before;
+    const total = data.stats.order.orders;
+    const added = total - before;
     if (announce || (hadData && added > 0)) {
-      $("live-status").textContent = added > 0 && hadData ? `${added} new ${added === 1 ? "order" : "orders"}.` : `${data.orders.length} orders.`;
+      $("live-status").textContent = added > 0 && hadData ? `${added} new ${added === 1 ? "order" : "orders"}.` : `${total} orders.`;
     }
   } catch (error) {
     $("dashboard-error").replaceChildren(failureNotice(describeFailure(error)));
   } finally {
     loading = false;
     $("refresh").disabled = false;
+  }
+}
+
+/** Loads the orders page again (a filter, the search or the page changed). */
+let ordersRequest = 0;
+async function reloadOrders() {
+  const ticket = ++ordersRequest;
+  try {
+    const result = await loadOrders();
+    if (ticket !== ordersRequest) return; // a later change has its own answer coming
+    if (result.failure) {
+      handleFailure(result.failure);
+      return;
+    }
+    data.orders = result.orders;
+    data.nextCursor = result.nextCursor;
+    renderOrders();
+  } catch (error) {
+    $("dashboard-error").replaceChildren(failureNotice(describeFailure(error)));
   }
 }
 
@@ -132,41 +180,21 @@ function render() {
 }
 
 function renderTotals() {
-  const orders = data.orders;
-  const refunded = orders.filter((order) => order.state === "refunded");
-  const requested = orders.filter((order) => order.state === "refund_requested");
-  const revenue = orders.filter((order) => order.state !== "refunded").reduce((sum, order) => sum + cents(order.amount), 0);
-  const refundedAmount = refunded.reduce((sum, order) => sum + cents(order.amount), 0);
-  $("total-orders").textContent = String(orders.length);
-  $("total-orders-sub").textContent = `${orders.filter((order) => order.state === "created").length} active`;
-  $("total-revenue").textContent = money(revenue);
-  $("total-refunds").textContent = money(refundedAmount);
-  $("total-refunds-sub").textContent = `${refunded.length} ${refunded.length === 1 ? "order" : "orders"}`;
-  $("total-requested").textContent = String(requested.length);
+  const stats = data.stats.order;
+  $("total-orders").textContent = count(stats.orders);
+  $("total-orders-sub").textContent = `${count(stats.states.created)} active`;
+  $("total-revenue").textContent = money(stats.revenue);
+  $("total-refunds").textContent = money(stats.refunded_amount);
+  $("total-refunds-sub").textContent = `${count(stats.refunds_granted)} ${stats.refunds_granted === 1 ? "order" : "orders"}`;
+  $("total-requested").textContent = count(stats.refunds_requested);
+  $("totals").dataset.orders = String(stats.orders);
 }
 
 function renderChart() {
-  const byReceived = $("chart-basis").value === "received";
-  const counts = new Map();
-  const bump = (day, key) => {
-    if (!day) return;
-    const count = counts.get(day) || { orders: 0, refunds: 0 };
-    count[key] += 1;
-    counts.set(day, count);
-  };
-  for (const order of data.orders) {
-    bump(byReceived ? dayOf(order.first_received_at) : dayOf(order.add_date) || dayOf(order.first_received_at), "orders");
-    if (order.state === "refunded") {
-      bump(byReceived ? dayOf(order.last_received_at) : dayOf(order.modified_date) || dayOf(order.last_received_at), "refunds");
-    }
-  }
+  const stats = $("chart-basis").value === "received" ? data.stats.received : data.stats.order;
+  if (!stats) return;
+  const counts = new Map(stats.days.map((day) => [day.day, { orders: day.orders, refunds: day.refunds }]));
   drawChart($("chart"), dayRange(counts));
-}
-
-function visibleOrders() {
-  const state = $("filter-state").value;
-  const search = $("filter-search").value.trim().replace(/^#/, "");
-  return data.orders.filter((order) => (!state || order.state === state) && (!search || String(order.order_id).includes(search)));
 }
 
 function stateBadge(state) {
@@ -183,19 +211,50 @@ function confirmationBadge(confirmation) {
 }
 
 function renderOrders() {
-  const orders = visibleOrders();
+  const orders = data.orders;
   const body = $("orders-body");
+  const state = $("filter-state").value;
+  const search = $("filter-search").value.trim().replace(/^#/, "");
+  const total = data.stats.order?.orders ?? 0;
   if (orders.length === 0) {
-    const message = data.orders.length === 0
+    const message = total === 0 && !state && !search
       ? "No orders yet. They appear here as Thingiverse's webhooks arrive."
-      : "No orders match these filters.";
+      : searchIsValid() ? "No orders match these filters." : "Search for an order id or a thing id (a whole number).";
     body.replaceChildren(el("tr", { className: "empty-row" }, el("td", { colspan: 8 }, message)));
+    delete body.dataset.signature;
   } else {
-    body.replaceChildren(...orders.map(orderRow));
+    // A refresh that changed nothing on this page leaves the rows (and focus) as they are.
+    const rows = orders.map((order) =>
+      `${order.order_id}:${order.state}:${order.amount}:${order.event_count}:${order.last_received_at}:${data.confirmations.get(order.order_id) || ""}`);
+    const signature = `${selectedOrder}|${rows.join(",")}`;
+    if (body.dataset.signature !== signature) {
+      body.dataset.signature = signature;
+      body.replaceChildren(...orders.map(orderRow));
+    }
   }
-  $("orders-count").textContent = orders.length === data.orders.length
-    ? `${orders.length} ${orders.length === 1 ? "order" : "orders"}`
-    : `${orders.length} of ${data.orders.length} orders`;
+  // How many there are comes from the figures, so a page of 50 never pretends to be all of them.
+  const first = paging.previous.length * PAGE_SIZE + 1;
+  const shown = orders.length === 0 ? "" : data.nextCursor || paging.previous.length > 0
+    ? ` · showing ${count(first)}–${count(first + orders.length - 1)}` : "";
+  let text;
+  if (search) {
+    text = `${orders.length}${data.nextCursor ? "+" : ""} ${orders.length === 1 ? "order" : "orders"} with order or thing id ${search}`;
+  } else if (state) {
+    const matching = data.stats.order?.states[state] ?? orders.length;
+    text = `${count(matching)} of ${count(total)} orders${shown}`;
+  } else {
+    text = `${count(total)} ${total === 1 ? "order" : "orders"}${shown}`;
+  }
+  $("orders-count").textContent = text;
+  $("orders-newer").disabled = paging.previous.length === 0;
+  $("orders-older").disabled = !data.nextCursor;
+  $("orders-pager").hidden = paging.previous.length === 0 && !data.nextCursor;
+}
+
+/** Back to the first page (the filters changed). */
+function firstPage() {
+  paging.previous = [];
+  paging.cursor = null;
 }
 
 function orderRow(order) {
@@ -209,7 +268,7 @@ function orderRow(order) {
   const row = el("tr", { id: `order-${id}` },
     el("td", { "data-label": "Order" }, open),
     el("td", { "data-label": "State" }, stateBadge(order.state)),
-    el("td", { className: "num", "data-label": "Amount" }, order.amount !== null ? money(cents(order.amount)) : "–"),
+    el("td", { className: "num", "data-label": "Amount" }, order.amount !== null ? money(order.amount) : "–"),
     el("td", { "data-label": "Thing" }, order.thing_id !== null ? `#${order.thing_id}` : "–"),
     el("td", { "data-label": "Ordered" }, orderDate(order.add_date)),
     el("td", { "data-label": "Last event" }, localTime(order.last_received_at)),
@@ -259,7 +318,7 @@ function renderDetail(detail) {
   const facts = el("dl", { className: "facts" },
     el("dt", {}, "Order"), el("dd", {}, `#${order.order_id}`),
     el("dt", {}, "State"), el("dd", {}, stateBadge(order.state)),
-    el("dt", {}, "Amount"), el("dd", {}, order.amount !== null ? `${money(cents(order.amount))}${order.fees ? ` (fees ${money(cents(order.fees))})` : ""}` : "–"),
+    el("dt", {}, "Amount"), el("dd", {}, order.amount !== null ? `${money(order.amount)}${order.fees ? ` (fees ${money(order.fees)})` : ""}` : "–"),
     el("dt", {}, "Thing"), el("dd", {}, order.thing_id !== null ? `#${order.thing_id}` : "–"),
     el("dt", {}, "Ordered"), el("dd", {}, orderDate(order.add_date)),
     el("dt", {}, "Modified"), el("dd", {}, orderDate(order.modified_date)),
@@ -268,7 +327,10 @@ function renderDetail(detail) {
     ...detail.history.map(timelineItem));
   const target = $("detail-body");
   target.dataset.signature = signature(detail);
-  target.replaceChildren(el("h3", {}, `Order #${order.order_id}`), facts, el("h3", {}, `${detail.history.length} events, oldest first`), timeline);
+  // Retention may have pruned older events; the order row still holds what they added up to.
+  const pruned = order.event_count - detail.history.length;
+  const heading = `${detail.history.length} events, oldest first${pruned > 0 ? ` (${pruned} older ${pruned === 1 ? "event" : "events"} pruned)` : ""}`;
+  target.replaceChildren(el("h3", {}, `Order #${order.order_id}`), facts, el("h3", {}, heading), timeline);
 }
 
 function timelineItem(event) {
@@ -356,12 +418,35 @@ $("live").addEventListener("change", () => {
   }
 });
 $("refresh").addEventListener("click", () => refresh({ announce: true }));
-$("filter-state").addEventListener("change", renderOrders);
-$("filter-search").addEventListener("input", renderOrders);
-$("filters").addEventListener("submit", (event) => {
+$("filter-state").addEventListener("change", () => {
+  firstPage();
+  reloadOrders();
+});
+let searchTimer = null;
+$("filter-search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    firstPage();
+    reloadOrders();
+  }, 200);
+});
+$("filters").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const only = visibleOrders();
-  if (only.length === 1) showOrder(only[0].order_id);
+  clearTimeout(searchTimer);
+  firstPage();
+  await reloadOrders();
+  if (data.orders.length === 1) showOrder(data.orders[0].order_id);
+});
+$("orders-older").addEventListener("click", () => {
+  if (!data.nextCursor) return;
+  paging.previous.push(paging.cursor);
+  paging.cursor = data.nextCursor;
+  reloadOrders();
+});
+$("orders-newer").addEventListener("click", () => {
+  if (paging.previous.length === 0) return;
+  paging.cursor = paging.previous.pop();
+  reloadOrders();
 });
 $("chart-basis").addEventListener("change", renderChart);
 let resizeTimer = null;

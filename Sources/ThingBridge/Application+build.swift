@@ -158,6 +158,8 @@ public func buildApplication(
     let relay = try RelayDispatcher(
         store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,
         retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger)
+    // Old rows go in small batches, in the background (THINGBRIDGE_RETENTION_*).
+    let retention = RetentionService(store: SQLRetentionStore(database: database), policy: configuration.retention, logger: logger)
     let orderConfirmer = thingiverse.orderLookup.map { lookup in
         OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
     }
@@ -210,7 +212,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         // Stopped in reverse order after the server has drained: the relay and the order
         // confirmer (attempts under way finish), the HTTP client, then the database.
-        services: [DatabaseService(database: database), revocationSync, HTTPClientService(client: httpClient), relay] + (orderConfirmer.map { [$0] } ?? [])
+        services: [DatabaseService(database: database), revocationSync, HTTPClientService(client: httpClient), relay, retention] + (orderConfirmer.map { [$0] } ?? [])
             + (simulators.userecho.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? [])
             + (simulators.thingiverse.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? []),
         logger: logger

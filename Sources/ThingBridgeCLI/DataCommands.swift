@@ -8,7 +8,7 @@ struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "Show the stored webhook events.",
-        subcommands: [List.self, Show.self, Export.self]
+        subcommands: [List.self, Show.self, Export.self, Archive.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -81,6 +81,74 @@ struct EventsCommand: AsyncParsableCommand {
                     last = final.id
                 }
             }
+        }
+    }
+}
+
+extension EventsCommand {
+    /// `thingbridge events archive --before DATE [--prune]`: old events as JSON lines, then optionally pruned.
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "archive",
+            abstract: "Write the events received before a date as JSON lines (the export's format), then optionally delete them.",
+            discussion: """
+                Events are written oldest first. With --prune they are deleted only after every line has been written \
+                (and, with --output, flushed to disk), and only those written; orders keep their state, amounts and \
+                figures. Events with a relay delivery still pending are kept.
+                """
+        )
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "Only events received before this (a date, an ISO 8601 time, or seconds since 1970); must be in the past.") var before: String
+        @Option(help: "Write to this file instead of standard output.") var output: String?
+        @Flag(help: "Delete the archived events afterwards.") var prune = false
+
+        func run() async throws {
+            let cutoff = try DataCommandSupport.time(before, "--before")
+            guard cutoff <= Date() else { throw ValidationError("--before must be in the past, so that no event can arrive after the archive and be pruned unarchived.") }
+            let sink: FileHandle
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                    throw ValidationError("--output: cannot create \(output).")
+                }
+                sink = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            } else {
+                sink = FileHandle.standardOutput
+            }
+            let shouldPrune = prune
+            let result = try await DataCommandSupport.withDatabase(settings) { database -> (written: Int, pruned: Int, kept: Int) in
+                let store = SQLWebhookEventStore(database: database)
+                let encoder = AdminViews.encoder()
+                var position: EventPosition?
+                var written = 0
+                var newest: Int64 = 0
+                while true {
+                    let batch = try await store.events(receivedBefore: cutoff, after: position, limit: 1000)
+                    guard let last = batch.last else { break }
+                    var chunk = Data()
+                    for event in batch.events {
+                        chunk.append(try encoder.encode(AdminViews.EventDetail(event)))
+                        chunk.append(0x0A)
+                        newest = max(newest, event.id)
+                    }
+                    try sink.write(contentsOf: chunk)
+                    written += batch.events.count
+                    position = last
+                }
+                if output != nil { try sink.synchronize() }
+                guard shouldPrune, written > 0 else { return (written, 0, 0) }
+                let retention = SQLRetentionStore(database: database)
+                var pruned = 0
+                while true {
+                    let batch = try await retention.pruneEvents(receivedBefore: cutoff, upTo: newest, limit: 500)
+                    pruned += batch.deleted
+                    if batch.deleted < 500 { break }
+                }
+                return (written, pruned, written - pruned)
+            }
+            if output != nil { try sink.close() }
+            let note = shouldPrune ? "; pruned \(result.pruned)" + (result.kept > 0 ? ", kept \(result.kept) (a relay delivery or confirmation is pending)" : "") : ""
+            FileHandle.standardError.write(Data("Archived \(result.written) events received before \(AdminViews.time(cutoff))\(note).\n".utf8))
         }
     }
 }

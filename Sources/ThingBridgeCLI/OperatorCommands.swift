@@ -59,3 +59,37 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `thingbridge backup PATH`: a consistent copy of the SQLite store, taken while it serves.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the SQLite store to PATH while the server runs (a consistent snapshot; PostgreSQL: use pg_dump).",
+        discussion: "Restore by stopping ThingBridge and putting the copy in place of the database file (removing its -wal and -shm files)."
+    )
+
+    @OptionGroup var settings: SettingsOptions
+    @Argument(help: "Where to write the copy; an existing file there is replaced once the copy is complete.") var path: String
+
+    func run() async throws {
+        let configuration = try await settings.load()
+        guard case .sqlite = configuration.database else {
+            SettingsOptions.fail("THINGBRIDGE_DATABASE_URL: \(Database.BackupError.notSQLite.description)")
+        }
+        let database: Database
+        do {
+            database = try await Database.open(configuration.database, logger: Logger.thingbridge(level: .warning))
+        } catch let error as StorageError {
+            SettingsOptions.fail("THINGBRIDGE_DATABASE_URL: \(error.description)")
+        }
+        let started = ContinuousClock.now
+        do {
+            let bytes = try await database.backup(to: path)
+            await database.shutdown()
+            say("Backed up \(configuration.database) to \(path) (\(bytes) bytes in \(ContinuousClock.now - started)).")
+        } catch let error as Database.BackupError {
+            await database.shutdown()
+            SettingsOptions.fail(error.description)
+        }
+    }
+}

@@ -8,7 +8,7 @@ struct ThingBridgeCommand: AsyncParsableCommand {
         abstract: "The backend for Thingiverse web apps: sign-in, order webhooks and an API proxy.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, EventsCommand.self, OrdersCommand.self, CheckConfigCommand.self, KeysCommand.self,
-            SimulateCommand.self, UserEchoCommand.self, RelayCommand.self,
+            SimulateCommand.self, UserEchoCommand.self, RelayCommand.self, BackupCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

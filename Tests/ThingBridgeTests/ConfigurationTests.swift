@@ -62,7 +62,7 @@ import Testing
             .userechoURL: "https://forum.example.com", .userechoAPIKey: "userecho-key-1", .userechoSSOKey: "0123456789abcdef0123456789abcdef",
             .userechoWebhookSecrets: "userecho-hook-secret-0123456789", .userechoWebhookKey: "userecho-hook-key-1",
             .relayEndpoints: "https://fulfilment.example.com/hooks", .relaySecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            .relayRetrySchedule: "1,2,3",
+            .relayRetrySchedule: "1,2,3", .retentionEventsDays: "400", .retentionRelayDays: "14", .retentionQuarantineDays: "7",
         ]
         // Production needs its secrets and a client, so every run carries them.
         var environment = [
@@ -107,6 +107,8 @@ import Testing
         ("THINGBRIDGE_UPSTREAM_TIMEOUT", "soon"),
         ("THINGBRIDGE_SHUTDOWN_TIMEOUT", "-1"),
         ("THINGBRIDGE_WEBHOOK_GROUP_COMMIT", "maybe"),
+        ("THINGBRIDGE_RETENTION_EVENTS_DAYS", "forever"),
+        ("THINGBRIDGE_RETENTION_RELAY_DAYS", "-3"),
         ("THINGIVERSE_WEB_URL", "javascript:alert(1)"),
         ("THINGIVERSE_API_URL", "file:///etc/passwd"),
         ("FLATTR_WEB_URL", "ftp://flattr.com"),

@@ -111,7 +111,7 @@ def test_a_topic_posted_through_the_console_shows_in_forum_activity(forum_server
         assert link.get_attribute("href").startswith(server.url + "/sim/userecho/topics/")
 
         # A forum hook is no order: the orders stay empty.
-        assert text_of(driver, "#total-orders") == "0"
+        wait(driver).until(lambda d: text_of(d, "#total-orders") == "0")
         assert "No orders yet" in text_of(driver, "#orders-body")
         assert text_of(driver, "#orders-count") == "0 orders"
 

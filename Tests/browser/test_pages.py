@@ -219,14 +219,16 @@ def test_dashboard_fills_from_simulated_webhooks(server):
 
         # Live refresh picks them up.
         wait(driver, 15).until(lambda d: d.find_elements(By.ID, "order-4242") and d.find_elements(By.CSS_SELECTOR, "#quarantine li[data-quarantine-id]"))
-        states = {row.get_attribute("id"): row.get_attribute("data-state") for row in driver.find_elements(By.CSS_SELECTOR, "#orders-body tr")}
+        # Read in one go: a live refresh may redraw the rows between two reads.
+        states = driver.execute_script(
+            "return Object.fromEntries([...document.querySelectorAll('#orders-body tr[data-state]')].map(r => [r.id, r.dataset.state]))")
         assert states[f"order-{shuffled_id}"] == "refunded"
         assert states["order-4242"] == "refund_requested"
         assert sorted(states.values()) == ["created", "refund_requested", "refunded", "refunded"]
         assert text_of(driver, f"#order-{shuffled_id} .badge[data-state]") == "Refunded"
 
         # Totals: revenue counts the two orders not refunded (2 × $14.53); refunds the other two.
-        assert text_of(driver, "#total-orders") == "4"
+        wait(driver).until(lambda d: text_of(d, "#total-orders") == "4")
         assert text_of(driver, "#total-revenue") == "$29.06"
         assert text_of(driver, "#total-refunds") == "$29.06"
         assert text_of(driver, "#total-requested") == "1"
@@ -234,6 +236,8 @@ def test_dashboard_fills_from_simulated_webhooks(server):
         # The chart: an SVG with bars for 4 orders and 2 refunds.
         chart = driver.find_element(By.ID, "orders-chart")
         assert chart.tag_name == "svg"
+        # (The figures arrive with the live refresh a moment after the rows.)
+        wait(driver).until(lambda d: text_of(d, "#total-orders") == "4")
         orders = sum(int(bar.get_attribute("data-value")) for bar in driver.find_elements(By.CSS_SELECTOR, "#orders-chart rect.bar-orders"))
         refunds = sum(int(bar.get_attribute("data-value")) for bar in driver.find_elements(By.CSS_SELECTOR, "#orders-chart rect.bar-refunds"))
         assert (orders, refunds) == (4, 2)
@@ -259,13 +263,14 @@ def test_dashboard_fills_from_simulated_webhooks(server):
         assert shuffled_id in driver.find_element(By.CSS_SELECTOR, "#timeline li details pre").text
         full_screenshots(driver, "pages-admin")
 
-        # Filters and search.
+        # Filters and search, answered by the server.
         Select(driver.find_element(By.ID, "filter-state")).select_by_value("refunded")
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")) == 2
+        rows = "return [...document.querySelectorAll('#orders-body tr[data-state]')].map(r => r.id + ' ' + r.dataset.state)"
+        wait(driver).until(lambda d: [row.split()[1] for row in d.execute_script(rows)] == ["refunded"] * 2)
         Select(driver.find_element(By.ID, "filter-state")).select_by_value("")
+        wait(driver).until(lambda d: len(d.execute_script(rows)) == 4)
         driver.find_element(By.ID, "filter-search").send_keys("4242")
-        rows = driver.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")
-        assert [row.get_attribute("id") for row in rows] == ["order-4242"]
+        wait(driver).until(lambda d: [row.split()[0] for row in d.execute_script(rows)] == ["order-4242"])
         screenshot(driver, "pages-admin-search-desktop")
 
         # The export link gives JSON lines, one per stored event (1 + 3 + 3 + 2).

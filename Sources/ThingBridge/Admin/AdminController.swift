@@ -23,7 +23,37 @@ public struct AdminController<Context: RequestContext>: Sendable {
             .get("orders", use: orders)
             .get("orders/:id", use: order)
             .get("quarantine", use: quarantine)
+            .get("stats", use: stats)
         return routes
+    }
+
+    /// `GET /admin/api/stats[?since=&until=&basis=order|received]`: exact figures of whole UTC
+    /// days `since..<until`, from the kept per-day figures.
+    func stats(request: Request, context: Context) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        func day(_ name: Substring) throws -> String? {
+            guard let text = parameters[name].map(String.init) else { return nil }
+            guard let date = AdminTime.parse(text), let day = UTCDay.text(midnight: date) else {
+                throw AppError(
+                    .badRequest, "invalid_parameter",
+                    "\(name) must be a date such as 2024-05-01 (figures are kept per UTC day, so a time must be midnight UTC).")
+            }
+            return day
+        }
+        let since = try day("since")
+        let until = try day("until")
+        var basis = FigureBasis.order
+        if let text = parameters["basis"] {
+            guard let parsed = FigureBasis(rawValue: String(text)) else {
+                throw AppError(.badRequest, "invalid_parameter", "basis must be order (the orders' own dates) or received (the days they arrived).")
+            }
+            basis = parsed
+        }
+        if let since, let until, since > until {
+            throw AppError(.badRequest, "invalid_parameter", "since must not be after until.")
+        }
+        let statistics = try await store.statistics(basis: basis, since: since, until: until)
+        return try Self.json(AdminViews.Statistics(statistics))
     }
 
     /// `GET /admin/api/events?source=&event=&order_id=&since=&until=&limit=&cursor=`, newest first.
@@ -87,7 +117,8 @@ public struct AdminController<Context: RequestContext>: Sendable {
         return try Self.json(AdminViews.EventDetail(event))
     }
 
-    /// `GET /admin/api/orders?state=&limit=&cursor=`, highest order id first.
+    /// `GET /admin/api/orders?state=&thing_id=&q=&limit=&cursor=`, highest order id first; `q` finds an
+    /// order id or a thing id.
     func orders(request: Request, context: Context) async throws -> Response {
         let parameters = request.uri.queryParameters
         var state: OrderState?
@@ -98,7 +129,14 @@ public struct AdminController<Context: RequestContext>: Sendable {
             }
             state = parsed
         }
-        let query = OrderQuery(state: state, page: try Self.page(parameters))
+        let search = try parameters["q"].flatMap { text -> Int64? in
+            // `#1234` as the dashboard shows ids; an empty box is no search.
+            let trimmed = text.trimmingCharacters(in: .whitespaces).drop { $0 == "#" }
+            return trimmed.isEmpty ? nil : try Self.identifier(String(trimmed), name: "q (an order id or a thing id)")
+        }
+        let query = OrderQuery(
+            state: state, thingID: try parameters["thing_id"].map { try Self.identifier(String($0), name: "thing_id") }, search: search,
+            page: try Self.page(parameters))
         let page = try await Self.mappingCursor { try await store.orders(query) }
         return try Self.json(AdminViews.Listing(key: "orders", items: page.items.map(AdminViews.Order.init), nextCursor: page.nextCursor))
     }

@@ -152,6 +152,62 @@ public enum AdminViews {
         }
     }
 
+    /// `GET /admin/api/stats`: amounts as exact decimal text.
+    public struct Statistics: Encodable, Sendable {
+        public struct Day: Encodable, Sendable {
+            public let day: String
+            public let orders: Int
+            public let revenue: String
+            public let refunds: Int
+            public let refundedAmount: String
+        }
+
+        public let basis: FigureBasis
+        public let since: String?
+        public let until: String?
+        public let orders: Int
+        public let revenue: String
+        public let refundedAmount: String
+        public let refundsRequested: Int
+        public let refundsGranted: Int
+        public let states: [String: Int]
+        public let days: [Day]
+
+        public init(_ statistics: OrderStatistics) {
+            self.basis = statistics.basis
+            self.since = statistics.since
+            self.until = statistics.until
+            self.orders = statistics.orders
+            self.revenue = statistics.revenue.text
+            self.refundedAmount = statistics.refundedAmount.text
+            self.refundsRequested = statistics.refundsRequested
+            self.refundsGranted = statistics.refundsGranted
+            self.states = Dictionary(uniqueKeysWithValues: OrderState.allCases.map { ($0.rawValue, statistics.states[$0] ?? 0) })
+            self.days = statistics.days.map {
+                Day(day: $0.day, orders: $0.orders, revenue: $0.revenue.text, refunds: $0.refunds, refundedAmount: $0.refundedAmount.text)
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            // Written out so an open end shows as null rather than disappears.
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(basis, forKey: .basis)
+            try container.encode(since, forKey: .since)
+            try container.encode(until, forKey: .until)
+            try container.encode(orders, forKey: .orders)
+            try container.encode(revenue, forKey: .revenue)
+            try container.encode(refundedAmount, forKey: .refundedAmount)
+            try container.encode(refundsRequested, forKey: .refundsRequested)
+            try container.encode(refundsGranted, forKey: .refundsGranted)
+            try container.encode(states, forKey: .states)
+            try container.encode(days, forKey: .days)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case basis, since, until, orders, revenue, refundedAmount, refundsRequested, refundsGranted, states, days
+        }
+    }
+
     /// One page of a listing under `key` (`events`, `orders`, `quarantine`) with `next_cursor`.
     public struct Listing<Item: Encodable & Sendable>: Encodable, Sendable {
         public let key: String

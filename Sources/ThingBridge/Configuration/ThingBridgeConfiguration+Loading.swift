@@ -91,6 +91,12 @@ extension ThingBridgeConfiguration {
         }
         self.relayRetrySchedule = try Self.parseRetrySchedule(settings.string(.relayRetrySchedule) ?? "5,300,1800,7200,18000,36000,36000", settings: settings)
 
+        self.retention = RetentionPolicy(
+            eventsDays: try settings.int(.retentionEventsDays, in: 0...36_500) ?? RetentionPolicy.defaults.eventsDays,
+            relayDays: try settings.int(.retentionRelayDays, in: 0...36_500) ?? RetentionPolicy.defaults.relayDays,
+            quarantineDays: try settings.int(.retentionQuarantineDays, in: 0...36_500) ?? RetentionPolicy.defaults.quarantineDays
+        )
+
         self.thingiverseWebURL = try settings.httpURL(.webURL) ?? "https://www.thingiverse.com"
         self.thingiverseAPIURL = try settings.httpURL(.apiURL) ?? "https://api.thingiverse.com"
         let appToken = settings.string(.appToken).map(Secret.init)

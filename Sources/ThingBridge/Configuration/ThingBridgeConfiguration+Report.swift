@@ -36,6 +36,9 @@ extension ThingBridgeConfiguration {
             case .relayEndpoints: value = relayEndpoints.isEmpty ? "(not set: only endpoints kept in the database)" : relayEndpoints.map(RelayEndpoint.displayURL).joined(separator: ",")
             case .relaySecret: value = relaySecrets.isEmpty ? notSet : "<redacted>"
             case .relayRetrySchedule: value = relayRetrySchedule.map(String.init).joined(separator: ",")
+            case .retentionEventsDays: value = Self.days(retention.eventsDays)
+            case .retentionRelayDays: value = Self.days(retention.relayDays)
+            case .retentionQuarantineDays: value = Self.days(retention.quarantineDays)
             case .clientID: value = thingiverse?.clientID ?? "(not set: the built-in simulator is used)"
             case .clientSecret: value = thingiverse == nil ? notSet : "<redacted>"
             case .webURL: value = usesSimulator ? "\(publicURL)/sim (simulator)" : thingiverseWebURL
@@ -55,5 +58,9 @@ extension ThingBridgeConfiguration {
             }
             return (key.environmentName, value)
         }
+    }
+
+    private static func days(_ days: Int) -> String {
+        days == 0 ? "0 (kept forever)" : "\(days) days"
     }
 }

@@ -117,6 +117,8 @@ public struct ThingBridgeConfiguration: Sendable {
     public var relaySecrets: [Secret]
     /// Seconds between relay attempts: the first retry waits `relayRetrySchedule[0]`.
     public var relayRetrySchedule: [Int]
+    /// How long events, finished relay deliveries and quarantined bodies are kept.
+    public var retention: RetentionPolicy = .defaults
 
     /// The built-in simulator serves Thingiverse: development mode without a client id.
     public var usesSimulator: Bool { thingiverse == nil }

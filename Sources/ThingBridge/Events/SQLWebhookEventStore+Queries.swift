@@ -7,17 +7,50 @@ import SQLKit
 /// so pages stay stable while new events arrive.
 extension SQLWebhookEventStore {
     public func events(_ query: EventQuery) async throws -> Page<StoredEvent> {
+        if query.since != nil || query.until != nil { return try await eventsByTime(query) }
         var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE 1 = 1"
         if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
         if let event = query.event { sql += " AND event = \(bind: event)" }
         if let orderID = query.orderID { sql += " AND order_id = \(bind: orderID)" }
-        if let since = query.since { sql += " AND received_at >= \(bind: Timestamp.microseconds(since))" }
-        if let until = query.until { sql += " AND received_at < \(bind: Timestamp.microseconds(until))" }
         if let before = try Self.cursorID(query.page.cursor) { sql += " AND id < \(bind: before)" }
         sql += " ORDER BY id DESC LIMIT \(literal: query.page.limit + 1)"
         let finalQuery = sql
         let rows = try await database.read { db in try await db.raw(finalQuery).all() }
         return try Self.page(rows.map(Self.event(from:)), limit: query.page.limit, id: \.id)
+    }
+
+    /// A time range, newest first by (received time, id): the order of the index on
+    /// `received_at` (which ends in the row id), so the listing walks it and stops at the page's
+    /// end instead of sorting the whole range. The cursor is `RECEIVED_ID`.
+    private func eventsByTime(_ query: EventQuery) async throws -> Page<StoredEvent> {
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE 1 = 1"
+        if let since = query.since { sql += " AND received_at >= \(integer: Timestamp.microseconds(since))" }
+        if let until = query.until { sql += " AND received_at < \(integer: Timestamp.microseconds(until))" }
+        if let cursor = query.page.cursor {
+            guard let position = Self.timeCursor(cursor) else { throw InvalidCursor() }
+            // The plain upper bound is what the index range uses; the rest skips the rows shown already.
+            sql += """
+                 AND received_at <= \(integer: position.receivedAt) AND (received_at < \(integer: position.receivedAt) \
+                OR id < \(integer: position.id))
+                """
+        }
+        if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
+        if let event = query.event { sql += " AND event = \(bind: event)" }
+        if let orderID = query.orderID { sql += " AND order_id = \(bind: orderID)" }
+        sql += " ORDER BY received_at DESC, id DESC LIMIT \(literal: query.page.limit + 1)"
+        let finalQuery = sql
+        let rows = try await database.read { db in try await db.raw(finalQuery).all() }
+        let events = try rows.map(Self.event(from:))
+        guard events.count > query.page.limit else { return Page(items: events, nextCursor: nil) }
+        let last = rows[query.page.limit - 1]
+        let cursor = "\(try last.decode(column: "received_at", as: Int64.self))_\(try last.decode(column: "id", as: Int64.self))"
+        return Page(items: Array(events.prefix(query.page.limit)), nextCursor: cursor)
+    }
+
+    static func timeCursor(_ cursor: String) -> EventPosition? {
+        let parts = cursor.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 2, let receivedAt = Int64(parts[0]), let id = Int64(parts[1]), id > 0 else { return nil }
+        return EventPosition(receivedAt: receivedAt, id: id)
     }
 
     public func event(id: Int64) async throws -> StoredEvent? {
@@ -43,14 +76,51 @@ extension SQLWebhookEventStore {
         return try rows.map(Self.event(from:))
     }
 
-    public func orders(_ query: OrderQuery) async throws -> Page<StoredOrder> {
-        var sql: SQLQueryString = "SELECT * FROM orders WHERE 1 = 1"
-        if let state = query.state { sql += " AND state = \(bind: state.rawValue)" }
-        if let before = try Self.cursorID(query.page.cursor) { sql += " AND order_id < \(bind: before)" }
-        sql += " ORDER BY order_id DESC LIMIT \(literal: query.page.limit + 1)"
+    /// Events received before `before`, oldest first by (received time, id), `limit` at a time
+    /// after the position `after` that the previous batch returned (for `events archive`).
+    public func events(
+        receivedBefore before: Date, after: EventPosition?, limit: Int
+    ) async throws -> (events: [StoredEvent], last: EventPosition?) {
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE received_at < \(integer: Timestamp.microseconds(before))"
+        if let after {
+            sql += " AND received_at >= \(integer: after.receivedAt) AND (received_at > \(integer: after.receivedAt) OR id > \(integer: after.id))"
+        }
+        sql += " ORDER BY received_at, id LIMIT \(literal: limit)"
         let finalQuery = sql
         let rows = try await database.read { db in try await db.raw(finalQuery).all() }
-        return try Self.page(rows.map(Self.order(from:)), limit: query.page.limit, id: \.orderID)
+        let last = try rows.last.map {
+            EventPosition(receivedAt: try $0.decode(column: "received_at", as: Int64.self), id: try $0.decode(column: "id", as: Int64.self))
+        }
+        return (try rows.map(Self.event(from:)), last)
+    }
+
+    public func orders(_ query: OrderQuery) async throws -> Page<StoredOrder> {
+        let before = try Self.cursorID(query.page.cursor)
+        func listing(thingID: Int64?, orderID: Int64?) -> SQLQueryString {
+            var sql: SQLQueryString = "SELECT * FROM orders WHERE 1 = 1"
+            if let state = query.state { sql += " AND state = \(bind: state.rawValue)" }
+            if let thingID { sql += " AND thing_id = \(integer: thingID)" }
+            if let orderID { sql += " AND order_id = \(integer: orderID)" }
+            if let before { sql += " AND order_id < \(integer: before)" }
+            sql += " ORDER BY order_id DESC LIMIT \(literal: query.page.limit + 1)"
+            return sql
+        }
+        var queries = [listing(thingID: query.thingID, orderID: nil)]
+        if let search = query.search {
+            // The order with that id, and the orders of the thing with that id: each walks its own
+            // index in order (an OR of the two would sort every order of the thing).
+            queries = [listing(thingID: query.thingID, orderID: search), listing(thingID: search, orderID: nil)]
+            if let thingID = query.thingID, thingID != search { queries.removeLast() }
+        }
+        let finalQueries = queries
+        let rows = try await database.read { db in
+            var rows: [any SQLRow] = []
+            for query in finalQueries { rows += try await db.raw(query).all() }
+            return rows
+        }
+        var seen = Set<Int64>()
+        let orders = try rows.map(Self.order(from:)).filter { seen.insert($0.orderID).inserted }.sorted { $0.orderID > $1.orderID }
+        return try Self.page(orders, limit: query.page.limit, id: \.orderID)
     }
 
     public func order(id: Int64) async throws -> StoredOrder? {

@@ -135,10 +135,16 @@ public struct EventQuery: Sendable {
 /// Filters for the order listing (highest order id first).
 public struct OrderQuery: Sendable {
     public var state: OrderState?
+    /// Only orders of this thing.
+    public var thingID: Int64?
+    /// Orders whose order id or thing id is this number (the dashboard's search box).
+    public var search: Int64?
     public var page: PageQuery
 
-    public init(state: OrderState? = nil, page: PageQuery = PageQuery()) {
+    public init(state: OrderState? = nil, thingID: Int64? = nil, search: Int64? = nil, page: PageQuery = PageQuery()) {
         self.state = state
+        self.thingID = thingID
+        self.search = search
         self.page = page
     }
 }
@@ -183,4 +189,11 @@ public struct QuarantinedDelivery: Sendable {
     public var receivedAt: Date
     public var reason: String
     public var rawBody: [UInt8]
+}
+
+/// A place in the events' (received time, id) order, where the next batch of an archive starts.
+public struct EventPosition: Sendable, Equatable {
+    /// Microseconds since 1970.
+    public var receivedAt: Int64
+    public var id: Int64
 }

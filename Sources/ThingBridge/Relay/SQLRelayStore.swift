@@ -51,49 +51,39 @@ public struct SQLRelayStore: Sendable {
 
     static let leftConfiguration = "no longer in THINGBRIDGE_RELAY_ENDPOINTS"
 
-    /// Every endpoint with its health, oldest first.
+    /// Every endpoint with its health, oldest first: kept counters and one indexed lookup per
+    /// endpoint, never a scan of the deliveries (which grow with history).
     public func endpoints() async throws -> [RelayEndpointStatus] {
         try await database.read { sql in
-            let endpoints = try await sql.raw("SELECT \(unsafeRaw: Self.endpointColumns) FROM relay_endpoints ORDER BY created_at, id").all().map(Self.endpoint(from:))
-            var statuses: [String: RelayEndpointStatus] = [:]
-            for endpoint in endpoints {
-                statuses[endpoint.id] = RelayEndpointStatus(endpoint: endpoint, pending: 0, delivered: 0, failed: 0)
-            }
-            let counts = try await sql.raw(
+            let rows = try await sql.raw(
                 """
-                SELECT endpoint_id, state, COUNT(*) AS n, MIN(created_at) AS oldest, MAX(delivered_at) AS last_delivered
-                FROM relay_deliveries GROUP BY endpoint_id, state
+                SELECT \(unsafeRaw: Self.endpointColumns), pending_count, delivered_count, failed_count, last_error, last_delivered_at
+                FROM relay_endpoints ORDER BY created_at, id
                 """
             ).all()
-            for row in counts {
-                let id = try row.decode(column: "endpoint_id", as: String.self)
-                guard var status = statuses[id] else { continue }
-                let count = try row.decode(column: "n", as: Int.self)
-                switch RelayDeliveryState(rawValue: try row.decode(column: "state", as: String.self)) {
-                case .pending:
-                    status.pending = count
-                    status.oldestPendingSince = try row.decode(column: "oldest", as: Int64?.self).map(Timestamp.date)
-                case .delivered:
-                    status.delivered = count
-                    status.lastDeliveredAt = try row.decode(column: "last_delivered", as: Int64?.self).map(Timestamp.date)
-                case .failed:
-                    status.failed = count
-                case nil:
-                    continue
+            var statuses: [RelayEndpointStatus] = []
+            for row in rows {
+                var status = RelayEndpointStatus(
+                    endpoint: try Self.endpoint(from: row),
+                    pending: try row.decode(column: "pending_count", as: Int.self),
+                    delivered: try row.decode(column: "delivered_count", as: Int.self),
+                    failed: try row.decode(column: "failed_count", as: Int.self)
+                )
+                status.lastDeliveredAt = try row.decode(column: "last_delivered_at", as: Int64?.self).map(Timestamp.date)
+                status.lastError = try row.decode(column: "last_error", as: String?.self)
+                if status.pending > 0 {
+                    // The partial index on (endpoint_id, created_at) of pending rows answers this at once.
+                    let oldest = try await sql.raw(
+                        """
+                        SELECT created_at FROM relay_deliveries WHERE endpoint_id = \(bind: status.endpoint.id) AND state = 'pending'
+                        ORDER BY created_at LIMIT 1
+                        """
+                    ).first()
+                    status.oldestPendingSince = (try oldest?.decode(column: "created_at", as: Int64.self)).map(Timestamp.date)
                 }
-                statuses[id] = status
+                statuses.append(status)
             }
-            // Each endpoint's latest attempt, in one query.
-            let latest = try await sql.raw(
-                """
-                SELECT d.endpoint_id, a.error FROM relay_attempts a JOIN relay_deliveries d ON d.id = a.delivery_id
-                WHERE a.id IN (SELECT MAX(a2.id) FROM relay_attempts a2 JOIN relay_deliveries d2 ON d2.id = a2.delivery_id GROUP BY d2.endpoint_id)
-                """
-            ).all()
-            for row in latest {
-                statuses[try row.decode(column: "endpoint_id", as: String.self)]?.lastError = try row.decode(column: "error", as: String?.self)
-            }
-            return endpoints.compactMap { statuses[$0.id] }
+            return statuses
         }
     }
 
@@ -274,6 +264,14 @@ public struct SQLRelayStore: Sendable {
                 kept.append(!updated.isEmpty)
                 history += index == 0 ? " " : ", "
                 history += "(\(bind: completion.task.deliveryID), \(bind: attempted), \(bind: outcome.status), \(bind: outcome.error), \(bind: milliseconds))"
+                // The endpoint's latest attempt, for its health (later completions overwrite earlier ones).
+                try await sql.raw(
+                    """
+                    UPDATE relay_endpoints SET last_error = \(bind: outcome.error),
+                        last_delivered_at = COALESCE(\(bind: deliveredAt), last_delivered_at)
+                    WHERE id = \(bind: completion.task.endpointID)
+                    """
+                ).run()
                 if outcome == .gone {
                     try await sql.raw(
                         """
@@ -291,13 +289,21 @@ public struct SQLRelayStore: Sendable {
     /// Pending deliveries of enabled endpoints, and when the oldest of them was queued.
     func backlog() async throws -> (count: Int, oldest: Date?) {
         try await database.read { sql in
-            let row = try await sql.raw(
-                """
-                SELECT COUNT(*) AS n, MIN(d.created_at) AS oldest FROM relay_deliveries d
-                JOIN relay_endpoints p ON p.id = d.endpoint_id WHERE d.state = 'pending' AND p.disabled_at IS NULL
-                """
-            ).first()
-            return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "oldest", as: Int64?.self).map(Timestamp.date))
+            // The kept counters, and per enabled endpoint with a backlog its oldest pending row (indexed).
+            let endpoints = try await sql.raw(
+                "SELECT id, pending_count FROM relay_endpoints WHERE disabled_at IS NULL AND pending_count > 0"
+            ).all()
+            var count = 0
+            var oldest: Int64?
+            for endpoint in endpoints {
+                let id = try endpoint.decode(column: "id", as: String.self)
+                count += try endpoint.decode(column: "pending_count", as: Int.self)
+                let row = try await sql.raw(
+                    "SELECT created_at FROM relay_deliveries WHERE endpoint_id = \(bind: id) AND state = 'pending' ORDER BY created_at LIMIT 1"
+                ).first()
+                if let created = try row?.decode(column: "created_at", as: Int64.self) { oldest = min(oldest ?? created, created) }
+            }
+            return (count, oldest.map(Timestamp.date))
         }
     }
 

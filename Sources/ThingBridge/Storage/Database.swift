@@ -24,6 +24,8 @@ public final class Database: Sendable {
     }
 
     public let dialect: Dialect
+    /// The SQLite file (`nil` for PostgreSQL and for `:memory:`), for backups.
+    let sqlitePath: String?
     /// The bound on each PostgreSQL operation.
     let operationLimit: Duration
     let logger: Logger
@@ -58,8 +60,12 @@ public final class Database: Sendable {
         }
     }
 
-    private init(dialect: Dialect, backend: Backend, groupCommit: Bool, operationLimit: Duration = Database.postgresOperationLimit, logger: Logger) {
+    private init(
+        dialect: Dialect, backend: Backend, groupCommit: Bool, operationLimit: Duration = Database.postgresOperationLimit, sqlitePath: String? = nil,
+        logger: Logger
+    ) {
         self.dialect = dialect
+        self.sqlitePath = sqlitePath
         self.operationLimit = operationLimit
         self.backend = backend
         self.logger = logger
@@ -95,7 +101,9 @@ public final class Database: Sendable {
             reader = try await SQLiteConnection.open(storage: storage, logger: logger).get()
             _ = try await reader.query("PRAGMA busy_timeout=5000").get()
         }
-        return Database(dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), groupCommit: groupCommit, logger: logger)
+        return Database(
+            dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), groupCommit: groupCommit, sqlitePath: path == ":memory:" ? nil : path,
+            logger: logger)
     }
 
     private static func openPostgres(url: String, groupCommit: Bool, operationLimit: Duration, logger: Logger) throws -> Database {

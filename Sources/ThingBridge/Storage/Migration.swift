@@ -1,9 +1,13 @@
+import SQLKit
+
 /// One versioned step of the schema. Versions only grow; a released migration never changes.
 struct Migration: Sendable {
     let version: Int
     let name: String
     /// The statements for a dialect; most are the same for both.
     let statements: @Sendable (Database.Dialect) -> [String]
+    /// Work after the statements that SQL alone cannot do well (exact decimal sums), in the same transaction.
+    var backfill: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
 }
 
 extension Migration {
@@ -154,5 +158,98 @@ extension Migration {
                 "CREATE INDEX revoked_sessions_recorded_at ON revoked_sessions (recorded_at)",
             ]
         },
+        Migration(version: 7, name: "figures, retention and relay counters", statements: sevenStatements, backfill: OrderFigures.backfill(sql:)),
     ]
+
+    /// Version 7: nothing an admin read, a dashboard refresh or a periodic job does grows with history.
+    private static func sevenStatements(_ dialect: Database.Dialect) -> [String] {
+        var statements = [
+            // Exact order figures per basis and day, changed with each order row (OrderFigures).
+            // Amounts are whole units plus billionths, which both databases add exactly.
+            """
+            CREATE TABLE order_figures (
+                basis TEXT NOT NULL,
+                day TEXT NOT NULL,
+                orders BIGINT NOT NULL DEFAULT 0,
+                created BIGINT NOT NULL DEFAULT 0,
+                refund_requested BIGINT NOT NULL DEFAULT 0,
+                refunded BIGINT NOT NULL DEFAULT 0,
+                revenue_whole BIGINT NOT NULL DEFAULT 0,
+                revenue_nanos BIGINT NOT NULL DEFAULT 0,
+                refunds BIGINT NOT NULL DEFAULT 0,
+                refunded_whole BIGINT NOT NULL DEFAULT 0,
+                refunded_nanos BIGINT NOT NULL DEFAULT 0,
+                PRIMARY KEY (basis, day)
+            )
+            """,
+            // What an order's pruned events added up to (PrunedOrderEvents, JSON), so retention
+            // never changes an order's state, facts or figures.
+            "ALTER TABLE orders ADD COLUMN pruned_events TEXT",
+            // The dashboard searches orders by thing id as well as by order id.
+            "CREATE INDEX orders_thing ON orders (thing_id, order_id)",
+            // Retention walks quarantined bodies and finished deliveries by age.
+            "CREATE INDEX webhook_quarantine_received ON webhook_quarantine (received_at)",
+            "CREATE INDEX relay_deliveries_finished ON relay_deliveries (created_at) WHERE state <> 'pending'",
+            // Endpoint health: each endpoint's oldest pending delivery without a scan.
+            "CREATE INDEX relay_deliveries_pending_age ON relay_deliveries (endpoint_id, created_at) WHERE state = 'pending'",
+            // Kept counters of each endpoint's deliveries by state (maintained by triggers, so
+            // every path that adds, changes or deletes a delivery keeps them right), and its latest attempt.
+            "ALTER TABLE relay_endpoints ADD COLUMN pending_count BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE relay_endpoints ADD COLUMN delivered_count BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE relay_endpoints ADD COLUMN failed_count BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE relay_endpoints ADD COLUMN last_error TEXT",
+            "ALTER TABLE relay_endpoints ADD COLUMN last_delivered_at BIGINT",
+        ]
+        for state in ["pending", "delivered", "failed"] {
+            statements.append(
+                "UPDATE relay_endpoints SET \(state)_count = (SELECT COUNT(*) FROM relay_deliveries d WHERE d.endpoint_id = relay_endpoints.id AND d.state = '\(state)')"
+            )
+        }
+        statements.append(
+            """
+            UPDATE relay_endpoints SET last_delivered_at = (SELECT MAX(d.delivered_at) FROM relay_deliveries d WHERE d.endpoint_id = relay_endpoints.id),
+                last_error = (SELECT a.error FROM relay_attempts a JOIN relay_deliveries d ON d.id = a.delivery_id
+                    WHERE d.endpoint_id = relay_endpoints.id ORDER BY a.id DESC LIMIT 1)
+            """
+        )
+        // One change to a delivery's state moves one count; the case expressions read the same in both dialects.
+        func counts(_ row: String, _ sign: String) -> String {
+            """
+            UPDATE relay_endpoints SET
+                pending_count = pending_count \(sign) (CASE WHEN \(row).state = 'pending' THEN 1 ELSE 0 END),
+                delivered_count = delivered_count \(sign) (CASE WHEN \(row).state = 'delivered' THEN 1 ELSE 0 END),
+                failed_count = failed_count \(sign) (CASE WHEN \(row).state = 'failed' THEN 1 ELSE 0 END)
+            WHERE id = \(row).endpoint_id
+            """
+        }
+        switch dialect {
+        case .sqlite:
+            statements += [
+                "CREATE TRIGGER relay_deliveries_counted_insert AFTER INSERT ON relay_deliveries BEGIN \(counts("NEW", "+")); END",
+                "CREATE TRIGGER relay_deliveries_counted_delete AFTER DELETE ON relay_deliveries BEGIN \(counts("OLD", "-")); END",
+                """
+                CREATE TRIGGER relay_deliveries_counted_update AFTER UPDATE OF state ON relay_deliveries WHEN OLD.state <> NEW.state
+                BEGIN \(counts("OLD", "-")); \(counts("NEW", "+")); END
+                """,
+            ]
+        case .postgres:
+            statements += [
+                "CREATE INDEX webhook_events_received_id ON webhook_events (received_at, id)",
+                """
+                CREATE FUNCTION relay_deliveries_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'DELETE' OR TG_OP = 'UPDATE' THEN \(counts("OLD", "-")); END IF;
+                    IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN \(counts("NEW", "+")); END IF;
+                    RETURN NULL;
+                END $$
+                """,
+                "CREATE TRIGGER relay_deliveries_counted_change AFTER INSERT OR DELETE ON relay_deliveries FOR EACH ROW EXECUTE FUNCTION relay_deliveries_counted()",
+                """
+                CREATE TRIGGER relay_deliveries_counted_update AFTER UPDATE OF state ON relay_deliveries
+                FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION relay_deliveries_counted()
+                """,
+            ]
+        }
+        return statements
+    }
 }

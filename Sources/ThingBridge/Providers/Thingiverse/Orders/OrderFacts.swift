@@ -1,7 +1,11 @@
+import Foundation
+
 /// What an order's events add up to: its ``OrderState`` and its latest known facts.
 ///
 /// Like the state, the facts depend only on the set of events: each field comes from the
 /// event with the newest `modified_date` that has it (ties go to the event stored later).
+/// Events removed by retention live on in the order's ``PrunedOrderEvents`` (what they added
+/// up to), so an order's facts never change because old events were pruned.
 struct OrderFacts: Sendable, Equatable {
     struct Event: Sendable {
         let id: Int64
@@ -22,22 +26,113 @@ struct OrderFacts: Sendable, Equatable {
     let firstReceivedAt: Int64
     let lastReceivedAt: Int64
 
-    init?(events: [Event]) {
-        guard let state = OrderState(events: events.map(\.kind)) else { return nil }
-        let newestFirst = events.sorted { left, right in
-            let leftDate = left.details.modifiedDate?.sortable ?? ""
-            let rightDate = right.details.modifiedDate?.sortable ?? ""
-            return leftDate != rightDate ? leftDate > rightDate : left.id > right.id
-        }
+    /// - Parameters:
+    ///   - events: the order's stored events.
+    ///   - pruned: what its pruned events added up to, if retention removed some.
+    init?(events: [Event], pruned: PrunedOrderEvents? = nil) {
+        let summary = PrunedOrderEvents(events: events, adding: pruned)
+        guard let summary, let state = summary.state else { return nil }
         self.state = state
-        self.thingID = newestFirst.lazy.compactMap(\.details.thingID).first
-        self.amount = newestFirst.lazy.compactMap(\.details.amount).first
-        self.fees = newestFirst.lazy.compactMap(\.details.fees).first
-        self.addDate = newestFirst.lazy.compactMap(\.details.addDate).first
-        self.modifiedDate = newestFirst.lazy.compactMap(\.details.modifiedDate).first
-        self.creationSeen = events.contains { $0.kind == .created }
-        self.eventCount = events.count
-        self.firstReceivedAt = events.map(\.receivedAt).min()!
-        self.lastReceivedAt = events.map(\.receivedAt).max()!
+        self.thingID = summary.thingID.flatMap { Int64($0.value) }
+        self.amount = summary.amount.flatMap { DecimalAmount($0.value) }
+        self.fees = summary.fees.flatMap { DecimalAmount($0.value) }
+        self.addDate = summary.addDate.flatMap { OrderTimestamp($0.value) }
+        self.modifiedDate = summary.modifiedDate.flatMap { OrderTimestamp($0.value) }
+        self.creationSeen = summary.creationSeen
+        self.eventCount = summary.eventCount
+        self.firstReceivedAt = summary.firstReceivedAt
+        self.lastReceivedAt = summary.lastReceivedAt
+    }
+}
+
+/// What a set of an order's events adds up to, in a form that can be added to further events
+/// exactly: per field the winning value with the key it won by (`modified_date`, event id).
+///
+/// Kept as JSON in `orders.pruned_events` once retention deletes the events themselves; folding
+/// it with the remaining events gives the same facts as folding all of them, because each
+/// fact is a maximum (state, field winners, last time), a minimum (first time), a sum (count)
+/// or an "any" (creation seen).
+struct PrunedOrderEvents: Sendable, Equatable, Codable {
+    /// A field's value and what it won by: the event's sortable `modified_date` (empty when
+    /// absent) and its id.
+    struct Winner: Sendable, Equatable, Codable {
+        var value: String
+        var modified: String
+        var id: Int64
+
+        func beats(_ other: Winner?) -> Bool {
+            guard let other else { return true }
+            return modified != other.modified ? modified > other.modified : id > other.id
+        }
+    }
+
+    var state: OrderState?
+    var creationSeen: Bool
+    var eventCount: Int
+    var firstReceivedAt: Int64
+    var lastReceivedAt: Int64
+    var thingID: Winner?
+    var amount: Winner?
+    var fees: Winner?
+    var addDate: Winner?
+    var modifiedDate: Winner?
+
+    /// Folds `events` into `previous`; `nil` when both are empty.
+    init?(events: [OrderFacts.Event], adding previous: PrunedOrderEvents? = nil) {
+        guard previous != nil || !events.isEmpty else { return nil }
+        var summary =
+            previous
+            ?? PrunedOrderEvents(
+                state: nil, creationSeen: false, eventCount: 0, firstReceivedAt: .max, lastReceivedAt: .min,
+                thingID: nil, amount: nil, fees: nil, addDate: nil, modifiedDate: nil)
+        for event in events {
+            summary.state = OrderState.after(summary.state, event.kind)
+            summary.creationSeen = summary.creationSeen || event.kind == .created
+            summary.eventCount += 1
+            summary.firstReceivedAt = min(summary.firstReceivedAt, event.receivedAt)
+            summary.lastReceivedAt = max(summary.lastReceivedAt, event.receivedAt)
+            let details = event.details
+            let modified = details.modifiedDate?.sortable ?? ""
+            func offer(_ value: String?, _ field: WritableKeyPath<PrunedOrderEvents, Winner?>) {
+                guard let value else { return }
+                let candidate = Winner(value: value, modified: modified, id: event.id)
+                if candidate.beats(summary[keyPath: field]) { summary[keyPath: field] = candidate }
+            }
+            offer(details.thingID.map(String.init), \.thingID)
+            offer(details.amount?.text, \.amount)
+            offer(details.fees?.text, \.fees)
+            offer(details.addDate?.original, \.addDate)
+            offer(details.modifiedDate?.original, \.modifiedDate)
+        }
+        self = summary
+    }
+
+    private init(
+        state: OrderState?, creationSeen: Bool, eventCount: Int, firstReceivedAt: Int64, lastReceivedAt: Int64,
+        thingID: Winner?, amount: Winner?, fees: Winner?, addDate: Winner?, modifiedDate: Winner?
+    ) {
+        self.state = state
+        self.creationSeen = creationSeen
+        self.eventCount = eventCount
+        self.firstReceivedAt = firstReceivedAt
+        self.lastReceivedAt = lastReceivedAt
+        self.thingID = thingID
+        self.amount = amount
+        self.fees = fees
+        self.addDate = addDate
+        self.modifiedDate = modifiedDate
+    }
+
+    /// The stored form (compact JSON).
+    var stored: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Reads the stored form; `nil` for `NULL` or text this version cannot read.
+    init?(stored: String?) {
+        guard let stored, let decoded = try? JSONDecoder().decode(PrunedOrderEvents.self, from: Data(stored.utf8)) else { return nil }
+        self = decoded
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 
 /// Thingiverse's orders in the event log: each order's row is recomputed from all of its
-/// events in the transaction that stores a new one, so its state is right whatever the arrival order.
+/// events (and what its pruned events added up to) in the transaction that stores a new one,
+/// so its state is right whatever the arrival order; the day figures change with it.
 extension SQLWebhookEventStore {
     /// Recomputes orders' rows from every order event stored for them.
     ///
@@ -42,13 +43,28 @@ extension SQLWebhookEventStore {
                 )
             )
         }
+        // The rows as they stand: what the figures take away, and what pruned events added up to.
+        var before: [Int64: OrderFigures.Snapshot] = [:]
+        var pruned: [Int64: PrunedOrderEvents] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT order_id, state, amount, add_date, modified_date, first_received_at, last_received_at, pruned_events
+            FROM orders WHERE order_id IN (\(binds: orderIDs))
+            """
+        ).all() {
+            let orderID = try row.decode(column: "order_id", as: Int64.self)
+            before[orderID] = try OrderFigures.Snapshot(row: row)
+            pruned[orderID] = PrunedOrderEvents(stored: try row.decode(column: "pruned_events", as: String?.self))
+        }
+        var after: [Int64: OrderFigures.Snapshot] = [:]
         var query: SQLQueryString = """
             INSERT INTO orders (order_id, state, thing_id, amount, fees, add_date, modified_date, creation_seen, event_count,
                 first_received_at, last_received_at) VALUES
             """
         var count = 0
         for orderID in orderIDs {
-            guard let events = eventsByOrder[orderID], let facts = OrderFacts(events: events) else { continue }
+            guard let events = eventsByOrder[orderID], let facts = OrderFacts(events: events, pruned: pruned[orderID]) else { continue }
+            after[orderID] = OrderFigures.Snapshot(facts)
             query += count == 0 ? " " : ", "
             query += """
                 (\(integer: orderID), \(bind: facts.state.rawValue), \(integer: facts.thingID), \(bind: facts.amount?.text), \
@@ -65,6 +81,7 @@ extension SQLWebhookEventStore {
                 first_received_at = excluded.first_received_at, last_received_at = excluded.last_received_at
             """
         try await sql.raw(query).run()
+        try await OrderFigures.apply(OrderFigures.changes(before: before, after: after), sql: sql)
     }
 
     /// The first key of PostgreSQL's two-key advisory locks, reserved for order rows.
