@@ -1,0 +1,28 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import ThingBridge
+
+/// Inputs the fuzz targets (`Benchmarks/fuzz/`) found, minimized, each with the property it broke.
+/// A new finding goes here as it was found, next to its fix (see Benchmarks/fuzz/README.md).
+@Suite struct FuzzRegressionTests {
+    /// token-reply: a form value starting with U+FEFF lost it (Foundation's `removingPercentEncoding`
+    /// drops a leading byte order mark on Linux), so the form reply `access_token=%EF%BB%BF%20%20%3Chtml%3E`
+    /// gave the token `<html>` while the same value in JSON gave none.
+    @Test func formValueKeepsALeadingByteOrderMark() {
+        let value = "\u{FEFF}  <html>"
+        let decoded = FormEncoding.decode("access_token=%EF%BB%BF%20%20%3Chtml%3E")["access_token"]
+        #expect(decoded.map { Array($0.unicodeScalars) } == Array(value.unicodeScalars))
+        let form = TokenReply(body: ByteBuffer(string: FormEncoding.encode([("access_token", value)])))
+        let json = TokenReply(body: ByteBuffer(string: #"{"access_token":"\#(value)"}"#))
+        #expect(form.accessToken == nil)
+        #expect(form.accessToken == json.accessToken)
+    }
+
+    @Test(arguments: ["a+b%20c", "%", "%zz", "100%", "%C3%A9t%C3%A9", "%FF", "%00"])
+    func formDecodingIsUnchangedOtherwise(text: String) {
+        let before = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? text
+        #expect(FormEncoding.unescape(text) == before)
+    }
+}
