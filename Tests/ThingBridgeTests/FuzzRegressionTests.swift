@@ -26,3 +26,16 @@ import Testing
         #expect(FormEncoding.unescape(text) == before)
     }
 }
+
+extension FuzzRegressionTests {
+    /// webhook: a UserEcho hook whose `data.id` is a long number put all of it into the dedupe
+    /// key, a unique index (PostgreSQL refuses index rows over about 2.7 KB). Numbers are now
+    /// bounded like strings (64 bytes), so the key stays under 256 bytes.
+    @Test func userEchoHookWithAHugeNumericIDKeepsAShortDedupeKey() throws {
+        let body = Array(#"{"hook":"topic.created","created":"x","data":{"id":\#(String(repeating: "1", count: 3000))}}"#.utf8)
+        let event = try UserEchoHookEvent.parse(body)
+        #expect(event.dataID == nil)
+        #expect(event.dedupeKey(body: body).utf8.count <= 256)
+        #expect(try UserEchoHookEvent.parse(Array(#"{"hook":"topic.created","created":"x","data":{"id":17}}"#.utf8)).dataID == "17")
+    }
+}
