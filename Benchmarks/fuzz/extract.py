@@ -13,7 +13,8 @@ import re
 import sys
 
 
-def extract(path, start, container=None):
+def extract(path, start, container=None, modules=()):
+    """The declaration's text; of the file's imports it keeps Foundation and `modules` (those the target links)."""
     lines = open(path, encoding="utf-8").read().split("\n")
     pattern = re.compile(r"^(\s*)((public|private|internal|fileprivate|package|final|nonisolated)\s+)*" + re.escape(start) + r"\b")
     for index, line in enumerate(lines):
@@ -31,7 +32,8 @@ def extract(path, start, container=None):
                 if container:
                     text = "extension %s {\n%s\n}" % (container, "\n".join("    " + l if l else l for l in body))
                 # Foundation is always there; the file's other imports are what the target leaves out.
-                imports = "import Foundation\n" if "import Foundation" in lines else ""
+                kept = {"Foundation", "Synchronization"} | set(modules)
+                imports = "".join(l + "\n" for l in lines if l.startswith("import ") and l.split()[-1] in kept)
                 return "// Extracted from %s by Benchmarks/fuzz/extract.py: %s\n%s%s\n" % (path, start, imports, text)
         break
     sys.exit("extract.py: no declaration '%s' in %s" % (start, path))

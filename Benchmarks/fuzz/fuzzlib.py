@@ -126,7 +126,7 @@ def build(target, quiet=False):
     if target.extracts:
         sys.path.insert(0, HERE)
         import extract
-        text = "".join(extract.extract(os.path.join(ROOT, path), declaration, container) for path, declaration, container in target.extracts)
+        text = "".join(extract.extract(os.path.join(ROOT, path), declaration, container, target.links) for path, declaration, container in target.extracts)
         inputs += [os.path.join(ROOT, path) for path, _, _ in target.extracts]
         if not os.path.exists(extracted) or open(extracted, encoding="utf-8").read() != text:
             with open(extracted, "w", encoding="utf-8") as file:
