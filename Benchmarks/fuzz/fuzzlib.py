@@ -20,7 +20,6 @@ import glob
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -164,8 +163,8 @@ def fuzz(target, seconds, runs=None, extra=()):
     corpus = os.path.join(folder, "corpus")
     artifacts = os.path.join(folder, "findings")
     os.makedirs(corpus, exist_ok=True)
-    shutil.rmtree(artifacts, ignore_errors=True)
-    os.makedirs(artifacts)
+    os.makedirs(artifacts, exist_ok=True)
+    earlier = set(os.listdir(artifacts))
     command = ["nice", "-n", "19", target.binary, "-max_total_time=%d" % seconds, "-timeout=10", "-rss_limit_mb=2048",
                "-print_final_stats=1", "-artifact_prefix=" + artifacts + "/"]
     dictionary = os.path.join(HERE, "dict", target.name + ".dict")
@@ -191,7 +190,8 @@ def fuzz(target, seconds, runs=None, extra=()):
         summary["executions"] = summary["executions"] or int(stats[-1][0])
     rate = re.findall(r"exec/s: (\d+)", log)
     summary["exec_per_second"] = int(rate[-1]) if rate else 0
-    summary["findings"] = sorted(glob.glob(os.path.join(artifacts, "*")))
+    # Only this run's; slow-unit files are reports, not findings.
+    summary["findings"] = sorted(os.path.join(artifacts, name) for name in set(os.listdir(artifacts)) - earlier if not name.startswith("slow-unit-"))
     summary["messages"] = [line for line in log.splitlines()
                            if "PROPERTY VIOLATED" in line or "ERROR: AddressSanitizer" in line or "ERROR: libFuzzer" in line
                            or "ERROR: LeakSanitizer" in line or "Fatal error" in line][:5]
