@@ -25,7 +25,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-OUT = os.path.join(ROOT, ".build", "fuzz")
+# THINGBRIDGE_FUZZ_OUT puts binaries, corpora and findings elsewhere (e.g. to try a change
+# while another run uses .build/fuzz).
+OUT = os.environ.get("THINGBRIDGE_FUZZ_OUT") or os.path.join(ROOT, ".build", "fuzz")
 SWIFT_FLAGS = [
     "-sanitize=fuzzer,address", "-parse-as-library", "-O", "-swift-version", "6",
     "-enable-upcoming-feature", "ExistentialAny", "-enable-upcoming-feature", "MemberImportVisibility",
