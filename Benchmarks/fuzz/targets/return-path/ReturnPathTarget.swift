@@ -23,10 +23,12 @@ public func fuzzReturnPath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let decoded = candidate.removingPercentEncoding {
         property(!decoded.hasPrefix("//") && !decoded.hasPrefix("/\\"), "\(candidate.debugDescription) decodes to another origin")
         property(staysOnOrigin(decoded), "\(candidate.debugDescription) leaves the origin once decoded")
-        let path = decoded.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        property(!segments.contains { $0 == ".." || $0 == "." }, "\(candidate.debugDescription) has a dot segment once decoded")
     }
+    // The path ends at the first raw `?` or `#` (an encoded one is part of the path).
+    let rawPath = candidate.prefix { $0 != "?" && $0 != "#" }
+    let decodedPath = String(rawPath).removingPercentEncoding ?? String(rawPath)
+    let segments = decodedPath.split(separator: "/", omittingEmptySubsequences: false)
+    property(!segments.contains { $0 == ".." || $0 == "." }, "\(candidate.debugDescription) has a dot segment once decoded")
     return 0
 }
 
