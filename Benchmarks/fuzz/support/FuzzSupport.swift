@@ -1,8 +1,8 @@
 // Shared by every fuzz target (compiled into each one by Benchmarks/fuzz/build).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Stops the run with a message libFuzzer keeps next to the crashing input: a property that

@@ -145,7 +145,9 @@ private func compare(_ ours: JSONValue, _ theirs: Any, path: String) -> String? 
     case .string(let text):
         guard let string = theirs as? String else { return "\(path): string vs \(type(of: theirs))" }
         // Foundation (Linux) drops a U+FEFF that starts a string; the reader keeps it, as RFC 8259 says.
-        let expected = text.unicodeScalars.first == "\u{FEFF}" && string.unicodeScalars.first != "\u{FEFF}" ? Array(text.unicodeScalars.dropFirst()) : Array(text.unicodeScalars)
+        let expected =
+            text.unicodeScalars.first == "\u{FEFF}" && string.unicodeScalars.first != "\u{FEFF}"
+            ? Array(text.unicodeScalars.dropFirst()) : Array(text.unicodeScalars)
         return Array(string.unicodeScalars) == expected ? nil : "\(path): string \(text.debugDescription) vs \(string.debugDescription)"
     case .array(let elements):
         guard let array = theirs as? [Any] else { return "\(path): array vs \(type(of: theirs))" }

@@ -37,8 +37,11 @@ private let origin = URL(string: "https://app.example:8443/")!
 /// Whether Foundation resolves `reference` to a URL on our origin. A reference Foundation cannot
 /// parse at all (it has characters RFC 3986 forbids) is tried percent-encoded, as a browser sends it.
 private func staysOnOrigin(_ reference: String) -> Bool {
-    let url = URL(string: reference, relativeTo: origin)
-        ?? reference.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed.union(.urlQueryAllowed)).flatMap { URL(string: $0, relativeTo: origin) }
+    let url =
+        URL(string: reference, relativeTo: origin)
+        ?? reference.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed.union(.urlQueryAllowed)).flatMap {
+            URL(string: $0, relativeTo: origin)
+        }
     guard let absolute = url?.absoluteURL else { return true }
     guard let components = URLComponents(url: absolute, resolvingAgainstBaseURL: true) else { return false }
     return components.scheme == "https" && components.host == "app.example" && components.port == 8443

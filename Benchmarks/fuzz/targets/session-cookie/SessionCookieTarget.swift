@@ -41,7 +41,8 @@ public func fuzzSessionCookie(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     switch mode {
     case 0:
         let truncated = String(decoding: text[..<position], as: UTF8.self)
-        property(configured.open(truncated, as: Session.self, purpose: .session) == nil, "a cookie cut to \(position) of \(text.count) characters opened")
+        property(
+            configured.open(truncated, as: Session.self, purpose: .session) == nil, "a cookie cut to \(position) of \(text.count) characters opened")
     case 1:
         var raw = Base64URL.decode(sealed)!
         let index = input.index(below: raw.count)

@@ -42,7 +42,8 @@ public func fuzzStandardWebhooks(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
     for (part, secret) in zip(parts, secrets) {
         property(part.hasPrefix("v1,") && strictBase64(String(part.dropFirst(3)))?.count == 32, "signature \(part) is not v1,<base64 of 32 bytes>")
         property(verifies(String(part), secret: secret, id: id, timestamp: timestamp, body: body), "signature \(part) does not verify")
-        property(!verifies(String(part), secret: strangerSecret, id: id, timestamp: timestamp, body: body), "signature verifies under a stranger's secret")
+        property(
+            !verifies(String(part), secret: strangerSecret, id: id, timestamp: timestamp, body: body), "signature verifies under a stranger's secret")
     }
     if mode == 2 {
         var changed = body
@@ -60,7 +61,8 @@ private let strangerSecret = "whsec_" + Data(repeating: 7, count: 32).base64Enco
 
 /// Standard Webhooks verification, as its specification describes it.
 private func verifies(_ signature: String, secret: String, id: String, timestamp: Int64, body: [UInt8]) -> Bool {
-    guard let key = strictBase64(String(secret.dropFirst(6))), signature.hasPrefix("v1,"), let given = strictBase64(String(signature.dropFirst(3))) else {
+    guard let key = strictBase64(String(secret.dropFirst(6))), signature.hasPrefix("v1,"), let given = strictBase64(String(signature.dropFirst(3)))
+    else {
         return false
     }
     let expected = hmacSHA256(key: key, message: Array("\(id).\(timestamp).".utf8) + body)

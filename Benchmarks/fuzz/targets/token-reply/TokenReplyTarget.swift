@@ -23,7 +23,8 @@ public func fuzzTokenReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         property(markup || reply.accessToken == nil, "a token was taken from a page of markup")
     }
     if !markup, let token = reply.accessToken {
-        property((1...512).contains(token.value.utf8.count) && token.value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F },
+        property(
+            (1...512).contains(token.value.utf8.count) && token.value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F },
             "token \(token.value.debugDescription) is not a printable word")
     }
     if let error = reply.error {
@@ -36,7 +37,10 @@ public func fuzzTokenReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var json = ""
     JSONValue.writeString(text, to: &json)
     let object = TokenReply(body: ByteBuffer(string: #"{"access_token":"# + json + #","token_type":"bearer"}"#))
-    property(form.accessToken == object.accessToken, "form and JSON replies give different tokens for \(text.debugDescription): \(form.accessToken?.value.debugDescription ?? "none") and \(object.accessToken?.value.debugDescription ?? "none")")
+    property(
+        form.accessToken == object.accessToken,
+        "form and JSON replies give different tokens for \(text.debugDescription): \(form.accessToken?.value.debugDescription ?? "none") and \(object.accessToken?.value.debugDescription ?? "none")"
+    )
     property(form.error == nil && object.error == nil, "a reply without error reads as refused")
 
     // Form round trip, with fields cut from the input.
@@ -49,7 +53,8 @@ public func fuzzTokenReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if seen.insert(name).inserted { fields.append((name, value)) }
     }
     let decoded = FormEncoding.decode(FormEncoding.encode(fields))
-    property(decoded.count == fields.count && fields.allSatisfy { decoded[$0.0].map(Array.init) == Array($0.1) },
+    property(
+        decoded.count == fields.count && fields.allSatisfy { decoded[$0.0].map(Array.init) == Array($0.1) },
         "form round trip changed \(fields) into \(decoded)")
 
     checkProfile(body, markup: markup)

@@ -19,7 +19,8 @@ public func fuzzUserEcho(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let keyText = String(decoding: (0..<32).map { _ in 0x21 + input.byte() % 94 }, as: UTF8.self)
     let profile = UserEchoSSOToken.Profile(
         guid: input.text(), expires: Int64(input.byte()) << 32 | Int64(input.byte()), display_name: input.text(),
-        email: mode & 1 == 0 ? input.text() : nil, avatar_url: mode & 2 == 0 ? input.text() : nil, locale: mode & 4 == 0 ? input.text(limit: 16) : nil)
+        email: mode & 1 == 0 ? input.text() : nil, avatar_url: mode & 2 == 0 ? input.text() : nil, locale: mode & 4 == 0 ? input.text(limit: 16) : nil
+    )
     checkSSOToken(profile, keyText: keyText)
     checkSignature(&input)
     return 0
@@ -56,9 +57,10 @@ private func checkSSOToken(_ profile: UserEchoSSOToken.Profile, keyText: String)
         return Array(read.unicodeScalars) == Array(value.unicodeScalars)
             || (value.unicodeScalars.first == "\u{FEFF}" && Array(read.unicodeScalars) == Array(value.unicodeScalars.dropFirst()))
     }
-    property(same("guid", profile.guid) && same("display_name", profile.display_name) && same("email", profile.email)
-        && same("avatar_url", profile.avatar_url) && same("locale", profile.locale)
-        && (object["expires"] as? NSNumber)?.int64Value == profile.expires,
+    property(
+        same("guid", profile.guid) && same("display_name", profile.display_name) && same("email", profile.email)
+            && same("avatar_url", profile.avatar_url) && same("locale", profile.locale)
+            && (object["expires"] as? NSNumber)?.int64Value == profile.expires,
         "the token's JSON \(text) is not the profile \(profile)")
     let keys = object.keys.sorted()
     let order = keys.compactMap { text.range(of: "\"\($0)\":")?.lowerBound }

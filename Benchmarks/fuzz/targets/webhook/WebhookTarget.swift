@@ -63,9 +63,11 @@ private func checkAmount(_ amount: DecimalAmount?, _ value: JSONValue?, _ name: 
         property(false, "\(name) \(text) present but not parsed")
         return
     }
-    property(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) == Decimal(string: amount.text, locale: Locale(identifier: "en_US_POSIX")),
+    property(
+        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) == Decimal(string: amount.text, locale: Locale(identifier: "en_US_POSIX")),
         "\(name) \(text) became \(amount.text)")
-    property(DecimalAmount(amount.text) == amount && DecimalAmount(amount.text)?.text == amount.text, "\(name) text \(amount.text) does not read back")
+    property(
+        DecimalAmount(amount.text) == amount && DecimalAmount(amount.text)?.text == amount.text, "\(name) text \(amount.text) does not read back")
 }
 
 private func checkUserEcho(_ body: [UInt8], json: JSONValue?) {
