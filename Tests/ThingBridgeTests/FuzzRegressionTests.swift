@@ -57,3 +57,18 @@ extension FuzzRegressionTests {
         #expect(url.query(percentEncoded: true) == kept)
     }
 }
+
+extension FuzzRegressionTests {
+    /// return-path: the dot-segment check split the path at `?` only, so `/a/.#/i//` (and
+    /// `/a/..#x`) kept a dot segment before the fragment. Same origin still, but ReturnPath
+    /// promises that dot segments fall back to `/`.
+    @Test(arguments: ["/a/.#/i//", "/a/..#x", "/things/..#top"])
+    func dotSegmentBeforeAFragmentFallsBackToTheRoot(candidate: String) {
+        #expect(ReturnPath(candidate).path == "/")
+    }
+
+    @Test func fragmentsStillPass() {
+        #expect(ReturnPath("/admin#orders").path == "/admin#orders")
+        #expect(ReturnPath("/things?page=2#a/../b").path == "/things?page=2#a/../b")
+    }
+}

