@@ -228,7 +228,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             let name = (pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "").removingPercentEncoding?.lowercased() ?? ""
             return name != "access_token" && name != "callback"
         }
-        return kept.isEmpty ? nil : kept.joined(separator: "&")
+        return kept.isEmpty ? nil : QueryEncoding.forwardable(kept.joined(separator: "&"))
     }
 
     private func send(_ upstreamRequest: HTTPClientRequest, endpoint: String, caller: Caller) async throws -> Response {

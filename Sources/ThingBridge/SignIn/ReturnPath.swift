@@ -36,7 +36,8 @@ public struct ReturnPath: Sendable, Equatable {
         for encoded in ["%2f", "%5c", "%2e", "%09", "%0a", "%0d", "%00"] where lowered.contains(encoded) {
             return false
         }
-        let pathOnly = lowered.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        // The path ends at "?" or "#": "/a/.#b" has a dot segment (found by Benchmarks/fuzz).
+        let pathOnly = lowered.prefix { $0 != "?" && $0 != "#" }
         let segments = pathOnly.split(separator: "/", omittingEmptySubsequences: false)
         // Starting with one "/" means no scheme can follow, so only dot segments are left to refuse.
         return !segments.contains { $0 == ".." || $0 == "." }

@@ -40,7 +40,9 @@ public struct UserEchoHookEvent: LoggedEvent, Equatable {
         }
         let dataID: String?
         switch data["id"] {
-        case .number(let text)?: dataID = text
+        // Bounded like the other parts of the dedupe key, numbers too: the key is a unique index,
+        // and PostgreSQL refuses an index row over about 2.7 KB (a 3,000-digit id did).
+        case .number(let text)? where text.utf8.count <= 64: dataID = text
         case .string(let text)? where text.utf8.count <= 64: dataID = text
         default: dataID = nil
         }

@@ -1,0 +1,2 @@
+// The namespace `forwardedQuery` is extracted into (the real controller needs Hummingbird).
+enum ProxyController {}
