@@ -70,26 +70,38 @@ import Testing
     }
 
     @Test func onPostgreSQLALogoutReachesTheOtherInstanceWithinASecond() async throws {
-        guard TestDatabaseKind.available.contains(.postgres) else { return }
-        let location = try await TestDatabaseKind.postgres.makeLocation()
-        try await SignInHarness.run { harness in
-            // No periodic catch-up during the test: only the notification can tell the other instance.
-            let configuration = try await harness.configuration([
-                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "3600",
-            ])
-            try await TestServer.run(configuration) { one, first in
-                try await TestServer.run(configuration) { _, second in
-                    try await Self.waitForListeners(2, on: one.database)
-                    let jar = try await harness.signIn(first)
-                    #expect(try await second.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .ok)
-                    #expect(try await first.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
-                    #expect(try await Self.refused(jar, by: second, within: .seconds(1)))
-                }
-            }
+        try await Self.twoListeningInstances { _, first, second, jar async throws in
+            #expect(try await first.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
+            #expect(try await Self.refused(jar, by: second, within: .seconds(1)))
         }
     }
 
     @Test func onPostgreSQLALogoutMissedWhileTheListeningConnectionWasCutIsCaughtUp() async throws {
+        try await Self.twoListeningInstances { database, first, second, jar async throws in
+            // Cut every listening connection, then log out before they listen again (they wait a
+            // second): the notification reaches nobody.
+            let cut = try await database.read { sql in
+                try await sql.raw(
+                    """
+                    SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'
+                    """
+                ).all()
+            }
+            #expect(cut.count == 2)
+            #expect(try await first.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
+            // The instance catches up as soon as it listens again.
+            #expect(try await Self.refused(jar, by: second, within: .seconds(5)))
+            try await Self.waitForListeners(2, on: database)
+        }
+    }
+
+    /// Two instances on one new PostgreSQL database, both listening, with no periodic catch-up
+    /// during the test (only a notification or a reconnect can tell them), and a session signed
+    /// in on the first that the second accepts. Returns at once without PostgreSQL.
+    static func twoListeningInstances(
+        _ body: @Sendable (Database, any TestClientProtocol, any TestClientProtocol, CookieJar) async throws -> Void
+    ) async throws {
         guard TestDatabaseKind.available.contains(.postgres) else { return }
         let location = try await TestDatabaseKind.postgres.makeLocation()
         try await SignInHarness.run { harness in
@@ -101,21 +113,7 @@ import Testing
                     try await Self.waitForListeners(2, on: one.database)
                     let jar = try await harness.signIn(first)
                     #expect(try await second.execute(uri: "/auth/me", method: .get, headers: jar.header).status == .ok)
-                    // Cut every listening connection, then log out before they listen again
-                    // (they wait a second): the notification reaches nobody.
-                    let cut = try await one.database.read { sql in
-                        try await sql.raw(
-                            """
-                            SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
-                            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'
-                            """
-                        ).all()
-                    }
-                    #expect(cut.count == 2)
-                    #expect(try await first.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
-                    // The instance catches up as soon as it listens again.
-                    #expect(try await Self.refused(jar, by: second, within: .seconds(5)))
-                    try await Self.waitForListeners(2, on: one.database)
+                    try await body(one.database, first, second, jar)
                 }
             }
         }
