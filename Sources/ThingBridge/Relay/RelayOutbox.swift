@@ -19,8 +19,9 @@ enum RelayOutbox {
     static func enqueue(_ events: [NewEvent], now: Int64, sql: any SQLDatabase) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         // Read in the same transaction: an endpoint added meanwhile is either seen here or
-        // added after these events were committed.
-        let endpoints = try await sql.raw("SELECT id, types FROM relay_endpoints WHERE disabled_at IS NULL").all().map { row in
+        // added after these events were committed. In id order: rows (and, through the kept
+        // counters, endpoint rows) are locked in the order every writer uses.
+        let endpoints = try await sql.raw("SELECT id, types FROM relay_endpoints WHERE disabled_at IS NULL ORDER BY id").all().map { row in
             (id: try row.decode(column: "id", as: String.self), types: RelayTypeFilter(stored: try row.decode(column: "types", as: String.self)))
         }
         guard !endpoints.isEmpty else { return 0 }

@@ -241,11 +241,15 @@ public struct SQLRelayStore: Sendable {
     /// Records several attempts in one transaction (the dispatcher gathers those that end
     /// together), one multi-row insert for their history. One answer per completion, in order.
     func complete(_ completions: [Completion]) async throws -> [Bool] {
-        try await database.write { sql in
+        // Endpoint rows are locked (the kept counters, the latest attempt) in id order, as the
+        // outbox locks them when it queues, so two PostgreSQL transactions never wait on each other in a cycle.
+        let order = completions.indices.sorted { (completions[$0].task.endpointID, $0) < (completions[$1].task.endpointID, $1) }
+        let sorted = order.map { completions[$0] }
+        let keptSorted = try await database.write { sql in
             var kept: [Bool] = []
-            kept.reserveCapacity(completions.count)
+            kept.reserveCapacity(sorted.count)
             var history: SQLQueryString = "INSERT INTO relay_attempts (delivery_id, attempted_at, status, error, duration_ms) VALUES"
-            for (index, completion) in completions.enumerated() {
+            for (index, completion) in sorted.enumerated() {
                 let outcome = completion.outcome
                 let attempted = Timestamp.microseconds(completion.attemptedAt)
                 let duration = completion.duration.components
@@ -281,9 +285,12 @@ public struct SQLRelayStore: Sendable {
                     ).run()
                 }
             }
-            if !completions.isEmpty { try await sql.raw(history).run() }
+            if !sorted.isEmpty { try await sql.raw(history).run() }
             return kept
         }
+        var kept = [Bool](repeating: false, count: completions.count)
+        for (position, index) in order.enumerated() { kept[index] = keptSorted[position] }
+        return kept
     }
 
     /// Pending deliveries of enabled endpoints, and when the oldest of them was queued.
