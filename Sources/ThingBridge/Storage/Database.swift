@@ -39,7 +39,9 @@ public final class Database: Sendable {
 
     private enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
-        case postgres(client: PostgresClient, runner: Task<Void, Never>)
+        /// `listener`: where a connection of its own for `LISTEN` goes (outside the pool, so a
+        /// listen under way never holds the pool's shutdown).
+        case postgres(client: PostgresClient, runner: Task<Void, Never>, listener: PostgresConnection.Configuration)
     }
 
     /// Opens (and for SQLite creates) the database. Does not migrate it.
@@ -120,10 +122,15 @@ public final class Database: Sendable {
         )
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 10
+        var listener = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable)
+        listener.options.connectTimeout = .seconds(5)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
         return Database(
-            dialect: .postgres, backend: .postgres(client: client, runner: runner), groupCommit: groupCommit, operationLimit: operationLimit, logger: logger)
+            dialect: .postgres, backend: .postgres(client: client, runner: runner, listener: listener), groupCommit: groupCommit,
+            operationLimit: operationLimit, logger: logger)
     }
 
     /// Runs a read. Errors from the database become ``StorageError/unavailable(reason:)``.
@@ -133,7 +140,7 @@ public final class Database: Sendable {
             switch backend {
             case .sqlite(_, let reader):
                 return try await body(reader.sql(queryLogLevel: nil))
-            case .postgres(let client, _):
+            case .postgres(let client, _, _):
                 return try await bounded {
                     try await client.withConnection { connection in
                         try await body(connection.sql(queryLogLevel: nil))
@@ -184,7 +191,7 @@ public final class Database: Sendable {
             switch backend {
             case .sqlite(let writer, _):
                 return try await body(writer.sql(queryLogLevel: nil))
-            case .postgres(let client, _):
+            case .postgres(let client, _, _):
                 return try await bounded {
                     try await client.withConnection { connection in
                         try await body(connection.sql(queryLogLevel: nil))
@@ -201,15 +208,26 @@ public final class Database: Sendable {
     /// or the task is cancelled: `listening` runs once the `LISTEN` is in force, `receive` with
     /// each payload. SQLite has no notifications: it returns at once.
     func listen(on channel: String, listening: @Sendable () async -> Void, receive: @Sendable (String) -> Void) async throws {
-        guard case .postgres(let client, _) = backend else { return }
-        try await client.withConnection { connection in
-            try await connection.listen(on: channel) { notifications in
-                await listening()
-                for try await notification in notifications {
-                    receive(notification.payload)
+        guard case .postgres(_, _, let configuration) = backend else { return }
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        do {
+            // Cancelling closes the connection, which ends whatever the listen waits for.
+            try await withTaskCancellationHandler {
+                try await connection.listen(on: channel) { notifications in
+                    await listening()
+                    for try await notification in notifications {
+                        receive(notification.payload)
+                    }
                 }
+            } onCancel: {
+                connection.close().whenComplete { _ in }
             }
+        } catch {
+            // A connection must be closed before it goes away.
+            try? await connection.close()
+            throw error
         }
+        try? await connection.close()
     }
 
     /// Checks that the database answers `SELECT 1` within `timeout`.
@@ -239,7 +257,7 @@ public final class Database: Sendable {
         case .sqlite(let writer, let reader):
             if reader !== writer { try? await reader.close().get() }
             try? await writer.close().get()
-        case .postgres(_, let runner):
+        case .postgres(_, let runner, _):
             runner.cancel()
             await runner.value
         }
