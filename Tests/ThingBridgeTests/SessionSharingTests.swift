@@ -51,9 +51,11 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabaseKind.available)
-    func aValidCookieIsServedWhileTheDatabaseIsDown(kind: TestDatabaseKind) async throws {
-        let location = try await kind.makeLocation()
+    /// On SQLite only: closing the database under a running instance is how a test can take it
+    /// away; PostgreSQL's client, shut down under live users, waits for connections that never
+    /// come (the benchmark shows the PostgreSQL server doing no work for cookie requests instead).
+    @Test func aValidCookieIsServedWhileTheDatabaseIsDown() async throws {
+        let location = try await TestDatabaseKind.sqlite.makeLocation()
         try await SignInHarness.run { harness in
             let configuration = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": location.urlForEnvironment])
             try await TestServer.run(configuration) { server, client in

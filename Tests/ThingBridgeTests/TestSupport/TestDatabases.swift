@@ -45,7 +45,9 @@ enum TestDatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertib
     /// Creates a new empty database and returns its name.
     private static func createDatabase(adminURL: String) async throws -> String {
         let name = "tb_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let admin = try await Database.open(.postgres(url: Secret(adminURL)), logger: Logger(label: "test"))
+        // CREATE DATABASE copies a template and waits for a checkpoint: on a loaded machine it
+        // can take longer than the 5 s an operation of the server may.
+        let admin = try await Database.open(.postgres(url: Secret(adminURL)), operationLimit: .seconds(30), logger: Logger(label: "test"))
         do {
             _ = try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").all() }
         } catch {
