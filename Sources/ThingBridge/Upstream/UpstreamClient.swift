@@ -126,11 +126,11 @@ public struct UpstreamClient: Sendable {
 
     private func classify<Body>(_ response: HTTPClientResponse, body: Body, head: ByteBuffer) -> UpstreamReply<Body> {
         let status = Int(response.status.code)
-        if ReplyBody.isMarkup(head) { return .webPage(status: status) }
         let answer = UpstreamAnswer(status: status, headers: response.headers, body: body)
-        if status == 429 {
-            return .rateLimited(retryAfter: RetryAfter.seconds(response.headers.first(name: "retry-after")), answer)
+        switch classify(status: status, headers: response.headers, head: head) {
+        case .webPage: return .webPage(status: status)
+        case .rateLimited(let retryAfter, _): return .rateLimited(retryAfter: retryAfter, answer)
+        case .answer: return .answer(answer)
         }
-        return .answer(answer)
     }
 }

@@ -89,13 +89,6 @@ final class UpstreamConnectionPool: Sendable {
         }
     }
 
-    /// Closes every idle connection (at shutdown; exchanges under way finish on their own).
-    func closeIdle() {
-        for connections in loops.withLock({ Array($0.values) }) {
-            connections.eventLoop.execute { connections.closeAll() }
-        }
-    }
-
     fileprivate func connect(_ origin: Origin, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
         let tlsContext = origin.tls ? self.tlsContext : nil
         if origin.tls && tlsContext == nil {
@@ -158,11 +151,6 @@ final class LoopConnections: @unchecked Sendable {
         }
         channels.append(channel)
         idle[origin] = channels
-    }
-
-    fileprivate func closeAll() {
-        for channel in idle.values.joined() { channel.close(promise: nil) }
-        idle = [:]
     }
 }
 
