@@ -146,14 +146,13 @@ public final class ThingiverseSimulator: Sendable {
     /// How many requests reached `path` (full path or path below the prefix; query strings and a
     /// trailing slash are ignored), e.g. to prove that no token request was made.
     public func requestCount(path: String) -> Int {
-        let wanted = Self.normalizedPath(path)
-        return state.withLock { $0.requestCounts[wanted] ?? 0 }
+        state.withLock { $0.log.count(path: path) }
     }
 
     /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order.
     /// A long-running simulator keeps only the most recent 10,000 or more.
     public func requestLog() -> [String] {
-        state.withLock { $0.requests.map { "\($0.method) \($0.path)" } }
+        state.withLock { $0.log.lines }
     }
 
     /// The seeded orders of the app with this client id (what `GET /orders` shows its tokens).
@@ -165,43 +164,19 @@ public final class ThingiverseSimulator: Sendable {
 
     /// Notes a request in the log.
     func record(_ request: Request, prefix: String) {
-        let path = request.uri.path
-        let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        state.withLock {
-            $0.record(
-                method: request.method.rawValue, path: path, relativePath: relative.isEmpty ? "/" : relative)
-        }
+        let entry = LoggedRequest(request, prefix: prefix)
+        state.withLock { $0.log.record(entry) }
     }
 
-    /// Applies the `delay`, `htmlChallenge`, `serverError` and `htmlErrorPage` faults: sleeps if asked, then
-    /// returns the response to send instead of the real one, if any.
+    /// Applies the edge faults (`delay`, `htmlChallenge`, `serverError`, `htmlErrorPage`):
+    /// sleeps if asked, then returns the response to send instead of the real one, if any.
     func faultResponse() async throws -> Response? {
-        let faults = self.faults
-        if let delay = faults.delay {
-            try await Task.sleep(for: delay)
-        }
-        if faults.htmlChallenge {
-            return FaultPages.challenge()
-        }
-        if faults.serverError {
-            return FaultPages.serviceUnavailable()
-        }
-        if faults.htmlErrorPage {
-            return FaultPages.phpErrorPage()
-        }
-        return nil
+        try await faults.response(host: "www.thingiverse.com")
     }
 
     static func normalizedPrefix(_ prefix: String) -> String {
         let trimmed = prefix.droppingTrailingSlashes
         if trimmed.isEmpty { return "" }
-        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
-    }
-
-    static func normalizedPath(_ path: String) -> String {
-        let withoutQuery = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = String(withoutQuery).droppingTrailingSlashes
-        if trimmed.isEmpty { return "/" }
         return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
     }
 }

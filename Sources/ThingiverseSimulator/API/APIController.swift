@@ -78,10 +78,9 @@ struct APIController: Sendable {
         guard let token = state.tokens[presentedToken] else {
             return Self.unauthorized("invalid_token", "The access token is unknown or has been revoked.")
         }
-        let rate = state.consumeRequest(
-            token: token.value, limit: configuration.rateLimit, window: configuration.rateWindow,
-            now: now, epoch: epoch)
-        var headers = rate.headers
+        let rate = state.rateBudgets.consume(
+            key: token.value, limit: configuration.rateLimit, window: configuration.rateWindow, now: now, epoch: epoch)
+        var headers = rate.headers(withReset: true)
         if let retryAfter = rate.retryAfter {
             headers[.retryAfter] = String(retryAfter)
             return .jsonError(

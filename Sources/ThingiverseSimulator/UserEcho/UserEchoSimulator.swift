@@ -121,15 +121,14 @@ public final class UserEchoSimulator: Sendable {
     /// calls the command with `.json` (`forums/1/topics.json`). Query strings and a trailing
     /// slash are ignored.
     public func requestCount(path: String) -> Int {
-        let wanted = ThingiverseSimulator.normalizedPath(path)
-        return state.withLock { $0.requestCounts[wanted] ?? 0 }
+        state.withLock { $0.log.count(path: path) }
     }
 
     /// Every request seen, as `"METHOD /full/path?query"` with the values of `access_token` and
     /// `sso_token` replaced by `<redacted>`, in arrival order. A long-running simulator keeps
     /// only the most recent 10,000 or more.
     public func requestLog() -> [String] {
-        state.withLock { $0.requests.map(\.line) }
+        state.withLock { $0.log.lines }
     }
 
     /// What the most recent request carried (values not redacted), or `nil` before the first.
@@ -222,18 +221,15 @@ public final class UserEchoSimulator: Sendable {
     ///   - input: the request's body and query, when it was read
     ///   - command: for API calls, the command with `.json` (`forums/1/topics.json`)
     func record(_ request: Request, input: RequestInput?, prefix: String, command: String?) {
-        let path = request.uri.path
-        let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        var names: Set<String> = [path, relative.isEmpty ? "/" : relative]
-        if let command { names.insert("/" + command) }
         let query = request.uri.query
-        let entry = UserEchoLoggedRequest(
-            request: LoggedRequest(method: request.method.rawValue, path: path, relativePath: relative),
-            redactedQuery: query.map(UserEchoLoggedRequest.redact))
+        let entry = LoggedRequest(request, prefix: prefix, redactedQuery: query.map(UserEchoState.redact))
         let details = UserEchoRequestRecord(
-            method: request.method.rawValue, path: path, query: query.map { FormEncoding.dictionary($0) } ?? [:],
+            method: request.method.rawValue, path: entry.path, query: query.map { FormEncoding.dictionary($0) } ?? [:],
             body: input.flatMap(UserEchoFields.bodyMembers).map(UserEchoFields.texts) ?? [:],
             contentType: request.headers[.contentType], hasAuthorizationHeader: request.headers[.authorization] != nil)
-        state.withLock { $0.record(entry, names: names, details: details) }
+        state.withLock {
+            $0.log.record(entry, otherNames: command.map { ["/" + $0] } ?? [])
+            $0.lastRequest = details
+        }
     }
 }

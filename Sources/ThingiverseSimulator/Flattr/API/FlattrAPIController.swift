@@ -42,10 +42,10 @@ struct FlattrAPIController: Sendable {
 
         return simulator.state.withLock { state -> Response in
             let token = presented.flatMap { state.tokens[$0] }
-            let rate = state.consumeRequest(
+            let rate = state.rateBudgets.consume(
                 key: token?.value ?? FlattrState.anonymousBudget, limit: configuration.rateLimit,
                 window: configuration.rateWindow, now: now)
-            var headers = rate.headers
+            var headers = rate.headers(withReset: false)
             if let retryAfter = rate.retryAfter {
                 headers[.retryAfter] = String(retryAfter)
                 let error = FlattrAPIError(

@@ -60,7 +60,8 @@ struct UserEchoAPIController: Sendable {
         let timestamp = UserEchoTimestamp.now()
 
         let (response, outbox) = simulator.state.withLock { state -> (Response, [UserEchoHookDelivery]) in
-            if let retryAfter = state.consumeRequest(key: key, limit: configuration.rateLimit, now: now) {
+            let rate = state.rateBudgets.consume(key: key, limit: configuration.rateLimit, window: UserEchoState.rateWindow, now: now)
+            if let retryAfter = rate.retryAfter {
                 var error = UserEchoAPIError(
                     status: .tooManyRequests,
                     message: "Rate limit of \(configuration.rateLimit) requests a minute exceeded; retry in \(retryAfter) s.")
