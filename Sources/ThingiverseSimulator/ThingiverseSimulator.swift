@@ -40,7 +40,9 @@
 // - Deny on the authorization page redirects with `?error=access_denied` in the query for both
 //   flows, as the brief says (RFC 6749 would put it in the fragment for the token flow).
 
+import AsyncHTTPClient
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// A simulated Thingiverse: the OAuth pages of www.thingiverse.com and the REST API of
@@ -52,8 +54,13 @@ public final class ThingiverseSimulator: Sendable {
     public var configuration: SimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<SimulatorConfiguration>
     let state: Mutex<SimulatorState>
-    /// Sends the order webhooks that `PATCH /orders/{id}` causes.
-    let deliveries = OrderWebhookDeliveries()
+    /// Sends the order webhooks that `PATCH /orders/{id}` causes, and remembers how each went.
+    let deliveries = BackgroundDeliveries(
+        label: "ThingiverseSimulator.webhooks", noun: "Webhook", keepsOutcomes: true,
+        timeouts: .init(connect: .seconds(5), read: .seconds(10))
+    ) { webhook, client in
+        try await WebhookSender(httpClient: client).send(webhook.body, to: webhook.url).status
+    }
 
     /// Creates a simulator with the seeded content and one set of orders per registered app.
     public init(configuration: SimulatorConfiguration) {
@@ -80,8 +87,8 @@ public final class ThingiverseSimulator: Sendable {
     public func routes<Context: RequestContext>(
         context: Context.Type, webPrefix: String, apiPrefix: String
     ) -> RouteCollection<Context> {
-        let web = Self.normalizedPrefix(webPrefix)
-        let api = Self.normalizedPrefix(apiPrefix)
+        let web = webPrefix.mountPrefix
+        let api = apiPrefix.mountPrefix
         precondition(!api.isEmpty, "The simulator's API needs its own path prefix, e.g. \"/api\".")
         let routes = RouteCollection(context: Context.self)
         OAuthController(simulator: self, prefix: web).addRoutes(to: routes)
@@ -103,7 +110,9 @@ public final class ThingiverseSimulator: Sendable {
 
     /// The order webhooks sent so far (event, URL, the receiver's status or the failure), oldest first.
     public func sentWebhooks() -> [SentWebhook] {
-        deliveries.sent
+        deliveries.outcomes.map {
+            SentWebhook(event: $0.delivery.event, url: $0.delivery.url, status: $0.status, failure: $0.failure)
+        }
     }
 
     /// Waits for the order webhooks in flight, then shuts down the HTTP client they use. Call it
@@ -172,11 +181,5 @@ public final class ThingiverseSimulator: Sendable {
     /// sleeps if asked, then returns the response to send instead of the real one, if any.
     func faultResponse() async throws -> Response? {
         try await faults.response(host: "www.thingiverse.com")
-    }
-
-    static func normalizedPrefix(_ prefix: String) -> String {
-        let trimmed = prefix.droppingTrailingSlashes
-        if trimmed.isEmpty { return "" }
-        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
     }
 }

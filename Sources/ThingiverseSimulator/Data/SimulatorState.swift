@@ -18,7 +18,7 @@ struct SimulatorState: Sendable {
     /// Uploaded bytes by storage key (see `StorageResponder`).
     var storedObjects: [String: StoredObject]
     /// Webhooks that API writes have caused, sent after the request's lock is released.
-    var outbox: [OutgoingWebhook] = []
+    var outbox: [OutgoingDelivery] = []
     /// The last id handed to a record created through the API (comments, groups, uploads...).
     var lastCreatedID = SeedData.firstCreatedID - 1
     var tokens: [String: IssuedToken] = [:]

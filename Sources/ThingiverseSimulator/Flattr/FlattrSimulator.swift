@@ -91,8 +91,8 @@ public final class FlattrSimulator: Sendable {
     public func routes<Context: RequestContext>(
         context: Context.Type, webPrefix: String, apiPrefix: String
     ) -> RouteCollection<Context> {
-        let web = ThingiverseSimulator.normalizedPrefix(webPrefix)
-        let api = ThingiverseSimulator.normalizedPrefix(apiPrefix)
+        let web = webPrefix.mountPrefix
+        let api = apiPrefix.mountPrefix
         precondition(!api.isEmpty, "The Flattr simulator's API needs its own path prefix, e.g. \"/api\".")
         precondition(api != web, "The Flattr simulator's API and web host need different prefixes.")
         let routes = RouteCollection(context: Context.self)

@@ -78,6 +78,7 @@
 import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// A simulated UserEcho project: its forum pages and API v2, with seeded people, forums, topics
@@ -89,13 +90,20 @@ public final class UserEchoSimulator: Sendable {
     public var configuration: UserEchoSimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<UserEchoSimulatorConfiguration>
     let state: Mutex<UserEchoState>
-    /// Sends the hooks API writes cause.
-    let deliveries = UserEchoBackgroundDeliveries()
+    /// Sends the hooks API writes cause, once each, signed with the webhook key.
+    let deliveries: BackgroundDeliveries
 
     /// Creates a simulator with the seeded content.
     public init(configuration: UserEchoSimulatorConfiguration) {
         self.baseConfiguration = Mutex(configuration)
         self.state = Mutex(UserEchoState())
+        let webhookKey = configuration.webhookKey
+        self.deliveries = BackgroundDeliveries(
+            label: "ThingiverseSimulator.UserEcho.hooks", noun: "Hook", keepsOutcomes: false,
+            timeouts: .init(connect: .seconds(5), read: UserEchoHookSender.timeout)
+        ) { hook, client in
+            try await UserEchoHookSender.send(hook.body, to: hook.url, webhookKey: webhookKey, using: client)
+        }
     }
 
     /// Sets where the forum is reached, for a simulator started on port 0 whose address is only
@@ -110,7 +118,7 @@ public final class UserEchoSimulator: Sendable {
     ///   - context: the router's request context type
     ///   - prefix: path of the forum's origin, "" for the root
     public func routes<Context: RequestContext>(context: Context.Type, prefix: String) -> RouteCollection<Context> {
-        let prefix = ThingiverseSimulator.normalizedPrefix(prefix)
+        let prefix = prefix.mountPrefix
         let routes = RouteCollection(context: Context.self)
         UserEchoAPIController(simulator: self, prefix: prefix).addRoutes(to: routes)
         UserEchoWebController(simulator: self, prefix: prefix).addRoutes(to: routes)

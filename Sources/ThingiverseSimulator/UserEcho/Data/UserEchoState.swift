@@ -20,7 +20,7 @@ struct UserEchoState: Sendable {
     /// Users whose sessions `users/{id}/logout` cleared, in call order.
     var loggedOutUserIDs: [Int] = []
     /// Hooks that API writes made due, for the controller to send once the lock is released.
-    var outbox: [UserEchoHookDelivery] = []
+    var outbox: [OutgoingDelivery] = []
     var rateBudgets = RateBudgets()
     /// Requests under their full path, their path below the prefix and, for API calls, their
     /// command with `.json` (`/forums/1/topics.json`).
