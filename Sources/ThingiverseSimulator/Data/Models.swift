@@ -107,12 +107,3 @@ struct IssuedToken: Sendable {
     /// The client id recorded for the token (another app's id under the `foreignAudience` fault).
     var clientID: String
 }
-
-/// An authorization code waiting to be exchanged.
-struct AuthorizationCode: Sendable {
-    var value: String
-    var clientID: String
-    var redirectURI: String
-    var userID: Int
-    var expiresAt: ContinuousClock.Instant
-}

@@ -22,7 +22,8 @@ struct SimulatorState: Sendable {
     /// The last id handed to a record created through the API (comments, groups, uploads...).
     var lastCreatedID = SeedData.firstCreatedID - 1
     var tokens: [String: IssuedToken] = [:]
-    var codes: [String: AuthorizationCode] = [:]
+    /// Codes waiting to be exchanged, each for the id of the user who pressed Allow.
+    var codes = AuthorizationCodes<Int>()
     var rateBudgets = RateBudgets()
     var faults = SimulatorFaults()
     var log = RequestLog()

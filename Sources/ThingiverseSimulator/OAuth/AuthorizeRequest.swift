@@ -1,7 +1,7 @@
 /// A validated request to `/login/oauth/authorize`: the app is registered, the redirect URI is
 /// the registered one and the response type is known. Built from the query (the page) and
 /// again from the form (the decision), so hidden fields are never trusted.
-struct AuthorizeRequest: Sendable {
+struct AuthorizeRequest: AuthorizationRedirect {
     /// Which OAuth flow the app asked for.
     enum ResponseType: String, Sendable {
         case code
@@ -9,7 +9,7 @@ struct AuthorizeRequest: Sendable {
     }
 
     /// Why an authorization request cannot be shown; each case reads well on an HTML page.
-    enum Failure: Error, Equatable {
+    enum Failure: AuthorizationFailure, Equatable {
         case missingClientID
         case unknownClient(String)
         case redirectMismatch(given: String)
@@ -56,18 +56,11 @@ struct AuthorizeRequest: Sendable {
 
     /// The callback URL with `pairs` added to its query (keeping any query it already has).
     func redirect(query pairs: [(String, String)]) -> String {
-        let (base, fragment) = Self.splitFragment(redirectURI)
-        let separator = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
-        return base + separator + FormEncoding.encode(pairs) + (fragment.map { "#" + $0 } ?? "")
+        redirectURI.addingQuery(pairs)
     }
 
     /// The callback URL with `pairs` as its fragment (replacing any fragment it had).
     func redirect(fragment pairs: [(String, String)]) -> String {
-        Self.splitFragment(redirectURI).base + "#" + FormEncoding.encode(pairs)
-    }
-
-    private static func splitFragment(_ uri: String) -> (base: String, fragment: String?) {
-        guard let hash = uri.firstIndex(of: "#") else { return (uri, nil) }
-        return (String(uri[..<hash]), String(uri[uri.index(after: hash)...]))
+        redirectURI.splitFragment.base + "#" + FormEncoding.encode(pairs)
     }
 }

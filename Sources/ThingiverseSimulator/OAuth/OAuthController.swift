@@ -4,17 +4,17 @@ import Synchronization
 
 /// The OAuth endpoints of www.thingiverse.com: the authorization screen, the code exchange and
 /// token validation, behaving as the "Getting Started" guide describes.
-struct OAuthController: Sendable {
+struct OAuthController: AuthorizationScreen {
     let simulator: ThingiverseSimulator
     /// Path prefix the web routes are mounted at ("" or e.g. "/sim").
     let prefix: String
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        routes.get(RouterPath("\(prefix)/login/oauth/authorize")) { request, context in
-            try await self.authorizePage(request: request, context: context)
+        routes.get(RouterPath("\(prefix)/login/oauth/authorize")) { request, _ in
+            try await self.showPage(request: request)
         }
         routes.post(RouterPath("\(prefix)/login/oauth/authorize")) { request, context in
-            try await self.authorizeDecision(request: request, context: context)
+            try await self.decide(request: request, context: context)
         }
         routes.post(RouterPath("\(prefix)/login/oauth/access_token")) { request, context in
             try await self.accessToken(request: request, context: context)
@@ -24,75 +24,63 @@ struct OAuthController: Sendable {
         }
     }
 
-    /// `GET /login/oauth/authorize`: shows "Authorize APP?" or a 400 page for a bad request.
-    func authorizePage(request: Request, context: some RequestContext) async throws -> Response {
+    // MARK: The authorization screen
+
+    func record(_ request: Request) {
         simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
-        let parameters = request.uri.query.map { FormEncoding.dictionary($0) } ?? [:]
-        let authorization: AuthorizeRequest
-        do {
-            authorization = try AuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
-        } catch {
-            return .html(AuthorizePage.error(error.message), status: .badRequest)
+    }
+
+    func faultResponse() async throws -> Response? {
+        try await simulator.faultResponse()
+    }
+
+    func authorization(from parameters: [String: String]) throws(AuthorizeRequest.Failure) -> AuthorizeRequest {
+        try AuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
+    }
+
+    var dropsState: Bool { simulator.faults.dropState }
+
+    /// "Authorize APP?" with a choice of seeded user.
+    func consentPage(for request: AuthorizeRequest) -> String {
+        var hidden: [(String, String)] = [
+            ("client_id", request.app.clientID), ("redirect_uri", request.redirectURI),
+            ("response_type", request.responseType.rawValue),
+        ]
+        if let state = request.state {
+            hidden.append(("state", state))
         }
         let users = simulator.state.withLock { $0.users }
-        let page = AuthorizePage.render(
-            request: authorization, users: users,
-            formAction: simulator.configuration.web + "/login/oauth/authorize")
-        var headers = HTTPFields()
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        return .html(page, headers: headers)
+        let body = ConsentPage.body(
+            heading: "Authorize \(request.app.name)?", appName: request.app.name, wants: "access your Thingiverse account",
+            redirectURI: request.redirectURI, details: nil, hiddenFields: hidden,
+            users: users.map { ($0.name, "\($0.name) (\($0.fullName))") },
+            formAction: simulator.configuration.web + "/login/oauth/authorize",
+            note: "This is a simulated Thingiverse for development; no real account is used.")
+        return HTML.page(title: "Authorize \(request.app.name)?", body: body)
     }
 
-    /// `POST /login/oauth/authorize`: the user pressed Allow or Deny; redirects to the app.
-    func authorizeDecision(request: Request, context: some RequestContext) async throws -> Response {
-        simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
-        let parameters = try await RequestInput.read(request, context: context).oauthParameters
-        let authorization: AuthorizeRequest
-        do {
-            authorization = try AuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
-        } catch {
-            return .html(AuthorizePage.error(error.message), status: .badRequest)
-        }
-        let echoedState: [(String, String)] =
-            simulator.faults.dropState ? [] : authorization.state.map { [("state", $0)] } ?? []
+    func errorPage(_ message: String) -> String {
+        HTML.page(title: "Authorization failed", body: ConsentPage.error(message))
+    }
 
-        switch parameters["decision"] {
-        case "deny":
-            return .found(authorization.redirect(query: [("error", "access_denied")] + echoedState))
-        case "allow":
-            break
-        default:
-            return .html(AuthorizePage.error("Choose Allow or Deny."), status: .badRequest)
-        }
-
+    /// A code (code flow) or a token in the fragment (token flow).
+    func allow(_ authorization: AuthorizeRequest, user name: String?, echoing echoedState: [(String, String)]) -> String? {
         let lifetime = simulator.configuration.codeLifetime
-        let outcome: Result<String, AuthorizeError> = simulator.state.withLock { state in
-            guard let name = parameters["user"], let user = state.user(named: name) else {
-                return .failure(AuthorizeError(message: "Choose one of the listed users to sign in as."))
-            }
+        return simulator.state.withLock { state in
+            guard let name, let user = state.user(named: name) else { return nil }
             switch authorization.responseType {
             case .code:
-                let now = ContinuousClock.now
-                state.codes = state.codes.filter { $0.value.expiresAt > now }
-                let code = RandomToken.hex(byteCount: 16)
-                state.codes[code] = AuthorizationCode(
-                    value: code, clientID: authorization.app.clientID, redirectURI: authorization.redirectURI,
-                    userID: user.id, expiresAt: now.advanced(by: lifetime))
-                return .success(authorization.redirect(query: [("code", code)] + echoedState))
+                let code = state.codes.issue(
+                    clientID: authorization.app.clientID, redirectURI: authorization.redirectURI, grant: user.id, lifetime: lifetime)
+                return authorization.redirect(query: [("code", code)] + echoedState)
             case .token:
                 let token = state.issueToken(userID: user.id, clientID: authorization.app.clientID)
-                return .success(
-                    authorization.redirect(
-                        fragment: [("access_token", token), ("token_type", "bearer")] + echoedState))
+                return authorization.redirect(fragment: [("access_token", token), ("token_type", "bearer")] + echoedState)
             }
         }
-        switch outcome {
-        case .success(let location): return .found(location)
-        case .failure(let error): return .html(AuthorizePage.error(error.message), status: .badRequest)
-        }
     }
+
+    // MARK: Tokens
 
     /// `POST /login/oauth/access_token`: exchanges a code; replies form-encoded.
     func accessToken(request: Request, context: some RequestContext) async throws -> Response {
@@ -109,22 +97,17 @@ struct OAuthController: Sendable {
             return tokenError(.badRequest, "invalid_request", "The code parameter is required.")
         }
         let outcome: Result<String, AuthorizeError> = simulator.state.withLock { state in
-            guard let stored = state.codes[code] else {
-                return .failure(AuthorizeError(message: "The code is unknown or has already been used."))
-            }
-            guard stored.expiresAt > ContinuousClock.now else {
-                state.codes[code] = nil
-                return .failure(AuthorizeError(message: "The code has expired."))
-            }
-            guard stored.clientID == app.clientID else {
-                return .failure(AuthorizeError(message: "The code was issued to another app."))
+            let stored: AuthorizationCodes<Int>.Code
+            switch state.codes.check(code, clientID: app.clientID) {
+            case .success(let found): stored = found
+            case .failure(let failure): return .failure(AuthorizeError(message: failure.message))
             }
             if let redirectURI = parameters["redirect_uri"], !redirectURI.isEmpty, redirectURI != stored.redirectURI {
                 return .failure(
                     AuthorizeError(message: "The redirect_uri does not match the one used to obtain the code."))
             }
-            state.codes[code] = nil
-            return .success(state.issueToken(userID: stored.userID, clientID: app.clientID))
+            state.codes.redeem(code)
+            return .success(state.issueToken(userID: stored.grant, clientID: app.clientID))
         }
         switch outcome {
         case .success(let token):

@@ -46,17 +46,12 @@ struct FlattrToken: Sendable {
     var scopes: FlattrScopes
 }
 
-/// An authorization code waiting to be exchanged.
-struct FlattrAuthorizationCode: Sendable {
-    var value: String
-    var clientID: String
-    /// The redirect URI the code was issued for (the given one, or the registered one).
-    var redirectURI: String
+/// What an authorization code stands for at Flattr: who pressed Allow, for which scopes.
+struct FlattrGrant: Sendable {
     /// Whether the authorize request named `redirect_uri`; the token request must then repeat it.
     var redirectURIWasGiven: Bool
     var username: String
     var scopes: FlattrScopes
-    var expiresAt: ContinuousClock.Instant
 }
 
 /// The scopes a token carries, in Flattr's space-separated notation.

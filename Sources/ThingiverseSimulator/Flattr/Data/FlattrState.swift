@@ -4,7 +4,7 @@ struct FlattrState: Sendable {
     var users: [FlattrUser]
     var things: [FlattrThing]
     var tokens: [String: FlattrToken] = [:]
-    var codes: [String: FlattrAuthorizationCode] = [:]
+    var codes = AuthorizationCodes<FlattrGrant>()
     var rateBudgets = RateBudgets()
     var faults = FlattrSimulatorFaults()
     var log = RequestLog()

@@ -1,9 +1,9 @@
 /// A validated request to `/oauth/authorize`: the app is registered, the redirect URI is the
 /// registered one, the response type is `code` and every scope is known. Built from the query
 /// (the page) and again from the form (the decision), so hidden fields are never trusted.
-struct FlattrAuthorizeRequest: Sendable {
+struct FlattrAuthorizeRequest: AuthorizationRedirect {
     /// Why an authorization request cannot be shown; each case reads well on an HTML page.
-    enum Failure: Error, Equatable {
+    enum Failure: AuthorizationFailure, Equatable {
         case missingClientID
         case unknownClient(String)
         case redirectMismatch(given: String)
@@ -73,13 +73,6 @@ struct FlattrAuthorizeRequest: Sendable {
 
     /// The redirect URI with `pairs` added to its query (keeping any query it already has).
     func redirect(query pairs: [(String, String)]) -> String {
-        var base = redirectURI
-        var fragment = ""
-        if let hash = base.firstIndex(of: "#") {
-            fragment = String(base[hash...])
-            base = String(base[..<hash])
-        }
-        let separator = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
-        return base + separator + FormEncoding.encode(pairs) + fragment
+        redirectURI.addingQuery(pairs)
     }
 }

@@ -4,82 +4,76 @@ import Synchronization
 
 /// The OAuth2 endpoints of flattr.com: the authorization screen and the code exchange, with
 /// the client authenticated by HTTP Basic as Flattr's documentation shows.
-struct FlattrOAuthController: Sendable {
+struct FlattrOAuthController: AuthorizationScreen {
     let simulator: FlattrSimulator
     /// Path prefix the web routes are mounted at ("" or e.g. "/sim/flattr").
     let prefix: String
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        routes.get(RouterPath("\(prefix)/oauth/authorize")) { request, context in
-            try await self.authorizePage(request: request, context: context)
+        routes.get(RouterPath("\(prefix)/oauth/authorize")) { request, _ in
+            try await self.showPage(request: request)
         }
         routes.post(RouterPath("\(prefix)/oauth/authorize")) { request, context in
-            try await self.authorizeDecision(request: request, context: context)
+            try await self.decide(request: request, context: context)
         }
         routes.post(RouterPath("\(prefix)/oauth/token")) { request, context in
             try await self.token(request: request, context: context)
         }
     }
 
-    /// `GET /oauth/authorize`: shows "Authorize APP on Flattr?" or a 400 page for a bad request.
-    func authorizePage(request: Request, context: some RequestContext) async throws -> Response {
+    // MARK: The authorization screen
+
+    func record(_ request: Request) {
         simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
-        let parameters = request.uri.query.map { FormEncoding.dictionary($0) } ?? [:]
-        let configuration = simulator.configuration
-        let authorization: FlattrAuthorizeRequest
-        do {
-            authorization = try FlattrAuthorizeRequest(parameters: parameters, configuration: configuration)
-        } catch {
-            return .html(FlattrAuthorizePage.error(error.message), status: .badRequest)
-        }
-        let users = simulator.state.withLock { $0.users }
-        let page = FlattrAuthorizePage.render(
-            request: authorization, users: users, formAction: configuration.web + "/oauth/authorize")
-        var headers = HTTPFields()
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        return .html(page, headers: headers)
     }
 
-    /// `POST /oauth/authorize`: the user pressed Allow or Deny; redirects to the app.
-    func authorizeDecision(request: Request, context: some RequestContext) async throws -> Response {
-        simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
-        let parameters = try await RequestInput.read(request, context: context).oauthParameters
-        let configuration = simulator.configuration
-        let authorization: FlattrAuthorizeRequest
-        do {
-            authorization = try FlattrAuthorizeRequest(parameters: parameters, configuration: configuration)
-        } catch {
-            return .html(FlattrAuthorizePage.error(error.message), status: .badRequest)
-        }
-        let echoedState: [(String, String)] = authorization.state.map { [("state", $0)] } ?? []
-        switch parameters["decision"] {
-        case "deny":
-            return .found(authorization.redirect(query: [("error", "access_denied")] + echoedState))
-        case "allow":
-            break
-        default:
-            return .html(FlattrAuthorizePage.error("Choose Allow or Deny."), status: .badRequest)
-        }
-        let lifetime = configuration.codeLifetime
-        let code: String? = simulator.state.withLock { state in
-            guard let name = parameters["user"], let user = state.user(named: name) else { return nil }
-            let now = ContinuousClock.now
-            state.codes = state.codes.filter { $0.value.expiresAt > now }
-            let code = RandomToken.hex(byteCount: 16)
-            state.codes[code] = FlattrAuthorizationCode(
-                value: code, clientID: authorization.app.clientID, redirectURI: authorization.redirectURI,
-                redirectURIWasGiven: authorization.redirectURIWasGiven, username: user.username,
-                scopes: authorization.scopes, expiresAt: now.advanced(by: lifetime))
-            return code
-        }
-        guard let code else {
-            return .html(
-                FlattrAuthorizePage.error("Choose one of the listed users to sign in as."), status: .badRequest)
-        }
-        return .found(authorization.redirect(query: [("code", code)] + echoedState))
+    func faultResponse() async throws -> Response? {
+        try await simulator.faultResponse()
     }
+
+    func authorization(from parameters: [String: String]) throws(FlattrAuthorizeRequest.Failure) -> FlattrAuthorizeRequest {
+        try FlattrAuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
+    }
+
+    var dropsState: Bool { false }
+
+    /// "Authorize APP on Flattr?" with the scopes asked for and a choice of seeded user.
+    func consentPage(for request: FlattrAuthorizeRequest) -> String {
+        let scopes = FlattrScopes.known.filter { request.scopes.contains($0.name) }.map {
+            "<li>\(HTML.escape($0.meaning)) (<code>\(HTML.escape($0.name))</code>)</li>"
+        }.joined(separator: "\n")
+        let users = simulator.state.withLock { $0.users }
+        let body = ConsentPage.body(
+            heading: "Authorize \(request.app.name) on Flattr?", appName: request.app.name, wants: "connect to your Flattr account",
+            redirectURI: request.redirectURI,
+            details: scopes.isEmpty
+                ? "<p>It asks for no permissions beyond your public profile.</p>"
+                : "<p>It will be able to:</p>\n<ul class=\"scopes\">\n\(scopes)\n</ul>",
+            hiddenFields: request.formFields,
+            users: users.map { ($0.username, $0.fullName.isEmpty ? $0.username : "\($0.username) (\($0.fullName))") },
+            formAction: simulator.configuration.web + "/oauth/authorize",
+            note: "This is a simulated Flattr for development; no real account or money is used.")
+        return FlattrPage.render(title: "Authorize \(request.app.name) on Flattr?", body: body)
+    }
+
+    func errorPage(_ message: String) -> String {
+        FlattrPage.render(title: "Authorization failed", body: ConsentPage.error(message))
+    }
+
+    /// A code for the user, the scopes and the redirect URI.
+    func allow(_ authorization: FlattrAuthorizeRequest, user name: String?, echoing echoedState: [(String, String)]) -> String? {
+        let lifetime = simulator.configuration.codeLifetime
+        let code: String? = simulator.state.withLock { state in
+            guard let name, let user = state.user(named: name) else { return nil }
+            let grant = FlattrGrant(
+                redirectURIWasGiven: authorization.redirectURIWasGiven, username: user.username, scopes: authorization.scopes)
+            return state.codes.issue(
+                clientID: authorization.app.clientID, redirectURI: authorization.redirectURI, grant: grant, lifetime: lifetime)
+        }
+        return code.map { authorization.redirect(query: [("code", $0)] + echoedState) }
+    }
+
+    // MARK: Tokens
 
     /// `POST /oauth/token`: exchanges a code for a token; replies JSON. Every call is recorded
     /// for `FlattrSimulator.tokenRequests()`.
@@ -152,18 +146,13 @@ struct FlattrOAuthController: Sendable {
         }
         let redirectURI = body["redirect_uri"].flatMap { $0.isEmpty ? nil : $0 }
         return simulator.state.withLock { state in
-            guard let stored = state.codes[code] else {
-                return .failure(.invalidGrant("The code is unknown or has already been used."))
-            }
-            guard stored.expiresAt > ContinuousClock.now else {
-                state.codes[code] = nil
-                return .failure(.invalidGrant("The code has expired."))
-            }
-            guard stored.clientID == app.clientID else {
-                return .failure(.invalidGrant("The code was issued to another app."))
+            let stored: AuthorizationCodes<FlattrGrant>.Code
+            switch state.codes.check(code, clientID: app.clientID) {
+            case .success(let found): stored = found
+            case .failure(let failure): return .failure(.invalidGrant(failure.message))
             }
             switch redirectURI {
-            case nil where stored.redirectURIWasGiven:
+            case nil where stored.grant.redirectURIWasGiven:
                 return .failure(
                     .invalidRequest("The redirect_uri parameter is required: the authorization request had one."))
             case let given? where given != stored.redirectURI:
@@ -171,9 +160,9 @@ struct FlattrOAuthController: Sendable {
             default:
                 break
             }
-            state.codes[code] = nil
-            let token = state.issueToken(username: stored.username, clientID: app.clientID, scopes: stored.scopes)
-            return .success((token, stored.scopes))
+            state.codes.redeem(code)
+            let token = state.issueToken(username: stored.grant.username, clientID: app.clientID, scopes: stored.grant.scopes)
+            return .success((token, stored.grant.scopes))
         }
     }
 
