@@ -17,33 +17,47 @@ enum HTML {
         return output
     }
 
-    /// A complete, small, styled page.
+    /// A complete, small, styled page of the simulated Thingiverse.
     static func page(title: String, body: String) -> String {
+        document(
+            title: title, site: "Thingiverse Simulator", header: "<header>Thingiverse Simulator</header>", body: body,
+            style: """
+                body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f4f6f8; color: #1d2730; margin: 0; }
+                header { background: #248bfb; color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
+                main { max-width: 28rem; margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
+                       box-shadow: 0 1px 4px rgba(0,0,0,0.12); }
+                h1 { font-size: 1.4rem; margin-top: 0; }
+                label { display: block; font-weight: 600; margin: 1rem 0 0.4rem; }
+                select { width: 100%; padding: 0.5rem; font-size: 1rem; }
+                .buttons { display: flex; gap: 0.8rem; margin-top: 1.5rem; }
+                button { flex: 1; padding: 0.7rem; font-size: 1rem; border-radius: 6px; border: 1px solid #9aa5b1; background: #fff; cursor: pointer; }
+                button[value=allow] { background: #248bfb; border-color: #248bfb; color: #fff; }
+                button:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+                .note { color: #52606d; font-size: 0.9rem; }
+                code { word-break: break-all; }
+                """)
+    }
+
+    /// A complete, small, self-contained page of a simulated site.
+    /// - Parameters:
+    ///   - site: e.g. "Flattr Simulator", after the title in the browser's tab
+    ///   - header: the top bar, trusted HTML
+    ///   - body: the content, trusted HTML (escape what goes into it)
+    ///   - style: the page's CSS
+    static func document(title: String, site: String, header: String, body: String, style: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title)) · Thingiverse Simulator</title>
+        <title>\(escape(title)) · \(site)</title>
         <style>
-        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f4f6f8; color: #1d2730; margin: 0; }
-        header { background: #248bfb; color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
-        main { max-width: 28rem; margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
-               box-shadow: 0 1px 4px rgba(0,0,0,0.12); }
-        h1 { font-size: 1.4rem; margin-top: 0; }
-        label { display: block; font-weight: 600; margin: 1rem 0 0.4rem; }
-        select { width: 100%; padding: 0.5rem; font-size: 1rem; }
-        .buttons { display: flex; gap: 0.8rem; margin-top: 1.5rem; }
-        button { flex: 1; padding: 0.7rem; font-size: 1rem; border-radius: 6px; border: 1px solid #9aa5b1; background: #fff; cursor: pointer; }
-        button[value=allow] { background: #248bfb; border-color: #248bfb; color: #fff; }
-        button:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
-        .note { color: #52606d; font-size: 0.9rem; }
-        code { word-break: break-all; }
+        \(style)
         </style>
         </head>
         <body>
-        <header>Thingiverse Simulator</header>
+        \(header)
         <main>
         \(body)
         </main>
