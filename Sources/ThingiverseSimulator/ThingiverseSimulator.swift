@@ -1,44 +1,7 @@
 // ThingiverseSimulator: a fake Thingiverse (OAuth web host, REST API, webhook sender and fault
-// switches) that runs fully offline. It knows nothing about ThingBridge.
-//
-// ThingBridge mounts the simulator only in development mode (no client id configured and
-// THINGBRIDGE_ENV not "production"). The simulator has no authentication of its own for its
-// `_control` endpoint, so it must never be mounted in production.
-//
-// Routes (WEB = webPrefix, API = apiPrefix; a trailing slash is optional on API paths):
-//   GET/POST WEB/login/oauth/authorize   "Authorize APP?" page; the form posts Allow/Deny back
-//   POST WEB/login/oauth/access_token    code -> `access_token=<40 hex>&token_type=bearer` (form-encoded)
-//   POST WEB/login/oauth/tokeninfo       {"audience":"CLIENT_ID","user_id":"244"}
-//   GET/POST WEB/_control/faults         read / replace the fault switches (JSON)
-//   API/...                              every endpoint of the Thingiverse REST reference
-//                                        (the table in API/APIController.swift)
-//   GET API/_media/<name>_<thumb|preview|large>.png   generated images (no token, no faults)
-//   GET API/_storage/...                 downloads, package ZIPs and uploaded bytes (no token)
-//   POST API/_uploads                    the storage endpoint upload answers point at (multipart)
-// Seed data, the upload flow, order webhooks and the switches: README.md beside this file.
-// Seed in short: users thingiverse (50577), makerbot (12648), alice_prints (244), bob_builds
-// (731542); 45 things (ids 4_100_000 + 17 * n), 10 categories, 7 collections, 8 copies,
-// comments, groups 5001-5003 with topics 6001-6004; orders 1234-1236 for the first registered
-// app, 2234-2236 for the second, and so on.
-//
-// Changes from the interface agreed in the brief (names kept):
-// - `apiPrefix` must not be empty: the API answers every path below it (unknown paths get a
-//   404 JSON error), which would swallow the OAuth pages if both lived at the root.
-// - `requestCount(path:)` matches either the full request path ("/sim/login/oauth/access_token")
-//   or the path below the web/API prefix ("/login/oauth/access_token", "/users/me"); a trailing
-//   slash is ignored. `requestLog()` lists full paths.
-// - `issueToken(user:clientID:)` stops the program (precondition) for a user name that is not
-//   seeded; check `seededUsers` first when the name comes from a person.
-// - Extra public API: `orders(clientID:)` (the seeded orders of an app, so the CLI can send
-//   webhooks for orders that `GET /orders/{id}` knows), `SimulatedCharge` (the element type
-//   of `SimulatedOrder.charges`), a public memberwise `SimulatedOrder.init`, and
-//   `WebhookScenario.events` (the event names in sending order).
-// - `SimulatedOrder.isShipped` is a `Bool`; it is written as the string "true"/"false".
-// - `POST /things` answers 201 Created (GitHub style); other successes are 200.
-// - Responses without a known token (401) and the fault pages carry no X-RateLimit headers:
-//   the budget is per token.
-// - Deny on the authorization page redirects with `?error=access_denied` in the query for both
-//   flows, as the brief says (RFC 6749 would put it in the fragment for the token flow).
+// switches) that runs fully offline, built on the simulator kit (Kit/). It knows nothing about
+// ThingBridge and must never be mounted in production (`_control` has no authentication).
+// Routes, seed data, switches and the choices made: README.md beside this file.
 
 import AsyncHTTPClient
 import Hummingbird

@@ -1,57 +1,7 @@
 // FlattrSimulator: a fake Flattr (the OAuth2 provider at flattr.com and the REST API v2 at
-// api.flattr.com/rest/v2) that runs fully offline, beside the Thingiverse simulator in the same
-// module. Flattr closed in January 2024, so this is the only way to exercise a Flattr client.
-// It knows nothing about ThingBridge.
-//
-// Routes (WEB = webPrefix, API = apiPrefix; a trailing slash is optional on API paths):
-//   GET  WEB/oauth/authorize      "Authorize APP on Flattr?" page (response_type=code only); the form
-//                                 posts Allow/Deny to POST WEB/oauth/authorize, which redirects 302 to
-//                                 redirect_uri?code=..&state=.. or ?error=access_denied&state=..
-//   POST WEB/oauth/token          client in HTTP Basic (required), body form or JSON:
-//                                 grant_type=authorization_code, code, redirect_uri ->
-//                                 {"access_token","token_type":"bearer","scope"}, Cache-Control: no-store
-//   GET  WEB/profile/{username}, WEB/thing/{id}     small HTML pages (the `link` of users and things)
-//   GET  WEB/profile/{username}/avatar.png, WEB/thing/image/4/2/3/4/0/5/medium.png   generated images
-//   GET  API/user, API/user/things                  the token's user (token needed)
-//   GET  API/users/{username}, API/users/{username}/things
-//   GET  API/things/{id} and API/things/{id},{id},...   (a list answers an array)
-//   GET  API/things/lookup?url=..                   302, Location: API/things/{id}; or 404
-//   GET  API/things/search?query=&category=&tags=&user=&sort=&page=&count=
-//   POST API/things                                 201 (scope thing)
-//   PATCH API/things/{id}, or POST with _method=patch (query, form or JSON)   200 (scope thing, owner)
-//   DELETE API/things/{id}                          204 (scope thing, owner)
-// Every API answer is JSON (`application/json;charset=utf-8`) with X-RateLimit-Limit and
-// X-RateLimit-Remaining; errors are {"error","error_description","error_uri"}.
-// Seed: users flattr, smgt, alice_flattrs, bob_supports; 11 things, ids 423405 (flattr, the
-// reference's example), 450287 (smgt, the reference's second example), 436714, 463559 (flattr),
-// 461007 (smgt), 441203, 447981, 452310 (alice_flattrs; 452310 is hidden), 455120, 458842,
-// 466212 (bob_supports); categories text, images, video, audio, software.
-//
-// Choices the brief left open:
-// - `apiPrefix` must not be empty and must differ from `webPrefix`: the API answers every path
-//   below it (unknown paths get a 404 JSON error).
-// - `requestCount(path:)` matches the full path or the path below the web/API prefix, as the
-//   Thingiverse simulator's does; `requestLog()` lists full paths and the method that arrived.
-// - `issueToken(user:clientID:)` grants the scopes `flattr thing` and stops the program
-//   (precondition) for a user name that is not seeded; check `seededUsers` first.
-// - An authorize request without `scope` is granted `flattr thing`; an unknown scope is a 400
-//   page. Scopes are space-separated, as Flattr documents.
-// - The token endpoint reads its parameters from the body only (RFC 6749), never the query. A
-//   `client_secret` field, or the secret's value anywhere in the body or query, is refused with
-//   400 `invalid_request` even when the Basic header is right (real Flattr accepted it). Without
-//   a valid Basic header the answer is 401 `invalid_client` first.
-// - `redirect_uri` at the token endpoint must equal the authorize one; it may be left out only
-//   if the authorize request left it out too.
-// - The bearer token is read from the `Authorization` header only. Requests without a token (or
-//   with an unknown one, which get 401) share one anonymous rate budget, so that every answer
-//   carries the rate-limit headers. A 429 also carries `Retry-After`.
-// - `GET /user` always includes `email` (the brief's shape), whatever the scopes; other users'
-//   objects never do.
-// - `POST /things` for a URL the caller already owns answers 200 (not 201) with the existing id
-//   and "Thing already exists". A `POST /things/{id}` without `_method=patch` is 405
-//   `method_not_allowed` with `Allow: GET, PATCH, DELETE`, as is any other method a path lacks.
-// - Hidden things are left out of lists and search except the owner's own lists; by id they are
-//   found by anyone.
+// api.flattr.com/rest/v2) that runs fully offline, on the simulator kit (Kit/). Its differences
+// are Flattr's: client authentication by HTTP Basic only, scopes, `_method=patch`, comma lists
+// of ids, the lookup redirect. Routes, seed data and the choices made: ../README.md.
 
 import Hummingbird
 import Synchronization
