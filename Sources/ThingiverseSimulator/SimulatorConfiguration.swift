@@ -1,6 +1,6 @@
 /// Everything a `ThingiverseSimulator` needs to know before it starts: where it is reachable,
 /// which apps are registered, and the limits it enforces.
-public struct SimulatorConfiguration: Sendable {
+public struct SimulatorConfiguration: OAuthProviderConfiguration {
     /// Absolute URL where the OAuth pages live, without a trailing slash
     /// (the stand-in for `https://www.thingiverse.com`), e.g. `http://127.0.0.1:8080/sim`.
     public var webBaseURL: String
@@ -27,30 +27,21 @@ public struct SimulatorConfiguration: Sendable {
         self.apiBaseURL = apiBaseURL.droppingTrailingSlashes
         self.apps = apps
     }
-
-    /// The registered app with this client id, if any.
-    func app(clientID: String) -> SimulatorApp? {
-        self.apps.first { $0.clientID == clientID }
-    }
-
-    /// `webBaseURL` without trailing slashes, even if it was changed after `init`.
-    var web: String { self.webBaseURL.droppingTrailingSlashes }
-    /// `apiBaseURL` without trailing slashes, even if it was changed after `init`.
-    var api: String { self.apiBaseURL.droppingTrailingSlashes }
 }
 
-/// An app registered with the simulated Thingiverse (a "Web" app with a callback URL).
+/// An app registered with a simulated OAuth provider (Thingiverse's "Web" app with a callback
+/// URL, a Flattr client with one redirect URI).
 public struct SimulatorApp: Sendable, Equatable {
     /// Shown on the authorization page: "Authorize NAME?".
     public var name: String
-    /// The public client id sent in `client_id`.
+    /// The public client id sent in `client_id` (and as Flattr's HTTP Basic user name).
     public var clientID: String
-    /// The secret the app's backend sends to `/login/oauth/access_token`.
+    /// The secret the app's backend sends to the token endpoint (Flattr: as the Basic password).
     public var clientSecret: String
     /// The registered callback; a `redirect_uri` given at authorize time must equal it exactly.
     public var redirectURI: String
     /// The app's webhook URL (Thingiverse's app edit page): `PATCH /orders/{id}` sends the
-    /// matching order event there. `nil` sends none.
+    /// matching order event there. `nil` sends none; Flattr sends no webhooks.
     public var webhookURL: String?
 
     /// Registers an app.

@@ -12,7 +12,7 @@ import Synchronization
 /// api.thingiverse.com, with seeded users and things, for development and tests.
 ///
 /// Each instance has its own state, so tests can run in parallel with one simulator each.
-public final class ThingiverseSimulator: Sendable {
+public final class ThingiverseSimulator: Sendable, KitSimulator {
     /// Where the simulator lives and which apps are registered.
     public var configuration: SimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<SimulatorConfiguration>
@@ -34,10 +34,7 @@ public final class ThingiverseSimulator: Sendable {
     /// Sets where the simulator is reached, for one started on port 0 whose address is only
     /// known once it listens. Links, thumbnails and the authorization form use these URLs.
     public func setBaseURLs(web: String, api: String) {
-        baseConfiguration.withLock { configuration in
-            configuration.webBaseURL = web.droppingTrailingSlashes
-            configuration.apiBaseURL = api.droppingTrailingSlashes
-        }
+        baseConfiguration.withLock { $0.setBaseURLs(web: web, api: api) }
     }
 
     /// All routes: the OAuth pages and the `_control` endpoint below `webPrefix`, the REST API

@@ -10,7 +10,7 @@ import Synchronization
 /// and things, for development and tests.
 ///
 /// Each instance has its own state, so tests can run in parallel with one simulator each.
-public final class FlattrSimulator: Sendable {
+public final class FlattrSimulator: Sendable, KitSimulator {
     /// Where the simulator lives and which apps are registered.
     public var configuration: FlattrSimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<FlattrSimulatorConfiguration>
@@ -25,10 +25,7 @@ public final class FlattrSimulator: Sendable {
     /// Sets where the simulator is reached, for one started on port 0 whose address is only
     /// known once it listens. Links, resources, lookups and the authorization form use these.
     public func setBaseURLs(web: String, api: String) {
-        baseConfiguration.withLock { configuration in
-            configuration.webBaseURL = web.droppingTrailingSlashes
-            configuration.apiBaseURL = api.droppingTrailingSlashes
-        }
+        baseConfiguration.withLock { $0.setBaseURLs(web: web, api: api) }
     }
 
     /// All routes: the OAuth endpoints, profile and thing pages and images below `webPrefix`,

@@ -1,6 +1,6 @@
 /// Everything a `FlattrSimulator` needs to know before it starts: where it is reachable,
 /// which apps are registered, and the limits it enforces.
-public struct FlattrSimulatorConfiguration: Sendable {
+public struct FlattrSimulatorConfiguration: OAuthProviderConfiguration {
     /// Absolute URL of the web host, without a trailing slash (the stand-in for
     /// `https://flattr.com`), e.g. `http://127.0.0.1:8080/sim/flattr`. The OAuth pages, the
     /// `link` of users and things, avatars and thing images live here.
@@ -28,34 +28,8 @@ public struct FlattrSimulatorConfiguration: Sendable {
         self.apiBaseURL = apiBaseURL.droppingTrailingSlashes
         self.apps = apps
     }
-
-    /// The registered app with this client id, if any.
-    func app(clientID: String) -> FlattrSimulatorApp? {
-        self.apps.first { $0.clientID == clientID }
-    }
-
-    /// `webBaseURL` without trailing slashes, even if it was changed after `init`.
-    var web: String { self.webBaseURL.droppingTrailingSlashes }
-    /// `apiBaseURL` without trailing slashes, even if it was changed after `init`.
-    var api: String { self.apiBaseURL.droppingTrailingSlashes }
 }
 
-/// An app registered with the simulated Flattr (a client with one redirect URI).
-public struct FlattrSimulatorApp: Sendable, Equatable {
-    /// Shown on the authorization page: "Authorize NAME on Flattr?".
-    public var name: String
-    /// The public client id sent in `client_id` and as the HTTP Basic user name.
-    public var clientID: String
-    /// The secret the app's backend sends as the HTTP Basic password to `/oauth/token`.
-    public var clientSecret: String
-    /// The registered redirect URI; a `redirect_uri` given at authorize time must equal it exactly.
-    public var redirectURI: String
-
-    /// Registers an app.
-    public init(name: String, clientID: String, clientSecret: String, redirectURI: String) {
-        self.name = name
-        self.clientID = clientID
-        self.clientSecret = clientSecret
-        self.redirectURI = redirectURI
-    }
-}
+/// An app registered with the simulated Flattr: the same as one registered with Thingiverse
+/// (Flattr sends no webhooks).
+public typealias FlattrSimulatorApp = SimulatorApp

@@ -6,13 +6,13 @@ import Hummingbird
 /// is validated again from the posted form, so hidden fields are never trusted. A provider
 /// supplies the validation, its page and what Allow grants; the steps are the kit's.
 protocol AuthorizationScreen: Sendable {
+    associatedtype Simulator: KitSimulator
     associatedtype Authorization: AuthorizationRedirect
     associatedtype Failure: AuthorizationFailure
 
-    /// Notes the request in the simulator's log.
-    func record(_ request: Request)
-    /// The page the fault switches answer with instead, if any (after sleeping if asked).
-    func faultResponse() async throws -> Response?
+    var simulator: Simulator { get }
+    /// Path prefix the web routes are mounted at.
+    var prefix: String { get }
     /// The validated request: a registered app, its redirect URI, a known response type.
     func authorization(from parameters: [String: String]) throws(Failure) -> Authorization
     /// The whole "Authorize APP?" page.
@@ -24,6 +24,15 @@ protocol AuthorizationScreen: Sendable {
     /// What pressing Allow as `user` gives the app, as the redirect's location; `nil` when no
     /// seeded user has that name.
     func allow(_ authorization: Authorization, user: String?, echoing state: [(String, String)]) -> String?
+}
+
+/// What the kit's controllers need of a simulator.
+protocol KitSimulator: AnyObject, Sendable {
+    /// Notes a request in the simulator's log.
+    func record(_ request: Request, prefix: String)
+    /// The page the fault switches answer with instead of the real answer, if any (after
+    /// sleeping, if asked to).
+    func faultResponse() async throws -> Response?
 }
 
 /// A validated authorization request, which knows how to send the person back to the app.
@@ -41,8 +50,8 @@ protocol AuthorizationFailure: Error {
 extension AuthorizationScreen {
     /// `GET .../authorize`: the consent page, or a 400 page for a bad request.
     func showPage(request: Request) async throws -> Response {
-        record(request)
-        if let fault = try await faultResponse() { return fault }
+        simulator.record(request, prefix: prefix)
+        if let fault = try await simulator.faultResponse() { return fault }
         let parameters = request.uri.query.map { FormEncoding.dictionary($0) } ?? [:]
         let authorization: Authorization
         do {
@@ -57,8 +66,8 @@ extension AuthorizationScreen {
 
     /// `POST .../authorize`: the person pressed Allow or Deny; redirects to the app.
     func decide(request: Request, context: some RequestContext) async throws -> Response {
-        record(request)
-        if let fault = try await faultResponse() { return fault }
+        simulator.record(request, prefix: prefix)
+        if let fault = try await simulator.faultResponse() { return fault }
         let parameters = try await RequestInput.read(request, context: context).oauthParameters
         let authorization: Authorization
         do {

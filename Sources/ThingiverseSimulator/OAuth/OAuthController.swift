@@ -26,14 +26,6 @@ struct OAuthController: AuthorizationScreen {
 
     // MARK: The authorization screen
 
-    func record(_ request: Request) {
-        simulator.record(request, prefix: prefix)
-    }
-
-    func faultResponse() async throws -> Response? {
-        try await simulator.faultResponse()
-    }
-
     func authorization(from parameters: [String: String]) throws(AuthorizeRequest.Failure) -> AuthorizeRequest {
         try AuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
     }

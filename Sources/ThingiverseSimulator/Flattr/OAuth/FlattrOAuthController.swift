@@ -23,14 +23,6 @@ struct FlattrOAuthController: AuthorizationScreen {
 
     // MARK: The authorization screen
 
-    func record(_ request: Request) {
-        simulator.record(request, prefix: prefix)
-    }
-
-    func faultResponse() async throws -> Response? {
-        try await simulator.faultResponse()
-    }
-
     func authorization(from parameters: [String: String]) throws(FlattrAuthorizeRequest.Failure) -> FlattrAuthorizeRequest {
         try FlattrAuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
     }
