@@ -43,18 +43,15 @@ struct APICall: Sendable {
     }
 }
 
-/// Typed access to body fields, with a 400 naming the field when its type is wrong.
-struct BodyFields: Sendable {
-    var members: [String: JSONValue]
+/// Typed access to body fields, with a 400 `invalid_field` naming the field when its type is wrong.
+typealias BodyFields = TypedFields<APIError>
 
-    func string(_ name: String) throws(APIError) -> String? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .string(let value)?: return value
-        default: throw .badRequest("\(name) must be a string.", code: "invalid_field")
-        }
-    }
+extension APIError: FieldTypeError {
+    static func invalidField(_ message: String) -> APIError { .badRequest(message, code: "invalid_field") }
+    static var listOfStrings: String { "an array of strings" }
+}
 
+extension TypedFields<APIError> {
     /// A whole number (a JSON number or a numeric string).
     func integer(_ name: String) throws(APIError) -> Int? {
         switch members[name] {
@@ -71,36 +68,6 @@ struct BodyFields: Sendable {
             throw .badRequest("\(what) needs a \(name).", code: "invalid_field")
         }
         return value
-    }
-
-    func bool(_ name: String) throws(APIError) -> Bool? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .bool(let value)?: return value
-        case .integer(let value)? where value == 0 || value == 1: return value == 1
-        case .string(let value)? where ["true", "1"].contains(value.lowercased()): return true
-        case .string(let value)? where ["false", "0", ""].contains(value.lowercased()): return false
-        default: throw .badRequest("\(name) must be true or false.", code: "invalid_field")
-        }
-    }
-
-    /// An array of strings; a form may send a comma-separated list instead.
-    func strings(_ name: String) throws(APIError) -> [String]? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .string(let value)?:
-            return value.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-        case .array(let elements)?:
-            var result: [String] = []
-            for element in elements {
-                guard case .string(let value) = element else {
-                    throw .badRequest("\(name) must be an array of strings.", code: "invalid_field")
-                }
-                result.append(value)
-            }
-            return result
-        default: throw .badRequest("\(name) must be an array of strings.", code: "invalid_field")
-        }
     }
 
     /// An array of integers (numbers or numeric strings).

@@ -18,10 +18,6 @@ enum MediaResponder {
             size = candidate
             name.removeLast(candidate.rawValue.count + 1)
         }
-        var headers = HTTPFields()
-        headers[.contentType] = "image/png"
-        headers[.cacheControl] = "public, max-age=86400"
-        let bytes = PlaceholderImage.png(name: name, size: size)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return .placeholderImage(name: name, size: size)
     }
 }

@@ -36,6 +36,19 @@ extension Response {
             body: ResponseBody(byteBuffer: ByteBuffer(string: FormEncoding.encode(pairs))))
     }
 
+    /// Bytes that may be cached for a day, as a CDN serves pictures and uploaded files.
+    static func cachedBytes(_ bytes: [UInt8], contentType: String) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        fields[.cacheControl] = "public, max-age=86400"
+        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A generated placeholder picture (avatars, thing images), cached for a day.
+    static func placeholderImage(name: String, size: PlaceholderImage.Size) -> Response {
+        .cachedBytes(PlaceholderImage.png(name: name, size: size), contentType: "image/png")
+    }
+
     /// A 302 to `location`.
     static func found(_ location: String) -> Response {
         var fields = HTTPFields()

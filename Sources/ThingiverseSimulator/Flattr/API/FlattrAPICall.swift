@@ -47,9 +47,14 @@ struct FlattrAPICall: Sendable {
 }
 
 /// Typed access to body fields, with a 400 `validation` naming the field when its type is wrong.
-struct FlattrFields: Sendable {
-    var members: [String: JSONValue]
+typealias FlattrFields = TypedFields<FlattrAPIError>
 
+extension FlattrAPIError: FieldTypeError {
+    static func invalidField(_ message: String) -> FlattrAPIError { .validation(message) }
+    static var listOfStrings: String { "a list of strings" }
+}
+
+extension TypedFields<FlattrAPIError> {
     /// Reads a form, a JSON object or an empty body; `nil` for anything else. A body without a
     /// content type is read as JSON when it is JSON, else as a form.
     init?(input: RequestInput) {
@@ -66,42 +71,6 @@ struct FlattrFields: Sendable {
             self.members = FormEncoding.dictionary(text).mapValues { .string($0) }
         } else {
             return nil
-        }
-    }
-
-    func string(_ name: String) throws(FlattrAPIError) -> String? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .string(let value)?: return value
-        default: throw .validation("\(name) must be a string.")
-        }
-    }
-
-    func bool(_ name: String) throws(FlattrAPIError) -> Bool? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .bool(let value)?: return value
-        case .integer(let value)? where value == 0 || value == 1: return value == 1
-        case .string(let value)? where ["true", "1"].contains(value.lowercased()): return true
-        case .string(let value)? where ["false", "0", ""].contains(value.lowercased()): return false
-        default: throw .validation("\(name) must be true or false.")
-        }
-    }
-
-    /// An array of strings; a form (or a JSON string) may send a comma-separated list instead.
-    func strings(_ name: String) throws(FlattrAPIError) -> [String]? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .string(let value)?:
-            return value.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-        case .array(let elements)?:
-            var result: [String] = []
-            for element in elements {
-                guard case .string(let value) = element else { throw .validation("\(name) must be a list of strings.") }
-                result.append(value)
-            }
-            return result
-        default: throw .validation("\(name) must be a list of strings.")
         }
     }
 

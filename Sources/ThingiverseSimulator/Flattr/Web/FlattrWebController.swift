@@ -16,7 +16,7 @@ struct FlattrWebController: Sendable {
         }
         routes.get(RouterPath("\(prefix)/profile/:username/avatar.png")) { request, context in
             simulator.record(request, prefix: prefix)
-            return Self.image(name: "flattr-user-\(context.parameters.get("username") ?? "")", size: .thumb)
+            return Response.placeholderImage(name: "flattr-user-\(context.parameters.get("username") ?? "")", size: .thumb)
         }
         routes.get(RouterPath("\(prefix)/thing/:id")) { request, context in
             self.thingPage(request: request, id: context.parameters.get("id") ?? "")
@@ -90,15 +90,7 @@ struct FlattrWebController: Sendable {
         case "large.png": size = .large
         default: return .html(Self.notFound("Images come in small, medium and large."), status: .notFound)
         }
-        return Self.image(name: "flattr-thing-\(segments.joined())", size: size)
-    }
-
-    private static func image(name: String, size: PlaceholderImage.Size) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "image/png"
-        headers[.cacheControl] = "public, max-age=86400"
-        let bytes = PlaceholderImage.png(name: name, size: size)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return .placeholderImage(name: "flattr-thing-\(segments.joined())", size: size)
     }
 
     private static func notFound(_ message: String) -> String {

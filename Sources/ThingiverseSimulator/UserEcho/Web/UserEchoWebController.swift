@@ -166,21 +166,14 @@ struct UserEchoWebController: Sendable {
         guard file.hasSuffix(".png"), let id = Int(file.dropLast(".png".count)) else {
             return .html(HTML.escape("Not found"), status: .notFound)
         }
-        return binary(PlaceholderImage.png(name: "userecho-user-\(id)", size: .thumb), contentType: "image/png")
+        return .placeholderImage(name: "userecho-user-\(id)", size: .thumb)
     }
 
     /// `files/{id}/{name}`: an uploaded file as it was sent.
     private func file(_ id: Int?) -> Response {
         let file = simulator.state.withLock { state in state.files.first { $0.id == id } }
         guard let file else { return .html(HTML.escape("Not found"), status: .notFound) }
-        return Self.binary(file.bytes, contentType: file.contentType)
-    }
-
-    private static func binary(_ bytes: [UInt8], contentType: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = contentType
-        headers[.cacheControl] = "public, max-age=86400"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return .cachedBytes(file.bytes, contentType: file.contentType)
     }
 
     // MARK: Helpers
