@@ -3,7 +3,7 @@ import Hummingbird
 /// The requests a simulator has seen, for its `requestLog()` and `requestCount(path:)`: the most
 /// recent ones, and how many reached each path (never trimmed).
 struct RequestLog: Sendable {
-    /// The most recent requests, oldest first (between `keptAtLeast` and twice that many).
+    /// The most recent requests, oldest first (between 10,000 and 20,000 of them).
     private(set) var entries: [LoggedRequest] = []
     /// Requests per normalized path, under each of the names they were recorded with.
     private var counts: [String: Int] = [:]
@@ -64,14 +64,12 @@ struct LoggedRequest: Sendable {
 }
 
 extension Array {
-    /// How many entries a simulator's logs keep at least, so a long-running one stays small.
-    static var keptAtLeast: Int { 10_000 }
-
-    /// Appends `element`, dropping the oldest `keptAtLeast` once twice that many are kept.
-    mutating func appendKeepingRecent(_ element: Element) {
+    /// Appends `element`; once twice `keptAtLeast` are kept, drops the oldest `keptAtLeast`, so
+    /// that a long-running simulator's logs stay small.
+    mutating func appendKeepingRecent(_ element: Element, keptAtLeast: Int = 10_000) {
         append(element)
-        if count >= 2 * Self.keptAtLeast {
-            removeFirst(Self.keptAtLeast)
+        if count >= 2 * keptAtLeast {
+            removeFirst(keptAtLeast)
         }
     }
 }
