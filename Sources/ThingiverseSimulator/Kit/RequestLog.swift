@@ -50,9 +50,14 @@ struct LoggedRequest: Sendable {
     init(_ request: Request, prefix: String, redactedQuery: String? = nil) {
         let path = request.uri.path
         let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        self.method = request.method.rawValue
+        self.init(method: request.method.rawValue, path: path, relativePath: relative.isEmpty ? "/" : relative, redactedQuery: redactedQuery)
+    }
+
+    /// A request with these facts.
+    init(method: String, path: String, relativePath: String, redactedQuery: String? = nil) {
+        self.method = method
         self.path = path
-        self.relativePath = relative.isEmpty ? "/" : relative
+        self.relativePath = relativePath
         self.redactedQuery = redactedQuery
     }
 
