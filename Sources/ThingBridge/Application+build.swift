@@ -24,6 +24,8 @@ public struct ThingBridgeServer: Sendable {
     public let relay: RelayDispatcher
     /// The sessions ended by logout or unlink, as this instance knows them.
     public let revocations: SessionRevocations
+    /// The providers added by settings alone, in the listed order.
+    public let configuredProviders: [ConfiguredProvider]
     /// Every route, as `METHOD /path` with Hummingbird's `:parameter` and `**` syntax.
     public let routes: [String]
 }
@@ -69,7 +71,8 @@ public func buildApplication(
         throw error
     }
     let revocationSync = RevocationSync(revocations: revocations, interval: .seconds(configuration.revocationCatchup), logger: logger)
-    let cookies = SessionCookies(codec: SessionCookieCodec(keys: sessionKeys), revocations: revocations, secure: configuration.isHTTPS)
+    let codec = SessionCookieCodec(keys: sessionKeys)
+    let cookies = SessionCookies(codec: codec, revocations: revocations, secure: configuration.isHTTPS)
 
     // The providers, each real or (in development, without credentials) its simulator.
     let simulators = DevelopmentSimulators(configuration: configuration)
@@ -80,6 +83,10 @@ public func buildApplication(
     }
     let userecho = (configuration.userecho ?? simulators.userechoSettings).map {
         UserEchoProvider(settings: $0, httpClient: httpClient, timeout: upstreamTimeout)
+    }
+    // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS).
+    let configured = configuration.configuredProviders.map { settings in
+        ConfiguredProvider(settings: settings, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
     }
     notes += simulators.notes
     if configuration.webhookSecrets == nil {
@@ -103,7 +110,7 @@ public func buildApplication(
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: StaticFilesMiddleware(directory: configuration.publicDirectory, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
-    let signInProviders: [any SignInProvider] = [thingiverse.signIn] + (flattr.map { [$0.signIn] } ?? [])
+    let signInProviders: [any SignInProvider] = [thingiverse.signIn] + (flattr.map { [$0.signIn] } ?? []) + configured.map(\.signIn)
     router.addRoutes(
         SignInController(
             providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL, forumPath: userecho?.sso == nil ? nil : "/sso/userecho"
@@ -116,6 +123,11 @@ public func buildApplication(
     var proxies: [(path: String, target: ProxyTarget)] = [("/api/thingiverse", thingiverseTarget), ("/api", thingiverseTarget)]
     if let flattr {
         proxies.insert(("/api/flattr", flattr.proxyTarget(rateLimit: configuration.flattrRateLimit)), at: 0)
+    }
+    for provider in configured {
+        if let target = provider.proxyTarget {
+            proxies.insert(("/api/" + provider.settings.id.rawValue, target), at: 0)
+        }
     }
     if let userecho {
         proxies.insert(("/api/userecho", userecho.proxyTarget()), at: 0)
@@ -220,7 +232,7 @@ public func buildApplication(
     return ThingBridgeServer(
         application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes,
         simulator: simulators.thingiverse, flattrSimulator: simulators.flattr, orderConfirmer: orderConfirmer, relay: relay,
-        revocations: revocations,
+        revocations: revocations, configuredProviders: configured,
         routes: routes.map { "\($0.method.rawValue) \($0.path)" }.sorted()
     )
 }

@@ -60,6 +60,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         let userID: String
         let credential: Credential
         let usesCookie: Bool
+        /// The session after its token was refreshed: the answer carries its new cookie.
+        var refreshedSession: Session? = nil
 
         enum Credential {
             case token(Secret)
@@ -93,7 +95,11 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             )
         }
         let upstreamRequest = try await makeUpstreamRequest(request, match: match, caller: caller)
-        return try await send(upstreamRequest, endpoint: match.endpoint, caller: caller)
+        var response = try await send(upstreamRequest, endpoint: match.endpoint, caller: caller)
+        if let refreshed = caller.refreshedSession {
+            response.setCookie(try cookies.sessionCookie(for: refreshed))
+        }
+        return response
     }
 
     private func authenticate(_ request: Request) async throws -> Caller {
@@ -104,8 +110,11 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             guard let session else { throw unauthenticated() }
             return Caller(userID: session.personKey, credential: .delegated(credentials, session), usesCookie: true)
         case .personalToken(let bearerVerifier):
-            if let account = session?.account(target.provider) {
-                return Caller(userID: account.id, credential: .token(account.token), usesCookie: true)
+            if let session, let account = session.account(target.provider) {
+                guard let refresher = target.refresher, let refreshed = try await fresh(account, in: session, refresher: refresher) else {
+                    return Caller(userID: account.id, credential: .token(account.token), usesCookie: true)
+                }
+                return Caller(userID: refreshed.id, credential: .token(refreshed.token), usesCookie: true, refreshedSession: session.linking(refreshed))
             }
             verifier = bearerVerifier
         }
@@ -121,6 +130,18 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             }
         }
         throw unauthenticated()
+    }
+
+    /// The account with a token that is not about to expire, when it had to be refreshed.
+    private func fresh(_ account: LinkedAccount, in session: Session, refresher: TokenRefresher) async throws -> LinkedAccount? {
+        do {
+            return try await refresher.current(account, in: session)
+        } catch TokenRefresher.Failure.reauthenticate {
+            metrics.refused("reauthenticate")
+            throw AppError(
+                .unauthorized, "reauthenticate", "Your \(providerName) sign-in has expired and could not be renewed. Sign in with \(providerName) again.",
+                action: .init(label: "Sign in", href: target.provider.loginPath))
+        }
     }
 
     /// The token of `Bearer TOKEN` (the scheme in any case, spaces around the token dropped).
@@ -141,7 +162,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         case .delegated:
             return AppError(.unauthorized, "not_signed_in", "Sign in first.", action: .init(label: "Sign in", href: "/auth/login"))
         case .personalToken(let verifier):
-            let login = target.provider == .thingiverse ? "/auth/login" : "/auth/\(target.provider.rawValue)/login"
+            let login = target.provider.loginPath
             let how = verifier == nil ? "" : " (or send your token as Authorization: Bearer)"
             return AppError(.unauthorized, "not_signed_in", "Sign in with \(providerName) first\(how).", action: .init(label: "Sign in", href: login))
         }

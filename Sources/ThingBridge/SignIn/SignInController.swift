@@ -53,11 +53,12 @@ public struct SignInController<Context: RequestContext>: Sendable {
         provider == .thingiverse ? publicURL + "/auth/callback" : publicURL + "/auth/\(provider.rawValue)/callback"
     }
 
+    /// The provider named in the path, as its description knows it (with its display name).
     private func provider(_ context: Context) throws -> ProviderID {
-        guard let name = context.parameters.get("provider"), let provider = ProviderID(rawValue: name), providers[provider] != nil else {
+        guard let name = context.parameters.get("provider"), let provider = ProviderID(rawValue: name), let signIn = providers[provider] else {
             throw AppError(.notFound, "unknown_provider", "There is no sign-in with that provider here.")
         }
-        return provider
+        return signIn.provider
     }
 
     private func signIn(_ provider: ProviderID) throws -> any SignInProvider {
@@ -72,12 +73,18 @@ public struct SignInController<Context: RequestContext>: Sendable {
         let signIn = try signIn(provider)
         let query = request.uri.queryParameters
         let flow: LoginAttempt.Flow = signIn.supportsTokenFlow && query["flow"].map(String.init) == "token" ? .token : .code
-        let attempt = cookies.newLoginAttempt(provider: provider, flow: flow, returnTo: ReturnPath(query["return_to"].map(String.init)))
-        let parameters =
+        var attempt = cookies.newLoginAttempt(provider: provider, flow: flow, returnTo: ReturnPath(query["return_to"].map(String.init)))
+        var parameters =
             [
                 ("client_id", signIn.clientID), ("redirect_uri", redirectURI(provider)),
                 ("response_type", flow == .token ? "token" : "code"),
             ] + signIn.extraAuthorizeParameters + [("state", attempt.state)]
+        if signIn.usesPKCE && flow == .code {
+            // RFC 7636: the verifier stays in the sealed pre-login cookie; only its hash travels.
+            let verifier = randomToken(bytes: 32)
+            attempt.codeVerifier = verifier
+            parameters += [("code_challenge", PKCE.challenge(for: verifier)), ("code_challenge_method", "S256")]
+        }
         var response = Self.redirect(to: signIn.authorizeURL + "?" + FormEncoding.encode(parameters))
         response.setCookie(try cookies.loginCookie(for: attempt))
         return response
@@ -101,13 +108,13 @@ public struct SignInController<Context: RequestContext>: Sendable {
             guard let state = query["state"].map(String.init) else { throw SignInError.stateMissing }
             try await checkAndConsume(state: state, attempt: attempt)
 
-            let token: Secret
+            let grant: TokenGrant
             do {
-                token = try await signIn.exchange(code: code, redirectURI: redirectURI(provider))
+                grant = try await signIn.exchange(code: code, redirectURI: redirectURI(provider), codeVerifier: attempt.codeVerifier)
             } catch SignInRefusal.codeRefused {
                 throw SignInError.codeRefused
             }
-            let session = try await signedIn(with: signIn, token: token, request: request)
+            let session = try await signedIn(with: signIn, grant: grant, request: request)
             var response = Self.redirect(to: attempt.returnTo)
             response.setCookie(try cookies.sessionCookie(for: session))
             response.setCookie(cookies.clearedLoginCookie)
@@ -139,7 +146,7 @@ public struct SignInController<Context: RequestContext>: Sendable {
             else { throw SignInError.malformedTokenRequest }
             try await checkAndConsume(state: tokenRequest.state, attempt: attempt)
 
-            let session = try await signedIn(with: signIn, token: Secret(tokenRequest.access_token), request: request)
+            let session = try await signedIn(with: signIn, grant: TokenGrant(accessToken: Secret(tokenRequest.access_token)), request: request)
             var response = try TokenReply(ok: true, return_to: attempt.returnTo).response(from: request, context: context)
             response.headers[.cacheControl] = "no-store"
             response.setCookie(try cookies.sessionCookie(for: session))
@@ -229,8 +236,8 @@ public struct SignInController<Context: RequestContext>: Sendable {
     /// The session once the provider has vouched for the token's account: linked to the
     /// browser's current session, if it has one. Signing in as another person of a provider
     /// already linked is not linking: the old session ends and a new one starts.
-    private func signedIn(with signIn: any SignInProvider, token: Secret, request: Request) async throws -> Session {
-        let account = try await signIn.account(for: token)
+    private func signedIn(with signIn: any SignInProvider, grant: TokenGrant, request: Request) async throws -> Session {
+        let account = try await signIn.account(for: grant.accessToken).holding(grant, now: SessionCookies.now())
         var existing = try await cookies.session(from: request)
         if let current = existing, let linked = current.account(account.provider), linked.id != account.id {
             try await cookies.end(current)
