@@ -267,3 +267,28 @@ enum TestResponseCookies {
         return jar
     }
 }
+
+extension ConfiguredProviderTests {
+    @Test func anotherInstanceUsesTheRefreshedTokenForACookieFromBeforeTheRefresh() async throws {
+        try await ConfiguredProviderHarness.run(Self.shortLived()) { harness in
+            let database = TestEnvironment.temporaryDirectory() + "/shared.sqlite"
+            let first = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": "sqlite:" + database])
+            let second = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": "sqlite:" + database])
+            let jar = try await TestServer.run(first) { _, client in
+                let jar = try await harness.signInWithExample(client)
+                try await Task.sleep(for: .milliseconds(2100))
+                #expect(try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header).status == .ok)
+                #expect(harness.provider.refreshCount == 1)
+                return jar
+            }
+            // The old cookie reaches an instance that never saw the refresh: the rotated-away
+            // refresh token is not tried again; the recorded token is used.
+            try await TestServer.run(second) { _, client in
+                let answer = try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header)
+                #expect(answer.status == .ok)
+                #expect(answer.headers[.setCookie] != nil)
+                #expect(harness.provider.refreshCount == 1)
+            }
+        }
+    }
+}
