@@ -85,8 +85,8 @@ public func buildApplication(
         UserEchoProvider(settings: $0, httpClient: httpClient, timeout: upstreamTimeout)
     }
     // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS).
-    let configured = configuration.configuredProviders.map { settings in
-        ConfiguredProvider(settings: settings, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
+    let configured = configuration.configuredProviders.map { provider in
+        ConfiguredProvider(settings: simulators.settings(for: provider), httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
     }
     notes += simulators.notes
     if configuration.webhookSecrets == nil {

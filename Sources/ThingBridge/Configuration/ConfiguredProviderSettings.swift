@@ -30,6 +30,9 @@ public struct ConfiguredProviderSettings: Sendable {
     public var clientAuthentication: ClientAuthentication
     public var pkce: Bool
     public var rateLimit: ThingBridgeConfiguration.RateLimit
+    /// Development mode with none of its credentials and URLs set: the built-in generic OAuth2
+    /// simulator stands in for it (below `/sim/oauth2/NAME`), as for the built-in providers.
+    public var usesSimulator: Bool = false
 
     /// The `NAME_` prefix of its environment variables, e.g. `GITLAB_`.
     public var environmentPrefix: String { id.rawValue.uppercased() + "_" }
@@ -113,6 +116,15 @@ extension ConfiguredProviderSettings {
                     + "none of thingiverse, flattr, userecho, \(ProviderID.reservedNames.sorted().joined(separator: ", "))")
         }
         self.id = id
+        let connection: [Field] = [.clientID, .clientSecret, .authorizeURL, .tokenURL, .userinfoURL]
+        if !production && connection.allSatisfy({ value($0) == nil }) {
+            // Filled in by development mode (DevelopmentSimulators), which runs the simulator.
+            self.usesSimulator = true
+            (clientID, clientSecret, authorizeURL, tokenURL, userinfoURL) = ("", Secret(""), "", "", "")
+            (userIDField, userNameField, apiURL, allowList, scopes) = ("id", "name", nil, [], [])
+            (clientAuthentication, pkce, rateLimit) = (.basic, true, .init(count: 300, seconds: 300))
+            return
+        }
         self.clientID = try required(.clientID)
         self.clientSecret = Secret(try required(.clientSecret))
         guard let authorize = try url(.authorizeURL) else { throw invalid(.authorizeURL, "is required for the configured provider \(name)") }

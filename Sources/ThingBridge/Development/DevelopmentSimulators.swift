@@ -12,6 +12,8 @@ struct DevelopmentSimulators: Sendable {
     let flattrSettings: ThingBridgeConfiguration.Flattr?
     let userecho: UserEchoSimulator?
     let userechoSettings: ThingBridgeConfiguration.UserEcho?
+    /// Configured providers without settings, each with the generic OAuth2 simulator standing in.
+    let configured: [(settings: ConfiguredProviderSettings, simulator: OAuth2ProviderSimulator)]
     /// Lines for the person starting the server.
     let notes: [String]
 
@@ -64,7 +66,28 @@ struct DevelopmentSimulators: Sendable {
             userecho = nil
             userechoSettings = nil
         }
+        configured = configuration.configuredProviders.filter(\.usesSimulator).map { provider in
+            let name = provider.id.rawValue
+            let base = publicURL + "/sim/oauth2/" + name
+            let simulator = OAuth2ProviderSimulator(
+                configuration: .init(
+                    name: "ThingBridge (development)", clientID: "thingbridge-development", clientSecret: randomToken(bytes: 24),
+                    redirectURI: publicURL + "/auth/\(name)/callback"))
+            var settings = provider
+            settings.clientID = simulator.configuration.clientID
+            settings.clientSecret = Secret(simulator.configuration.clientSecret)
+            (settings.authorizeURL, settings.tokenURL, settings.userinfoURL) = (base + "/authorize", base + "/token", base + "/userinfo")
+            (settings.userIDField, settings.userNameField, settings.apiURL) = ("user.id", "user.login", base + "/api")
+            settings.allowList = OAuth2ProviderSimulator.allowList
+            notes.append("DEVELOPMENT MODE: \(name) has no settings, so the built-in OAuth2 provider simulator answers at \(base)")
+            return (settings, simulator)
+        }
         self.notes = notes
+    }
+
+    /// A configured provider's settings as they are used: the simulator's where it stands in.
+    func settings(for provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings {
+        configured.first { $0.settings.id == provider.id }?.settings ?? provider
     }
 
     /// Adds the simulators' pages and APIs to the router.
@@ -77,6 +100,9 @@ struct DevelopmentSimulators: Sendable {
         }
         if let userecho {
             router.addRoutes(userecho.routes(context: AppRequestContext.self, prefix: "/sim/userecho"))
+        }
+        for (settings, simulator) in configured {
+            router.addRoutes(simulator.routes(context: AppRequestContext.self, prefix: "/sim/oauth2/" + settings.id.rawValue))
         }
     }
 }

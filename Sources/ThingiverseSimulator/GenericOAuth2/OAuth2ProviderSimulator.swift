@@ -103,6 +103,9 @@ public final class OAuth2ProviderSimulator: Sendable {
         User(id: 7002, login: "bob_oauth", name: "Bob Example"),
     ]
 
+    /// The API's endpoints as an app's allow-list would name them (`GET /admin/keys` left out).
+    public static let allowList = ["GET /me", "GET /items", "GET /items/{id}", "POST /items", "GET /users/{name}"]
+
     private let state: Mutex<State>
 
     public init(configuration: Configuration) {
@@ -159,7 +162,7 @@ public final class OAuth2ProviderSimulator: Sendable {
         let body = """
             <h1>Authorize \(HTML.escape(configuration.name))?</h1>
             <form method="post">\(hidden)
-            <label>Sign in as <select name="user">\(people)</select></label>
+            <label>Sign in as <select id="user" name="user">\(people)</select></label>
             <button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></form>
             """
         return .html(HTML.page(title: "Authorize", body: body))
