@@ -79,7 +79,9 @@ public func buildApplication(
     let thingiverse = ThingiverseProvider(
         settings: configuration.thingiverse ?? simulators.thingiverseSettings!, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
     let flattr = (configuration.flattr ?? simulators.flattrSettings).map {
-        FlattrProvider(settings: $0, scopes: configuration.flattrScopes, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
+        ConfiguredProvider(
+            settings: FlattrProvider.settings($0, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit),
+            quirks: FlattrProvider.quirks, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
     }
     let userecho = (configuration.userecho ?? simulators.userechoSettings).map {
         UserEchoProvider(settings: $0, httpClient: httpClient, timeout: upstreamTimeout)
@@ -110,7 +112,7 @@ public func buildApplication(
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: StaticFilesMiddleware(directory: configuration.publicDirectory, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
-    let signInProviders: [any SignInProvider] = [thingiverse.signIn] + (flattr.map { [$0.signIn] } ?? []) + configured.map(\.signIn)
+    let signInProviders: [any SignInProvider] = [thingiverse.signIn] + ((flattr.map { [$0] } ?? []) + configured).map(\.signIn)
     router.addRoutes(
         SignInController(
             providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL, forumPath: userecho?.sso == nil ? nil : "/sso/userecho"
@@ -121,10 +123,7 @@ public func buildApplication(
     // `/api/...` stays Thingiverse's; every provider also answers at `/api/{provider}/...`.
     let thingiverseTarget = thingiverse.proxyTarget(rateLimit: configuration.rateLimit)
     var proxies: [(path: String, target: ProxyTarget)] = [("/api/thingiverse", thingiverseTarget), ("/api", thingiverseTarget)]
-    if let flattr {
-        proxies.insert(("/api/flattr", flattr.proxyTarget(rateLimit: configuration.flattrRateLimit)), at: 0)
-    }
-    for provider in configured {
+    for provider in (flattr.map { [$0] } ?? []) + configured {
         if let target = provider.proxyTarget {
             proxies.insert(("/api/" + provider.settings.id.rawValue, target), at: 0)
         }

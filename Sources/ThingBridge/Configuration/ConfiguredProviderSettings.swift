@@ -30,6 +30,10 @@ public struct ConfiguredProviderSettings: Sendable {
     public var clientAuthentication: ClientAuthentication
     public var pkce: Bool
     public var rateLimit: ThingBridgeConfiguration.RateLimit
+    /// Fields joined (with a space) into the account's full name, and the field holding its
+    /// avatar URL. Not settings: a provider's quirks set them (Flattr's `firstname lastname`, `avatar`).
+    public var userFullNameFields: [String] = []
+    public var userAvatarField: String?
     /// Development mode with none of its credentials and URLs set: the built-in generic OAuth2
     /// simulator stands in for it (below `/sim/oauth2/NAME`), as for the built-in providers.
     public var usesSimulator: Bool = false
@@ -39,6 +43,19 @@ public struct ConfiguredProviderSettings: Sendable {
 }
 
 extension ConfiguredProviderSettings {
+    /// A provider described in code as a configured one would be (Flattr): the generic path with its quirks.
+    init(
+        id: ProviderID, clientID: String, clientSecret: Secret, authorizeURL: String, tokenURL: String, userinfoURL: String,
+        userIDField: String, userNameField: String, apiURL: String?, allowList: [String], scopes: [String],
+        clientAuthentication: ClientAuthentication, pkce: Bool, rateLimit: ThingBridgeConfiguration.RateLimit
+    ) {
+        self.id = id
+        (self.clientID, self.clientSecret) = (clientID, clientSecret)
+        (self.authorizeURL, self.tokenURL, self.userinfoURL) = (authorizeURL, tokenURL, userinfoURL)
+        (self.userIDField, self.userNameField, self.apiURL, self.allowList) = (userIDField, userNameField, apiURL, allowList)
+        (self.scopes, self.clientAuthentication, self.pkce, self.rateLimit) = (scopes, clientAuthentication, pkce, rateLimit)
+    }
+
     /// The fields of a configured provider, as keys below `NAME.` (environment `NAME_...`) or
     /// `providers.NAME.` in the configuration file.
     enum Field: String, CaseIterable {

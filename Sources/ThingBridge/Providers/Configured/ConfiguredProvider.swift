@@ -5,7 +5,18 @@ import AsyncHTTPClient
 /// user-info endpoint), token refresh, and the proxy under its allow-list and budget. No Swift
 /// code names any such provider: this one type serves them all.
 public struct ConfiguredProvider: Sendable {
+    /// What a provider does that the standard leaves open; code exists for these alone.
+    public struct Quirks: Sendable {
+        /// Allow-list parameters that are text rather than numbers (configured providers: `{name}`).
+        var textParameters: Set<String> = ["name"]
+        /// A browser's `PATCH` goes up as `POST` with `_method=patch` (Flattr's documented workaround).
+        var sendsPatchAsPost = false
+
+        public static let none = Quirks()
+    }
+
     public let settings: ConfiguredProviderSettings
+    let quirks: Quirks
     public let upstream: UpstreamClient
     public let signIn: ConfiguredSignIn
     /// Keeps expiring tokens fresh for the proxy.
@@ -16,10 +27,11 @@ public struct ConfiguredProvider: Sendable {
     ///   - database: where refreshed accounts are recorded for other instances.
     ///   - codec: seals those records with the session key.
     init(
-        settings: ConfiguredProviderSettings, httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool?, database: Database,
-        codec: SessionCookieCodec
+        settings: ConfiguredProviderSettings, quirks: Quirks = .none, httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool?,
+        database: Database, codec: SessionCookieCodec
     ) {
         self.settings = settings
+        self.quirks = quirks
         self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: settings.id.displayName, pool: pool)
         let signIn = ConfiguredSignIn(settings: settings, upstream: upstream)
         self.signIn = signIn
@@ -32,8 +44,8 @@ public struct ConfiguredProvider: Sendable {
     public var proxyTarget: ProxyTarget? {
         guard let apiURL = settings.apiURL else { return nil }
         return ProxyTarget(
-            provider: settings.id, upstream: upstream, apiURL: apiURL, allowList: EndpointAllowList(settings.allowList, textParameters: ["name"]),
+            provider: settings.id, upstream: upstream, apiURL: apiURL, allowList: EndpointAllowList(settings.allowList, textParameters: quirks.textParameters),
             budget: ProxyBudget(limit: settings.rateLimit.count, window: .seconds(settings.rateLimit.seconds)),
-            identity: .personalToken(bearerVerifier: nil), refresher: refresher)
+            identity: .personalToken(bearerVerifier: nil), sendsPatchAsPost: quirks.sendsPatchAsPost, refresher: refresher)
     }
 }

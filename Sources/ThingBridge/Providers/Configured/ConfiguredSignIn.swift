@@ -17,6 +17,8 @@ public struct ConfiguredSignIn: SignInProvider {
     let userinfoURL: String
     let userIDPath: [String]
     let userNamePath: [String]
+    let fullNamePaths: [[String]]
+    let avatarPath: [String]?
 
     init(settings: ConfiguredProviderSettings, upstream: UpstreamClient) {
         self.provider = settings.id
@@ -31,6 +33,8 @@ public struct ConfiguredSignIn: SignInProvider {
         self.userinfoURL = settings.userinfoURL
         self.userIDPath = settings.userIDField.split(separator: ".").map(String.init)
         self.userNamePath = settings.userNameField.split(separator: ".").map(String.init)
+        self.fullNamePaths = settings.userFullNameFields.map { $0.split(separator: ".").map(String.init) }
+        self.avatarPath = settings.userAvatarField.map { $0.split(separator: ".").map(String.init) }
     }
 
     public func exchange(code: String, redirectURI: String, codeVerifier: String?) async throws -> TokenGrant {
@@ -48,7 +52,11 @@ public struct ConfiguredSignIn: SignInProvider {
             throw UpstreamError(.badReply("the user-info reply had no account id at the configured field"), provider: upstream.provider)
         }
         let name = Self.scalar(at: userNamePath, in: user).flatMap { $0.isEmpty ? nil : $0 } ?? id
-        return LinkedAccount(provider: provider, id: id, name: name, fullName: nil, thumbnail: nil, token: token)
+        let fullName = fullNamePaths.compactMap { Self.scalar(at: $0, in: user) }.filter { !$0.isEmpty }.joined(separator: " ")
+        let avatar = avatarPath.flatMap { Self.scalar(at: $0, in: user) }
+        return LinkedAccount(
+            provider: provider, id: id, name: name, fullName: fullName.isEmpty ? nil : fullName, thumbnail: avatar?.isEmpty == false ? avatar : nil,
+            token: token)
     }
 
     /// The string or number at a dotted path, as text.
