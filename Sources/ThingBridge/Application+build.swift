@@ -199,8 +199,7 @@ public func buildApplication(
             ).endpoints)
     }
     let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulators.thingiverse != nil)
-    let adminGuard = AdminGuard(
-        token: configuration.adminToken, sessionCheck: adminCheck, publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL))
+    let adminGuard = AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
     router.addRoutes(AdminController(store: eventStore, guard: adminGuard).endpoints)
     router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
 

@@ -20,8 +20,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     let mountPath: String
     /// `PUBLIC_URL` + `mountPath`: what the API's own URLs are rewritten to.
     let publicAPIURL: String
-    /// Origins whose pages may send unsafe requests with a cookie session: ours and the CORS list.
-    let trustedOrigins: Set<String>
+    /// Whose pages may send unsafe requests with a cookie session: ours and the CORS list.
+    let sameOrigin: SameOriginPolicy
     let metrics: ProxyMetrics
     /// The API's scheme, host and port, and its base path (`/rest/v2`, or empty): where the fast
     /// path connects and what it puts before the forwarded path. Nil origin: no fast path.
@@ -38,7 +38,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         self.cookies = cookies
         self.mountPath = mountPath
         self.publicAPIURL = publicURL + mountPath
-        self.trustedOrigins = Set(corsOrigins + [ThingBridgeConfiguration.origin(publicURL) ?? publicURL])
+        self.sameOrigin = SameOriginPolicy(publicURL: publicURL, alsoTrusted: corsOrigins)
         self.metrics = metrics
         self.apiOrigin = UpstreamConnectionPool.Origin(url: target.apiURL)
         let afterScheme = target.apiURL.drop { $0 != "/" }.dropFirst(2)
@@ -83,7 +83,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             throw AppError(.notFound, "unknown_endpoint", "\(request.method.rawValue) on this path is not an endpoint of the \(providerName) API, so it is not forwarded.")
         }
         let caller = try await authenticate(request)
-        if caller.usesCookie && !Self.isSafe(request.method) && !isTrustedOrigin(request) {
+        // The policy applies to cookie callers only (a Bearer caller carries no one's cookie),
+        // so it runs here, after authentication, rather than as the group's middleware.
+        if caller.usesCookie && !Self.isSafe(request.method) && !sameOrigin.allows(request) {
             metrics.refused("csrf")
             throw AppError(.forbidden, "cross_site_request", "Changes through the API must come from this site or an allowed origin.")
         }
@@ -169,18 +171,6 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     }
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool { method == .get || method == .head }
-
-    /// Browsers send `Origin` with unsafe requests; a missing one is accepted only when
-    /// `Sec-Fetch-Site` (if present) says the request is not cross-site.
-    private func isTrustedOrigin(_ request: Request) -> Bool {
-        if let origin = request.headers[.origin] {
-            return trustedOrigins.contains(origin.lowercased())
-        }
-        if let site = request.headers[.secFetchSite] {
-            return site == "same-origin" || site == "none"
-        }
-        return true
-    }
 
     private func makeUpstreamRequest(_ request: Request, match: EndpointAllowList.Match, caller: Caller) async throws -> HTTPClientRequest {
         let overridesPatch = target.sendsPatchAsPost && request.method == .patch

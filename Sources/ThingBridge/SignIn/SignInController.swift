@@ -14,8 +14,8 @@ public struct SignInController<Context: RequestContext>: Sendable {
     let providers: [ProviderID: any SignInProvider]
     let cookies: SessionCookies
     let publicURL: String
-    /// `scheme://host[:port]` of the public URL: the only origin allowed to post tokens and unlink.
-    let publicOrigin: String
+    /// Only this site's own pages may post tokens and unlink.
+    let sameOrigin: SameOriginPolicy
     /// Where single sign-on into the app's forum starts (`/sso/userecho`), when it is on.
     let forumPath: String?
     /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
@@ -28,7 +28,7 @@ public struct SignInController<Context: RequestContext>: Sendable {
         self.providers = Dictionary(providers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.cookies = cookies
         self.publicURL = publicURL
-        self.publicOrigin = ThingBridgeConfiguration.origin(publicURL) ?? publicURL
+        self.sameOrigin = SameOriginPolicy(publicURL: publicURL)
         self.forumPath = forumPath
         self.onLogout = onLogout
     }
@@ -38,10 +38,16 @@ public struct SignInController<Context: RequestContext>: Sendable {
         // The first release's Thingiverse URLs, registered by apps as their callback: kept as they were.
         routes.get("login") { request, context in try await self.login(.thingiverse, request: request) }
         routes.get("callback") { request, context in try await self.callback(.thingiverse, request: request) }
-        routes.post("token", use: token)
         routes.get(":provider/login") { request, context in try await self.login(self.provider(context), request: request) }
         routes.get(":provider/callback") { request, context in try await self.callback(self.provider(context), request: request) }
-        routes.post(":provider/unlink", use: unlink)
+        // Changes to a session come from this site's own pages only.
+        routes.group()
+            .add(middleware: SameOriginMiddleware(policy: sameOrigin) { _, context in
+                let provider = context.parameters.get("provider").flatMap { ProviderID(rawValue: $0) } ?? .thingiverse
+                return SignInFailure(.crossOrigin, provider: self.providers[provider]?.provider ?? provider)
+            })
+            .post("token", use: token)
+            .post(":provider/unlink", use: unlink)
         routes.get("me", use: me)
         routes.get("session", use: sessionStatus)
         routes.post("logout", use: logout)
@@ -136,7 +142,6 @@ public struct SignInController<Context: RequestContext>: Sendable {
     func token(request: Request, context: Context) async throws -> Response {
         let signIn = try signIn(.thingiverse)
         return try await failing(as: .thingiverse) {
-            guard isSameOrigin(request) else { throw SignInError.crossOrigin }
             guard let attempt = cookies.loginAttempt(from: request), attempt.flow == .token, attempt.provider == .thingiverse else {
                 throw SignInError.noLoginInProgress
             }
@@ -159,7 +164,6 @@ public struct SignInController<Context: RequestContext>: Sendable {
     /// (same-origin only). The cookie that held the token is refused from now on.
     func unlink(request: Request, context: Context) async throws -> Response {
         let provider = try provider(context)
-        guard isSameOrigin(request) else { throw SignInFailure(.crossOrigin, provider: provider) }
         var response: Response
         guard let session = try await cookies.session(from: request) else {
             return try status(nil).response(from: request, context: context)
@@ -244,15 +248,6 @@ public struct SignInController<Context: RequestContext>: Sendable {
             existing = nil
         }
         return cookies.session(signingIn: account, existing: existing)
-    }
-
-    /// Only this site's own pages may post tokens or unlink: `Origin` must be ours, or, for
-    /// browsers that omit it, `Sec-Fetch-Site` must say same-origin.
-    private func isSameOrigin(_ request: Request) -> Bool {
-        if let origin = request.headers[.origin] {
-            return origin.lowercased() == publicOrigin
-        }
-        return request.headers[.secFetchSite] == "same-origin"
     }
 
     /// Redirects with headers that keep codes out of referrers and caches.
