@@ -36,7 +36,6 @@ let package = Package(
         .target(
             name: "ThingBridge",
             dependencies: [
-                "ThingiverseSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -68,10 +67,24 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // Development mode's wiring: the simulators standing in for providers without
+        // credentials. Only the command-line tool and the tests link it; the server library does not.
+        .target(
+            name: "ThingBridgeDevelopment",
+            dependencies: [
+                "ThingBridge",
+                "ThingiverseSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ThingBridgeCLI",
             dependencies: [
                 "ThingBridge",
+                "ThingBridgeDevelopment",
                 "ThingiverseSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -89,6 +102,7 @@ let package = Package(
             name: "ThingBridgeTests",
             dependencies: [
                 "ThingBridge",
+                "ThingBridgeDevelopment",
                 "ThingiverseSimulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

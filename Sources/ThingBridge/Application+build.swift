@@ -4,7 +4,6 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import Prometheus
-import ThingiverseSimulator
 
 /// A built ThingBridge: the Hummingbird application plus what the CLI prints and tests inspect.
 public struct ThingBridgeServer: Sendable {
@@ -14,10 +13,6 @@ public struct ThingBridgeServer: Sendable {
     public let webhookSecrets: [Secret]
     /// Lines for a person starting the server (development mode banner, the webhook URL).
     public let startupNotes: [String]
-    /// The built-in Thingiverse simulator, in development mode without a client id.
-    public let simulator: ThingiverseSimulator?
-    /// The built-in Flattr simulator, in development mode without Flattr credentials.
-    public let flattrSimulator: FlattrSimulator?
     /// The background service confirming webhook orders, when an app token is set.
     public let orderConfirmer: OrderConfirmer?
     /// The background service relaying stored events to the app's own services.
@@ -37,11 +32,19 @@ public struct ThingBridgeServer: Sendable {
 ///   - configuration: validated settings.
 ///   - logger: the application's logger (its level already set).
 ///   - registry: where metrics are registered and served from `/metrics`.
+///   - development: the simulators standing in for providers without credentials (development
+///     mode); the targets that link them pass `ThingBridgeDevelopment`'s `DevelopmentSimulators`.
 public func buildApplication(
     configuration: ThingBridgeConfiguration,
     logger: Logger,
-    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    development: (any DevelopmentEnvironment)? = nil
 ) async throws -> ThingBridgeServer {
+    guard let thingiverseSettings = configuration.thingiverse ?? development?.thingiverse else {
+        throw ConfigurationError(
+            setting: "THINGIVERSE_CLIENT_ID",
+            problem: "is not set, and no development simulators were given to stand in (the thingbridge command gives them).")
+    }
     var notes: [String] = []
     let developmentSecrets = try developmentSecretsIfNeeded(configuration)
     let webhookSecrets = configuration.webhookSecrets ?? [Secret(developmentSecrets!.webhookSecret)]
@@ -75,29 +78,25 @@ public func buildApplication(
     let cookies = SessionCookies(codec: codec, revocations: revocations, secure: configuration.isHTTPS)
 
     // The providers, each real or (in development, without credentials) its simulator.
-    let simulators = DevelopmentSimulators(configuration: configuration)
-    let thingiverse = ThingiverseProvider(
-        settings: configuration.thingiverse ?? simulators.thingiverseSettings!, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
-    let flattr = (configuration.flattr ?? simulators.flattrSettings).map {
+    let thingiverse = ThingiverseProvider(settings: thingiverseSettings, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
+    let flattr = (configuration.flattr ?? development?.flattr).map {
         ConfiguredProvider(
             settings: FlattrProvider.settings($0, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit),
             quirks: FlattrProvider.quirks, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
     }
-    let userecho = (configuration.userecho ?? simulators.userechoSettings).map {
+    let userecho = (configuration.userecho ?? development?.userecho).map {
         UserEchoProvider(settings: $0, httpClient: httpClient, timeout: upstreamTimeout)
     }
-    // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS).
+    // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS); in development, one
+    // without settings runs against the generic OAuth2 simulator.
     let configured = configuration.configuredProviders.map { provider in
-        ConfiguredProvider(settings: simulators.settings(for: provider), httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
+        ConfiguredProvider(
+            settings: development?.configuredProvider(provider) ?? provider, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
+            database: database, codec: codec)
     }
-    notes += simulators.notes
+    notes += development?.notes ?? []
     if configuration.webhookSecrets == nil {
         notes.append("Development webhook URL: \(configuration.publicURL)/webhooks/thingiverse/\(webhookSecrets[0].value)")
-    }
-    // The built-in Thingiverse sends its order webhooks (e.g. PATCH /orders/{id} marking one
-    // shipped) here, as a registered app's would.
-    if let simulator = simulators.thingiverse, let clientID = simulators.thingiverseSettings?.clientID {
-        _ = simulator.setWebhookURL(configuration.publicURL + "/webhooks/thingiverse/" + webhookSecrets[0].value, clientID: clientID)
     }
 
     let routeIndex = RouteIndex()
@@ -147,16 +146,14 @@ public func buildApplication(
     let fastRoutes = ProxyFastRoutes(
         proxies: proxyControllers, corsOrigins: configuration.corsOrigins, httpMetrics: httpMetrics, proxyMetrics: proxyMetrics,
         securityHeaders: securityHeaders, logger: logger, serverName: serverName)
-    simulators.mount(on: router)
-    if simulators.thingiverse != nil {
-        let development = DevelopmentController<AppRequestContext>(
-            webhookURL: configuration.publicURL + "/webhooks/thingiverse/" + webhookSecrets[0].value,
-            simulatorURL: thingiverse.settings.webURL,
+    // The simulators below `/sim/`, and with a simulated Thingiverse the `/dev/` helpers.
+    development?.mount(
+        on: router,
+        wiring: DevelopmentWiring(
+            thingiverseWebhookURL: configuration.publicURL + "/webhooks/thingiverse/" + webhookSecrets[0].value,
             publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL) ?? configuration.publicURL,
-            sender: WebhookSender(httpClient: httpClient)
-        )
-        router.addRoutes(development.endpoints, atPath: "/dev")
-    } else {
+            httpClient: httpClient))
+    if development?.thingiverse == nil {
         // Pages ask whether to show the development banner; outside development the answer is no.
         router.get("/dev/info") { _, _ in DevelopmentStatus(development: false) }
     }
@@ -189,16 +186,14 @@ public func buildApplication(
         }
         // The built-in forum tells ThingBridge about new topics and comments, as a real one
         // would after `thingbridge userecho hooks sync`.
-        for event in ["topic.created", "comment.created", "topic.deleted"] {
-            try? simulators.userecho?.registerHook(event: event, targetURL: hookURL)
-        }
+        development?.sendForumHooks(to: hookURL)
         router.addRoutes(
             UserEchoHookController<AppRequestContext>(
                 secrets: WebhookSecretSet(secrets), signature: userecho?.settings.webhookKey.map(UserEchoSignature.init), store: eventStore,
                 newEventStored: { relay.deliveriesQueued() }
             ).endpoints)
     }
-    let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: simulators.thingiverse != nil)
+    let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: development?.thingiverse != nil)
     let adminGuard = AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
     router.addRoutes(AdminController(store: eventStore, guard: adminGuard).endpoints)
     router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
@@ -223,13 +218,12 @@ public func buildApplication(
         // Stopped in reverse order after the server has drained: the relay and the order
         // confirmer (attempts under way finish), the HTTP client, then the database.
         services: [DatabaseService(database: database), revocationSync, HTTPClientService(client: httpClient), relay, retention] + (orderConfirmer.map { [$0] } ?? [])
-            + (simulators.userecho.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? [])
-            + (simulators.thingiverse.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? []),
+            + (development?.services ?? []),
         logger: logger
     )
     return ThingBridgeServer(
         application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes,
-        simulator: simulators.thingiverse, flattrSimulator: simulators.flattr, orderConfirmer: orderConfirmer, relay: relay,
+        orderConfirmer: orderConfirmer, relay: relay,
         revocations: revocations, configuredProviders: configured,
         routes: routes.map { "\($0.method.rawValue) \($0.path)" }.sorted()
     )

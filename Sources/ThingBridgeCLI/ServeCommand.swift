@@ -6,6 +6,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import ThingBridge
+import ThingBridgeDevelopment
 import UnixSignals
 
 /// `thingbridge serve`: runs the server until SIGTERM or SIGINT, then drains.
@@ -27,7 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         let server: ThingBridgeServer
         do {
-            server = try await buildApplication(configuration: configuration, logger: logger, registry: registry)
+            server = try await buildApplication(
+                configuration: configuration, logger: logger, registry: registry, development: DevelopmentSimulators(configuration: configuration))
         } catch let error as ConfigurationError {
             SettingsOptions.fail(error.description)
         } catch let error as StorageError {

@@ -35,3 +35,5 @@ public struct SimulatorFaults: Sendable, Equatable {
     /// The client id that `foreignAudience` tokens are recorded under.
     static let foreignClientID = "someone-elses-app"
 }
+
+extension SimulatorFaults: EdgeFaults {}

@@ -40,7 +40,9 @@
 // - Deny on the authorization page redirects with `?error=access_denied` in the query for both
 //   flows, as the brief says (RFC 6749 would put it in the fragment for the token flow).
 
+import AsyncHTTPClient
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// A simulated Thingiverse: the OAuth pages of www.thingiverse.com and the REST API of
@@ -52,8 +54,13 @@ public final class ThingiverseSimulator: Sendable {
     public var configuration: SimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<SimulatorConfiguration>
     let state: Mutex<SimulatorState>
-    /// Sends the order webhooks that `PATCH /orders/{id}` causes.
-    let deliveries = OrderWebhookDeliveries()
+    /// Sends the order webhooks that `PATCH /orders/{id}` causes, and remembers how each went.
+    let deliveries = BackgroundDeliveries(
+        label: "ThingiverseSimulator.webhooks", noun: "Webhook", keepsOutcomes: true,
+        timeouts: .init(connect: .seconds(5), read: .seconds(10))
+    ) { webhook, client in
+        try await WebhookSender(httpClient: client).send(webhook.body, to: webhook.url).status
+    }
 
     /// Creates a simulator with the seeded content and one set of orders per registered app.
     public init(configuration: SimulatorConfiguration) {
@@ -80,8 +87,8 @@ public final class ThingiverseSimulator: Sendable {
     public func routes<Context: RequestContext>(
         context: Context.Type, webPrefix: String, apiPrefix: String
     ) -> RouteCollection<Context> {
-        let web = Self.normalizedPrefix(webPrefix)
-        let api = Self.normalizedPrefix(apiPrefix)
+        let web = webPrefix.mountPrefix
+        let api = apiPrefix.mountPrefix
         precondition(!api.isEmpty, "The simulator's API needs its own path prefix, e.g. \"/api\".")
         let routes = RouteCollection(context: Context.self)
         OAuthController(simulator: self, prefix: web).addRoutes(to: routes)
@@ -103,7 +110,9 @@ public final class ThingiverseSimulator: Sendable {
 
     /// The order webhooks sent so far (event, URL, the receiver's status or the failure), oldest first.
     public func sentWebhooks() -> [SentWebhook] {
-        deliveries.sent
+        deliveries.outcomes.map {
+            SentWebhook(event: $0.delivery.event, url: $0.delivery.url, status: $0.status, failure: $0.failure)
+        }
     }
 
     /// Waits for the order webhooks in flight, then shuts down the HTTP client they use. Call it
@@ -146,14 +155,13 @@ public final class ThingiverseSimulator: Sendable {
     /// How many requests reached `path` (full path or path below the prefix; query strings and a
     /// trailing slash are ignored), e.g. to prove that no token request was made.
     public func requestCount(path: String) -> Int {
-        let wanted = Self.normalizedPath(path)
-        return state.withLock { $0.requestCounts[wanted] ?? 0 }
+        state.withLock { $0.log.count(path: path) }
     }
 
     /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order.
     /// A long-running simulator keeps only the most recent 10,000 or more.
     public func requestLog() -> [String] {
-        state.withLock { $0.requests.map { "\($0.method) \($0.path)" } }
+        state.withLock { $0.log.lines }
     }
 
     /// The seeded orders of the app with this client id (what `GET /orders` shows its tokens).
@@ -165,43 +173,13 @@ public final class ThingiverseSimulator: Sendable {
 
     /// Notes a request in the log.
     func record(_ request: Request, prefix: String) {
-        let path = request.uri.path
-        let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        state.withLock {
-            $0.record(
-                method: request.method.rawValue, path: path, relativePath: relative.isEmpty ? "/" : relative)
-        }
+        let entry = LoggedRequest(request, prefix: prefix)
+        state.withLock { $0.log.record(entry) }
     }
 
-    /// Applies the `delay`, `htmlChallenge`, `serverError` and `htmlErrorPage` faults: sleeps if asked, then
-    /// returns the response to send instead of the real one, if any.
+    /// Applies the edge faults (`delay`, `htmlChallenge`, `serverError`, `htmlErrorPage`):
+    /// sleeps if asked, then returns the response to send instead of the real one, if any.
     func faultResponse() async throws -> Response? {
-        let faults = self.faults
-        if let delay = faults.delay {
-            try await Task.sleep(for: delay)
-        }
-        if faults.htmlChallenge {
-            return FaultPages.challenge()
-        }
-        if faults.serverError {
-            return FaultPages.serviceUnavailable()
-        }
-        if faults.htmlErrorPage {
-            return FaultPages.phpErrorPage()
-        }
-        return nil
-    }
-
-    static func normalizedPrefix(_ prefix: String) -> String {
-        let trimmed = prefix.droppingTrailingSlashes
-        if trimmed.isEmpty { return "" }
-        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
-    }
-
-    static func normalizedPath(_ path: String) -> String {
-        let withoutQuery = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = String(withoutQuery).droppingTrailingSlashes
-        if trimmed.isEmpty { return "/" }
-        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
+        try await faults.response(host: "www.thingiverse.com")
     }
 }

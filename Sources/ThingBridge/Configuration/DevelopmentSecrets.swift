@@ -39,7 +39,7 @@ enum DevelopmentSecrets {
 }
 
 /// Random URL-safe text from the system's secure generator.
-func randomToken(bytes count: Int) -> String {
+package func randomToken(bytes count: Int) -> String {
     var generator = SystemRandomNumberGenerator()
     let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     return Base64URL.encode(bytes)

@@ -4,7 +4,7 @@ import HTTPTypes
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id")!
     static let secFetchMode = HTTPField.Name("Sec-Fetch-Mode")!
-    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    package static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
 }

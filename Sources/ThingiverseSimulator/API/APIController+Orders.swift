@@ -47,7 +47,7 @@ extension APIController {
         state.orders[index].order = order
         if let url = call.webhookURL {
             let event = Self.webhookEvent(from: before, to: order)
-            state.outbox.append(OutgoingWebhook(event: event, url: url, body: WebhookPayload.order(event: event, order: order)))
+            state.outbox.append(OutgoingDelivery(event: event, url: url, body: WebhookPayload.order(event: event, order: order)))
         }
         return .object(order.json)
     }

@@ -19,13 +19,8 @@ struct APIController: Sendable {
     }
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        let methods: [HTTPRequest.Method] = [.get, .post, .patch, .delete, .put]
-        for method in methods {
-            for path in [prefix, "\(prefix)/**"] {
-                routes.on(RouterPath(path), method: method) { request, context in
-                    try await self.handle(request: request, context: context)
-                }
-            }
+        routes.addCatchAll(below: prefix) { request, context in
+            try await self.handle(request: request, context: context)
         }
     }
 
@@ -33,7 +28,7 @@ struct APIController: Sendable {
     func handle(request: Request, context: some RequestContext) async throws -> Response {
         simulator.record(request, prefix: prefix)
         let relativePath = String(request.uri.path.dropFirst(prefix.count))
-        let segments = relativePath.split(separator: "/").map { FormEncoding.decodePathSegment($0) }
+        let segments = relativePath.pathSegments(below: "")
         switch segments.first {
         case "_media":
             return MediaResponder.respond(method: request.method, segments: Array(segments.dropFirst()))
@@ -48,12 +43,12 @@ struct APIController: Sendable {
             return fault
         }
         let input = try await RequestInput.read(request, context: context)
-        let presentedToken = Self.bearerToken(request.headers[.authorization]) ?? input.queryParameters["access_token"]
+        let presentedToken = BearerToken.value(in: request.headers[.authorization]) ?? input.queryParameters["access_token"]
         let configuration = simulator.configuration
         let now = ContinuousClock.now
         let epoch = Timestamp.now()
 
-        let (response, webhooks) = simulator.state.withLock { state -> (Response, [OutgoingWebhook]) in
+        let (response, webhooks) = simulator.state.withLock { state -> (Response, [OutgoingDelivery]) in
             let response = answer(
                 request: request, relativePath: relativePath, segments: segments, input: input,
                 presentedToken: presentedToken, configuration: configuration, now: now, epoch: epoch, state: &state)
@@ -78,10 +73,9 @@ struct APIController: Sendable {
         guard let token = state.tokens[presentedToken] else {
             return Self.unauthorized("invalid_token", "The access token is unknown or has been revoked.")
         }
-        let rate = state.consumeRequest(
-            token: token.value, limit: configuration.rateLimit, window: configuration.rateWindow,
-            now: now, epoch: epoch)
-        var headers = rate.headers
+        let rate = state.rateBudgets.consume(
+            key: token.value, limit: configuration.rateLimit, window: configuration.rateWindow, now: now, epoch: epoch)
+        var headers = rate.headers(withReset: true)
         if let retryAfter = rate.retryAfter {
             headers[.retryAfter] = String(retryAfter)
             return .jsonError(
@@ -123,27 +117,16 @@ struct APIController: Sendable {
 
     /// The route for a path, or 404 (no such path) / 405 (path exists, method does not).
     static func route(method: HTTPRequest.Method, segments: [String]) throws(APIError) -> (APIRoute, [String: String]) {
-        var pathExists = false
-        for route in routes {
-            guard let parameters = route.pattern.match(segments) else { continue }
-            if route.method == method {
-                return (route, parameters)
-            }
-            pathExists = true
-        }
-        if pathExists {
+        switch routes.lookup(method: method, segments: segments) {
+        case .found(let route, let parameters):
+            return (route, parameters)
+        case .methodNotAllowed:
             throw APIError(
                 status: .methodNotAllowed, code: "method_not_allowed",
                 message: "\(method.rawValue) is not supported on /\(segments.joined(separator: "/")).")
+        case .notFound:
+            throw .notFound("There is no API endpoint at /\(segments.joined(separator: "/")).")
         }
-        throw .notFound("There is no API endpoint at /\(segments.joined(separator: "/")).")
-    }
-
-    static func bearerToken(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingSpaces
     }
 
     static func unauthorized(_ code: String, _ message: String) -> Response {
@@ -153,20 +136,8 @@ struct APIController: Sendable {
     }
 }
 
-/// One API endpoint: method, path pattern (`:name` captures a segment) and handler.
-struct APIRoute: Sendable {
-    typealias Handler = @Sendable (APIController, inout SimulatorState, APICall) throws -> APIReply
-
-    let method: HTTPRequest.Method
-    let pattern: PathPattern
-    let handle: Handler
-
-    init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
-        self.method = method
-        self.pattern = PathPattern(pattern)
-        self.handle = handle
-    }
-}
+/// One endpoint of the Thingiverse API.
+typealias APIRoute = SimulatorRoute<@Sendable (APIController, inout SimulatorState, APICall) throws -> APIReply>
 
 extension APIController {
     /// Every endpoint the simulator implements: each `METHOD /path` of the Thingiverse REST

@@ -116,11 +116,3 @@ struct AuthorizationCode: Sendable {
     var userID: Int
     var expiresAt: ContinuousClock.Instant
 }
-
-/// Requests counted against one token in the current fixed window.
-struct RateBucket: Sendable {
-    var windowStart: ContinuousClock.Instant
-    /// Wall-clock epoch seconds at which the window ends (for `X-RateLimit-Reset`).
-    var resetEpoch: Int
-    var used: Int
-}

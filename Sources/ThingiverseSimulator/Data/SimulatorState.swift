@@ -18,20 +18,14 @@ struct SimulatorState: Sendable {
     /// Uploaded bytes by storage key (see `StorageResponder`).
     var storedObjects: [String: StoredObject]
     /// Webhooks that API writes have caused, sent after the request's lock is released.
-    var outbox: [OutgoingWebhook] = []
+    var outbox: [OutgoingDelivery] = []
     /// The last id handed to a record created through the API (comments, groups, uploads...).
     var lastCreatedID = SeedData.firstCreatedID - 1
     var tokens: [String: IssuedToken] = [:]
     var codes: [String: AuthorizationCode] = [:]
-    var rateBuckets: [String: RateBucket] = [:]
+    var rateBudgets = RateBudgets()
     var faults = SimulatorFaults()
-    /// The most recent requests (between `requestLogLimit` and twice that many are kept).
-    var requests: [LoggedRequest] = []
-    /// Requests per normalized path, both full and below the prefix; never trimmed.
-    var requestCounts: [String: Int] = [:]
-
-    /// How many requests the log keeps at least, so a long-running simulator stays small.
-    static let requestLogLimit = 10_000
+    var log = RequestLog()
 
     init(apps: [SimulatorApp]) {
         self.users = SeedData.users
@@ -108,30 +102,6 @@ struct SimulatorState: Sendable {
         tokens[value] = IssuedToken(value: value, userID: userID, clientID: recordedClientID)
         return value
     }
-
-    // MARK: Request log
-
-    mutating func record(method: String, path: String, relativePath: String) {
-        requests.append(LoggedRequest(method: method, path: path, relativePath: relativePath))
-        if requests.count >= 2 * Self.requestLogLimit {
-            requests.removeFirst(Self.requestLogLimit)
-        }
-        let full = ThingiverseSimulator.normalizedPath(path)
-        let relative = ThingiverseSimulator.normalizedPath(relativePath)
-        requestCounts[full, default: 0] += 1
-        if relative != full {
-            requestCounts[relative, default: 0] += 1
-        }
-    }
-}
-
-/// One request as seen by the simulator, for `requestLog()` and `requestCount(path:)`.
-struct LoggedRequest: Sendable {
-    var method: String
-    /// The full request path (with the mount prefix), without the query string.
-    var path: String
-    /// The path below the web or API prefix, e.g. `/login/oauth/access_token` or `/users/me`.
-    var relativePath: String
 }
 
 /// Random identifiers for codes and tokens.

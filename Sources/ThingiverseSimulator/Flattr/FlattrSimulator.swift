@@ -91,8 +91,8 @@ public final class FlattrSimulator: Sendable {
     public func routes<Context: RequestContext>(
         context: Context.Type, webPrefix: String, apiPrefix: String
     ) -> RouteCollection<Context> {
-        let web = ThingiverseSimulator.normalizedPrefix(webPrefix)
-        let api = ThingiverseSimulator.normalizedPrefix(apiPrefix)
+        let web = webPrefix.mountPrefix
+        let api = apiPrefix.mountPrefix
         precondition(!api.isEmpty, "The Flattr simulator's API needs its own path prefix, e.g. \"/api\".")
         precondition(api != web, "The Flattr simulator's API and web host need different prefixes.")
         let routes = RouteCollection(context: Context.self)
@@ -135,15 +135,14 @@ public final class FlattrSimulator: Sendable {
     /// How many requests reached `path` (full path or path below the prefix; query strings and a
     /// trailing slash are ignored), e.g. to prove that no token request was made.
     public func requestCount(path: String) -> Int {
-        let wanted = ThingiverseSimulator.normalizedPath(path)
-        return state.withLock { $0.requestCounts[wanted] ?? 0 }
+        state.withLock { $0.log.count(path: path) }
     }
 
     /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order, with the
     /// method that arrived (a `POST` with `_method=patch` stays `POST`).
     /// A long-running simulator keeps only the most recent 10,000 or more.
     public func requestLog() -> [String] {
-        state.withLock { $0.requests.map { "\($0.method) \($0.path)" } }
+        state.withLock { $0.log.lines }
     }
 
     /// What every call to `POST /oauth/token` sent, in arrival order.
@@ -155,26 +154,13 @@ public final class FlattrSimulator: Sendable {
 
     /// Notes a request in the log.
     func record(_ request: Request, prefix: String) {
-        let path = request.uri.path
-        let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        state.withLock {
-            $0.record(method: request.method.rawValue, path: path, relativePath: relative.isEmpty ? "/" : relative)
-        }
+        let entry = LoggedRequest(request, prefix: prefix)
+        state.withLock { $0.log.record(entry) }
     }
 
     /// Applies the `delay`, `htmlChallenge` and `serverError` faults: sleeps if asked, then
     /// returns the response to send instead of the real one, if any.
     func faultResponse() async throws -> Response? {
-        let faults = self.faults
-        if let delay = faults.delay {
-            try await Task.sleep(for: delay)
-        }
-        if faults.htmlChallenge {
-            return FlattrFaultPages.challenge()
-        }
-        if faults.serverError {
-            return FlattrFaultPages.serviceUnavailable()
-        }
-        return nil
+        try await faults.response(host: "flattr.com")
     }
 }

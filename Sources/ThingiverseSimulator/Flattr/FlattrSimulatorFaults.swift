@@ -17,3 +17,8 @@ public struct FlattrSimulatorFaults: Sendable, Equatable {
         self.serverError = false
     }
 }
+
+extension FlattrSimulatorFaults: EdgeFaults {
+    /// Flattr's pages never failed this way.
+    var htmlErrorPage: Bool { false }
+}

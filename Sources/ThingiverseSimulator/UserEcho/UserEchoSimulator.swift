@@ -78,6 +78,7 @@
 import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// A simulated UserEcho project: its forum pages and API v2, with seeded people, forums, topics
@@ -89,13 +90,20 @@ public final class UserEchoSimulator: Sendable {
     public var configuration: UserEchoSimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<UserEchoSimulatorConfiguration>
     let state: Mutex<UserEchoState>
-    /// Sends the hooks API writes cause.
-    let deliveries = UserEchoBackgroundDeliveries()
+    /// Sends the hooks API writes cause, once each, signed with the webhook key.
+    let deliveries: BackgroundDeliveries
 
     /// Creates a simulator with the seeded content.
     public init(configuration: UserEchoSimulatorConfiguration) {
         self.baseConfiguration = Mutex(configuration)
         self.state = Mutex(UserEchoState())
+        let webhookKey = configuration.webhookKey
+        self.deliveries = BackgroundDeliveries(
+            label: "ThingiverseSimulator.UserEcho.hooks", noun: "Hook", keepsOutcomes: false,
+            timeouts: .init(connect: .seconds(5), read: UserEchoHookSender.timeout)
+        ) { hook, client in
+            try await UserEchoHookSender.send(hook.body, to: hook.url, webhookKey: webhookKey, using: client)
+        }
     }
 
     /// Sets where the forum is reached, for a simulator started on port 0 whose address is only
@@ -110,7 +118,7 @@ public final class UserEchoSimulator: Sendable {
     ///   - context: the router's request context type
     ///   - prefix: path of the forum's origin, "" for the root
     public func routes<Context: RequestContext>(context: Context.Type, prefix: String) -> RouteCollection<Context> {
-        let prefix = ThingiverseSimulator.normalizedPrefix(prefix)
+        let prefix = prefix.mountPrefix
         let routes = RouteCollection(context: Context.self)
         UserEchoAPIController(simulator: self, prefix: prefix).addRoutes(to: routes)
         UserEchoWebController(simulator: self, prefix: prefix).addRoutes(to: routes)
@@ -121,15 +129,14 @@ public final class UserEchoSimulator: Sendable {
     /// calls the command with `.json` (`forums/1/topics.json`). Query strings and a trailing
     /// slash are ignored.
     public func requestCount(path: String) -> Int {
-        let wanted = ThingiverseSimulator.normalizedPath(path)
-        return state.withLock { $0.requestCounts[wanted] ?? 0 }
+        state.withLock { $0.log.count(path: path) }
     }
 
     /// Every request seen, as `"METHOD /full/path?query"` with the values of `access_token` and
     /// `sso_token` replaced by `<redacted>`, in arrival order. A long-running simulator keeps
     /// only the most recent 10,000 or more.
     public func requestLog() -> [String] {
-        state.withLock { $0.requests.map(\.line) }
+        state.withLock { $0.log.lines }
     }
 
     /// What the most recent request carried (values not redacted), or `nil` before the first.
@@ -222,18 +229,15 @@ public final class UserEchoSimulator: Sendable {
     ///   - input: the request's body and query, when it was read
     ///   - command: for API calls, the command with `.json` (`forums/1/topics.json`)
     func record(_ request: Request, input: RequestInput?, prefix: String, command: String?) {
-        let path = request.uri.path
-        let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        var names: Set<String> = [path, relative.isEmpty ? "/" : relative]
-        if let command { names.insert("/" + command) }
         let query = request.uri.query
-        let entry = UserEchoLoggedRequest(
-            request: LoggedRequest(method: request.method.rawValue, path: path, relativePath: relative),
-            redactedQuery: query.map(UserEchoLoggedRequest.redact))
+        let entry = LoggedRequest(request, prefix: prefix, redactedQuery: query.map(UserEchoState.redact))
         let details = UserEchoRequestRecord(
-            method: request.method.rawValue, path: path, query: query.map { FormEncoding.dictionary($0) } ?? [:],
+            method: request.method.rawValue, path: entry.path, query: query.map { FormEncoding.dictionary($0) } ?? [:],
             body: input.flatMap(UserEchoFields.bodyMembers).map(UserEchoFields.texts) ?? [:],
             contentType: request.headers[.contentType], hasAuthorizationHeader: request.headers[.authorization] != nil)
-        state.withLock { $0.record(entry, names: names, details: details) }
+        state.withLock {
+            $0.log.record(entry, otherNames: command.map { ["/" + $0] } ?? [])
+            $0.lastRequest = details
+        }
     }
 }

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import Prometheus
 import Testing
+import ThingBridgeDevelopment
 
 @testable import ThingBridge
 
@@ -28,7 +29,9 @@ enum TestServer {
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         _ test: @Sendable (ThingBridgeServer, any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
-        let server = try await buildApplication(configuration: configuration, logger: logs.logger(), registry: registry)
+        // Development mode as `thingbridge serve` builds it: the simulators from ThingBridgeDevelopment.
+        let server = try await buildApplication(
+            configuration: configuration, logger: logs.logger(), registry: registry, development: DevelopmentSimulators(configuration: configuration))
         return try await server.application.test(mode ?? defaultMode.setup) { client in
             try await test(server, client)
         }

@@ -14,13 +14,8 @@ struct FlattrAPIController: Sendable {
     var presenter: FlattrPresenter { FlattrPresenter(configuration: simulator.configuration) }
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        let methods: [HTTPRequest.Method] = [.get, .post, .patch, .delete, .put]
-        for method in methods {
-            for path in [prefix, "\(prefix)/**"] {
-                routes.on(RouterPath(path), method: method) { request, context in
-                    try await self.handle(request: request, context: context)
-                }
-            }
+        routes.addCatchAll(below: prefix) { request, context in
+            try await self.handle(request: request, context: context)
         }
     }
 
@@ -31,10 +26,9 @@ struct FlattrAPIController: Sendable {
             return fault
         }
         let input = try await RequestInput.read(request, context: context)
-        let relativePath = String(request.uri.path.dropFirst(prefix.count))
-        let segments = relativePath.split(separator: "/").map { FormEncoding.decodePathSegment($0) }
+        let segments = request.uri.path.pathSegments(below: prefix)
         let query = input.queryParameters
-        let presented = request.headers[.authorization].map { Self.bearerToken($0) ?? "" }
+        let presented = request.headers[.authorization].map { BearerToken.nonEmptyValue(in: $0) ?? "" }
         let method = Self.effectiveMethod(request.method, query: query, input: input)
         let configuration = simulator.configuration
         let now = ContinuousClock.now
@@ -42,10 +36,10 @@ struct FlattrAPIController: Sendable {
 
         return simulator.state.withLock { state -> Response in
             let token = presented.flatMap { state.tokens[$0] }
-            let rate = state.consumeRequest(
+            let rate = state.rateBudgets.consume(
                 key: token?.value ?? FlattrState.anonymousBudget, limit: configuration.rateLimit,
                 window: configuration.rateWindow, now: now)
-            var headers = rate.headers
+            var headers = rate.headers(withReset: false)
             if let retryAfter = rate.retryAfter {
                 headers[.retryAfter] = String(retryAfter)
                 let error = FlattrAPIError(
@@ -95,17 +89,12 @@ struct FlattrAPIController: Sendable {
     static func route(
         method: HTTPRequest.Method, segments: [String], arrived: HTTPRequest.Method
     ) throws(FlattrAPIError) -> (FlattrAPIRoute, [String: String]) {
-        var allowed: [HTTPRequest.Method] = []
-        for route in routes {
-            guard let parameters = route.pattern.match(segments) else { continue }
-            if route.method == method {
-                return (route, parameters)
-            }
-            allowed.append(route.method)
-        }
         let path = "/" + segments.joined(separator: "/")
-        guard !allowed.isEmpty else {
-            throw .notFound("There is no API endpoint at \(path).")
+        let allowed: [HTTPRequest.Method]
+        switch routes.lookup(method: method, segments: segments) {
+        case .found(let route, let parameters): return (route, parameters)
+        case .notFound: throw .notFound("There is no API endpoint at \(path).")
+        case .methodNotAllowed(let methods): allowed = methods
         }
         var description = "\(arrived.rawValue) is not supported on \(path)."
         if arrived == .post && allowed.contains(.patch) {
@@ -114,14 +103,6 @@ struct FlattrAPIController: Sendable {
         var error = FlattrAPIError(status: .methodNotAllowed, code: "method_not_allowed", description: description)
         error.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
         throw error
-    }
-
-    /// The token of `Authorization: Bearer TOKEN`, or `nil` for any other header.
-    static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingSpaces
-        return token.isEmpty ? nil : token
     }
 }
 
@@ -134,20 +115,10 @@ enum FlattrAPIReply: Sendable {
     case redirect(location: String, body: JSONValue)
 }
 
-/// One endpoint: method, path pattern (`:name` captures a segment) and handler.
-struct FlattrAPIRoute: Sendable {
-    typealias Handler = @Sendable (FlattrAPIController, inout FlattrState, FlattrAPICall) throws -> FlattrAPIReply
-
-    let method: HTTPRequest.Method
-    let pattern: PathPattern
-    let handle: Handler
-
-    init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
-        self.method = method
-        self.pattern = PathPattern(pattern)
-        self.handle = handle
-    }
-}
+/// One endpoint of Flattr's API.
+typealias FlattrAPIRoute = SimulatorRoute<
+    @Sendable (FlattrAPIController, inout FlattrState, FlattrAPICall) throws -> FlattrAPIReply
+>
 
 extension FlattrAPIController {
     /// Every endpoint the simulator implements; literal paths come before `things/:ids`.

@@ -5,19 +5,17 @@ struct FlattrState: Sendable {
     var things: [FlattrThing]
     var tokens: [String: FlattrToken] = [:]
     var codes: [String: FlattrAuthorizationCode] = [:]
-    var rateWindows: [String: FlattrRateWindow] = [:]
+    var rateBudgets = RateBudgets()
     var faults = FlattrSimulatorFaults()
-    /// The most recent requests (between `logLimit` and twice that many are kept).
-    var requests: [LoggedRequest] = []
-    /// Requests per normalized path, both full and below the prefix; never trimmed.
-    var requestCounts: [String: Int] = [:]
-    /// What each call to the token endpoint sent (trimmed like `requests`).
+    var log = RequestLog()
+    /// What each call to the token endpoint sent (trimmed like the request log).
     var tokenRequests: [FlattrTokenRequestRecord] = []
     /// The id the next created thing gets.
     var nextThingID: Int
 
-    /// How many log entries are kept at least, so a long-running simulator stays small.
-    static let logLimit = 10_000
+    /// The budget key of requests without a (known) token: the simulator cannot tell callers
+    /// apart, so they share one budget, as callers behind one address did at Flattr.
+    static let anonymousBudget = "anonymous"
 
     init() {
         self.users = FlattrSeedData.users
@@ -42,23 +40,7 @@ struct FlattrState: Sendable {
 
     // MARK: Logs
 
-    mutating func record(method: String, path: String, relativePath: String) {
-        requests.append(LoggedRequest(method: method, path: path, relativePath: relativePath))
-        if requests.count >= 2 * Self.logLimit {
-            requests.removeFirst(Self.logLimit)
-        }
-        let full = ThingiverseSimulator.normalizedPath(path)
-        let relative = ThingiverseSimulator.normalizedPath(relativePath)
-        requestCounts[full, default: 0] += 1
-        if relative != full {
-            requestCounts[relative, default: 0] += 1
-        }
-    }
-
     mutating func record(tokenRequest: FlattrTokenRequestRecord) {
-        tokenRequests.append(tokenRequest)
-        if tokenRequests.count >= 2 * Self.logLimit {
-            tokenRequests.removeFirst(Self.logLimit)
-        }
+        tokenRequests.appendKeepingRecent(tokenRequest)
     }
 }

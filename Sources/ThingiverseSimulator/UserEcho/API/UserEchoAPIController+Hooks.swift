@@ -52,7 +52,7 @@ extension UserEchoState {
     mutating func queueHooks(_ event: String, data: JSONValue, created: String) {
         let body = UserEchoHookDelivery.body(event: event, created: created, data: data)
         for hook in hooks where hook.event == event {
-            outbox.append(UserEchoHookDelivery(event: event, targetURL: hook.targetURL, body: body))
+            outbox.append(OutgoingDelivery(event: event, url: hook.targetURL, body: body))
         }
     }
 }

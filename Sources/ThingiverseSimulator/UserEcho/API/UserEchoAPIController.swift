@@ -17,13 +17,8 @@ struct UserEchoAPIController: Sendable {
     var apiPrefix: String { "\(prefix)/api/v2" }
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch]
-        for method in methods {
-            for path in [apiPrefix, "\(apiPrefix)/**"] {
-                routes.on(RouterPath(path), method: method) { request, context in
-                    try await self.handle(request: request, context: context)
-                }
-            }
+        routes.addCatchAll(below: apiPrefix) { request, context in
+            try await self.handle(request: request, context: context)
         }
     }
 
@@ -42,7 +37,7 @@ struct UserEchoAPIController: Sendable {
         let configuration = simulator.configuration
 
         let query = input.queryParameters
-        guard let key = query["access_token"] ?? request.headers[.authorization].flatMap(Self.bearerToken) else {
+        guard let key = query["access_token"] ?? BearerToken.nonEmptyValue(in: request.headers[.authorization]) else {
             return Self.reply(UserEchoAPIError.missingKey)
         }
         guard key == configuration.apiKey else {
@@ -59,8 +54,9 @@ struct UserEchoAPIController: Sendable {
         let now = ContinuousClock.now
         let timestamp = UserEchoTimestamp.now()
 
-        let (response, outbox) = simulator.state.withLock { state -> (Response, [UserEchoHookDelivery]) in
-            if let retryAfter = state.consumeRequest(key: key, limit: configuration.rateLimit, now: now) {
+        let (response, outbox) = simulator.state.withLock { state -> (Response, [OutgoingDelivery]) in
+            let rate = state.rateBudgets.consume(key: key, limit: configuration.rateLimit, window: UserEchoState.rateWindow, now: now)
+            if let retryAfter = rate.retryAfter {
                 var error = UserEchoAPIError(
                     status: .tooManyRequests,
                     message: "Rate limit of \(configuration.rateLimit) requests a minute exceeded; retry in \(retryAfter) s.")
@@ -80,7 +76,7 @@ struct UserEchoAPIController: Sendable {
                 return (Self.reply(error), [])
             }
         }
-        simulator.deliveries.dispatch(outbox, webhookKey: configuration.webhookKey)
+        simulator.deliveries.dispatch(outbox)
         return response
     }
 
@@ -138,48 +134,27 @@ struct UserEchoAPIController: Sendable {
     static func route(
         method: HTTPRequest.Method, segments: [String]
     ) throws(UserEchoAPIError) -> (UserEchoAPIRoute, [String: String]) {
-        var allowed: [HTTPRequest.Method] = []
-        for route in routes {
-            guard let captures = route.pattern.match(segments) else { continue }
-            if route.method == method {
-                return (route, captures)
-            }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
-        }
         let command = segments.joined(separator: "/")
-        guard !allowed.isEmpty else {
+        switch routes.lookup(method: method, segments: segments) {
+        case .found(let route, let captures):
+            return (route, captures)
+        case .notFound:
             throw .notFound("Unknown API command \"\(command)\".")
+        case .methodNotAllowed(let allowed):
+            var error = UserEchoAPIError(
+                status: .methodNotAllowed, message: "\(method.rawValue) is not supported by \"\(command)\".")
+            var methods: [HTTPRequest.Method] = []
+            for method in allowed where !methods.contains(method) { methods.append(method) }
+            error.headers[.allow] = methods.map(\.rawValue).joined(separator: ", ")
+            throw error
         }
-        var error = UserEchoAPIError(
-            status: .methodNotAllowed, message: "\(method.rawValue) is not supported by \"\(command)\".")
-        error.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
-        throw error
-    }
-
-    /// The key of `Authorization: Bearer KEY`, or `nil` for any other header.
-    static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingSpaces
-        return token.isEmpty ? nil : token
     }
 }
 
-/// One command: method, path pattern (`:name` captures a segment) and handler, which returns the
-/// reply's `data`.
-struct UserEchoAPIRoute: Sendable {
-    typealias Handler = @Sendable (UserEchoAPIController, inout UserEchoState, UserEchoAPICall) throws -> JSONValue
-
-    let method: HTTPRequest.Method
-    let pattern: PathPattern
-    let handle: Handler
-
-    init(_ method: HTTPRequest.Method, _ pattern: String, _ handle: @escaping Handler) {
-        self.method = method
-        self.pattern = PathPattern(pattern)
-        self.handle = handle
-    }
-}
+/// One command, whose handler returns the reply's `data`.
+typealias UserEchoAPIRoute = SimulatorRoute<
+    @Sendable (UserEchoAPIController, inout UserEchoState, UserEchoAPICall) throws -> JSONValue
+>
 
 extension UserEchoAPIController {
     /// Every command of the reference; literal segments come before captures that could take them.

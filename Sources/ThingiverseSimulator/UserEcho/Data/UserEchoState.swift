@@ -20,20 +20,18 @@ struct UserEchoState: Sendable {
     /// Users whose sessions `users/{id}/logout` cleared, in call order.
     var loggedOutUserIDs: [Int] = []
     /// Hooks that API writes made due, for the controller to send once the lock is released.
-    var outbox: [UserEchoHookDelivery] = []
-    var rateWindows: [String: UserEchoRateWindow] = [:]
-
-    /// The most recent requests (between `logLimit` and twice that many are kept).
-    var requests: [UserEchoLoggedRequest] = []
-    /// Requests per normalized path under each of its names (see `record`); never trimmed.
-    var requestCounts: [String: Int] = [:]
+    var outbox: [OutgoingDelivery] = []
+    var rateBudgets = RateBudgets()
+    /// Requests under their full path, their path below the prefix and, for API calls, their
+    /// command with `.json` (`/forums/1/topics.json`).
+    var log = RequestLog()
     var lastRequest: UserEchoRequestRecord?
 
     /// The id the next object of each kind gets.
     var nextIDs: [UserEchoObjectKind: Int]
 
-    /// How many log entries are kept at least, so a long-running simulator stays small.
-    static let logLimit = 10_000
+    /// The length of a rate-limit window: the configured limit is per key per minute.
+    static let rateWindow = Duration.seconds(60)
 
     init() {
         self.users = UserEchoSeedData.users
@@ -124,21 +122,6 @@ struct UserEchoState: Sendable {
         sessions = sessions.filter { $0.value != userID }
         loggedOutUserIDs.append(userID)
     }
-
-    // MARK: Logs
-
-    /// Notes a request under its full path, its path below the mount prefix and, for API
-    /// calls, its command with `.json` (`/forums/1/topics.json`).
-    mutating func record(_ entry: UserEchoLoggedRequest, names: Set<String>, details: UserEchoRequestRecord) {
-        requests.append(entry)
-        if requests.count >= 2 * Self.logLimit {
-            requests.removeFirst(Self.logLimit)
-        }
-        for name in names {
-            requestCounts[ThingiverseSimulator.normalizedPath(name), default: 0] += 1
-        }
-        lastRequest = details
-    }
 }
 
 /// The kinds of object that get ids from `UserEchoState.newID`.
@@ -151,18 +134,8 @@ enum UserEchoLabelKind: Sendable {
     case type, category, tag
 }
 
-/// One line of `requestLog()`: the request, and its query with secrets already redacted.
-struct UserEchoLoggedRequest: Sendable {
-    var request: LoggedRequest
-    var redactedQuery: String?
-
-    /// `METHOD /full/path?query`
-    var line: String {
-        guard let redactedQuery, !redactedQuery.isEmpty else { return "\(request.method) \(request.path)" }
-        return "\(request.method) \(request.path)?\(redactedQuery)"
-    }
-
-    /// Parameters whose values never appear in the log.
+extension UserEchoState {
+    /// Parameters whose values never appear in the request log.
     static let secretParameters: Set<String> = ["access_token", "sso_token"]
 
     /// `query` with the value of every secret parameter replaced by `<redacted>`; other pairs

@@ -1,11 +1,7 @@
 import Crypto
 
-/// One hook ready to go: the event, where to, and the exact body bytes (signed as they are).
-struct UserEchoHookDelivery: Sendable {
-    var event: String
-    var targetURL: String
-    var body: [UInt8]
-
+/// How UserEcho's hooks are written: the body and its signature.
+enum UserEchoHookDelivery {
     /// UserEcho's hook body: `{"hook": EVENT, "created": ISO8601, "data": OBJECT}` in compact JSON.
     static func body(event: String, created: String, data: JSONValue) -> [UInt8] {
         JSONValue.object([("hook", .string(event)), ("created", .string(created)), ("data", data)]).bytes

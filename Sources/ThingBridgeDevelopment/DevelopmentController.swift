@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
+import ThingBridge
 import ThingiverseSimulator
 
 /// Development-mode helpers for the pages: where the webhook URL is, and a button that has the
@@ -77,9 +79,4 @@ struct DevelopmentController<Context: RequestContext>: Sendable {
             throw UpstreamError(.unreachable, provider: "The webhook receiver")
         }
     }
-}
-
-/// `/dev/info` outside development: `{"development": false}`, so pages need not fail a request to learn it.
-struct DevelopmentStatus: ResponseEncodable {
-    let development: Bool
 }

@@ -1,23 +1,28 @@
 import Hummingbird
 import ServiceLifecycle
+import ThingBridge
 import ThingiverseSimulator
 
 /// The built-in simulators that stand in for providers without credentials in development
 /// mode, registered with ThingBridge as their app and mounted below `/sim/`. Production never
 /// has any (the configuration refuses to start without Thingiverse credentials there).
-struct DevelopmentSimulators: Sendable {
-    let thingiverse: ThingiverseSimulator?
-    let thingiverseSettings: ThingBridgeConfiguration.Thingiverse?
-    let flattr: FlattrSimulator?
-    let flattrSettings: ThingBridgeConfiguration.Flattr?
-    let userecho: UserEchoSimulator?
-    let userechoSettings: ThingBridgeConfiguration.UserEcho?
+public struct DevelopmentSimulators: DevelopmentEnvironment {
+    public let thingiverse: ThingBridgeConfiguration.Thingiverse?
+    public let flattr: ThingBridgeConfiguration.Flattr?
+    public let userecho: ThingBridgeConfiguration.UserEcho?
+    public let notes: [String]
+    /// The simulated Thingiverse, when it stands in for the real one.
+    public let thingiverseSimulator: ThingiverseSimulator?
+    /// The simulated Flattr, when it stands in for the real one.
+    public let flattrSimulator: FlattrSimulator?
+    /// The simulated UserEcho forum, when it stands in for the real one.
+    public let userechoSimulator: UserEchoSimulator?
     /// Configured providers without settings, each with the generic OAuth2 simulator standing in.
     let configured: [(settings: ConfiguredProviderSettings, simulator: OAuth2ProviderSimulator)]
-    /// Lines for the person starting the server.
-    let notes: [String]
 
-    init(configuration: ThingBridgeConfiguration) {
+    /// The simulators `configuration` needs, or `nil` when it needs none (production, or every
+    /// provider configured).
+    public init?(configuration: ThingBridgeConfiguration) {
         let publicURL = configuration.publicURL
         var notes: [String] = []
         if configuration.thingiverse == nil {
@@ -26,14 +31,14 @@ struct DevelopmentSimulators: Sendable {
                 clientSecret: randomToken(bytes: 24), redirectURI: publicURL + "/auth/callback")
             let simulator = ThingiverseSimulator(
                 configuration: SimulatorConfiguration(webBaseURL: publicURL + "/sim", apiBaseURL: publicURL + "/sim/api", apps: [app]))
-            thingiverse = simulator
-            thingiverseSettings = ThingBridgeConfiguration.Thingiverse(
+            thingiverseSimulator = simulator
+            thingiverse = .simulator(
                 clientID: app.clientID, clientSecret: Secret(app.clientSecret),
-                webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL, appToken: nil)
+                webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL)
             notes.append("DEVELOPMENT MODE: no THINGIVERSE_CLIENT_ID is set, so the built-in Thingiverse simulator answers at \(publicURL)/sim")
         } else {
+            thingiverseSimulator = nil
             thingiverse = nil
-            thingiverseSettings = nil
         }
         if configuration.usesFlattrSimulator {
             let app = FlattrSimulatorApp(
@@ -42,14 +47,14 @@ struct DevelopmentSimulators: Sendable {
             let simulator = FlattrSimulator(
                 configuration: FlattrSimulatorConfiguration(
                     webBaseURL: publicURL + "/sim/flattr", apiBaseURL: publicURL + "/sim/flattr/api", apps: [app]))
-            flattr = simulator
-            flattrSettings = ThingBridgeConfiguration.Flattr(
+            flattrSimulator = simulator
+            flattr = .simulator(
                 clientID: app.clientID, clientSecret: Secret(app.clientSecret),
                 webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL)
             notes.append("DEVELOPMENT MODE: no FLATTR_CLIENT_ID is set, so the built-in Flattr simulator answers at \(publicURL)/sim/flattr")
         } else {
+            flattrSimulator = nil
             flattr = nil
-            flattrSettings = nil
         }
         if configuration.usesUserEchoSimulator {
             let simulator = UserEchoSimulator(
@@ -57,14 +62,14 @@ struct DevelopmentSimulators: Sendable {
                     baseURL: publicURL + "/sim/userecho", apiKey: randomToken(bytes: 24), ssoKey: String(randomToken(bytes: 32).prefix(32)),
                     webhookKey: randomToken(bytes: 24)))
             let simulated = simulator.configuration
-            userecho = simulator
-            userechoSettings = ThingBridgeConfiguration.UserEcho(
+            userechoSimulator = simulator
+            userecho = .simulator(
                 url: simulated.baseURL, apiKey: Secret(simulated.apiKey), ssoKey: Secret(simulated.ssoKey),
                 webhookKey: simulated.webhookKey.map(Secret.init))
             notes.append("DEVELOPMENT MODE: no USERECHO_URL is set, so the built-in UserEcho forum simulator answers at \(publicURL)/sim/userecho")
         } else {
+            userechoSimulator = nil
             userecho = nil
-            userechoSettings = nil
         }
         configured = configuration.configuredProviders.filter(\.usesSimulator).map { provider in
             let name = provider.id.rawValue
@@ -82,28 +87,46 @@ struct DevelopmentSimulators: Sendable {
             notes.append("DEVELOPMENT MODE: \(name) has no settings, so the built-in OAuth2 provider simulator answers at \(base)")
             return (settings, simulator)
         }
+        guard thingiverse != nil || flattr != nil || userecho != nil || !configured.isEmpty else { return nil }
         self.notes = notes
     }
 
-    /// A configured provider's settings as they are used: the simulator's where it stands in.
-    func settings(for provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings {
+    public func configuredProvider(_ provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings {
         configured.first { $0.settings.id == provider.id }?.settings ?? provider
     }
 
-    /// Adds the simulators' pages and APIs to the router.
-    func mount(on router: Router<AppRequestContext>) {
-        if let thingiverse {
-            router.addRoutes(thingiverse.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
+    public func mount(on router: Router<AppRequestContext>, wiring: DevelopmentWiring) {
+        if let thingiverseSimulator, let thingiverse {
+            // The built-in Thingiverse sends its order webhooks (e.g. PATCH /orders/{id} marking
+            // one shipped) to ThingBridge, as a registered app's would.
+            _ = thingiverseSimulator.setWebhookURL(wiring.thingiverseWebhookURL, clientID: thingiverse.clientID)
+            router.addRoutes(thingiverseSimulator.routes(context: AppRequestContext.self, webPrefix: "/sim", apiPrefix: "/sim/api"))
+            let development = DevelopmentController<AppRequestContext>(
+                webhookURL: wiring.thingiverseWebhookURL, simulatorURL: thingiverse.webURL, publicOrigin: wiring.publicOrigin,
+                sender: WebhookSender(httpClient: wiring.httpClient))
+            router.addRoutes(development.endpoints, atPath: "/dev")
         }
-        if let flattr {
-            router.addRoutes(flattr.routes(context: AppRequestContext.self, webPrefix: "/sim/flattr", apiPrefix: "/sim/flattr/api"))
+        if let flattrSimulator {
+            router.addRoutes(flattrSimulator.routes(context: AppRequestContext.self, webPrefix: "/sim/flattr", apiPrefix: "/sim/flattr/api"))
         }
-        if let userecho {
-            router.addRoutes(userecho.routes(context: AppRequestContext.self, prefix: "/sim/userecho"))
+        if let userechoSimulator {
+            router.addRoutes(userechoSimulator.routes(context: AppRequestContext.self, prefix: "/sim/userecho"))
         }
         for (settings, simulator) in configured {
             router.addRoutes(simulator.routes(context: AppRequestContext.self, prefix: "/sim/oauth2/" + settings.id.rawValue))
         }
+    }
+
+    public func sendForumHooks(to url: String) {
+        for event in ["topic.created", "comment.created", "topic.deleted"] {
+            try? userechoSimulator?.registerHook(event: event, targetURL: url)
+        }
+    }
+
+    public var services: [any Service] {
+        // Stopped in reverse order: Thingiverse's webhooks finish first, then the forum's hooks.
+        (userechoSimulator.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? [])
+            + (thingiverseSimulator.map { simulator in [SimulatorShutdownService { try await simulator.shutdown() }] } ?? [])
     }
 }
 
