@@ -18,7 +18,7 @@ public struct ConfiguredProvider: Sendable {
     public let settings: ConfiguredProviderSettings
     let quirks: Quirks
     public let upstream: UpstreamClient
-    public let signIn: ConfiguredSignIn
+    public let configuredSignIn: ConfiguredSignIn
     /// Keeps expiring tokens fresh for the proxy.
     public let refresher: TokenRefresher
 
@@ -34,7 +34,7 @@ public struct ConfiguredProvider: Sendable {
         self.quirks = quirks
         self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: settings.id.displayName, pool: pool)
         let signIn = ConfiguredSignIn(settings: settings, upstream: upstream)
-        self.signIn = signIn
+        self.configuredSignIn = signIn
         self.refresher = TokenRefresher(provider: settings.id, database: database, codec: codec) { refreshToken in
             try await signIn.tokenEndpoint.refresh(refreshToken)
         }
