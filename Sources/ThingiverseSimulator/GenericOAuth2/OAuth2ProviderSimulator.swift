@@ -92,6 +92,7 @@ public final class OAuth2ProviderSimulator: Sendable {
         var refusesRefresh = false
         var refreshCount = 0
         var codeExchanges = 0
+        var tokenRequests = 0
         var apiRequests: [String] = []
         /// Every access and refresh token issued, for tests that look for leaks.
         var issued: [String] = []
@@ -126,6 +127,8 @@ public final class OAuth2ProviderSimulator: Sendable {
 
     /// Refresh grants answered with a new token.
     public var refreshCount: Int { state.withLock { $0.refreshCount } }
+    /// Requests that reached the token endpoint, granted or not.
+    public var tokenRequests: Int { state.withLock { $0.tokenRequests } }
     /// Authorization codes exchanged for a token.
     public var codeExchanges: Int { state.withLock { $0.codeExchanges } }
     /// Every access and refresh token this simulator issued.
@@ -204,6 +207,7 @@ public final class OAuth2ProviderSimulator: Sendable {
     // MARK: Tokens
 
     private func token(_ request: Request) async throws -> Response {
+        state.withLock { $0.tokenRequests += 1 }
         let body = try await request.body.collect(upTo: 64 * 1024)
         let values = Dictionary(FormEncoding.parse(String(buffer: body)), uniquingKeysWith: { first, _ in first })
         let configuration = self.configuration

@@ -80,7 +80,16 @@ struct ConfiguredProviderHarness: Sendable {
         var jar = jar
         let login = try await client.execute(uri: "/auth/example/login", method: .get, headers: jar.header)
         jar.take(login)
-        let authorizeURL = try #require(login.headers[.location])
+        let callbackURL = try await authorize(try #require(login.headers[.location]), user: user)
+        let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+        #expect(callback.status == .found, "example sign-in failed: \(callback.text)")
+        jar.take(callback)
+        return jar
+    }
+
+    /// Presses Allow as `user` on the provider's authorization page for `authorizeURL`; returns
+    /// where the provider sends the browser back.
+    func authorize(_ authorizeURL: String, user: String = "alice_oauth") async throws -> String {
         let components = try #require(URLComponents(string: authorizeURL))
         var fields = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
         fields += [("user", user), ("decision", "allow")]
@@ -90,10 +99,6 @@ struct ConfiguredProviderHarness: Sendable {
         request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
         let decision = try await signIn.browser.execute(request, timeout: .seconds(5))
         #expect(decision.status == .found)
-        let callbackURL = try #require(decision.headers.first(name: "location"))
-        let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-        #expect(callback.status == .found, "example sign-in failed: \(callback.text)")
-        jar.take(callback)
-        return jar
+        return try #require(decision.headers.first(name: "location"))
     }
 }
