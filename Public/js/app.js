@@ -5,7 +5,7 @@
 import { describeFailure, el, failureNotice, parseLinks, request, sameOriginAPIPath, sessionStatus } from "./api.js";
 import { mountDevBanner } from "./dev-banner.js";
 import { mountConsole } from "./console.js";
-import { PROVIDERS, forumURL, joinNames, linkedAccounts, loginURL, offeredProviders, provider, safeImageURL, safeLinkURL } from "./providers.js";
+import { PROVIDERS, forumURL, joinNames, linkedAccounts, loginURL, markClass, offeredProviders, provider, safeImageURL, safeLinkURL } from "./providers.js";
 
 const THINGS_PER_PAGE = 8;
 const $ = (id) => document.getElementById(id);
@@ -90,6 +90,11 @@ function showSignedOut(status) {
   for (const element of document.querySelectorAll("[data-when-provider]")) {
     element.hidden = !offered.includes(element.dataset.whenProvider);
   }
+  // Providers added by configuration get a button each, after the built-in ones.
+  $("signin-configured").replaceChildren(...offered.filter((id) => PROVIDERS[id].configured).map((id) =>
+    el("a", { className: "button large secondary provider-button", id: `signin-${id}`, href: loginURL(id, "/") },
+      el("span", { className: markClass(id), "data-initial": PROVIDERS[id].name.charAt(0).toUpperCase(), "aria-hidden": "true" }),
+      `Sign in with ${PROVIDERS[id].name}`)));
   const forum = forumURL(status);
   showForumLinks(null);
   $("hero-forum").hidden = !forum;
@@ -165,7 +170,7 @@ function showAccounts(accounts, offered) {
       : el("a", { className: "button small", id: `link-${id}`, href: loginURL(id, "/") }, `Link ${name}`);
     if (account) action.addEventListener("click", () => unlink(id));
     return el("li", { className: "account", "data-provider": id, "data-linked": account ? "true" : "false" },
-      el("span", { className: `provider-mark ${id}`, "aria-hidden": "true" }),
+      el("span", { className: markClass(id), "data-initial": name.charAt(0).toUpperCase(), "aria-hidden": "true" }),
       el("span", { className: "account-who" }, el("strong", {}, name), who),
       action);
   });

@@ -28,10 +28,32 @@ export function loginURL(id, returnTo = "/") {
   return returnTo ? `${base}?return_to=${encodeURIComponent(returnTo)}` : base;
 }
 
-/** The sign-in providers this server offers, as known ids in the pages' order (Thingiverse always). */
+/**
+ * Providers added to the server by configuration (`THINGBRIDGE_PROVIDERS`) come from
+ * `/auth/session`'s `sign_in` list: each is registered here with its name and login path, and
+ * listed after the built-in ones. Only plain names and same-origin paths are taken.
+ */
+function registerConfigured(status) {
+  const options = Array.isArray(status?.sign_in) ? status.sign_in : [];
+  for (const option of options) {
+    const id = option?.id;
+    if (typeof id !== "string" || !/^[a-z][a-z0-9]{1,19}$/.test(id) || PROVIDERS[id]) continue;
+    const login = typeof option.login === "string" && /^\/auth\/[a-z0-9]+\/login$/.test(option.login) ? option.login : `/auth/${id}/login`;
+    const name = typeof option.name === "string" && option.name.trim() ? option.name.trim().slice(0, 40) : id;
+    PROVIDERS[id] = { id, name, login, api: `/api/${id}`, signIn: true, configured: true };
+  }
+}
+
+/** The sign-in providers this server offers, as ids in the pages' order (Thingiverse always). */
 export function offeredProviders(status) {
+  registerConfigured(status);
   const offered = Array.isArray(status?.providers) ? status.providers : ["thingiverse"];
   return Object.keys(PROVIDERS).filter((id) => PROVIDERS[id].signIn && offered.includes(id));
+}
+
+/** The classes of a provider's round mark: its own colour, or the shared one of configured providers. */
+export function markClass(id) {
+  return PROVIDERS[id]?.configured ? "provider-mark configured" : `provider-mark ${id}`;
 }
 
 /**

@@ -19,6 +19,8 @@ public struct ThingBridgeServer: Sendable {
     public let relay: RelayDispatcher
     /// The sessions ended by logout or unlink, as this instance knows them.
     public let revocations: SessionRevocations
+    /// The providers added by settings alone, in the listed order.
+    public let configuredProviders: [ConfiguredProvider]
     /// Every route, as `METHOD /path` with Hummingbird's `:parameter` and `**` syntax.
     public let routes: [String]
 }
@@ -72,20 +74,45 @@ public func buildApplication(
         throw error
     }
     let revocationSync = RevocationSync(revocations: revocations, interval: .seconds(configuration.revocationCatchup), logger: logger)
-    let cookies = SessionCookies(codec: SessionCookieCodec(keys: sessionKeys), revocations: revocations, secure: configuration.isHTTPS)
+    let codec = SessionCookieCodec(keys: sessionKeys)
+    let cookies = SessionCookies(codec: codec, revocations: revocations, secure: configuration.isHTTPS)
+
+    // The one event log, and the relay that sends every new event to the app's own services
+    // from the outbox its commit fills.
+    let eventStore = SQLWebhookEventStore(database: database, batching: configuration.webhookGroupCommit)
+    let relayStore = SQLRelayStore(database: database)
+    try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
+    let relay = try RelayDispatcher(
+        store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,
+        retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger)
+    // Old rows go in small batches, in the background (THINGBRIDGE_RETENTION_*).
+    let retention = RetentionService(store: SQLRetentionStore(database: database), policy: configuration.retention, logger: logger)
 
     // The providers, each real or (in development, without credentials) its simulator.
-    let thingiverse = ThingiverseProvider(settings: thingiverseSettings, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
+    let thingiverse = ThingiverseProvider(
+        settings: thingiverseSettings, rateLimit: configuration.rateLimit, webhookSecrets: webhookSecrets,
+        webhookSecretsGenerated: configuration.webhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
+        eventStore: eventStore, logger: logger)
     let flattr = (configuration.flattr ?? development?.flattr).map {
-        FlattrProvider(settings: $0, scopes: configuration.flattrScopes, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool)
+        ConfiguredProvider(
+            settings: FlattrProvider.settings($0, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit),
+            quirks: FlattrProvider.quirks, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
+    }
+    // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS); in development, one
+    // without settings runs against the generic OAuth2 simulator.
+    let configured = configuration.configuredProviders.map { provider in
+        ConfiguredProvider(
+            settings: development?.configuredProvider(provider) ?? provider, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
+            database: database, codec: codec)
     }
     let userecho = (configuration.userecho ?? development?.userecho).map {
-        UserEchoProvider(settings: $0, httpClient: httpClient, timeout: upstreamTimeout)
+        UserEchoProvider(
+            settings: $0,
+            hookSecrets: configuration.userechoWebhookSecrets ?? [Secret(developmentSecrets?.userechoWebhookSecret ?? randomToken(bytes: 24))],
+            hookSecretsGenerated: configuration.userechoWebhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout)
     }
+    let providers: [any Provider] = [thingiverse] + (flattr.map { [$0] } ?? []) + configured + (userecho.map { [$0] } ?? [])
     notes += development?.notes ?? []
-    if configuration.webhookSecrets == nil {
-        notes.append("Development webhook URL: \(configuration.publicURL)/webhooks/thingiverse/\(webhookSecrets[0].value)")
-    }
 
     let routeIndex = RouteIndex()
     let router = Router(context: AppRequestContext.self)
@@ -99,27 +126,25 @@ public func buildApplication(
     router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
     router.add(middleware: StaticFilesMiddleware(directory: configuration.publicDirectory, logger: logger))
     router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
-    let signInProviders: [any SignInProvider] = [thingiverse.signIn] + (flattr.map { [$0.signIn] } ?? [])
+
+    // Each provider's own routes (webhooks, single sign-on) and services.
+    let context = ProviderContext(
+        cookies: cookies, eventStore: eventStore, newEventStored: { relay.deliveriesQueued() }, publicURL: configuration.publicURL,
+        development: development, logger: logger)
+    let mounts = try providers.map { try $0.mount(on: router, with: context) }
+    notes += mounts.flatMap(\.notes)
+    let logoutActions = mounts.compactMap(\.onLogout)
     router.addRoutes(
         SignInController(
-            providers: signInProviders, cookies: cookies, publicURL: configuration.publicURL, forumPath: userecho?.sso == nil ? nil : "/sso/userecho"
+            providers: providers.compactMap(\.signIn), cookies: cookies, publicURL: configuration.publicURL,
+            forumPath: mounts.lazy.compactMap(\.forumPath).first
         ) { session in
-            userecho?.logOut(session, logger: logger)
+            for action in logoutActions { action(session) }
         }.endpoints,
         atPath: "/auth")
-    // `/api/...` stays Thingiverse's; every provider also answers at `/api/{provider}/...`.
-    let thingiverseTarget = thingiverse.proxyTarget(rateLimit: configuration.rateLimit)
-    var proxies: [(path: String, target: ProxyTarget)] = [("/api/thingiverse", thingiverseTarget), ("/api", thingiverseTarget)]
-    if let flattr {
-        proxies.insert(("/api/flattr", flattr.proxyTarget(rateLimit: configuration.flattrRateLimit)), at: 0)
-    }
-    if let userecho {
-        proxies.insert(("/api/userecho", userecho.proxyTarget()), at: 0)
-        if let sso = userecho.sso {
-            router.addRoutes(
-                SingleSignOnController<AppRequestContext>(cookies: cookies, sso: sso, forumURL: userecho.settings.url).endpoints, atPath: "/sso")
-        }
-    }
+    // Every provider answers at `/api/{provider}/...` (Thingiverse also at `/api/...`); the
+    // longest mount path first, so the fast path's prefix match finds the right one.
+    let proxies = providers.flatMap(\.proxies).sorted { $0.path.count > $1.path.count }
     var proxyControllers: [ProxyController<AppRequestContext>] = []
     for (path, target) in proxies {
         let proxy = ProxyController<AppRequestContext>(
@@ -136,7 +161,7 @@ public func buildApplication(
     development?.mount(
         on: router,
         wiring: DevelopmentWiring(
-            thingiverseWebhookURL: configuration.publicURL + "/webhooks/thingiverse/" + webhookSecrets[0].value,
+            thingiverseWebhookURL: thingiverse.webhookURL(publicURL: configuration.publicURL),
             publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL) ?? configuration.publicURL,
             httpClient: httpClient))
     if development?.thingiverse == nil {
@@ -144,44 +169,8 @@ public func buildApplication(
         router.get("/dev/info") { _, _ in DevelopmentStatus(development: false) }
     }
 
-    // Order webhooks, their confirmation against the API, and the admin API (issue 5).
-    let eventStore = SQLWebhookEventStore(database: database, batching: configuration.webhookGroupCommit)
-    // Every new event is relayed to the app's own services from the outbox its commit fills.
-    let relayStore = SQLRelayStore(database: database)
-    try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
-    let relay = try RelayDispatcher(
-        store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,
-        retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger)
-    // Old rows go in small batches, in the background (THINGBRIDGE_RETENTION_*).
-    let retention = RetentionService(store: SQLRetentionStore(database: database), policy: configuration.retention, logger: logger)
-    let orderConfirmer = thingiverse.orderLookup.map { lookup in
-        OrderConfirmer(store: eventStore, lookup: lookup, logger: logger)
-    }
-    router.addRoutes(
-        WebhookController(
-            secrets: webhookSecrets, store: eventStore, confirmsOrders: orderConfirmer != nil,
-            eventAwaitsConfirmation: { orderConfirmer?.eventAwaitsConfirmation() }, newEventStored: { relay.deliveriesQueued() }
-        ).endpoints
-    )
-    // UserEcho's hooks go to the same event log.
-    if userecho != nil {
-        let secrets = configuration.userechoWebhookSecrets ?? [Secret(developmentSecrets?.userechoWebhookSecret ?? randomToken(bytes: 24))]
-        let hookURL = configuration.publicURL + "/webhooks/userecho/" + secrets[0].value
-        if configuration.userechoWebhookSecrets == nil {
-            notes.append("Development UserEcho hook URL: \(hookURL)")
-        }
-        // The built-in forum tells ThingBridge about new topics and comments, as a real one
-        // would after `thingbridge userecho hooks sync`.
-        development?.sendForumHooks(to: hookURL)
-        router.addRoutes(
-            UserEchoHookController<AppRequestContext>(
-                secrets: WebhookSecretSet(secrets), signature: userecho?.settings.webhookKey.map(UserEchoSignature.init), store: eventStore,
-                newEventStored: { relay.deliveriesQueued() }
-            ).endpoints)
-    }
     let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: development?.thingiverse != nil)
-    let adminGuard = AdminGuard(
-        token: configuration.adminToken, sessionCheck: adminCheck, publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL))
+    let adminGuard = AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
     router.addRoutes(AdminController(store: eventStore, guard: adminGuard).endpoints)
     router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
 
@@ -204,14 +193,14 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         // Stopped in reverse order after the server has drained: the relay and the order
         // confirmer (attempts under way finish), the HTTP client, then the database.
-        services: [DatabaseService(database: database), revocationSync, HTTPClientService(client: httpClient), relay, retention] + (orderConfirmer.map { [$0] } ?? [])
-            + (development?.services ?? []),
+        services: [DatabaseService(database: database), revocationSync, HTTPClientService(client: httpClient), relay, retention]
+            + mounts.flatMap(\.services) + (development?.services ?? []),
         logger: logger
     )
     return ThingBridgeServer(
         application: application, database: database, webhookSecrets: webhookSecrets, startupNotes: notes,
-        orderConfirmer: orderConfirmer, relay: relay,
-        revocations: revocations,
+        orderConfirmer: thingiverse.orderConfirmer, relay: relay,
+        revocations: revocations, configuredProviders: configured,
         routes: routes.map { "\($0.method.rawValue) \($0.path)" }.sorted()
     )
 }

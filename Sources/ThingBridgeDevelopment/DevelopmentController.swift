@@ -51,8 +51,7 @@ struct DevelopmentController<Context: RequestContext>: Sendable {
 
     func simulateWebhook(request: Request, context: Context) async throws -> SimulateReply {
         // A page of this site only: another site must not make us send webhooks.
-        let origin = request.headers[.origin]?.lowercased()
-        guard origin == publicOrigin || (origin == nil && request.headers[.secFetchSite] == "same-origin") else {
+        guard SameOriginPolicy(publicURL: publicOrigin).allows(request) else {
             throw AppError(.forbidden, "cross_origin", "Simulated webhooks can only be sent from this site's own pages.")
         }
         let body = try await request.body.collect(upTo: 4096)

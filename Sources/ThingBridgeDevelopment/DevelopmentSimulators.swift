@@ -17,6 +17,8 @@ public struct DevelopmentSimulators: DevelopmentEnvironment {
     public let flattrSimulator: FlattrSimulator?
     /// The simulated UserEcho forum, when it stands in for the real one.
     public let userechoSimulator: UserEchoSimulator?
+    /// Configured providers without settings, each with the generic OAuth2 simulator standing in.
+    let configured: [(settings: ConfiguredProviderSettings, simulator: OAuth2ProviderSimulator)]
 
     /// The simulators `configuration` needs, or `nil` when it needs none (production, or every
     /// provider configured).
@@ -69,8 +71,28 @@ public struct DevelopmentSimulators: DevelopmentEnvironment {
             userechoSimulator = nil
             userecho = nil
         }
-        guard thingiverse != nil || flattr != nil || userecho != nil else { return nil }
+        configured = configuration.configuredProviders.filter(\.usesSimulator).map { provider in
+            let name = provider.id.rawValue
+            let base = publicURL + "/sim/oauth2/" + name
+            let simulator = OAuth2ProviderSimulator(
+                configuration: .init(
+                    name: "ThingBridge (development)", clientID: "thingbridge-development", clientSecret: randomToken(bytes: 24),
+                    redirectURI: publicURL + "/auth/\(name)/callback"))
+            var settings = provider
+            settings.clientID = simulator.configuration.clientID
+            settings.clientSecret = Secret(simulator.configuration.clientSecret)
+            (settings.authorizeURL, settings.tokenURL, settings.userinfoURL) = (base + "/authorize", base + "/token", base + "/userinfo")
+            (settings.userIDField, settings.userNameField, settings.apiURL) = ("user.id", "user.login", base + "/api")
+            settings.allowList = OAuth2ProviderSimulator.allowList
+            notes.append("DEVELOPMENT MODE: \(name) has no settings, so the built-in OAuth2 provider simulator answers at \(base)")
+            return (settings, simulator)
+        }
+        guard thingiverse != nil || flattr != nil || userecho != nil || !configured.isEmpty else { return nil }
         self.notes = notes
+    }
+
+    public func configuredProvider(_ provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings {
+        configured.first { $0.settings.id == provider.id }?.settings ?? provider
     }
 
     public func mount(on router: Router<AppRequestContext>, wiring: DevelopmentWiring) {
@@ -89,6 +111,9 @@ public struct DevelopmentSimulators: DevelopmentEnvironment {
         }
         if let userechoSimulator {
             router.addRoutes(userechoSimulator.routes(context: AppRequestContext.self, prefix: "/sim/userecho"))
+        }
+        for (settings, simulator) in configured {
+            router.addRoutes(simulator.routes(context: AppRequestContext.self, prefix: "/sim/oauth2/" + settings.id.rawValue))
         }
     }
 

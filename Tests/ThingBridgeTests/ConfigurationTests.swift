@@ -63,6 +63,7 @@ import Testing
             .userechoWebhookSecrets: "userecho-hook-secret-0123456789", .userechoWebhookKey: "userecho-hook-key-1",
             .relayEndpoints: "https://fulfilment.example.com/hooks", .relaySecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
             .relayRetrySchedule: "1,2,3", .retentionEventsDays: "400", .retentionRelayDays: "14", .retentionQuarantineDays: "7",
+            .providers: "gitlab",
         ]
         // Production needs its secrets and a client, so every run carries them.
         var environment = [
@@ -72,6 +73,10 @@ import Testing
             "USERECHO_URL": "https://forum0.example.com", "USERECHO_API_KEY": "userecho-key-0",
             "USERECHO_WEBHOOK_SECRETS": "userecho-hook-secret-0000000000",
             "THINGBRIDGE_RELAY_SECRET": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            // Read only when THINGBRIDGE_PROVIDERS names it.
+            "GITLAB_CLIENT_ID": "gitlab-client", "GITLAB_CLIENT_SECRET": "gitlab-secret",
+            "GITLAB_AUTHORIZE_URL": "https://gitlab.example.com/oauth/authorize", "GITLAB_TOKEN_URL": "https://gitlab.example.com/oauth/token",
+            "GITLAB_USERINFO_URL": "https://gitlab.example.com/api/v4/user",
         ]
         let value = try #require(samples[key])
         environment[key.environmentName] = value

@@ -113,30 +113,6 @@ import ThingiverseSimulator
         }
     }
 
-    @Test func flattrCallbacksWithAMissingUnknownOrReplayedStateMakeNoTokenRequest() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                var jar = CookieJar()
-                let login = try await client.execute(uri: "/auth/flattr/login", method: .get)
-                jar.take(login)
-                let callbackURL = try await harness.authorizeFlattr(login.headers[.location]!)
-                let code = try #require(URLComponents(string: callbackURL)?.queryItems?.first { $0.name == "code" }?.value)
-
-                let missing = try await client.execute(uri: "/auth/flattr/callback?code=\(code)", method: .get, headers: jar.header)
-                #expect(try missing.errorBody().error == "state_missing")
-                let unknown = try await client.execute(uri: "/auth/flattr/callback?code=\(code)&state=forged", method: .get, headers: jar.header)
-                #expect(try unknown.errorBody().error == "state_mismatch")
-                #expect(harness.flattr.tokenRequests().isEmpty)
-
-                let first = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-                #expect(first.status == .found)
-                let replayed = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-                #expect(try replayed.errorBody().error == "state_reused")
-                #expect(harness.flattr.tokenRequests().count == 1)
-            }
-        }
-    }
-
     @Test func aThingiverseLoginCannotBeFinishedAtFlattrsCallback() async throws {
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration()) { _, client in
@@ -210,40 +186,6 @@ import ThingiverseSimulator
         #expect(codec.open(sealed, as: Session.self, purpose: .session) == session)
     }
 
-    @Test func unlinkingIsSameOriginOnlyAndRetiresTheCookieThatHeldTheToken() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let both = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client))
-                var crossSite = both.header
-                crossSite[.origin] = "https://evil.example.com"
-                let refused = try await client.execute(uri: "/auth/flattr/unlink", method: .post, headers: crossSite)
-                #expect(refused.status == .forbidden)
-
-                var sameOrigin = both.header
-                sameOrigin[.origin] = SignInHarness.publicURL
-                let unlinked = try await client.execute(uri: "/auth/flattr/unlink", method: .post, headers: sameOrigin)
-                #expect(unlinked.status == .ok)
-                var after = both
-                after.take(unlinked)
-                let me = try await client.execute(uri: "/auth/me", method: .get, headers: after.header)
-                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
-                #expect(body.accounts.keys.sorted() == ["thingiverse"])
-                let flattr = try await client.execute(uri: "/api/flattr/user", method: .get, headers: after.header)
-                #expect(flattr.status == .unauthorized)
-                // The cookie from before the unlink still holds the Flattr token: it is refused.
-                let replayed = try await client.execute(uri: "/api/flattr/user", method: .get, headers: both.header)
-                #expect(replayed.status == .unauthorized)
-
-                let last = try await client.execute(uri: "/auth/thingiverse/unlink", method: .post, headers: {
-                    var headers = after.header
-                    headers[.origin] = SignInHarness.publicURL
-                    return headers
-                }())
-                after.take(last)
-                #expect(after.values["tb_session"] == nil)
-            }
-        }
-    }
 }
 
 /// `/auth/me` as the tests read it.

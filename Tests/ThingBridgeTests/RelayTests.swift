@@ -226,7 +226,7 @@ import Testing
     }
 
     @Test func adminChangesWithACookieMustComeFromThisSite() async throws {
-        let guardian = AdminGuard(token: nil, sessionCheck: FixedVerdict(verdict: .admin), publicOrigin: "http://127.0.0.1:8080")
+        let guardian = AdminGuard(token: nil, sessionCheck: FixedVerdict(verdict: .admin), sameOrigin: SameOriginPolicy(publicURL: "http://127.0.0.1:8080"))
         func request(_ method: HTTPRequest.Method, origin: String?) -> Request {
             var headers: HTTPFields = [:]
             if let origin { headers[.origin] = origin }

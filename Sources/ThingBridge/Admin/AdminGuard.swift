@@ -24,13 +24,13 @@ public protocol AdminSessionCheck: Sendable {
 public struct AdminGuard: Sendable {
     let token: SecretDigest?
     let sessionCheck: (any AdminSessionCheck)?
-    /// The site's own origin: the only one whose pages may change things with a session cookie.
-    let publicOrigin: String?
+    /// Whose pages may change things with a session cookie: the site's own.
+    let sameOrigin: SameOriginPolicy?
 
-    public init(token: Secret?, sessionCheck: (any AdminSessionCheck)? = nil, publicOrigin: String? = nil) {
+    public init(token: Secret?, sessionCheck: (any AdminSessionCheck)? = nil, sameOrigin: SameOriginPolicy? = nil) {
         self.token = token.map(SecretDigest.init)
         self.sessionCheck = sessionCheck
-        self.publicOrigin = publicOrigin?.lowercased()
+        self.sameOrigin = sameOrigin
     }
 
     /// Throws 401 or 403 unless the request may use the admin API.
@@ -47,7 +47,7 @@ public struct AdminGuard: Sendable {
         switch await sessionCheck?.verdict(for: request) ?? .anonymous {
         case .admin:
             // A cookie goes along with requests from other sites too: changes need our own pages.
-            guard [.get, .head, .options].contains(request.method) || isSameSite(request) else {
+            guard SameOriginPolicy.isSafe(request.method) || sameOrigin?.allows(request) != false else {
                 throw AppError(.forbidden, "cross_site_request", "Admin changes must come from this site's own pages (or use the admin token).")
             }
             return
@@ -56,16 +56,6 @@ public struct AdminGuard: Sendable {
         case .anonymous:
             throw Self.unauthorized("Sign in as an admin user, or send Authorization: Bearer with THINGBRIDGE_ADMIN_TOKEN.")
         }
-    }
-
-    private func isSameSite(_ request: Request) -> Bool {
-        if let origin = request.headers[.origin] {
-            return origin.lowercased() == publicOrigin
-        }
-        if let site = request.headers[.secFetchSite] {
-            return site == "same-origin" || site == "none"
-        }
-        return true
     }
 
     private static func unauthorized(_ message: String) -> AppError {

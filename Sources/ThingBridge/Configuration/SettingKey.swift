@@ -31,6 +31,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case retentionEventsDays = "thingbridge.retentionEventsDays"
     case retentionRelayDays = "thingbridge.retentionRelayDays"
     case retentionQuarantineDays = "thingbridge.retentionQuarantineDays"
+    case providers = "thingbridge.providers"
     case clientID = "thingiverse.clientId"
     case clientSecret = "thingiverse.clientSecret"
     case webURL = "thingiverse.webUrl"

@@ -151,6 +151,12 @@ extension ThingBridgeConfiguration {
             self.userecho = nil
         }
 
+        var names: Set<String> = []
+        self.configuredProviders = try (settings.list(.providers) ?? []).map { name in
+            guard names.insert(name).inserted else { throw settings.invalid(.providers, "names \(name) twice") }
+            return try ConfiguredProviderSettings(name: name, reader: reader, production: mode == .production, workingDirectory: workingDirectory)
+        }
+
         if mode == .production {
             if sessionKeys == nil {
                 throw settings.missing(.sessionKeys, "is required in production (make one with `thingbridge keys generate`)")
@@ -187,12 +193,15 @@ extension ThingBridgeConfiguration {
         }
         providers.append(InMemoryProvider(name: "flags", values: flagValues))
         providers.append(
-            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secretNames))
+            // A configured provider's client secret (`NAME_CLIENT_SECRET`) is as secret as the built-in ones.
+            EnvironmentVariablesProvider(
+                environmentVariables: environment,
+                secretsSpecifier: .dynamic { name, _ in secretNames.contains(name) || name.hasSuffix("_CLIENT_SECRET") })
         )
         if let configFile {
             let secretKeys = Set(SettingKey.allCases.filter(\.isSecret).map(\.rawValue))
             let file = try await FileProvider<JSONSnapshot>(
-                parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in secretKeys.contains(key) }),
+                parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in secretKeys.contains(key) || key.hasSuffix(".clientSecret") }),
                 filePath: FilePath(configFile),
                 allowMissing: !configFileRequired
             )

@@ -39,6 +39,7 @@ extension ThingBridgeConfiguration {
             case .retentionEventsDays: value = Self.days(retention.eventsDays)
             case .retentionRelayDays: value = Self.days(retention.relayDays)
             case .retentionQuarantineDays: value = Self.days(retention.quarantineDays)
+            case .providers: value = configuredProviders.isEmpty ? notSet : configuredProviders.map(\.id.rawValue).joined(separator: ",")
             case .clientID: value = thingiverse?.clientID ?? "(not set: the built-in simulator is used)"
             case .clientSecret: value = thingiverse == nil ? notSet : "<redacted>"
             case .webURL: value = usesSimulator ? "\(publicURL)/sim (simulator)" : thingiverseWebURL
@@ -57,7 +58,21 @@ extension ThingBridgeConfiguration {
             case .userechoWebhookKey: value = userecho?.webhookKey == nil ? "(not set: signatures are not checked)" : "<redacted>"
             }
             return (key.environmentName, value)
-        }
+        } + configuredProviders.flatMap(Self.report)
+    }
+
+    /// A configured provider's settings, its client secret redacted.
+    private static func report(_ provider: ConfiguredProviderSettings) -> [(setting: String, value: String)] {
+        let prefix = provider.environmentPrefix
+        return [
+            (prefix + "CLIENT_ID", provider.clientID), (prefix + "CLIENT_SECRET", "<redacted>"),
+            (prefix + "AUTHORIZE_URL", provider.authorizeURL), (prefix + "TOKEN_URL", provider.tokenURL),
+            (prefix + "USERINFO_URL", provider.userinfoURL), (prefix + "USER_ID_FIELD", provider.userIDField),
+            (prefix + "USER_NAME_FIELD", provider.userNameField), (prefix + "API_URL", provider.apiURL ?? "(not set: sign-in only)"),
+            (prefix + "ALLOW", "\(provider.allowList.count) endpoints"), (prefix + "SCOPES", provider.scopes.joined(separator: " ")),
+            (prefix + "CLIENT_AUTH", provider.clientAuthentication.rawValue), (prefix + "PKCE", String(provider.pkce)),
+            (prefix + "RATE_LIMIT", provider.rateLimit.description), (prefix + "DISPLAY_NAME", provider.id.displayName),
+        ]
     }
 
     private static func days(_ days: Int) -> String {

@@ -92,6 +92,8 @@ public struct ThingBridgeConfiguration: Sendable {
     public var flattrScopes: [String]
     /// Proxy budget per signed-in person for Flattr.
     public var flattrRateLimit: RateLimit
+    /// Standard OAuth2 providers added by settings alone (`THINGBRIDGE_PROVIDERS`), in the listed order.
+    public var configuredProviders: [ConfiguredProviderSettings] = []
     /// The UserEcho forum; `nil` means off (production) or the simulator (development).
     public var userecho: UserEcho?
     /// Hook URL secrets; `nil` in development means "generate once and keep in the data folder".

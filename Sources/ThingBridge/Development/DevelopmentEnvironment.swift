@@ -13,6 +13,9 @@ public protocol DevelopmentEnvironment: Sendable {
     var flattr: ThingBridgeConfiguration.Flattr? { get }
     /// How ThingBridge reaches the simulated UserEcho forum; `nil` when it is configured or off.
     var userecho: ThingBridgeConfiguration.UserEcho? { get }
+    /// A configured provider's settings as they are used: those of a simulator standing in for
+    /// it when development mode has one (``ConfiguredProviderSettings/usesSimulator``).
+    func configuredProvider(_ provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings
     /// Lines for the person starting the server, said before ThingBridge's own.
     var notes: [String] { get }
     /// Adds the simulators' pages and APIs (below `/sim/`) to the router, and with a simulated
@@ -24,6 +27,10 @@ public protocol DevelopmentEnvironment: Sendable {
     func sendForumHooks(to url: String)
     /// Services stopped after the server has drained: the simulators finish what they are sending.
     var services: [any Service] { get }
+}
+
+extension DevelopmentEnvironment {
+    public func configuredProvider(_ provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings { provider }
 }
 
 /// What ThingBridge tells development mode when it mounts it.

@@ -5,7 +5,7 @@ import SQLKit
 /// source's events, deduplicated, with quarantined bodies. Thingiverse's order rows, recomputed
 /// in the same transaction as their events, are in `Providers/Thingiverse/Orders/`.
 ///
-/// Concurrent deliveries are written together (``DeliveryBatcher``), in one transaction on the
+/// Concurrent deliveries are written together (``Batcher``), in one transaction on the
 /// database's single write path: one multi-row insert of the events
 /// (`ON CONFLICT (dedupe_key) DO NOTHING`, so a repeat, even one racing on another instance,
 /// finds the first copy), then each touched order is recomputed from all of its events, and
@@ -16,14 +16,14 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     static let maximumBatch = 200
 
     let database: Database
-    private let batcher: DeliveryBatcher<EventRow, RecordOutcome>
+    private let batcher: Batcher<EventRow, RecordOutcome>
 
     /// - Parameter batching: whether concurrent deliveries share a write (`THINGBRIDGE_WEBHOOK_GROUP_COMMIT`);
     ///   `false` writes each delivery in its own transaction.
     public init(database: Database, batching: Bool = true) {
         self.database = database
         let dialect = database.dialect
-        self.batcher = DeliveryBatcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
+        self.batcher = Batcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
             do {
                 return try await database.write { sql in try await Self.insert(rows, sql: sql, dialect: dialect) }
             } catch _ where rows.count > 1 {

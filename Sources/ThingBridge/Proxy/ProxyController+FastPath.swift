@@ -60,6 +60,8 @@ extension ProxyController {
     private func fastCaller(_ request: HTTPRequest, verifier: BearerTokenVerifier?) -> (userID: String, token: Secret)? {
         if let session = cookies.session(fromCookieHeaders: request.headerFields[values: .cookie]) {
             if let account = session.account(target.provider) {
+                // A token due for refresh takes the async path, which refreshes it.
+                if account.tokenExpiresAt != nil && account.needsRefresh(at: SessionCookies.now()) { return nil }
                 return (account.id, account.token)
             }
         }

@@ -20,8 +20,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     let mountPath: String
     /// `PUBLIC_URL` + `mountPath`: what the API's own URLs are rewritten to.
     let publicAPIURL: String
-    /// Origins whose pages may send unsafe requests with a cookie session: ours and the CORS list.
-    let trustedOrigins: Set<String>
+    /// Whose pages may send unsafe requests with a cookie session: ours and the CORS list.
+    let sameOrigin: SameOriginPolicy
     let metrics: ProxyMetrics
     /// The API's scheme, host and port, and its base path (`/rest/v2`, or empty): where the fast
     /// path connects and what it puts before the forwarded path. Nil origin: no fast path.
@@ -38,7 +38,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         self.cookies = cookies
         self.mountPath = mountPath
         self.publicAPIURL = publicURL + mountPath
-        self.trustedOrigins = Set(corsOrigins + [ThingBridgeConfiguration.origin(publicURL) ?? publicURL])
+        self.sameOrigin = SameOriginPolicy(publicURL: publicURL, alsoTrusted: corsOrigins)
         self.metrics = metrics
         self.apiOrigin = UpstreamConnectionPool.Origin(url: target.apiURL)
         let afterScheme = target.apiURL.drop { $0 != "/" }.dropFirst(2)
@@ -60,6 +60,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         let userID: String
         let credential: Credential
         let usesCookie: Bool
+        /// The session after its token was refreshed: the answer carries its new cookie.
+        var refreshedSession: Session? = nil
 
         enum Credential {
             case token(Secret)
@@ -81,7 +83,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             throw AppError(.notFound, "unknown_endpoint", "\(request.method.rawValue) on this path is not an endpoint of the \(providerName) API, so it is not forwarded.")
         }
         let caller = try await authenticate(request)
-        if caller.usesCookie && !Self.isSafe(request.method) && !isTrustedOrigin(request) {
+        // The policy applies to cookie callers only (a Bearer caller carries no one's cookie),
+        // so it runs here, after authentication, rather than as the group's middleware.
+        if caller.usesCookie && !Self.isSafe(request.method) && !sameOrigin.allows(request) {
             metrics.refused("csrf")
             throw AppError(.forbidden, "cross_site_request", "Changes through the API must come from this site or an allowed origin.")
         }
@@ -93,7 +97,11 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             )
         }
         let upstreamRequest = try await makeUpstreamRequest(request, match: match, caller: caller)
-        return try await send(upstreamRequest, endpoint: match.endpoint, caller: caller)
+        var response = try await send(upstreamRequest, endpoint: match.endpoint, caller: caller)
+        if let refreshed = caller.refreshedSession {
+            response.setCookie(try cookies.sessionCookie(for: refreshed))
+        }
+        return response
     }
 
     private func authenticate(_ request: Request) async throws -> Caller {
@@ -104,8 +112,11 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             guard let session else { throw unauthenticated() }
             return Caller(userID: session.personKey, credential: .delegated(credentials, session), usesCookie: true)
         case .personalToken(let bearerVerifier):
-            if let account = session?.account(target.provider) {
-                return Caller(userID: account.id, credential: .token(account.token), usesCookie: true)
+            if let session, let account = session.account(target.provider) {
+                guard let refresher = target.refresher, let refreshed = try await fresh(account, in: session, refresher: refresher) else {
+                    return Caller(userID: account.id, credential: .token(account.token), usesCookie: true)
+                }
+                return Caller(userID: refreshed.id, credential: .token(refreshed.token), usesCookie: true, refreshedSession: session.linking(refreshed))
             }
             verifier = bearerVerifier
         }
@@ -121,6 +132,18 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             }
         }
         throw unauthenticated()
+    }
+
+    /// The account with a token that is not about to expire, when it had to be refreshed.
+    private func fresh(_ account: LinkedAccount, in session: Session, refresher: TokenRefresher) async throws -> LinkedAccount? {
+        do {
+            return try await refresher.current(account, in: session)
+        } catch TokenRefresher.Failure.reauthenticate {
+            metrics.refused("reauthenticate")
+            throw AppError(
+                .unauthorized, "reauthenticate", "Your \(providerName) sign-in has expired and could not be renewed. Sign in with \(providerName) again.",
+                action: .init(label: "Sign in", href: target.provider.loginPath))
+        }
     }
 
     /// The token of `Bearer TOKEN` (the scheme in any case, spaces around the token dropped).
@@ -141,25 +164,13 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         case .delegated:
             return AppError(.unauthorized, "not_signed_in", "Sign in first.", action: .init(label: "Sign in", href: "/auth/login"))
         case .personalToken(let verifier):
-            let login = target.provider == .thingiverse ? "/auth/login" : "/auth/\(target.provider.rawValue)/login"
+            let login = target.provider.loginPath
             let how = verifier == nil ? "" : " (or send your token as Authorization: Bearer)"
             return AppError(.unauthorized, "not_signed_in", "Sign in with \(providerName) first\(how).", action: .init(label: "Sign in", href: login))
         }
     }
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool { method == .get || method == .head }
-
-    /// Browsers send `Origin` with unsafe requests; a missing one is accepted only when
-    /// `Sec-Fetch-Site` (if present) says the request is not cross-site.
-    private func isTrustedOrigin(_ request: Request) -> Bool {
-        if let origin = request.headers[.origin] {
-            return trustedOrigins.contains(origin.lowercased())
-        }
-        if let site = request.headers[.secFetchSite] {
-            return site == "same-origin" || site == "none"
-        }
-        return true
-    }
 
     private func makeUpstreamRequest(_ request: Request, match: EndpointAllowList.Match, caller: Caller) async throws -> HTTPClientRequest {
         let overridesPatch = target.sendsPatchAsPost && request.method == .patch

@@ -29,11 +29,15 @@ public struct ProxyTarget: Sendable {
     let identity: Identity
     /// Flattr's documented workaround for its trouble with `PATCH`: send `POST` with `_method=patch`.
     let sendsPatchAsPost: Bool
+    /// Refreshes the session's expiring tokens (configured providers); nil: tokens are used as they are.
+    let refresher: TokenRefresher?
 
     public init(
         provider: ProviderID, upstream: UpstreamClient, apiURL: String, pathSuffix: String = "", allowList: EndpointAllowList,
-        forbidden: EndpointAllowList? = nil, budget: ProxyBudget, identity: Identity, sendsPatchAsPost: Bool = false
+        forbidden: EndpointAllowList? = nil, budget: ProxyBudget, identity: Identity, sendsPatchAsPost: Bool = false,
+        refresher: TokenRefresher? = nil
     ) {
+        self.refresher = refresher
         self.provider = provider
         self.upstream = upstream
         self.apiURL = apiURL

@@ -28,7 +28,7 @@ public struct RelayDispatcher: Service {
     private let work = Wakeup()
     private let progress = Progress()
     /// Attempts that end together are recorded in one write.
-    private let completions: DeliveryBatcher<SQLRelayStore.Completion, Bool>
+    private let completions: Batcher<SQLRelayStore.Completion, Bool>
 
     /// Attempts under way per endpoint, and whether the service is stopping.
     private final class Progress: Sendable {
@@ -65,7 +65,7 @@ public struct RelayDispatcher: Service {
         self.concurrencyPerEndpoint = concurrencyPerEndpoint
         self.pollInterval = pollInterval
         self.lease = attemptTimeout * 4
-        self.completions = DeliveryBatcher(maximumBatch: 200) { [store] completions in try await store.complete(completions) }
+        self.completions = Batcher(maximumBatch: 200) { [store] completions in try await store.complete(completions) }
     }
 
     /// Tells the dispatcher that deliveries were queued, so it does not wait for the next poll.

@@ -98,9 +98,16 @@ public struct LinkedAccount: Codable, Sendable, Equatable {
     public var fullName: String?
     public var thumbnail: String?
     public var token: Secret
+    /// The token's refresh token, when the provider issued one with an expiring token.
+    public var refreshToken: Secret?
+    /// Unix seconds when the token expires (`expires_in` after it was issued); nil: it does not say.
+    public var tokenExpiresAt: Int64?
+    /// The token's lifetime in seconds as issued, which decides how early it is refreshed.
+    public var tokenLifetime: Int64?
 
     enum CodingKeys: String, CodingKey {
         case provider = "p", id, name = "n", fullName = "fn", thumbnail = "th", token = "t"
+        case refreshToken = "rt", tokenExpiresAt = "te", tokenLifetime = "tl"
     }
 
     /// Bounds every field (in UTF-8 bytes), so a session with both token-holding providers
@@ -112,6 +119,30 @@ public struct LinkedAccount: Codable, Sendable, Equatable {
         self.fullName = fullName.map { Self.prefix($0, bytes: 100) }
         self.thumbnail = thumbnail.flatMap { $0.utf8.count <= 400 ? $0 : nil }
         self.token = token
+    }
+
+    /// This account holding `grant`'s token, with its refresh token and expiry when it has them.
+    func holding(_ grant: TokenGrant, now: Int64) -> LinkedAccount {
+        var account = self
+        account.token = grant.accessToken
+        // A provider that rotates nothing may leave the refresh token out of a refresh's reply.
+        account.refreshToken = grant.refreshToken ?? (grant.isRefresh ? refreshToken : nil)
+        account.tokenLifetime = grant.expiresIn
+        account.tokenExpiresAt = grant.expiresIn.map { now + $0 }
+        return account
+    }
+
+    /// Whether the token should be refreshed before use at `now`: less than a tenth of its
+    /// lifetime or 60 s, whichever is smaller, remains.
+    func needsRefresh(at now: Int64) -> Bool {
+        guard let tokenExpiresAt else { return false }
+        let margin = min((tokenLifetime ?? 600) / 10, 60)
+        return now >= tokenExpiresAt - margin
+    }
+
+    /// Whether the token has expired at `now` (a token without an expiry never does here).
+    func tokenExpired(at now: Int64) -> Bool {
+        tokenExpiresAt.map { now >= $0 } ?? false
     }
 
     /// The longest prefix of whole characters within `bytes` UTF-8 bytes.

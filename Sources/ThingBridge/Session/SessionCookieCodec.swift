@@ -12,6 +12,8 @@ public struct SessionCookieCodec: Sendable {
     public enum Purpose: String, Sendable {
         case session = "thingbridge.session.v1"
         case login = "thingbridge.login.v1"
+        /// An account whose token was refreshed, kept for cookies issued before the refresh.
+        case refreshedAccount = "thingbridge.refreshed-account.v1"
     }
 
     private struct Key: Sendable {

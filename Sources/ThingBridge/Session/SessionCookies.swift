@@ -167,6 +167,8 @@ public struct LoginAttempt: Codable, Sendable, Equatable {
     public var flow: Flow
     public var returnTo: String
     public var expiresAt: Int64
+    /// The PKCE `code_verifier` whose S256 challenge went to the provider (sealed here, never sent elsewhere).
+    public var codeVerifier: String?
 }
 
 /// Session cookies already opened, by their text: a browser sends the same cookie with every

@@ -43,10 +43,21 @@ extension SignInController {
         let signed_in: Bool
         let user: Me?
         let providers: [ProviderID]
+        /// The same providers with what the pages show: the name and where sign-in starts.
+        let sign_in: [SignInOption]
         let forum: String?
     }
 
+    struct SignInOption: Encodable {
+        let id: String
+        let name: String
+        let login: String
+    }
+
     func status(_ session: Session?) -> SessionStatus {
-        SessionStatus(signed_in: session != nil, user: session.map(Me.init), providers: providers.keys.sorted(), forum: forumPath)
+        let offered = providers.values.map(\.provider).sorted()
+        return SessionStatus(
+            signed_in: session != nil, user: session.map(Me.init), providers: offered,
+            sign_in: offered.map { SignInOption(id: $0.rawValue, name: $0.displayName, login: $0.loginPath) }, forum: forumPath)
     }
 }

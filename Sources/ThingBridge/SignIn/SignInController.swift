@@ -14,8 +14,8 @@ public struct SignInController<Context: RequestContext>: Sendable {
     let providers: [ProviderID: any SignInProvider]
     let cookies: SessionCookies
     let publicURL: String
-    /// `scheme://host[:port]` of the public URL: the only origin allowed to post tokens and unlink.
-    let publicOrigin: String
+    /// Only this site's own pages may post tokens and unlink.
+    let sameOrigin: SameOriginPolicy
     /// Where single sign-on into the app's forum starts (`/sso/userecho`), when it is on.
     let forumPath: String?
     /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
@@ -28,7 +28,7 @@ public struct SignInController<Context: RequestContext>: Sendable {
         self.providers = Dictionary(providers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.cookies = cookies
         self.publicURL = publicURL
-        self.publicOrigin = ThingBridgeConfiguration.origin(publicURL) ?? publicURL
+        self.sameOrigin = SameOriginPolicy(publicURL: publicURL)
         self.forumPath = forumPath
         self.onLogout = onLogout
     }
@@ -38,10 +38,16 @@ public struct SignInController<Context: RequestContext>: Sendable {
         // The first release's Thingiverse URLs, registered by apps as their callback: kept as they were.
         routes.get("login") { request, context in try await self.login(.thingiverse, request: request) }
         routes.get("callback") { request, context in try await self.callback(.thingiverse, request: request) }
-        routes.post("token", use: token)
         routes.get(":provider/login") { request, context in try await self.login(self.provider(context), request: request) }
         routes.get(":provider/callback") { request, context in try await self.callback(self.provider(context), request: request) }
-        routes.post(":provider/unlink", use: unlink)
+        // Changes to a session come from this site's own pages only.
+        routes.group()
+            .add(middleware: SameOriginMiddleware(policy: sameOrigin) { _, context in
+                let provider = context.parameters.get("provider").flatMap { ProviderID(rawValue: $0) } ?? .thingiverse
+                return SignInFailure(.crossOrigin, provider: self.providers[provider]?.provider ?? provider)
+            })
+            .post("token", use: token)
+            .post(":provider/unlink", use: unlink)
         routes.get("me", use: me)
         routes.get("session", use: sessionStatus)
         routes.post("logout", use: logout)
@@ -53,11 +59,12 @@ public struct SignInController<Context: RequestContext>: Sendable {
         provider == .thingiverse ? publicURL + "/auth/callback" : publicURL + "/auth/\(provider.rawValue)/callback"
     }
 
+    /// The provider named in the path, as its description knows it (with its display name).
     private func provider(_ context: Context) throws -> ProviderID {
-        guard let name = context.parameters.get("provider"), let provider = ProviderID(rawValue: name), providers[provider] != nil else {
+        guard let name = context.parameters.get("provider"), let provider = ProviderID(rawValue: name), let signIn = providers[provider] else {
             throw AppError(.notFound, "unknown_provider", "There is no sign-in with that provider here.")
         }
-        return provider
+        return signIn.provider
     }
 
     private func signIn(_ provider: ProviderID) throws -> any SignInProvider {
@@ -72,12 +79,18 @@ public struct SignInController<Context: RequestContext>: Sendable {
         let signIn = try signIn(provider)
         let query = request.uri.queryParameters
         let flow: LoginAttempt.Flow = signIn.supportsTokenFlow && query["flow"].map(String.init) == "token" ? .token : .code
-        let attempt = cookies.newLoginAttempt(provider: provider, flow: flow, returnTo: ReturnPath(query["return_to"].map(String.init)))
-        let parameters =
+        var attempt = cookies.newLoginAttempt(provider: provider, flow: flow, returnTo: ReturnPath(query["return_to"].map(String.init)))
+        var parameters =
             [
                 ("client_id", signIn.clientID), ("redirect_uri", redirectURI(provider)),
                 ("response_type", flow == .token ? "token" : "code"),
             ] + signIn.extraAuthorizeParameters + [("state", attempt.state)]
+        if signIn.usesPKCE && flow == .code {
+            // RFC 7636: the verifier stays in the sealed pre-login cookie; only its hash travels.
+            let verifier = randomToken(bytes: 32)
+            attempt.codeVerifier = verifier
+            parameters += [("code_challenge", PKCE.challenge(for: verifier)), ("code_challenge_method", "S256")]
+        }
         var response = Self.redirect(to: signIn.authorizeURL + "?" + FormEncoding.encode(parameters))
         response.setCookie(try cookies.loginCookie(for: attempt))
         return response
@@ -101,13 +114,13 @@ public struct SignInController<Context: RequestContext>: Sendable {
             guard let state = query["state"].map(String.init) else { throw SignInError.stateMissing }
             try await checkAndConsume(state: state, attempt: attempt)
 
-            let token: Secret
+            let grant: TokenGrant
             do {
-                token = try await signIn.exchange(code: code, redirectURI: redirectURI(provider))
+                grant = try await signIn.exchange(code: code, redirectURI: redirectURI(provider), codeVerifier: attempt.codeVerifier)
             } catch SignInRefusal.codeRefused {
                 throw SignInError.codeRefused
             }
-            let session = try await signedIn(with: signIn, token: token, request: request)
+            let session = try await signedIn(with: signIn, grant: grant, request: request)
             var response = Self.redirect(to: attempt.returnTo)
             response.setCookie(try cookies.sessionCookie(for: session))
             response.setCookie(cookies.clearedLoginCookie)
@@ -129,7 +142,6 @@ public struct SignInController<Context: RequestContext>: Sendable {
     func token(request: Request, context: Context) async throws -> Response {
         let signIn = try signIn(.thingiverse)
         return try await failing(as: .thingiverse) {
-            guard isSameOrigin(request) else { throw SignInError.crossOrigin }
             guard let attempt = cookies.loginAttempt(from: request), attempt.flow == .token, attempt.provider == .thingiverse else {
                 throw SignInError.noLoginInProgress
             }
@@ -139,7 +151,7 @@ public struct SignInController<Context: RequestContext>: Sendable {
             else { throw SignInError.malformedTokenRequest }
             try await checkAndConsume(state: tokenRequest.state, attempt: attempt)
 
-            let session = try await signedIn(with: signIn, token: Secret(tokenRequest.access_token), request: request)
+            let session = try await signedIn(with: signIn, grant: TokenGrant(accessToken: Secret(tokenRequest.access_token)), request: request)
             var response = try TokenReply(ok: true, return_to: attempt.returnTo).response(from: request, context: context)
             response.headers[.cacheControl] = "no-store"
             response.setCookie(try cookies.sessionCookie(for: session))
@@ -152,7 +164,6 @@ public struct SignInController<Context: RequestContext>: Sendable {
     /// (same-origin only). The cookie that held the token is refused from now on.
     func unlink(request: Request, context: Context) async throws -> Response {
         let provider = try provider(context)
-        guard isSameOrigin(request) else { throw SignInFailure(.crossOrigin, provider: provider) }
         var response: Response
         guard let session = try await cookies.session(from: request) else {
             return try status(nil).response(from: request, context: context)
@@ -229,23 +240,14 @@ public struct SignInController<Context: RequestContext>: Sendable {
     /// The session once the provider has vouched for the token's account: linked to the
     /// browser's current session, if it has one. Signing in as another person of a provider
     /// already linked is not linking: the old session ends and a new one starts.
-    private func signedIn(with signIn: any SignInProvider, token: Secret, request: Request) async throws -> Session {
-        let account = try await signIn.account(for: token)
+    private func signedIn(with signIn: any SignInProvider, grant: TokenGrant, request: Request) async throws -> Session {
+        let account = try await signIn.account(for: grant.accessToken).holding(grant, now: SessionCookies.now())
         var existing = try await cookies.session(from: request)
         if let current = existing, let linked = current.account(account.provider), linked.id != account.id {
             try await cookies.end(current)
             existing = nil
         }
         return cookies.session(signingIn: account, existing: existing)
-    }
-
-    /// Only this site's own pages may post tokens or unlink: `Origin` must be ours, or, for
-    /// browsers that omit it, `Sec-Fetch-Site` must say same-origin.
-    private func isSameOrigin(_ request: Request) -> Bool {
-        if let origin = request.headers[.origin] {
-            return origin.lowercased() == publicOrigin
-        }
-        return request.headers[.secFetchSite] == "same-origin"
     }
 
     /// Redirects with headers that keep codes out of referrers and caches.

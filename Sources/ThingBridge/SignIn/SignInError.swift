@@ -45,7 +45,7 @@ public struct SignInFailure: Error, Sendable, Equatable, AppErrorConvertible {
 
     public var appError: AppError {
         let name = provider.displayName
-        let retry = AppError.Action(label: "Sign in again", href: provider == .thingiverse ? "/auth/login" : "/auth/\(provider.rawValue)/login")
+        let retry = AppError.Action(label: "Sign in again", href: provider.loginPath)
         let headers: HTTPFields = [.referrerPolicy: "no-referrer", .cacheControl: "no-store"]
         func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> AppError {
             AppError(status, code, message, headers: headers, action: retry)

@@ -13,13 +13,21 @@ public protocol SignInProvider: Sendable {
     var extraAuthorizeParameters: [(String, String)] { get }
     /// Whether `response_type=token` is offered (Thingiverse's token flow, checked with tokeninfo).
     var supportsTokenFlow: Bool { get }
-    /// Exchanges an authorization code for an access token.
+    /// Whether the code flow sends an S256 `code_challenge` and later its `code_verifier` (PKCE).
+    var usesPKCE: Bool { get }
+    /// Exchanges an authorization code for a token (and, where the provider issues them, its
+    /// lifetime and refresh token).
+    /// - Parameter codeVerifier: the PKCE verifier, when ``usesPKCE``.
     /// - Throws: ``SignInRefusal/codeRefused``, ``UpstreamError``.
-    func exchange(code: String, redirectURI: String) async throws -> Secret
+    func exchange(code: String, redirectURI: String, codeVerifier: String?) async throws -> TokenGrant
     /// The account `token` belongs to, checked as the provider allows (Thingiverse: tokeninfo's
     /// audience is this app and `/users/me` its user; Flattr: `GET /user`).
     /// - Throws: ``SignInRefusal``, ``SignInError``, ``UpstreamError``.
     func account(for token: Secret) async throws -> LinkedAccount
+}
+
+extension SignInProvider {
+    public var usesPKCE: Bool { false }
 }
 
 /// Why a provider refused part of a sign-in.

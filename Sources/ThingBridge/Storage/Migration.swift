@@ -159,6 +159,21 @@ extension Migration {
             ]
         },
         Migration(version: 7, name: "figures, retention and relay counters", statements: sevenStatements, backfill: OrderFigures.backfill(sql:)),
+        Migration(version: 8, name: "refreshed tokens") { _ in
+            [
+                // A configured provider's account after a token refresh, sealed with the session
+                // key, by (session, the refresh token it replaced): a cookie issued before the
+                // refresh, on any instance, uses it instead of a refresh token rotated away.
+                """
+                CREATE TABLE refreshed_tokens (
+                    refresh_key TEXT PRIMARY KEY,
+                    account TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX refreshed_tokens_expires_at ON refreshed_tokens (expires_at)",
+            ]
+        },
     ]
 
     /// Version 7: nothing an admin read, a dashboard refresh or a periodic job does grows with history.

@@ -1,30 +1,25 @@
-import AsyncHTTPClient
-
-/// Flattr as ThingBridge uses it: a second OAuth2 sign-in (HTTP Basic client authentication,
-/// a JSON token reply, the account from `GET /user`) and the REST API v2 with its own budget
-/// and its `PATCH` workaround.
+/// Flattr as ThingBridge uses it: a standard OAuth2 provider described as configuration
+/// (HTTP Basic client authentication, a JSON token reply, the account from `GET /user`, the REST
+/// API v2's allow-list and budget), run by the same code as every configured provider, plus
+/// its documented quirks: the `PATCH` workaround, `{username}` as text, and `GET /things/:id,:id`
+/// lists (``EndpointAllowList``'s `{ids}`). Its lookup redirect is rewritten like any API URL.
 ///
-/// Flattr closed in 2024; this profile is also the template for any standard OAuth2 provider:
-/// copy the folder, change the URLs, the allow-list and how the account is read.
-public struct FlattrProvider: Sendable {
-    public let settings: ThingBridgeConfiguration.Flattr
-    public let upstream: UpstreamClient
-    public let signIn: FlattrSignIn
-
-    /// - Parameter pool: connections for the proxy's fast path (nil: every request takes the async path).
-    init(settings: ThingBridgeConfiguration.Flattr, scopes: [String], httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool? = nil) {
-        self.settings = settings
-        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.flattr.displayName, pool: pool)
-        self.signIn = FlattrSignIn(
-            upstream: upstream, webURL: settings.webURL, apiURL: settings.apiURL, clientID: settings.clientID,
-            clientSecret: settings.clientSecret, scopes: scopes)
+/// Flattr closed in 2024; the built-in simulator stands in for it.
+enum FlattrProvider {
+    /// Flattr's settings as a configured provider's.
+    static func settings(_ flattr: ThingBridgeConfiguration.Flattr, scopes: [String], rateLimit: ThingBridgeConfiguration.RateLimit)
+        -> ConfiguredProviderSettings
+    {
+        var settings = ConfiguredProviderSettings(
+            id: .flattr, clientID: flattr.clientID, clientSecret: flattr.clientSecret, authorizeURL: flattr.webURL + "/oauth/authorize",
+            tokenURL: flattr.webURL + "/oauth/token", userinfoURL: flattr.apiURL + "/user", userIDField: "username", userNameField: "username",
+            apiURL: flattr.apiURL, allowList: EndpointAllowList.flattrREST, scopes: scopes, clientAuthentication: .basic, pkce: false,
+            rateLimit: rateLimit)
+        settings.userFullNameFields = ["firstname", "lastname"]
+        settings.userAvatarField = "avatar"
+        return settings
     }
 
-    /// The proxy's view: sessions only (Flattr cannot say which app a token is for).
-    public func proxyTarget(rateLimit: ThingBridgeConfiguration.RateLimit) -> ProxyTarget {
-        ProxyTarget(
-            provider: .flattr, upstream: upstream, apiURL: settings.apiURL, allowList: .flattr,
-            budget: ProxyBudget(limit: rateLimit.count, window: .seconds(rateLimit.seconds)),
-            identity: .personalToken(bearerVerifier: nil), sendsPatchAsPost: true)
-    }
+    /// What Flattr does that the standard leaves open.
+    static let quirks = ConfiguredProvider.Quirks(textParameters: ["username"], sendsPatchAsPost: true)
 }

@@ -28,8 +28,9 @@ public struct ThingiverseSignIn: SignInProvider, ThingiverseAccount {
             authentication: .formFields, sendsGrantType: false)
     }
 
-    public func exchange(code: String, redirectURI: String) async throws -> Secret {
-        try await tokenEndpoint.exchange(code: code, redirectURI: redirectURI)
+    public func exchange(code: String, redirectURI: String, codeVerifier: String?) async throws -> TokenGrant {
+        // Only the token: ThingBridge does not refresh Thingiverse's tokens (their lifetime is not read).
+        TokenGrant(accessToken: try await tokenEndpoint.exchange(code: code, redirectURI: redirectURI).accessToken)
     }
 
     public func account(for token: Secret) async throws -> LinkedAccount {

@@ -1,20 +1,30 @@
 import AsyncHTTPClient
 import Foundation
+import Hummingbird
 import Logging
 import NIOHTTP1
 
 /// UserEcho, the app's feedback forum: its API on behalf of signed-in people (the project's key
 /// plus their `sso_token`), single sign-on into the forum, and logging people out of it.
-public struct UserEchoProvider: Sendable {
+public struct UserEchoProvider: Provider {
     public let settings: ThingBridgeConfiguration.UserEcho
     public let upstream: UpstreamClient
+    /// The hook URL secrets in force (`/webhooks/userecho/SECRET`).
+    let hookSecrets: [Secret]
+    /// Whether they were generated for development (the URL is printed at start).
+    let hookSecretsGenerated: Bool
     /// `USERECHO_URL/api/v2`.
     let apiURL: String
     let sso: UserEchoSSOToken?
     let identities: UserEchoIdentities
 
-    public init(settings: ThingBridgeConfiguration.UserEcho, httpClient: HTTPClient, timeout: Duration) {
+    public init(
+        settings: ThingBridgeConfiguration.UserEcho, hookSecrets: [Secret], hookSecretsGenerated: Bool = false, httpClient: HTTPClient,
+        timeout: Duration
+    ) {
         self.settings = settings
+        self.hookSecrets = hookSecrets
+        self.hookSecretsGenerated = hookSecretsGenerated
         self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.userecho.displayName)
         self.apiURL = settings.url + "/api/v2"
         self.sso = settings.ssoKey.map(UserEchoSSOToken.init)
@@ -29,6 +39,34 @@ public struct UserEchoProvider: Sendable {
             provider: .userecho, upstream: upstream, apiURL: apiURL, pathSuffix: ".json", allowList: .userecho,
             forbidden: .userechoForbidden, budget: ProxyBudget(limit: 600, window: .seconds(300)),
             identity: .delegated(UserEchoDelegation(apiKey: settings.apiKey, sso: sso, identities: identities)))
+    }
+
+    public var id: ProviderID { .userecho }
+    public var signIn: (any SignInProvider)? { nil }
+    public var proxies: [(path: String, target: ProxyTarget)] { [("/api/userecho", proxyTarget())] }
+
+    /// Its hooks into the event log, single sign-on into the forum, and forum logout on logout.
+    public func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount {
+        var mount = ProviderMount()
+        if let sso {
+            router.addRoutes(SingleSignOnController<AppRequestContext>(cookies: context.cookies, sso: sso, forumURL: settings.url).endpoints, atPath: "/sso")
+            mount.forumPath = "/sso/userecho"
+        }
+        let hookURL = context.publicURL + "/webhooks/userecho/" + hookSecrets[0].value
+        if hookSecretsGenerated {
+            mount.notes.append("Development UserEcho hook URL: \(hookURL)")
+        }
+        // The built-in forum tells ThingBridge about new topics and comments, as a real one
+        // would after `thingbridge userecho hooks sync`.
+        context.development?.sendForumHooks(to: hookURL)
+        router.addRoutes(
+            UserEchoHookController<AppRequestContext>(
+                secrets: WebhookSecretSet(hookSecrets), signature: settings.webhookKey.map(UserEchoSignature.init), store: context.eventStore,
+                newEventStored: context.newEventStored
+            ).endpoints)
+        let logger = context.logger
+        mount.onLogout = { session in self.logOut(session, logger: logger) }
+        return mount
     }
 
     /// Ends the person's forum sessions (`users/{id}/logout`), when single sign-on is on and the

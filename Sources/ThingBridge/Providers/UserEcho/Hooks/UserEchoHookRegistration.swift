@@ -96,7 +96,8 @@ extension UserEchoHookRegistration {
         let targetURL = configuration.userechoWebhookSecrets.map { configuration.publicURL + "/webhooks/userecho/" + $0[0].value }
         let client = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout, connectTimeout: configuration.connectTimeout)
         do {
-            let provider = UserEchoProvider(settings: settings, httpClient: client, timeout: .seconds(configuration.upstreamTimeout))
+            let provider = UserEchoProvider(
+                settings: settings, hookSecrets: configuration.userechoWebhookSecrets ?? [], httpClient: client, timeout: .seconds(configuration.upstreamTimeout))
             let value = try await body(UserEchoHookRegistration(provider: provider), targetURL)
             try await client.shutdown()
             return value

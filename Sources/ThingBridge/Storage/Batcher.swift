@@ -1,14 +1,14 @@
 import Synchronization
 
-/// Gathers concurrent deliveries into one multi-row write.
+/// The one batcher: gathers concurrent submissions into one write, for every writer that gains
+/// from it (the database's group commit, the event store's multi-row inserts, the relay's
+/// completions).
 ///
-/// The database's ``WriteQueue`` already shares one commit between concurrent writes, but
-/// it still runs each write's statements one after another, and every statement is a round
-/// trip to the SQLite thread. Under load that, not `fsync`, is the limit. So the store hands
-/// whole batches to one write: whoever finds the batcher idle becomes the leader and writes
-/// everything pending; while that batch commits, the next one gathers. Each caller returns
-/// when the batch holding its delivery has committed (or failed).
-final class DeliveryBatcher<Item: Sendable, Output: Sendable>: Sendable {
+/// Whoever finds the batcher idle becomes the leader and writes everything pending (up to
+/// `maximumBatch`); while that batch is written, the next one gathers. Each caller returns when
+/// the batch holding its item has been written (or failed): under load many items share each
+/// round trip and each `fsync`.
+final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
     typealias Write = @Sendable ([Item]) async throws -> [Output]
 
     private struct Waiter: Sendable {

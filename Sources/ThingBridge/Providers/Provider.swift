@@ -1,0 +1,51 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// One provider as the composition root mounts it: what people sign in with, what its proxy
+/// forwards, and the routes and services of its own (Thingiverse's order webhooks, UserEcho's
+/// hooks and single sign-on). ``buildApplication(configuration:logger:registry:development:)``
+/// holds a list of these and mounts each; nothing outside a provider's folder names it.
+public protocol Provider: Sendable {
+    var id: ProviderID { get }
+    /// Its sign-in; nil for UserEcho, the app's forum, which any signed-in person uses as themselves.
+    var signIn: (any SignInProvider)? { get }
+    /// Its proxy by mount path: `/api/{id}` (Thingiverse also keeps `/api`); none for sign-in only.
+    var proxies: [(path: String, target: ProxyTarget)] { get }
+    /// Adds the routes of its own and says what runs beside them.
+    func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount
+}
+
+extension Provider {
+    public func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount { ProviderMount() }
+}
+
+/// The shared things a provider's own routes may use.
+public struct ProviderContext: Sendable {
+    let cookies: SessionCookies
+    /// The one event log, for providers that receive webhooks.
+    let eventStore: SQLWebhookEventStore
+    /// Told when a new event is stored, so its deliveries go out.
+    let newEventStored: @Sendable () -> Void
+    let publicURL: String
+    let development: (any DevelopmentEnvironment)?
+    let logger: Logger
+}
+
+/// What a mounted provider runs beside its routes.
+public struct ProviderMount: Sendable {
+    /// Background work, stopped after the server has drained.
+    var services: [any Service] = []
+    /// Lines for the person starting the server (development URLs).
+    var notes: [String] = []
+    /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
+    var onLogout: (@Sendable (Session) -> Void)? = nil
+    /// Where single sign-on into the app's forum starts, for the pages.
+    var forumPath: String? = nil
+}
+
+extension ConfiguredProvider: Provider {
+    public var id: ProviderID { settings.id }
+    public var signIn: (any SignInProvider)? { configuredSignIn }
+    public var proxies: [(path: String, target: ProxyTarget)] { proxyTarget.map { [("/api/" + id.rawValue, $0)] } ?? [] }
+}

@@ -1,0 +1,358 @@
+// OAuth2ProviderSimulator: any standard OAuth2 provider (RFC 6749 code flow, RFC 7636 PKCE,
+// refresh tokens that expire and rotate) with a small JSON API, for apps that add a provider by
+// configuration alone. It knows nothing about ThingBridge.
+//
+// Routes (P = prefix):
+//   GET  P/authorize     "Authorize APP?" page (response_type=code; code_challenge + S256 required
+//                        when `requiresPKCE`); the form posts Allow/Deny to POST P/authorize, which
+//                        redirects 302 to redirect_uri?code=..&state=.. or ?error=access_denied&state=..
+//   POST P/token         client in HTTP Basic or in the form (`client_id`, `client_secret`);
+//                        grant_type=authorization_code (code, redirect_uri, code_verifier) or
+//                        grant_type=refresh_token (refresh_token) -> {"access_token","token_type",
+//                        "expires_in","refresh_token","scope"}; refused: 400 {"error":"invalid_grant"}.
+//                        A refresh token is single use when `rotatesRefreshTokens`.
+//   GET  P/userinfo      {"user": {"id": 7001, "login": "alice_oauth", "name": "Alice Example"}}
+//   GET  P/api/me, P/api/items, P/api/items/{id}, P/api/users/{login}   the token's view (JSON)
+//   POST P/api/items     201 with the new item
+//   GET  P/api/admin/keys   exists, but an app would never allow it (tests: not forwarded)
+// An expired or unknown token gets 401 {"error":"invalid_token"} from the API and user-info.
+// `tokenReplyStyle` makes the token endpoint answer as real sites do: JSON, or a form labelled
+// text/html.
+
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A simulated standard OAuth2 provider with expiring, rotating tokens and a small API.
+public final class OAuth2ProviderSimulator: Sendable {
+    /// How the token endpoint writes its reply.
+    public enum TokenReplyStyle: String, Sendable {
+        case json
+        /// `access_token=...&...` labelled `text/html`, as some PHP sites answer.
+        case formAsHTML
+    }
+
+    public struct Configuration: Sendable {
+        public var name: String
+        public var clientID: String
+        public var clientSecret: String
+        public var redirectURI: String
+        /// Seconds an access token lives (`expires_in`).
+        public var tokenLifetime: Int
+        public var issuesRefreshTokens: Bool
+        public var rotatesRefreshTokens: Bool
+        public var requiresPKCE: Bool
+        public var tokenReplyStyle: TokenReplyStyle
+
+        public init(
+            name: String = "Example OAuth2", clientID: String, clientSecret: String, redirectURI: String, tokenLifetime: Int = 3600,
+            issuesRefreshTokens: Bool = true, rotatesRefreshTokens: Bool = true, requiresPKCE: Bool = true, tokenReplyStyle: TokenReplyStyle = .json
+        ) {
+            self.name = name
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.redirectURI = redirectURI
+            self.tokenLifetime = tokenLifetime
+            self.issuesRefreshTokens = issuesRefreshTokens
+            self.rotatesRefreshTokens = rotatesRefreshTokens
+            self.requiresPKCE = requiresPKCE
+            self.tokenReplyStyle = tokenReplyStyle
+        }
+    }
+
+    /// A seeded person.
+    public struct User: Sendable {
+        public let id: Int
+        public let login: String
+        public let name: String
+    }
+
+    struct Grant {
+        let user: String
+        let redirectURI: String
+        let challenge: String?
+        let scope: String
+    }
+
+    struct Token {
+        let user: String
+        let scope: String
+        let expiresAt: Date
+    }
+
+    struct State {
+        var configuration: Configuration
+        var codes: [String: Grant] = [:]
+        var tokens: [String: Token] = [:]
+        /// Refresh tokens still usable, by value: the user and scope they renew.
+        var refreshTokens: [String: (user: String, scope: String)] = [:]
+        var refusesRefresh = false
+        var refreshCount = 0
+        var codeExchanges = 0
+        var tokenRequests = 0
+        var apiRequests: [String] = []
+        /// Every access and refresh token issued, for tests that look for leaks.
+        var issued: [String] = []
+        var items: [(id: Int, owner: String, title: String)] = [(101, "alice_oauth", "First sketch"), (102, "alice_oauth", "Second sketch"), (201, "bob_oauth", "Bob's note")]
+    }
+
+    public static let users = [
+        User(id: 7001, login: "alice_oauth", name: "Alice Example"),
+        User(id: 7002, login: "bob_oauth", name: "Bob Example"),
+    ]
+
+    /// The API's endpoints as an app's allow-list would name them (`GET /admin/keys` left out).
+    public static let allowList = ["GET /me", "GET /items", "GET /items/{id}", "POST /items", "GET /users/{name}"]
+
+    private let state: Mutex<State>
+
+    public init(configuration: Configuration) {
+        state = Mutex(State(configuration: configuration))
+    }
+
+    public var configuration: Configuration { state.withLock { $0.configuration } }
+
+    /// Changes the settings of a running simulator (e.g. the redirect URI once a port is known).
+    public func configure(_ change: (inout Configuration) -> Void) {
+        state.withLock { change(&$0.configuration) }
+    }
+
+    /// From now on, refresh requests are refused (`invalid_grant`), as after a revoked consent.
+    public func refuseRefreshes(_ refuse: Bool = true) {
+        state.withLock { $0.refusesRefresh = refuse }
+    }
+
+    /// Refresh grants answered with a new token.
+    public var refreshCount: Int { state.withLock { $0.refreshCount } }
+    /// Requests that reached the token endpoint, granted or not.
+    public var tokenRequests: Int { state.withLock { $0.tokenRequests } }
+    /// Authorization codes exchanged for a token.
+    public var codeExchanges: Int { state.withLock { $0.codeExchanges } }
+    /// Every access and refresh token this simulator issued.
+    public var issuedTokens: [String] { state.withLock { $0.issued } }
+    /// `METHOD /path` of every API request that arrived, in order.
+    public var apiRequests: [String] { state.withLock { $0.apiRequests } }
+
+    /// The routes below `prefix` (e.g. `/sim/oauth2`).
+    public func routes<Context: RequestContext>(context: Context.Type = Context.self, prefix: String) -> RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get(RouterPath(prefix + "/authorize")) { request, _ in self.authorizePage(request) }
+        routes.post(RouterPath(prefix + "/authorize")) { request, _ in try await self.decide(request) }
+        routes.post(RouterPath(prefix + "/token")) { request, _ in try await self.token(request) }
+        routes.get(RouterPath(prefix + "/userinfo")) { request, _ in self.userinfo(request) }
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            routes.on(RouterPath(prefix + "/api/**"), method: method) { request, _ in
+                try await self.api(request, below: prefix + "/api")
+            }
+        }
+        return routes
+    }
+
+    // MARK: Authorization
+
+    private func authorizePage(_ request: Request) -> Response {
+        let query = request.uri.queryParameters
+        let configuration = self.configuration
+        if let problem = authorizeProblem(query.map { (String($0.key), String($0.value)) }, configuration: configuration) {
+            return .html(HTML.page(title: "Authorization error", body: "<h1>Authorization error</h1><p>\(HTML.escape(problem))</p>"), status: .badRequest)
+        }
+        let hidden = query.map { "<input type=\"hidden\" name=\"\(HTML.escape($0.key))\" value=\"\(HTML.escape($0.value))\">" }.joined()
+        let people = Self.users.map { "<option value=\"\(HTML.escape($0.login))\">\(HTML.escape($0.name)) (@\(HTML.escape($0.login)))</option>" }
+            .joined()
+        let body = """
+            <h1>Authorize \(HTML.escape(configuration.name))?</h1>
+            <form method="post">\(hidden)
+            <label>Sign in as <select id="user" name="user">\(people)</select></label>
+            <button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></form>
+            """
+        return .html(HTML.page(title: "Authorize", body: body))
+    }
+
+    private func authorizeProblem(_ fields: [(String, String)], configuration: Configuration) -> String? {
+        let values = Dictionary(fields, uniquingKeysWith: { first, _ in first })
+        guard values["client_id"] == configuration.clientID else { return "Unknown client_id." }
+        guard values["response_type"] == "code" else { return "Only response_type=code is supported." }
+        guard values["redirect_uri"] == nil || values["redirect_uri"] == configuration.redirectURI else { return "redirect_uri is not registered." }
+        if configuration.requiresPKCE {
+            guard let challenge = values["code_challenge"], challenge.utf8.count == 43, values["code_challenge_method"] == "S256" else {
+                return "PKCE is required: send code_challenge with code_challenge_method=S256."
+            }
+        }
+        return nil
+    }
+
+    private func decide(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let fields = FormEncoding.parse(String(buffer: body))
+        let values = Dictionary(fields, uniquingKeysWith: { first, _ in first })
+        let configuration = self.configuration
+        if let problem = authorizeProblem(fields, configuration: configuration) {
+            return .html(HTML.page(title: "Authorization error", body: "<p>\(HTML.escape(problem))</p>"), status: .badRequest)
+        }
+        let redirect = values["redirect_uri"] ?? configuration.redirectURI
+        let state = values["state"].map { [("state", $0)] } ?? []
+        guard values["decision"] == "allow", let user = values["user"], Self.users.contains(where: { $0.login == user }) else {
+            return .found(redirect + "?" + FormEncoding.encode([("error", "access_denied")] + state))
+        }
+        let code = Self.randomWord()
+        self.state.withLock {
+            $0.codes[code] = Grant(user: user, redirectURI: redirect, challenge: values["code_challenge"], scope: values["scope"] ?? "")
+        }
+        return .found(redirect + "?" + FormEncoding.encode([("code", code)] + state))
+    }
+
+    // MARK: Tokens
+
+    private func token(_ request: Request) async throws -> Response {
+        state.withLock { $0.tokenRequests += 1 }
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let values = Dictionary(FormEncoding.parse(String(buffer: body)), uniquingKeysWith: { first, _ in first })
+        let configuration = self.configuration
+        guard clientAuthenticated(request, values, configuration: configuration) else {
+            return .json(.object([("error", .string("invalid_client"))]), status: .unauthorized)
+        }
+        let issued: (user: String, scope: String)?
+        switch values["grant_type"] {
+        case "authorization_code":
+            issued = state.withLock { state -> (String, String)? in
+                guard let code = values["code"], let grant = state.codes.removeValue(forKey: code),
+                    grant.redirectURI == (values["redirect_uri"] ?? configuration.redirectURI)
+                else { return nil }
+                if let challenge = grant.challenge {
+                    guard let verifier = values["code_verifier"], Self.challenge(for: verifier) == challenge else { return nil }
+                } else if configuration.requiresPKCE {
+                    return nil
+                }
+                state.codeExchanges += 1
+                return (grant.user, grant.scope)
+            }
+        case "refresh_token":
+            issued = state.withLock { state -> (String, String)? in
+                guard !state.refusesRefresh, let refresh = values["refresh_token"], let known = state.refreshTokens[refresh] else { return nil }
+                if configuration.rotatesRefreshTokens { state.refreshTokens[refresh] = nil }
+                state.refreshCount += 1
+                return known
+            }
+        default:
+            return .json(.object([("error", .string("unsupported_grant_type"))]), status: .badRequest)
+        }
+        guard let issued else {
+            return .json(.object([("error", .string("invalid_grant"))]), status: .badRequest)
+        }
+        let accessToken = Self.randomWord()
+        var reply: [(String, String)] = [
+            ("access_token", accessToken), ("token_type", "bearer"), ("expires_in", String(configuration.tokenLifetime)), ("scope", issued.scope),
+        ]
+        state.withLock { state in
+            state.issued.append(accessToken)
+            state.tokens[accessToken] = Token(
+                user: issued.user, scope: issued.scope, expiresAt: Date().addingTimeInterval(TimeInterval(configuration.tokenLifetime)))
+            if configuration.issuesRefreshTokens {
+                let presented = values["grant_type"] == "refresh_token" ? values["refresh_token"] : nil
+                let refresh = configuration.rotatesRefreshTokens || presented == nil ? Self.randomWord() : presented!
+                state.refreshTokens[refresh] = (issued.user, issued.scope)
+                state.issued.append(refresh)
+                reply.append(("refresh_token", refresh))
+            }
+        }
+        switch configuration.tokenReplyStyle {
+        case .formAsHTML:
+            return .form(reply, asHTML: true)
+        case .json:
+            let members: [(String, JSONValue)] = reply.map { name, value in
+                (name, name == "expires_in" ? .integer(Int(value) ?? 0) : .string(value))
+            }
+            return .json(.object(members), headers: [.cacheControl: "no-store"])
+        }
+    }
+
+    private func clientAuthenticated(_ request: Request, _ values: [String: String], configuration: Configuration) -> Bool {
+        if let authorization = request.headers[.authorization], authorization.hasPrefix("Basic "),
+            let decoded = Data(base64Encoded: String(authorization.dropFirst(6))).flatMap({ String(data: $0, encoding: .utf8) })
+        {
+            let parts = decoded.split(separator: ":", maxSplits: 1).map { FormEncoding.decodeComponent($0) }
+            return parts.count == 2 && parts[0] == configuration.clientID && parts[1] == configuration.clientSecret
+        }
+        return values["client_id"] == configuration.clientID && values["client_secret"] == configuration.clientSecret
+    }
+
+    // MARK: Account and API
+
+    /// The user of a live bearer token, or nil.
+    private func user(_ request: Request) -> User? {
+        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") else { return nil }
+        let value = String(authorization.dropFirst(7))
+        let login = state.withLock { state -> String? in
+            guard let token = state.tokens[value], token.expiresAt > Date() else { return nil }
+            return token.user
+        }
+        return Self.users.first { $0.login == login }
+    }
+
+    private static var invalidToken: Response {
+        .json(.object([("error", .string("invalid_token"))]), status: .unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+    }
+
+    private func userinfo(_ request: Request) -> Response {
+        guard let user = user(request) else { return Self.invalidToken }
+        return .json(.object([("user", Self.json(user))]))
+    }
+
+    private func api(_ request: Request, below base: String) async throws -> Response {
+        let path = String(request.uri.path.dropFirst(base.count))
+        state.withLock { $0.apiRequests.append("\(request.method.rawValue) \(path)") }
+        guard let user = user(request) else { return Self.invalidToken }
+        let segments = path.split(separator: "/").map(String.init)
+        let notFound = Response.json(.object([("error", .string("not_found"))]), status: .notFound)
+        switch (request.method, segments.first, segments.count) {
+        case (.get, "me", 1):
+            return .json(Self.json(user))
+        case (.get, "items", 1):
+            let items = state.withLock { $0.items }.filter { $0.owner == user.login }
+            return .json(.array(items.map(Self.json)))
+        case (.get, "items", 2):
+            guard let item = state.withLock({ $0.items }).first(where: { String($0.id) == segments[1] }) else { return notFound }
+            return .json(Self.json(item))
+        case (.post, "items", 1):
+            struct NewItem: Decodable {
+                let title: String?
+            }
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let title = (try? JSONDecoder().decode(NewItem.self, from: Data(body.readableBytesView)))?.title ?? "Untitled"
+            let item = state.withLock { state in
+                let item = (id: (state.items.map(\.id).max() ?? 100) + 1, owner: user.login, title: title)
+                state.items.append(item)
+                return item
+            }
+            return .json(Self.json(item), status: .created)
+        case (.get, "users", 2):
+            guard let other = Self.users.first(where: { $0.login == segments[1] }) else { return notFound }
+            return .json(Self.json(other))
+        case (.get, "admin", 2) where segments[1] == "keys":
+            return .json(.object([("keys", .array([.string("never-for-browsers")]))]))
+        default:
+            return notFound
+        }
+    }
+
+    private static func json(_ user: User) -> JSONValue {
+        .object([("id", .integer(user.id)), ("login", .string(user.login)), ("name", .string(user.name))])
+    }
+
+    private static func json(_ item: (id: Int, owner: String, title: String)) -> JSONValue {
+        .object([("id", .integer(item.id)), ("owner", .string(item.owner)), ("title", .string(item.title))])
+    }
+
+    /// RFC 7636's S256: `BASE64URL(SHA256(verifier))` without padding.
+    public static func challenge(for verifier: String) -> String {
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func randomWord() -> String {
+        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
+    }
+}
