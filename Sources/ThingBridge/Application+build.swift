@@ -77,9 +77,8 @@ public func buildApplication(
     let codec = SessionCookieCodec(keys: sessionKeys)
     let cookies = SessionCookies(codec: codec, revocations: revocations, secure: configuration.isHTTPS)
 
-    // The one event log, and the relay that sends every new event to the app's own services
-    // from the outbox its commit fills.
-    let eventStore = SQLWebhookEventStore(database: database, batching: configuration.webhookGroupCommit)
+    // The relay that sends every new event to the app's own services from the outbox the event
+    // log's commits fill.
     let relayStore = SQLRelayStore(database: database)
     try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
     let relay = try RelayDispatcher(
@@ -92,7 +91,7 @@ public func buildApplication(
     let thingiverse = ThingiverseProvider(
         settings: thingiverseSettings, rateLimit: configuration.rateLimit, webhookSecrets: webhookSecrets,
         webhookSecretsGenerated: configuration.webhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
-        eventStore: eventStore, logger: logger)
+        database: database, logger: logger)
     let flattr = (configuration.flattr ?? development?.flattr).map {
         ConfiguredProvider(
             settings: FlattrProvider.settings($0, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit),
@@ -112,6 +111,9 @@ public func buildApplication(
             hookSecretsGenerated: configuration.userechoWebhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout)
     }
     let providers: [any Provider] = [thingiverse] + (flattr.map { [$0] } ?? []) + configured + (userecho.map { [$0] } ?? [])
+    // The one event log, with what each provider makes of its events (Thingiverse's orders).
+    let eventStore = SQLWebhookEventStore(
+        database: database, batching: configuration.webhookGroupCommit, projections: providers.flatMap(\.projections))
     notes += development?.notes ?? []
 
     let routeIndex = RouteIndex()
@@ -171,7 +173,7 @@ public func buildApplication(
 
     let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: development?.thingiverse != nil)
     let adminGuard = AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
-    router.addRoutes(AdminController(store: eventStore, guard: adminGuard).endpoints)
+    router.addRoutes(AdminController(store: eventStore, orders: thingiverse.orderStore, guard: adminGuard).endpoints)
     router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
 
     let routes = router.routes.map { (path: $0.path.description, method: $0.method) }

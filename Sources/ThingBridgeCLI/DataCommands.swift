@@ -25,7 +25,7 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let query = EventQuery(
-                event: event, orderID: order, since: try since.map { try DataCommandSupport.time($0, "--since") },
+                event: event, subjectID: order, since: try since.map { try DataCommandSupport.time($0, "--since") },
                 until: try until.map { try DataCommandSupport.time($0, "--until") }, page: PageQuery(limit: limit, cursor: cursor)
             )
             let page = try await DataCommandSupport.withStore(settings) { try await $0.events(query) }
@@ -175,7 +175,7 @@ struct OrdersCommand: AsyncParsableCommand {
                 orderState = parsed
             }
             let query = OrderQuery(state: orderState, page: PageQuery(limit: limit, cursor: cursor))
-            let page = try await DataCommandSupport.withStore(settings) { try await $0.orders(query) }
+            let page = try await DataCommandSupport.withOrders(settings) { try await $0.orders(query) }
             let items = page.items.map(AdminViews.Order.init)
             if json {
                 try DataCommandSupport.printJSON(AdminViews.Listing(key: "orders", items: items, nextCursor: page.nextCursor))
@@ -198,7 +198,7 @@ struct OrdersCommand: AsyncParsableCommand {
         @Argument(help: "The Thingiverse order id.") var id: Int64
 
         func run() async throws {
-            let detail = try await DataCommandSupport.withStore(settings) { store -> AdminViews.OrderDetail? in
+            let detail = try await DataCommandSupport.withOrders(settings) { store -> AdminViews.OrderDetail? in
                 guard let order = try await store.order(id: id) else { return nil }
                 let history = try await store.history(orderID: id)
                 return AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init))
@@ -214,6 +214,11 @@ enum DataCommandSupport {
     /// Opens the configured database's event log (which must be migrated), runs `body`, and closes it.
     static func withStore<T: Sendable>(_ settings: SettingsOptions, _ body: (SQLWebhookEventStore) async throws -> T) async throws -> T {
         try await withDatabase(settings) { try await body(SQLWebhookEventStore(database: $0)) }
+    }
+
+    /// Opens the configured database's Thingiverse orders (which must be migrated), runs `body`, and closes it.
+    static func withOrders<T: Sendable>(_ settings: SettingsOptions, _ body: (SQLOrderStore) async throws -> T) async throws -> T {
+        try await withDatabase(settings) { try await body(SQLOrderStore(database: $0)) }
     }
 
     /// Opens the configured database (which must be migrated), runs `body`, and closes it.

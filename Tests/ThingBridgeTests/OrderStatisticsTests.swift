@@ -59,7 +59,7 @@ import Testing
             }
 
             // The orders the listing holds agree with the figures, order by order.
-            let store = SQLWebhookEventStore(database: server.database)
+            let store = SQLOrderStore(database: server.database)
             var listed: [StoredOrder] = []
             var cursor: String?
             repeat {

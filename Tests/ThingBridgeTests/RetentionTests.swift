@@ -10,7 +10,7 @@ import Testing
 @Suite struct RetentionTests {
     /// Everything about every order except when it was received (two servers receive at different times).
     static func orders(_ database: Database) async throws -> [String] {
-        let store = SQLWebhookEventStore(database: database)
+        let store = SQLOrderStore(database: database)
         var all: [String] = []
         var cursor: String?
         repeat {
@@ -75,7 +75,7 @@ import Testing
     @Test(arguments: TestDatabaseKind.available)
     func aPendingDeliveryIsNeverPrunedNorItsEvent(kind: TestDatabaseKind) async throws {
         let database = try await kind.makeDatabase()
-        let events = SQLWebhookEventStore(database: database)
+        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
         let relay = SQLRelayStore(database: database)
         let endpoint = try await relay.addEndpoint(url: "http://127.0.0.1:9/hook", types: RelayTypeFilter(stored: "*")).endpoint
         for id in 1...6 { try await Self.record(events, id: id) }
@@ -107,14 +107,14 @@ import Testing
         let status = try #require(try await relay.endpoints().first { $0.endpoint.id == endpoint.id })
         #expect((status.pending, status.delivered, status.failed) == (3, 0, 0))
         #expect(status.oldestPendingSince != nil)
-        #expect(try await events.order(id: 1)?.state == .created)
+        #expect(try await SQLOrderStore(database: database).order(id: 1)?.state == .created)
         await database.shutdown()
     }
 
     @Test(arguments: TestDatabaseKind.available)
     func finishedDeliveriesAndQuarantinedBodiesGoAfterTheirDays(kind: TestDatabaseKind) async throws {
         let database = try await kind.makeDatabase()
-        let events = SQLWebhookEventStore(database: database)
+        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
         let relay = SQLRelayStore(database: database)
         _ = try await relay.addEndpoint(url: "http://127.0.0.1:9/hook", types: RelayTypeFilter(stored: "*"))
         for id in 1...4 { try await Self.record(events, id: id) }
@@ -175,7 +175,7 @@ import Testing
     @Test(arguments: TestDatabaseKind.available)
     func keptRelayCountersEqualTheDeliveriesAfterEveryChange(kind: TestDatabaseKind) async throws {
         let database = try await kind.makeDatabase()
-        let events = SQLWebhookEventStore(database: database)
+        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
         let relay = SQLRelayStore(database: database)
         let endpoint = try await relay.addEndpoint(url: "http://127.0.0.1:9/hook", types: RelayTypeFilter(stored: "*")).endpoint
         let other = try await relay.addEndpoint(url: "http://127.0.0.1:9/other", types: RelayTypeFilter(stored: "*")).endpoint
@@ -230,7 +230,7 @@ import Testing
     /// `--prune` deletes no event newer than the last one written.
     @Test func theArchivePagesEveryOldEventOnceAndPrunesOnlyWhatItWrote() async throws {
         let database = try await TestDatabaseKind.sqlite.makeDatabase()
-        let events = SQLWebhookEventStore(database: database)
+        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
         for id in 1...7 { try await Self.record(events, id: id) }
         var written: [Int64] = []
         var position: EventPosition?
@@ -245,7 +245,7 @@ import Testing
         let batch = try await SQLRetentionStore(database: database).pruneEvents(receivedBefore: Date().addingTimeInterval(1), upTo: 4)
         #expect(batch.deleted == 4)
         #expect(try await WebhookTesting.counts(database).events == 3)
-        #expect(try await events.order(id: 2)?.eventCount == 1)
+        #expect(try await SQLOrderStore(database: database).order(id: 2)?.eventCount == 1)
         await database.shutdown()
     }
 

@@ -42,7 +42,7 @@ extension SimulatorCoverageTests {
                 #expect(shipped.status == .ok)
                 let store = SQLWebhookEventStore(database: server.database)
                 #expect(try await RelayTesting.eventually {
-                    try await store.events(EventQuery(orderID: 1234)).items.contains { $0.event == "order_shipped" }
+                    try await store.events(EventQuery(subjectID: 1234)).items.contains { $0.event == "order_shipped" }
                 })
             }
         }

@@ -54,7 +54,7 @@ import Testing
             let stored = try #require(try await SQLWebhookEventStore(database: server.database).event(id: answer.id))
             #expect(stored.source == .userecho)
             #expect(stored.event == "topic.created")
-            #expect(stored.orderID == nil)
+            #expect(stored.subjectID == nil)
             #expect(stored.rawBody == Array(body.utf8))
             #expect(try await WebhookTesting.counts(server.database).events == 2)
             let listed = try await client.admin("/admin/api/events?source=userecho").json()
@@ -142,21 +142,22 @@ import Testing
         }
         #expect(try await Migrator(database: database).migrate().first == 4)
 
-        let store = SQLWebhookEventStore(database: database)
+        let store = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
+        let orders = SQLOrderStore(database: database)
         let events = try await store.events(EventQuery())
         #expect(events.items.count == 1)
         let event = try #require(events.items.first)
         #expect(event.source == .thingiverse)
-        #expect(event.orderID == 77)
+        #expect(event.subjectID == 77)
         #expect(event.rawBody == Array(body))
-        let order = try #require(try await store.order(id: 77))
+        let order = try #require(try await orders.order(id: 77))
         #expect(order.state == .created)
         #expect(order.amount == "14.53")
         #expect(try await store.quarantined(PageQuery()).items.map(\.source) == [.thingiverse])
         // The log goes on: a refund for the old order is recorded and its state follows.
         let refund = try WebhookDelivery.parse(Array(WebhookBodies.order("order_refunded", id: "77").utf8))
         _ = try await store.record(IncomingEvent(delivery: refund, rawBody: [], receivedAt: Date()))
-        #expect(try await store.order(id: 77)?.state == .refunded)
+        #expect(try await orders.order(id: 77)?.state == .refunded)
         await database.shutdown()
     }
 }

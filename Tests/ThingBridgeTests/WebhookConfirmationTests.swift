@@ -9,10 +9,15 @@ import Testing
 /// Confirming stored order events against `GET /orders/{id}`: the persistent queue, the
 /// outcomes, retries and the rate budget.
 @Suite struct WebhookConfirmationTests {
+    /// The event log as the server has it with an app token: order events wait for confirmation.
+    static func eventLog(_ database: Database) -> SQLWebhookEventStore {
+        SQLWebhookEventStore(database: database, projections: [OrderProjection(confirmsOrders: true)])
+    }
+
     static func pendingEvent(_ store: SQLWebhookEventStore, id: String, amount: String = "14.53") async throws -> Int64 {
         let body = Array(WebhookBodies.order(id: id, amount: amount).utf8)
         let delivery = try WebhookDelivery.parse(body)
-        return try await store.record(IncomingEvent(delivery: delivery, rawBody: body, receivedAt: Date(), confirmation: .pending)).id
+        return try await store.record(IncomingEvent(delivery: delivery, rawBody: body, receivedAt: Date())).id
     }
 
     static func apiOrder(_ id: Int64, amount: String = "14.53", thingID: Int64 = 5678) -> OrderDetails {
@@ -28,12 +33,12 @@ import Testing
     @Test(arguments: TestDatabaseKind.available)
     func eventsAreMarkedConfirmedMismatchOrNotFound(kind: TestDatabaseKind) async throws {
         let database = try await kind.makeDatabase()
-        let store = SQLWebhookEventStore(database: database)
+        let store = Self.eventLog(database)
         let confirmed = try await Self.pendingEvent(store, id: "1")
         let mismatched = try await Self.pendingEvent(store, id: "2", amount: "14.53")
         let missing = try await Self.pendingEvent(store, id: "3")
         let lookup = FakeOrderLookup([1: .order(Self.apiOrder(1)), 2: .order(Self.apiOrder(2, amount: "41.53", thingID: 9)), 3: .notFound])
-        let confirmer = OrderConfirmer(store: store, lookup: lookup, logger: Logger(label: "test"))
+        let confirmer = OrderConfirmer(store: SQLOrderStore(database: database), lookup: lookup, logger: Logger(label: "test"))
 
         #expect(try await confirmer.runOnce() == 3)
         #expect(lookup.lookups == [1, 2, 3])
@@ -65,10 +70,10 @@ import Testing
 
     @Test func failedLookupsAreRetriedWithBackoffAndSurviveARestart() async throws {
         let database = try await TestDatabaseKind.sqlite.makeDatabase()
-        let store = SQLWebhookEventStore(database: database)
+        let store = Self.eventLog(database)
         let id = try await Self.pendingEvent(store, id: "5")
         let lookup = FakeOrderLookup([5: .failure(.unexpectedStatus(502))])
-        let confirmer = OrderConfirmer(store: store, lookup: lookup, logger: Logger(label: "test"))
+        let confirmer = OrderConfirmer(store: SQLOrderStore(database: database), lookup: lookup, logger: Logger(label: "test"))
         let start = Date()
 
         #expect(try await confirmer.runOnce(now: start) == 1)
@@ -81,7 +86,7 @@ import Testing
 
         // A new confirmer (as after a restart) picks the queue up from the database.
         lookup.set(5, .order(Self.apiOrder(5)))
-        let restarted = OrderConfirmer(store: store, lookup: lookup, logger: Logger(label: "test"))
+        let restarted = OrderConfirmer(store: SQLOrderStore(database: database), lookup: lookup, logger: Logger(label: "test"))
         #expect(try await restarted.runOnce(now: start.addingTimeInterval(12)) == 1)
         event = try #require(try await store.event(id: id))
         #expect(event.confirmation == .confirmed)
@@ -99,13 +104,13 @@ import Testing
 
     @Test func theRateBudgetLimitsLookups() async throws {
         let database = try await TestDatabaseKind.sqlite.makeDatabase()
-        let store = SQLWebhookEventStore(database: database)
+        let store = Self.eventLog(database)
         for id in 1...5 {
             _ = try await Self.pendingEvent(store, id: String(id))
         }
         let lookup = FakeOrderLookup()
         let budget = RateBudget(count: 2, period: .seconds(3600))
-        let confirmer = OrderConfirmer(store: store, lookup: lookup, budget: budget, logger: Logger(label: "test"))
+        let confirmer = OrderConfirmer(store: SQLOrderStore(database: database), lookup: lookup, budget: budget, logger: Logger(label: "test"))
         #expect(try await confirmer.runOnce() == 2)
         #expect(try await confirmer.runOnce() == 0)
         #expect(lookup.lookups.count == 2)

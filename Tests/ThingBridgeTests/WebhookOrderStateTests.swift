@@ -26,7 +26,7 @@ import Testing
                 let response = try await client.postWebhook(WebhookBodies.order(event.rawValue, id: "4242", modifiedDate: "2024-03-01 10:0\(minute):00"))
                 #expect(response.status == .ok, "step \(step)")
             }
-            let store = SQLWebhookEventStore(database: server.database)
+            let store = SQLOrderStore(database: server.database)
             let order = try #require(try await store.order(id: 4242))
             #expect(order.state == OrderState(events: arrivals))
             #expect(order.creationSeen == arrivals.contains(.created))
@@ -41,7 +41,7 @@ import Testing
             let refund = WebhookBodies.order("order_refunded", id: "9", amount: "20.00", modifiedDate: "2024-03-02 00:00:00")
             let creation = WebhookBodies.order("order_created", id: "9", amount: "19.99", modifiedDate: "2024-03-01 00:00:00")
             #expect(try await client.postWebhook(refund).status == .ok)
-            let store = SQLWebhookEventStore(database: server.database)
+            let store = SQLOrderStore(database: server.database)
             let early = try #require(try await store.order(id: 9))
             #expect(early.state == .refunded)
             #expect(!early.creationSeen)
@@ -70,7 +70,7 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let order = try #require(try await SQLWebhookEventStore(database: server.database).order(id: 31337))
+            let order = try #require(try await SQLOrderStore(database: server.database).order(id: 31337))
             #expect(order.state == .refunded)
             #expect(order.eventCount == 30)
         }

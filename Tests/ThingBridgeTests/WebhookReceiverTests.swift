@@ -61,14 +61,14 @@ import Testing
             let store = SQLWebhookEventStore(database: server.database)
             let stored = try #require(try await store.event(id: answer.id))
             #expect(stored.event == event.rawValue)
-            #expect(stored.orderID == 1234)
+            #expect(stored.subjectID == 1234)
             #expect(stored.rawBody == Array(body.utf8))
             #expect(stored.dedupeKey == "\(event.rawValue):1234:2016-04-29T08:03:38Z")
             #expect(stored.fields?["amount"] == .string("14.53"))
             #expect(stored.fields?["add_date"] == .string("2016-04-28 16:28:40"))
             #expect(stored.confirmation == .unconfirmed)
             #expect(abs(stored.receivedAt.timeIntervalSinceNow) < 60)
-            let order = try #require(try await store.order(id: 1234))
+            let order = try #require(try await SQLOrderStore(database: server.database).order(id: 1234))
             #expect(order.state == OrderState(events: [event]))
         }
     }
@@ -80,7 +80,7 @@ import Testing
             let response = try await client.postWebhook(body)
             #expect(response.status == .ok)
             let store = SQLWebhookEventStore(database: server.database)
-            let order = try #require(try await store.order(id: 987_654_321_012))
+            let order = try #require(try await SQLOrderStore(database: server.database).order(id: 987_654_321_012))
             #expect(order.amount == "1234567.89")
             #expect(order.fees == "0.10")
             #expect(order.thingID == 42)
@@ -142,10 +142,10 @@ import Testing
             let store = SQLWebhookEventStore(database: server.database)
             let stored = try #require(try await store.event(id: answer.id))
             #expect(stored.event == "order_shipped")
-            #expect(stored.orderID == 1234)
+            #expect(stored.subjectID == 1234)
             #expect(stored.rawBody == Array(body.utf8))
             // It does not invent an order state.
-            #expect(try await store.order(id: 1234) == nil)
+            #expect(try await SQLOrderStore(database: server.database).order(id: 1234) == nil)
             #expect(try await client.postWebhook(body).webhookAnswer().duplicate)
         }
     }
@@ -282,9 +282,9 @@ extension WebhookReceiverTests {
                 #expect(answers.filter { !$0.duplicate }.count == 4)
                 let counts = try await WebhookTesting.counts(server.database)
                 #expect(counts.events == 4)
-                let store = SQLWebhookEventStore(database: server.database)
-                #expect(try await store.order(id: 888)?.state == .refunded)
-                #expect(try await store.order(id: 888)?.eventCount == 3)
+                let orders = SQLOrderStore(database: server.database)
+                #expect(try await orders.order(id: 888)?.state == .refunded)
+                #expect(try await orders.order(id: 888)?.eventCount == 3)
             }
         }
     }

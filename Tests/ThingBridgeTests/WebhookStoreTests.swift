@@ -7,13 +7,14 @@ import Testing
 @Suite struct WebhookStoreTests {
     static func incoming(_ body: String) throws -> IncomingEvent {
         let bytes = Array(body.utf8)
-        return IncomingEvent(delivery: try WebhookDelivery.parse(bytes), rawBody: bytes, receivedAt: Date(), confirmation: .unconfirmed)
+        return IncomingEvent(delivery: try WebhookDelivery.parse(bytes), rawBody: bytes, receivedAt: Date())
     }
 
     @Test(arguments: TestDatabaseKind.available, [true, false])
     func concurrentMixedDeliveriesGetOneNewRowPerKey(kind: TestDatabaseKind, batching: Bool) async throws {
         let database = try await kind.makeDatabase()
-        let store = SQLWebhookEventStore(database: database, batching: batching)
+        let store = SQLWebhookEventStore(database: database, batching: batching, projections: [OrderProjection()])
+        let orders = SQLOrderStore(database: database)
         let bodies = (0..<30).map { index in
             index < 15 ? WebhookBodies.order(id: "1") : WebhookBodies.order(OrderEventKind.allCases[index % 3].rawValue, id: String(100 + index % 5))
         }
@@ -31,13 +32,13 @@ import Testing
         let counts = try await WebhookTesting.counts(database)
         #expect(counts.events == byBody.count)
         // Orders 100...104 each saw some of the three kinds; order 1 only its creation.
-        #expect(try await store.order(id: 1)?.state == .created)
+        #expect(try await orders.order(id: 1)?.state == .created)
         for id: Int64 in 100...104 {
             let kinds = bodies.compactMap { body -> OrderEventKind? in
                 guard case .order(let kind, let order)? = try? WebhookDelivery.parse(Array(body.utf8)), order.id == id else { return nil }
                 return kind
             }
-            #expect(try await store.order(id: id)?.state == OrderState(events: kinds))
+            #expect(try await orders.order(id: id)?.state == OrderState(events: kinds))
         }
         await database.shutdown()
     }

@@ -6,10 +6,13 @@ import NIOCore
 /// behind ``AdminGuard``.
 public struct AdminController<Context: RequestContext>: Sendable {
     let store: SQLWebhookEventStore
+    /// Thingiverse's orders, kept by its projection of the event log.
+    let orders: any OrderStore
     let guardian: AdminGuard
 
-    public init(store: SQLWebhookEventStore, guard guardian: AdminGuard) {
+    public init(store: SQLWebhookEventStore, orders: any OrderStore, guard guardian: AdminGuard) {
         self.store = store
+        self.orders = orders
         self.guardian = guardian
     }
 
@@ -52,7 +55,7 @@ public struct AdminController<Context: RequestContext>: Sendable {
         if let since, let until, since > until {
             throw AppError(.badRequest, "invalid_parameter", "since must not be after until.")
         }
-        let statistics = try await store.statistics(basis: basis, since: since, until: until)
+        let statistics = try await orders.statistics(basis: basis, since: since, until: until)
         return try Self.json(AdminViews.Statistics(statistics))
     }
 
@@ -68,7 +71,7 @@ public struct AdminController<Context: RequestContext>: Sendable {
         let query = EventQuery(
             source: source,
             event: parameters["event"].map(String.init),
-            orderID: try parameters["order_id"].map { try Self.identifier(String($0), name: "order_id") },
+            subjectID: try parameters["order_id"].map { try Self.identifier(String($0), name: "order_id") },
             since: try parameters["since"].map { try Self.time(String($0), name: "since") },
             until: try parameters["until"].map { try Self.time(String($0), name: "until") },
             page: try Self.page(parameters)
@@ -137,17 +140,17 @@ public struct AdminController<Context: RequestContext>: Sendable {
         let query = OrderQuery(
             state: state, thingID: try parameters["thing_id"].map { try Self.identifier(String($0), name: "thing_id") }, search: search,
             page: try Self.page(parameters))
-        let page = try await Self.mappingCursor { try await store.orders(query) }
+        let page = try await Self.mappingCursor { try await orders.orders(query) }
         return try Self.json(AdminViews.Listing(key: "orders", items: page.items.map(AdminViews.Order.init), nextCursor: page.nextCursor))
     }
 
     /// `GET /admin/api/orders/:id`: state and history.
     func order(request: Request, context: Context) async throws -> Response {
         let id = try Self.identifier(context.parameters.get("id") ?? "", name: "id")
-        guard let order = try await store.order(id: id) else {
+        guard let order = try await orders.order(id: id) else {
             throw AppError(.notFound, "not_found", "There is no order \(id).")
         }
-        let history = try await store.history(orderID: id)
+        let history = try await orders.history(orderID: id)
         return try Self.json(AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init)))
     }
 

@@ -37,7 +37,7 @@ public enum AdminViews {
             self.source = event.source
             self.receivedAt = AdminViews.time(event.receivedAt)
             self.event = event.event
-            self.orderID = event.orderID
+            self.orderID = event.subjectID
             self.confirmation = event.confirmation
         }
     }
@@ -62,7 +62,7 @@ public enum AdminViews {
             self.source = event.source
             self.receivedAt = AdminViews.time(event.receivedAt)
             self.event = event.event
-            self.orderID = event.orderID
+            self.orderID = event.subjectID
             self.dedupeKey = event.dedupeKey
             self.fields = event.fields
             self.confirmation = event.confirmation

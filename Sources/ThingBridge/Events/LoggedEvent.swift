@@ -6,16 +6,17 @@ public enum EventSource: String, Sendable, Codable, CaseIterable {
 }
 
 /// What a webhook source hands the event log once it has verified and parsed a delivery at
-/// its edge: a name, what makes two deliveries the same, and (Thingiverse's order events only)
-/// the order whose state the log recomputes in the same transaction.
+/// its edge. The log stores it as it is; what a source makes of its events beyond that (rows
+/// of its own, columns on the event) is its ``EventProjection``.
 public protocol LoggedEvent: Sendable {
     var source: EventSource { get }
     /// The event name as stored, e.g. `order_created` or `topic.created`.
     var eventName: String { get }
     /// Equal for two deliveries of the same event, and for nothing else.
     func dedupeKey(body: [UInt8]) -> String
-    /// The order the event belongs to, if any (shown in its history).
-    var orderID: Int64? { get }
-    /// The order's facts for the documented order events, whose order row is recomputed.
-    var orderDetails: OrderDetails? { get }
+    /// What the event is about, if the source numbers such things (Thingiverse: its order):
+    /// events with the same subject are its history.
+    var subjectID: Int64? { get }
+    /// The parsed fields kept beside the raw body, as JSON text, if any.
+    var fieldsJSON: String? { get }
 }

@@ -11,7 +11,7 @@ extension SQLWebhookEventStore {
         var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE 1 = 1"
         if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
         if let event = query.event { sql += " AND event = \(bind: event)" }
-        if let orderID = query.orderID { sql += " AND order_id = \(bind: orderID)" }
+        if let subjectID = query.subjectID { sql += " AND order_id = \(bind: subjectID)" }
         if let before = try Self.cursorID(query.page.cursor) { sql += " AND id < \(bind: before)" }
         sql += " ORDER BY id DESC LIMIT \(literal: query.page.limit + 1)"
         let finalQuery = sql
@@ -36,7 +36,7 @@ extension SQLWebhookEventStore {
         }
         if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
         if let event = query.event { sql += " AND event = \(bind: event)" }
-        if let orderID = query.orderID { sql += " AND order_id = \(bind: orderID)" }
+        if let subjectID = query.subjectID { sql += " AND order_id = \(bind: subjectID)" }
         sql += " ORDER BY received_at DESC, id DESC LIMIT \(literal: query.page.limit + 1)"
         let finalQuery = sql
         let rows = try await database.read { db in try await db.raw(finalQuery).all() }
@@ -58,14 +58,6 @@ extension SQLWebhookEventStore {
             try await sql.raw("SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE id = \(bind: id)").first()
         }
         return try row.map(Self.event(from:))
-    }
-
-    /// Every event of an order, oldest first: its history.
-    public func history(orderID: Int64) async throws -> [StoredEvent] {
-        let rows = try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE order_id = \(bind: orderID) ORDER BY id").all()
-        }
-        return try rows.map(Self.event(from:))
     }
 
     /// Every event with an id above `after`, oldest first, `limit` at a time (for export).
@@ -92,42 +84,6 @@ extension SQLWebhookEventStore {
             EventPosition(receivedAt: try $0.decode(column: "received_at", as: Int64.self), id: try $0.decode(column: "id", as: Int64.self))
         }
         return (try rows.map(Self.event(from:)), last)
-    }
-
-    public func orders(_ query: OrderQuery) async throws -> Page<StoredOrder> {
-        let before = try Self.cursorID(query.page.cursor)
-        func listing(thingID: Int64?, orderID: Int64?) -> SQLQueryString {
-            var sql: SQLQueryString = "SELECT * FROM orders WHERE 1 = 1"
-            if let state = query.state { sql += " AND state = \(bind: state.rawValue)" }
-            if let thingID { sql += " AND thing_id = \(integer: thingID)" }
-            if let orderID { sql += " AND order_id = \(integer: orderID)" }
-            if let before { sql += " AND order_id < \(integer: before)" }
-            sql += " ORDER BY order_id DESC LIMIT \(literal: query.page.limit + 1)"
-            return sql
-        }
-        var queries = [listing(thingID: query.thingID, orderID: nil)]
-        if let search = query.search {
-            // The order with that id, and the orders of the thing with that id: each walks its own
-            // index in order (an OR of the two would sort every order of the thing).
-            queries = [listing(thingID: query.thingID, orderID: search), listing(thingID: search, orderID: nil)]
-            if let thingID = query.thingID, thingID != search { queries.removeLast() }
-        }
-        let finalQueries = queries
-        let rows = try await database.read { db in
-            var rows: [any SQLRow] = []
-            for query in finalQueries { rows += try await db.raw(query).all() }
-            return rows
-        }
-        var seen = Set<Int64>()
-        let orders = try rows.map(Self.order(from:)).filter { seen.insert($0.orderID).inserted }.sorted { $0.orderID > $1.orderID }
-        return try Self.page(orders, limit: query.page.limit, id: \.orderID)
-    }
-
-    public func order(id: Int64) async throws -> StoredOrder? {
-        let row = try await database.read { sql in
-            try await sql.raw("SELECT * FROM orders WHERE order_id = \(bind: id)").first()
-        }
-        return try row.map(Self.order(from:))
     }
 
     public func quarantined(_ query: PageQuery) async throws -> Page<QuarantinedDelivery> {
@@ -160,29 +116,13 @@ extension SQLWebhookEventStore {
             source: EventSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .thingiverse,
             receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
             event: try row.decode(column: "event", as: String.self),
-            orderID: try row.decode(column: "order_id", as: Int64?.self),
+            subjectID: try row.decode(column: "order_id", as: Int64?.self),
             dedupeKey: try row.decode(column: "dedupe_key", as: String.self),
             fields: fields.flatMap { try? JSONParser.parse(Array($0.utf8)) },
             confirmation: ConfirmationStatus(rawValue: status) ?? .unconfirmed,
             confirmationDetail: detail.flatMap { try? JSONParser.parse(Array($0.utf8)) },
             confirmationAttempts: try row.decode(column: "confirmation_attempts", as: Int.self),
             rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
-        )
-    }
-
-    static func order(from row: any SQLRow) throws -> StoredOrder {
-        StoredOrder(
-            orderID: try row.decode(column: "order_id", as: Int64.self),
-            state: OrderState(rawValue: try row.decode(column: "state", as: String.self)) ?? .created,
-            thingID: try row.decode(column: "thing_id", as: Int64?.self),
-            amount: try row.decode(column: "amount", as: String?.self),
-            fees: try row.decode(column: "fees", as: String?.self),
-            addDate: try row.decode(column: "add_date", as: String?.self),
-            modifiedDate: try row.decode(column: "modified_date", as: String?.self),
-            creationSeen: try row.decode(column: "creation_seen", as: Bool.self),
-            eventCount: try row.decode(column: "event_count", as: Int.self),
-            firstReceivedAt: Timestamp.date(try row.decode(column: "first_received_at", as: Int64.self)),
-            lastReceivedAt: Timestamp.date(try row.decode(column: "last_received_at", as: Int64.self))
         )
     }
 

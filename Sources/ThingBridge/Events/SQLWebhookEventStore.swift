@@ -2,37 +2,42 @@ import Foundation
 import SQLKit
 
 /// The event log on ThingBridge's ``Database`` (SQLite or PostgreSQL, same statements): every
-/// source's events, deduplicated, with quarantined bodies. Thingiverse's order rows, recomputed
-/// in the same transaction as their events, are in `Providers/Thingiverse/Orders/`.
+/// source's events, deduplicated, with quarantined bodies. What a source makes of its events
+/// (Thingiverse's order rows) is its ``EventProjection``, run in the transaction that stores them.
 ///
 /// Concurrent deliveries are written together (``Batcher``), in one transaction on the
 /// database's single write path: one multi-row insert of the events
 /// (`ON CONFLICT (dedupe_key) DO NOTHING`, so a repeat, even one racing on another instance,
-/// finds the first copy), then each touched order is recomputed from all of its events, and
-/// each new event's relay deliveries are queued (``RelayOutbox``). Every caller hears back
-/// only after the commit.
+/// finds the first copy), then each projection with its sources' new events, then each new
+/// event's relay deliveries are queued (``RelayOutbox``). Every caller hears back only after
+/// the commit.
 public struct SQLWebhookEventStore: WebhookEventStore {
     /// The most deliveries written in one statement (well under both databases' bind limits).
     static let maximumBatch = 200
 
     let database: Database
+    private let layout: ColumnLayout
     private let batcher: Batcher<EventRow, RecordOutcome>
 
-    /// - Parameter batching: whether concurrent deliveries share a write (`THINGBRIDGE_WEBHOOK_GROUP_COMMIT`);
-    ///   `false` writes each delivery in its own transaction.
-    public init(database: Database, batching: Bool = true) {
+    /// - Parameters:
+    ///   - batching: whether concurrent deliveries share a write (`THINGBRIDGE_WEBHOOK_GROUP_COMMIT`);
+    ///     `false` writes each delivery in its own transaction.
+    ///   - projections: what the sources add to their events, at most one per source.
+    public init(database: Database, batching: Bool = true, projections: [any EventProjection] = []) {
         self.database = database
         let dialect = database.dialect
+        let layout = ColumnLayout(projections)
+        self.layout = layout
         self.batcher = Batcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
             do {
-                return try await database.write { sql in try await Self.insert(rows, sql: sql, dialect: dialect) }
+                return try await database.write { sql in try await Self.insert(rows, layout: layout, sql: sql, dialect: dialect) }
             } catch _ where rows.count > 1 {
                 // Whatever broke the batch (one odd row, or the database itself), try each
                 // delivery on its own so one cannot fail the others.
                 return try await withThrowingTaskGroup(of: (Int, RecordOutcome).self) { group in
                     for (index, row) in rows.enumerated() {
                         group.addTask {
-                            (index, try await database.write { sql in try await Self.insert([row], sql: sql, dialect: dialect)[0] })
+                            (index, try await database.write { sql in try await Self.insert([row], layout: layout, sql: sql, dialect: dialect)[0] })
                         }
                     }
                     var outcomes = [RecordOutcome?](repeating: nil, count: rows.count)
@@ -44,51 +49,102 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     }
 
     public func record(_ event: IncomingEvent) async throws -> RecordOutcome {
-        try await batcher.submit(EventRow(event))
+        try await batcher.submit(EventRow(event, layout: layout))
+    }
+
+    /// The insert's columns beyond the log's own: every projection's, and the ones the stored
+    /// format requires that no projection fills. Worked out once, when the log is made.
+    struct ColumnLayout: Sendable {
+        /// `webhook_events.confirmation_status` is `NOT NULL` without a default (the first
+        /// migration), so every row needs a value even when no projection fills it.
+        static let required = [ProjectedColumn(name: "confirmation_status", otherwise: .text("unconfirmed"))]
+
+        let projections: [any EventProjection]
+        /// `, name, name...` for the statement.
+        let names: String
+        /// The values of a row whose source has no projection.
+        let otherwise: [ProjectedValue]
+        /// Per projection, the position of each of its columns.
+        let positions: [[Int]]
+
+        init(_ projections: [any EventProjection]) {
+            precondition(Set(projections.map(\.source)).count == projections.count, "at most one projection per source")
+            var columns: [ProjectedColumn] = []
+            var positions: [[Int]] = []
+            for projection in projections {
+                var own: [Int] = []
+                for column in projection.columns {
+                    precondition(!columns.contains { $0.name == column.name }, "two projections fill \(column.name)")
+                    own.append(columns.count)
+                    columns.append(column)
+                }
+                positions.append(own)
+            }
+            let filled = Set(columns.map(\.name))
+            columns += Self.required.filter { !filled.contains($0.name) }
+            self.projections = projections
+            self.names = columns.map { ", " + $0.name }.joined()
+            self.otherwise = columns.map(\.otherwise)
+            self.positions = positions
+        }
+
+        /// The projection of `source`, by index.
+        func projection(of source: EventSource) -> Int? {
+            projections.firstIndex { $0.source == source }
+        }
     }
 
     /// One event ready for its insert; built outside the single writer.
     struct EventRow: Sendable {
+        let event: any LoggedEvent
         let source: EventSource
         let key: String
         let receivedAt: Int64
         let body: Data
         let name: String
-        let orderID: Int64?
-        /// Set for the documented order events, whose order is recomputed.
-        let order: OrderDetails?
+        let subjectID: Int64?
         let fields: String?
-        let confirmation: ConfirmationStatus
+        /// Its source's projection, by index in the layout.
+        let projection: Int?
+        /// The layout's extra columns.
+        let projected: [ProjectedValue]
 
-        init(_ event: IncomingEvent) {
-            source = event.delivery.source
-            key = event.delivery.dedupeKey(body: event.rawBody)
-            receivedAt = Timestamp.microseconds(event.receivedAt)
-            body = Data(event.rawBody)
-            name = event.delivery.eventName
-            orderID = event.delivery.orderID
-            order = event.delivery.orderDetails
-            // Only order events are confirmed against an API.
-            confirmation = order == nil ? .unconfirmed : event.confirmation
-            fields = order.map(\.serializedJSON)
+        init(_ incoming: IncomingEvent, layout: ColumnLayout) {
+            let event = incoming.delivery
+            self.event = event
+            source = event.source
+            key = event.dedupeKey(body: incoming.rawBody)
+            receivedAt = Timestamp.microseconds(incoming.receivedAt)
+            body = Data(incoming.rawBody)
+            name = event.eventName
+            subjectID = event.subjectID
+            fields = event.fieldsJSON
+            var projected = layout.otherwise
+            projection = layout.projection(of: source)
+            if let projection {
+                let values = layout.projections[projection].values(for: event, receivedAt: receivedAt)
+                for (position, value) in zip(layout.positions[projection], values) { projected[position] = value }
+            }
+            self.projected = projected
         }
     }
 
-    /// Inserts `rows`, finds the earlier copies of repeats, and recomputes the touched orders.
-    /// Outcomes are in the order of `rows`; of identical rows in one batch the first is the new one.
-    static func insert(_ rows: [EventRow], sql: any SQLDatabase, dialect: Database.Dialect) async throws -> [RecordOutcome] {
+    /// Inserts `rows`, finds the earlier copies of repeats, runs the projections and queues the
+    /// relay's deliveries. Outcomes are in the order of `rows`; of identical rows in one batch the
+    /// first is the new one.
+    static func insert(_ rows: [EventRow], layout: ColumnLayout, sql: any SQLDatabase, dialect: Database.Dialect) async throws -> [RecordOutcome] {
+        // `order_id` holds the subject (Thingiverse's order ids came first; the stored format keeps the name).
         var query: SQLQueryString = """
-            INSERT INTO webhook_events (source, received_at, event, order_id, dedupe_key, raw_body, fields, thing_id, amount,
-                modified_at, confirmation_status, confirmation_attempts, confirmation_due_at) VALUES
+            INSERT INTO webhook_events (source, received_at, event, order_id, dedupe_key, raw_body, fields\(unsafeRaw: layout.names)) VALUES
             """
         for (index, row) in rows.enumerated() {
-            let dueAt: Int64? = row.confirmation == .pending ? row.receivedAt : nil
             query += index == 0 ? " " : ", "
             query += """
-                (\(bind: row.source.rawValue), \(integer: row.receivedAt), \(bind: row.name), \(integer: row.orderID), \(bind: row.key), \(bind: row.body), \
-                \(bind: row.fields), \(integer: row.order?.thingID), \(bind: row.order?.amount?.text), \(bind: row.order?.modifiedDate?.sortable), \
-                \(bind: row.confirmation.rawValue), 0, \(integer: dueAt))
+                (\(bind: row.source.rawValue), \(integer: row.receivedAt), \(bind: row.name), \(integer: row.subjectID), \(bind: row.key), \
+                \(bind: row.body), \(bind: row.fields)
                 """
+            for value in row.projected { query += ", \(projected: value)" }
+            query += ")"
         }
         query += " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key"
         var inserted: [String: Int64] = [:]
@@ -104,7 +160,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             }
         }
         var claimed = Set<String>()
-        var touchedOrders = Set<Int64>()
+        var projected = [[ProjectedEvent]](repeating: [], count: layout.projections.count)
         var newEvents: [RelayOutbox.NewEvent] = []
         var outcomes: [RecordOutcome] = []
         outcomes.reserveCapacity(rows.count)
@@ -112,20 +168,17 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             if let id = inserted[row.key], claimed.insert(row.key).inserted {
                 outcomes.append(RecordOutcome(id: id, duplicate: false))
                 newEvents.append(RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name)))
-                if let order = row.order { touchedOrders.insert(order.id) }
+                if let projection = row.projection {
+                    projected[projection].append(ProjectedEvent(id: id, event: row.event, receivedAt: row.receivedAt))
+                }
             } else if let id = inserted[row.key] ?? existing[row.key] {
                 outcomes.append(RecordOutcome(id: id, duplicate: true))
             } else {
                 throw StorageError.unavailable(reason: "an event conflicted on its dedupe key but cannot be found")
             }
         }
-        if !touchedOrders.isEmpty {
-            // The orders of this batch's events are known already; only older events' fields are read back.
-            var known: [Int64: OrderDetails] = [:]
-            for row in rows {
-                if let order = row.order, let id = inserted[row.key] { known[id] = order }
-            }
-            try await refreshOrders(touchedOrders.sorted(), known: known, sql: sql, dialect: dialect)
+        for (projection, events) in zip(layout.projections, projected) where !events.isEmpty {
+            try await projection.project(events, sql: sql, dialect: dialect)
         }
         try await RelayOutbox.enqueue(newEvents, now: Timestamp.microseconds(Date()), sql: sql)
         return outcomes

@@ -12,11 +12,14 @@ public protocol Provider: Sendable {
     var signIn: (any SignInProvider)? { get }
     /// Its proxy by mount path: `/api/{id}` (Thingiverse also keeps `/api`); none for sign-in only.
     var proxies: [(path: String, target: ProxyTarget)] { get }
+    /// What it makes of its webhook events, run in the transaction that stores them (Thingiverse's orders).
+    var projections: [any EventProjection] { get }
     /// Adds the routes of its own and says what runs beside them.
     func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount
 }
 
 extension Provider {
+    public var projections: [any EventProjection] { [] }
     public func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount { ProviderMount() }
 }
 

@@ -64,7 +64,7 @@ public struct SQLRetentionStore: Sendable {
                     // The same per-order locks as a recomputation: it sees the events or their summary, never neither.
                     try await sql.raw(
                         """
-                        SELECT pg_advisory_xact_lock(\(literal: SQLWebhookEventStore.orderLockClass), hashtext(id::text))
+                        SELECT pg_advisory_xact_lock(\(literal: OrderProjection.orderLockClass), hashtext(id::text))
                         FROM unnest(\(bind: orderIDs)::bigint[]) AS id
                         """
                     ).run()

@@ -83,7 +83,7 @@ private func checkUserEcho(_ body: [UInt8], json: JSONValue?) {
         return
     }
     property(json["hook"] == .string(event.hook) && json["created"] == .string(event.created), "hook or created is not the body's")
-    property(event.orderID == nil && event.orderDetails == nil, "a UserEcho hook claims an order")
+    property(event.subjectID == nil && event.fieldsJSON == nil, "a UserEcho hook claims an order")
     let key = event.dedupeKey(body: body)
     property(key == event.dedupeKey(body: body) && key.utf8.count <= 256, "dedupe key \(key.prefix(80))... (\(key.utf8.count) bytes)")
 }

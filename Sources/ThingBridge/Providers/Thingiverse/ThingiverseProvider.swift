@@ -14,16 +14,18 @@ public struct ThingiverseProvider: Provider {
     let webhookSecrets: [Secret]
     /// Whether they were generated for development (the URL is printed at start).
     let webhookSecretsGenerated: Bool
+    /// Its orders, as its projection of the event log keeps them.
+    public let orderStore: SQLOrderStore
     /// Confirms webhook orders with the app token, when one is configured.
     public let orderConfirmer: OrderConfirmer?
 
     /// - Parameters:
     ///   - pool: connections for the proxy's fast path (nil: every request takes the async path).
-    ///   - eventStore: where order webhooks are kept and confirmed.
+    ///   - database: where its orders are kept and confirmed.
     init(
         settings: ThingBridgeConfiguration.Thingiverse, rateLimit: ThingBridgeConfiguration.RateLimit, webhookSecrets: [Secret],
         webhookSecretsGenerated: Bool, httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool? = nil,
-        eventStore: SQLWebhookEventStore, logger: Logger
+        database: Database, logger: Logger
     ) {
         self.settings = settings
         self.rateLimit = rateLimit
@@ -34,9 +36,11 @@ public struct ThingiverseProvider: Provider {
         self.thingiverseSignIn = ThingiverseSignIn(
             upstream: upstream, webURL: settings.webURL, apiURL: settings.apiURL, clientID: settings.clientID,
             clientSecret: settings.clientSecret)
+        let orderStore = SQLOrderStore(database: database)
+        self.orderStore = orderStore
         self.orderConfirmer = settings.appToken.map { token in
             OrderConfirmer(
-                store: eventStore, lookup: ThingiverseOrderLookup(upstream: upstream, apiURL: settings.apiURL, token: token), logger: logger)
+                store: orderStore, lookup: ThingiverseOrderLookup(upstream: upstream, apiURL: settings.apiURL, token: token), logger: logger)
         }
     }
 
@@ -56,6 +60,9 @@ public struct ThingiverseProvider: Provider {
             budget: ProxyBudget(limit: rateLimit.count, window: .seconds(rateLimit.seconds)),
             identity: .personalToken(bearerVerifier: BearerTokenVerifier(account: thingiverseSignIn, clientID: settings.clientID)))
     }
+
+    /// Its orders: each order event's row is recomputed in the transaction that stores it.
+    public var projections: [any EventProjection] { [OrderProjection(confirmsOrders: orderConfirmer != nil)] }
 
     /// Order webhooks into the event log, and their confirmation against the API.
     public func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount {

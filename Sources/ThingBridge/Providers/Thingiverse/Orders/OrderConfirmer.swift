@@ -13,7 +13,7 @@ public struct OrderConfirmer: Service {
     /// (`status`, `is_shipped` and `modified_date` legitimately move on after the webhook.)
     static let comparedFields = ["id", "thing_id", "amount", "fees", "add_date"]
 
-    let store: any WebhookEventStore
+    let store: any OrderStore
     let lookup: any OrderLookup
     let budget: RateBudget
     let pollInterval: Duration
@@ -25,7 +25,7 @@ public struct OrderConfirmer: Service {
     ///   - budget: lookups allowed; by default half of Thingiverse's 300 per 5 minutes.
     ///   - pollInterval: how often the queue is checked when nothing wakes the confirmer.
     public init(
-        store: any WebhookEventStore,
+        store: any OrderStore,
         lookup: any OrderLookup,
         budget: RateBudget = RateBudget(count: 150, period: .seconds(300)),
         pollInterval: Duration = .seconds(5),

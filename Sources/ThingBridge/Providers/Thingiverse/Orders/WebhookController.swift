@@ -13,7 +13,8 @@ public struct WebhookController<Context: RequestContext>: Sendable {
 
     let secrets: WebhookSecretSet
     let store: any WebhookEventStore
-    /// Whether new order events wait for a check against the API (`THINGIVERSE_APP_TOKEN` set).
+    /// Whether new order events wait for a check against the API (`THINGIVERSE_APP_TOKEN` set):
+    /// the store's ``OrderProjection`` says the same.
     let confirmsOrders: Bool
     /// Called after an event was stored as pending confirmation, to wake the confirmer.
     let eventAwaitsConfirmation: @Sendable () -> Void
@@ -63,13 +64,10 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         if case .ping = delivery {
             return Self.json(#"{"ok":true,"event":"ping"}"#)
         }
-        var confirmation = ConfirmationStatus.unconfirmed
-        if case .order = delivery, confirmsOrders {
-            confirmation = .pending
-        }
-        let outcome = try await store.record(IncomingEvent(delivery: delivery, rawBody: body, receivedAt: receivedAt, confirmation: confirmation))
+        let outcome = try await store.record(IncomingEvent(delivery: delivery, rawBody: body, receivedAt: receivedAt))
         if !outcome.duplicate {
-            if confirmation == .pending { eventAwaitsConfirmation() }
+            // The order projection stored a new order event as pending confirmation.
+            if case .order = delivery, confirmsOrders { eventAwaitsConfirmation() }
             newEventStored()
         }
         return Self.json(#"{"ok":true,"id":\#(outcome.id),"duplicate":\#(outcome.duplicate)}"#)

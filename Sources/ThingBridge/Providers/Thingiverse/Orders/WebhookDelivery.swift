@@ -81,7 +81,8 @@ public enum WebhookDelivery: Sendable, Equatable {
 extension WebhookDelivery: LoggedEvent {
     public var source: EventSource { .thingiverse }
 
-    public var orderID: Int64? {
+    /// The order the event belongs to, if any (shown in its history).
+    public var subjectID: Int64? {
         switch self {
         case .order(_, let details): details.id
         case .unknown(_, let id, _): id
@@ -89,8 +90,9 @@ extension WebhookDelivery: LoggedEvent {
         }
     }
 
-    public var orderDetails: OrderDetails? {
-        if case .order(_, let details) = self { return details }
+    /// The order's parsed fields, for the documented order events.
+    public var fieldsJSON: String? {
+        if case .order(_, let details) = self { return details.serializedJSON }
         return nil
     }
 }

@@ -11,8 +11,8 @@ public struct UserEchoHookEvent: LoggedEvent, Equatable {
 
     public var source: EventSource { .userecho }
     public var eventName: String { hook }
-    public var orderID: Int64? { nil }
-    public var orderDetails: OrderDetails? { nil }
+    public var subjectID: Int64? { nil }
+    public var fieldsJSON: String? { nil }
 
     public func dedupeKey(body: [UInt8]) -> String {
         "userecho:\(hook):\(dataID ?? "-"):\(created)"

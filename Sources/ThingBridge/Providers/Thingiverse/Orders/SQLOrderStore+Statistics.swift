@@ -32,7 +32,7 @@ public struct OrderStatistics: Sendable, Equatable {
     public var days: [Day]
 }
 
-extension SQLWebhookEventStore {
+extension SQLOrderStore {
     /// The figures of days `since..<until` (`YYYY-MM-DD`, either open), counted by `basis`.
     public func statistics(basis: FigureBasis = .order, since: String? = nil, until: String? = nil) async throws -> OrderStatistics {
         let rows = try await database.read { sql in try await OrderFigures.read(basis: basis, since: since, until: until, sql: sql) }

@@ -1,10 +1,54 @@
 import Foundation
 import SQLKit
 
-/// Thingiverse's orders in the event log: each order's row is recomputed from all of its
-/// events (and what its pruned events added up to) in the transaction that stores a new one,
-/// so its state is right whatever the arrival order; the day figures change with it.
-extension SQLWebhookEventStore {
+/// Thingiverse's orders as a projection of the event log. Each order event fills its row's
+/// order columns (thing, amount, modification time, confirmation), and in the transaction that
+/// stores it, its order's row is recomputed from all of the order's events (and what its pruned
+/// events added up to), so its state is right whatever the arrival order; the day figures
+/// change with it.
+public struct OrderProjection: EventProjection {
+    /// Whether new order events wait for a check against the API (`THINGIVERSE_APP_TOKEN` set).
+    public let confirmsOrders: Bool
+
+    public init(confirmsOrders: Bool = false) {
+        self.confirmsOrders = confirmsOrders
+    }
+
+    public var source: EventSource { .thingiverse }
+
+    public var columns: [ProjectedColumn] {
+        [
+            ProjectedColumn(name: "thing_id"), ProjectedColumn(name: "amount"), ProjectedColumn(name: "modified_at"),
+            ProjectedColumn(name: "confirmation_status", otherwise: .text(ConfirmationStatus.unconfirmed.rawValue)),
+            ProjectedColumn(name: "confirmation_due_at"),
+        ]
+    }
+
+    public func values(for event: any LoggedEvent, receivedAt: Int64) -> [ProjectedValue] {
+        guard case .order(_, let order)? = event as? WebhookDelivery else {
+            return [.null, .null, .null, .text(ConfirmationStatus.unconfirmed.rawValue), .null]
+        }
+        // Only order events are confirmed against the API; a pending one is due at once.
+        let status: ConfirmationStatus = confirmsOrders ? .pending : .unconfirmed
+        return [
+            .integer(order.thingID), .text(order.amount?.text), .text(order.modifiedDate?.sortable), .text(status.rawValue),
+            .integer(confirmsOrders ? receivedAt : nil),
+        ]
+    }
+
+    public func project(_ events: [ProjectedEvent], sql: any SQLDatabase, dialect: Database.Dialect) async throws {
+        // The orders of these events are known already; only older events' fields are read back.
+        var touched = Set<Int64>()
+        var known: [Int64: OrderDetails] = [:]
+        for event in events {
+            guard case .order(_, let order)? = event.event as? WebhookDelivery else { continue }
+            touched.insert(order.id)
+            known[event.id] = order
+        }
+        guard !touched.isEmpty else { return }
+        try await Self.refreshOrders(touched.sorted(), known: known, sql: sql, dialect: dialect)
+    }
+
     /// Recomputes orders' rows from every order event stored for them.
     ///
     /// On PostgreSQL a transaction-scoped lock per order (taken in id order, so two writers

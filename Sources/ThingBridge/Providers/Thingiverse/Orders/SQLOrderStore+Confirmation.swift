@@ -4,7 +4,7 @@ import SQLKit
 /// The persistent confirmation queue: `confirmation_status = 'pending'` rows, due at
 /// `confirmation_due_at`. Claiming pushes the due time out by a lease, so a crashed attempt is
 /// simply retried later and two instances do not look up the same event at once.
-extension SQLWebhookEventStore {
+extension SQLOrderStore {
     public func claimDueConfirmations(limit: Int, now: Date, lease: Duration) async throws -> [ConfirmationTask] {
         let nowMicros = Timestamp.microseconds(now)
         let leaseEnd = nowMicros + lease.components.seconds * 1_000_000 + lease.components.attoseconds / 1_000_000_000_000
