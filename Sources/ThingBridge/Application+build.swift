@@ -77,13 +77,6 @@ public func buildApplication(
     let codec = SessionCookieCodec(keys: sessionKeys)
     let cookies = SessionCookies(codec: codec, revocations: revocations, secure: configuration.isHTTPS)
 
-    // The relay that sends every new event to the app's own services from the outbox the event
-    // log's commits fill.
-    let relayStore = SQLRelayStore(database: database)
-    try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
-    let relay = try RelayDispatcher(
-        store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,
-        retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger)
     // Old rows go in small batches, in the background (THINGBRIDGE_RETENTION_*).
     let retention = RetentionService(store: SQLRetentionStore(database: database), policy: configuration.retention, logger: logger)
 
@@ -114,6 +107,13 @@ public func buildApplication(
     // The one event log, with what each provider makes of its events (Thingiverse's orders).
     let eventStore = SQLWebhookEventStore(
         database: database, batching: configuration.webhookGroupCommit, projections: providers.flatMap(\.projections))
+    // The relay that sends every new event to the app's own services from the outbox the event
+    // log's commits fill.
+    let relayStore = SQLRelayStore(database: database, annotations: eventStore.relayAnnotations)
+    try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
+    let relay = try RelayDispatcher(
+        store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,
+        retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger)
     notes += development?.notes ?? []
 
     let routeIndex = RouteIndex()

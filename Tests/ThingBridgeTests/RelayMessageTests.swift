@@ -29,7 +29,9 @@ import Testing
 
     @Test func theBodyKeepsTheEventsBytesAndAddsThingBridgesPart() throws {
         let raw = #"{"event": "order_created", "order": {"id": "7", "amount": 14.530}}"#
-        let body = RelayMessage.body(type: "thingiverse.order.created", receivedAt: Date(timeIntervalSince1970: 0), eventID: 42, orderState: "created", rawBody: Array(raw.utf8))
+        let body = RelayMessage.body(
+            type: "thingiverse.order.created", receivedAt: Date(timeIntervalSince1970: 0), eventID: 42, annotations: ["order_state": "created"],
+            rawBody: Array(raw.utf8))
         let text = String(decoding: body, as: UTF8.self)
         #expect(text.hasPrefix(#"{"type":"thingiverse.order.created","timestamp":"1970-01-01T00:00:00.000Z","data":{"event": "order_created""#))
         // The number's spelling survives (no round trip through a Double).
@@ -40,9 +42,9 @@ import Testing
     }
 
     @Test func aBodyWithItsOwnThingBridgeKeyOrNoMembersIsStillOneObject() throws {
-        let clashing = RelayMessage.body(type: "t", receivedAt: Date(), eventID: 1, orderState: nil, rawBody: Array(#"{"thingbridge":"theirs"}"#.utf8))
+        let clashing = RelayMessage.body(type: "t", receivedAt: Date(), eventID: 1, rawBody: Array(#"{"thingbridge":"theirs"}"#.utf8))
         #expect(try JSONParser.parse(clashing)["data"]?["thingbridge"]?["event_id"] == .number("1"))
-        let empty = RelayMessage.body(type: "t", receivedAt: Date(), eventID: 2, orderState: nil, rawBody: Array("{}".utf8))
+        let empty = RelayMessage.body(type: "t", receivedAt: Date(), eventID: 2, rawBody: Array("{}".utf8))
         #expect(try JSONParser.parse(empty)["data"]?["thingbridge"]?["event_id"] == .number("2"))
     }
 

@@ -17,6 +17,27 @@ public protocol EventProjection: Sendable {
     /// write, in arrival order), before the relay's outbox rows are added and it commits. An
     /// error fails the write, so the events are not stored either.
     func project(_ events: [ProjectedEvent], sql: any SQLDatabase, dialect: Database.Dialect) async throws
+    /// What it adds to its events' relayed data, read when each delivery is made.
+    var relayAnnotations: [RelayAnnotation] { get }
+}
+
+extension EventProjection {
+    public var relayAnnotations: [RelayAnnotation] { [] }
+}
+
+/// A value a projection adds to relayed events' `"thingbridge"` object (Thingiverse's
+/// `order_state`): the state of its own rows when the delivery is made, not when it was queued.
+public struct RelayAnnotation: Sendable, Equatable {
+    /// The key in `"thingbridge"`.
+    public var key: String
+    /// A query over the event's row, `e`, giving one text value or none (code, never input: it
+    /// is written into the statement).
+    public var query: String
+
+    public init(key: String, query: String) {
+        self.key = key
+        self.query = query
+    }
 }
 
 /// A column a projection fills on its events' rows.

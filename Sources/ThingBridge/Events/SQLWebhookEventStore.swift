@@ -48,6 +48,9 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         }
     }
 
+    /// What its projections add to relayed events, for the relay's store.
+    public var relayAnnotations: [RelayAnnotation] { layout.projections.flatMap(\.relayAnnotations) }
+
     public func record(_ event: IncomingEvent) async throws -> RecordOutcome {
         try await batcher.submit(EventRow(event, layout: layout))
     }

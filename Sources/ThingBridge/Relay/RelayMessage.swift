@@ -1,7 +1,8 @@
 import Foundation
 
 /// The body and id of a relayed event: `{"type", "timestamp", "data"}`, where `data` is the
-/// event exactly as received with `"thingbridge": {"event_id", "order_state"?}` added.
+/// event exactly as received with `"thingbridge": {"event_id", ...}` added (plus what the
+/// event's projection adds, such as Thingiverse's `order_state`).
 enum RelayMessage {
     /// The `webhook-id`: one per event and endpoint, the same on every retry and replay, so a
     /// receiver can drop repeats.
@@ -11,10 +12,10 @@ enum RelayMessage {
 
     /// - Parameters:
     ///   - rawBody: the stored body (a JSON object for every stored event).
-    ///   - orderState: the order's state when the delivery is made (order events only).
-    static func body(type: String, receivedAt: Date, eventID: Int64, orderState: String?, rawBody: [UInt8]) -> [UInt8] {
+    ///   - annotations: what the event's projection adds, by key (``RelayAnnotation``).
+    static func body(type: String, receivedAt: Date, eventID: Int64, annotations: [String: String] = [:], rawBody: [UInt8]) -> [UInt8] {
         var annotation: [String: JSONValue] = ["event_id": .number(String(eventID))]
-        if let orderState { annotation["order_state"] = .string(orderState) }
+        for (key, value) in annotations { annotation[key] = .string(value) }
         var output = Array(#"{"type":"#.utf8)
         output += JSONValue.string(type).serialized.utf8
         output += #","timestamp":"\#(AdminViews.time(receivedAt))","data":"#.utf8

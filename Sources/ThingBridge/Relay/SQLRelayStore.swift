@@ -12,9 +12,13 @@ import SQLKit
 /// run out and the deliveries are claimed again.
 public struct SQLRelayStore: Sendable {
     let database: Database
+    /// What the event log's projections add to relayed events.
+    let annotations: [RelayAnnotation]
 
-    public init(database: Database) {
+    /// - Parameter annotations: the ``EventProjection/relayAnnotations`` of the event log's projections.
+    public init(database: Database, annotations: [RelayAnnotation] = []) {
         self.database = database
+        self.annotations = annotations
     }
 
     /// Where and how to send one endpoint's deliveries.
@@ -172,6 +176,7 @@ public struct SQLRelayStore: Sendable {
         let leaseEnd = nowMicros + lease.components.seconds * 1_000_000
         let token = randomToken(bytes: 16)
         let skipLocked = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let annotationColumns = annotations.indices.map { ", (\(annotations[$0].query)) AS annotation_\($0)" }.joined()
         let rows = try await database.write { sql in
             let claimed = try await sql.raw(
                 """
@@ -186,8 +191,8 @@ public struct SQLRelayStore: Sendable {
             guard !claimed.isEmpty else { return [any SQLRow]() }
             return try await sql.raw(
                 """
-                SELECT d.id, d.event_id, d.type, d.attempts, e.raw_body, e.received_at, o.state AS order_state
-                FROM relay_deliveries d JOIN webhook_events e ON e.id = d.event_id LEFT JOIN orders o ON o.order_id = e.order_id
+                SELECT d.id, d.event_id, d.type, d.attempts, e.raw_body, e.received_at\(unsafeRaw: annotationColumns)
+                FROM relay_deliveries d JOIN webhook_events e ON e.id = d.event_id
                 WHERE d.id IN (\(binds: claimed)) ORDER BY d.id
                 """
             ).all()
@@ -197,13 +202,22 @@ public struct SQLRelayStore: Sendable {
             let type = try row.decode(column: "type", as: String.self)
             let body = RelayMessage.body(
                 type: type, receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)), eventID: eventID,
-                orderState: try row.decode(column: "order_state", as: String?.self), rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
+                annotations: try annotations(row), rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
             )
             return RelayTask(
                 deliveryID: try row.decode(column: "id", as: Int64.self), eventID: eventID, endpointID: endpointID, type: type,
                 attempts: try row.decode(column: "attempts", as: Int.self), lease: token, body: body
             )
         }
+    }
+
+    /// The values of ``annotations`` in a claimed row, by key; an annotation without a value is left out.
+    private func annotations(_ row: any SQLRow) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for (index, annotation) in annotations.enumerated() {
+            if let value = try row.decode(column: "annotation_\(index)", as: String?.self) { values[annotation.key] = value }
+        }
+        return values
     }
 
     /// Makes the deliveries claimed by a process that is gone due now, instead of after their

@@ -36,6 +36,11 @@ public struct OrderProjection: EventProjection {
         ]
     }
 
+    /// Relayed order events say what state their order is in by the time they are sent.
+    public var relayAnnotations: [RelayAnnotation] {
+        [RelayAnnotation(key: "order_state", query: "SELECT state FROM orders WHERE order_id = e.order_id")]
+    }
+
     public func project(_ events: [ProjectedEvent], sql: any SQLDatabase, dialect: Database.Dialect) async throws {
         // The orders of these events are known already; only older events' fields are read back.
         var touched = Set<Int64>()
