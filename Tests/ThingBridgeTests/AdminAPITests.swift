@@ -39,7 +39,8 @@ import Testing
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ErrorMiddleware(routeIndex: RouteIndex()))
         let guardian = AdminGuard(token: Secret(WebhookTesting.adminToken), sessionCheck: FixedSessionCheck(verdict: verdict))
-        router.addRoutes(AdminController(store: SQLWebhookEventStore(database: database), orders: SQLOrderStore(database: database), guard: guardian).endpoints)
+        router.addRoutes(
+            AdminController(store: SQLWebhookEventStore(database: database), orders: SQLOrderStore(database: database), guard: guardian).endpoints)
         try await Application(router: router).test(.router) { client in
             let response = try await client.admin("/admin/api/orders", token: nil)
             #expect(response.status == expected)

@@ -70,7 +70,8 @@ public struct EventQuery: Sendable {
     public var page: PageQuery
 
     public init(
-        source: EventSource? = nil, event: String? = nil, subjectID: Int64? = nil, since: Date? = nil, until: Date? = nil, page: PageQuery = PageQuery()
+        source: EventSource? = nil, event: String? = nil, subjectID: Int64? = nil, since: Date? = nil, until: Date? = nil,
+        page: PageQuery = PageQuery()
     ) {
         self.source = source
         self.event = event

@@ -49,7 +49,9 @@ public struct SQLOrderStore: OrderStore {
     /// Every event of an order, oldest first: its history.
     public func history(orderID: Int64) async throws -> [StoredEvent] {
         let rows = try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: SQLWebhookEventStore.eventColumns) FROM webhook_events WHERE order_id = \(bind: orderID) ORDER BY id").all()
+            try await sql.raw(
+                "SELECT \(unsafeRaw: SQLWebhookEventStore.eventColumns) FROM webhook_events WHERE order_id = \(bind: orderID) ORDER BY id"
+            ).all()
         }
         return try rows.map(SQLWebhookEventStore.event(from:))
     }
