@@ -34,8 +34,11 @@ struct ProxyFastRoutes: Sendable {
 
     /// The proxy the router would send `path` to, if any.
     func proxy(for path: Substring) -> ProxyController<AppRequestContext>? {
-        proxies.first { proxy in
-            path.count > proxy.mountPath.count && path.hasPrefix(proxy.mountPath) && path.utf8.dropFirst(proxy.mountPath.utf8.count).first == UInt8(ascii: "/")
+        // Bytes, not Characters: this runs on every request.
+        let bytes = path.utf8
+        return proxies.first { proxy in
+            let mount = proxy.mountPath.utf8
+            return bytes.count > mount.count && bytes.starts(with: mount) && bytes.dropFirst(mount.count).first == UInt8(ascii: "/")
         }
     }
 }
