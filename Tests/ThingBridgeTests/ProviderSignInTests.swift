@@ -42,9 +42,10 @@ import ThingiverseSimulator
         }
     }
 
-    /// A challenge (403) and a PHP error screen (200) from the token endpoint: 502, no session, no tokeninfo call.
-    @Test(arguments: ["challenge", "errorPage"])
-    func anHTMLPageFromTheTokenEndpointIs502WithoutASession(page: String) async throws {
+    /// A 5xx, a challenge (403) and a PHP error screen (200) from the token endpoint: 502, no
+    /// session, no tokeninfo call.
+    @Test(arguments: [("serverError", "upstream_error"), ("htmlChallenge", "upstream_blocked"), ("htmlErrorPage", "upstream_blocked")])
+    func troubleAtTheTokenEndpointIs502WithoutASession(fault: String, code: String) async throws {
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration()) { _, client in
                 var jar = CookieJar()
@@ -52,11 +53,15 @@ import ThingiverseSimulator
                 jar.take(login)
                 let callbackURL = try await harness.authorize(login.headers[.location]!)
                 var faults = SimulatorFaults()
-                if page == "challenge" { faults.htmlChallenge = true } else { faults.htmlErrorPage = true }
+                switch fault {
+                case "serverError": faults.serverError = true
+                case "htmlChallenge": faults.htmlChallenge = true
+                default: faults.htmlErrorPage = true
+                }
                 harness.simulator.setFaults(faults)
                 let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
                 #expect(callback.status == .badGateway)
-                #expect(try callback.errorBody().error == "upstream_blocked")
+                #expect(try callback.errorBody().error == code)
                 jar.take(callback)
                 #expect(jar.values["tb_session"] == nil)
                 #expect(harness.simulator.requestCount(path: "/login/oauth/access_token") == 1)
