@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 import ThingiverseSimulator
@@ -189,8 +190,29 @@ import ThingiverseSimulator
         // Name, attributes and the value together, as the browser stores it.
         #expect(("__Host-tb_session=" + sealed + "; Max-Age=2592000; Path=/; Secure; HttpOnly; SameSite=Lax").utf8.count < 4096)
         #expect(codec.open(sealed, as: Session.self, purpose: .session) == session)
+        #expect(sealed.utf8.count <= SessionCookies.maximumSessionValue)
     }
 
+    @Test func aSessionTooLargeForACookieIsRefusedInsteadOfDroppedByTheBrowser() async throws {
+        let codec = SessionCookieCodec(keys: [Secret(TestEnvironment.sessionKey)])
+        let database = try await Database.open(.sqlite(path: ":memory:"), logger: Logger(label: "test"))
+        defer { Task { await database.shutdown() } }
+        let cookies = SessionCookies(codec: codec, revocations: SessionRevocations(database: database), secure: true)
+        let long = String(repeating: "🖨", count: 1000)
+        var accounts = [ProviderID.thingiverse, .flattr, ProviderID(rawValue: "gitlab")!].map { provider in
+            LinkedAccount(
+                provider: provider, id: long, name: long, fullName: long, thumbnail: String(repeating: "u", count: 400),
+                token: Secret(String(repeating: "t", count: 512)))
+        }
+        accounts[2].refreshToken = Secret(String(repeating: "r", count: 512))
+        let session = Session(id: randomToken(bytes: 16), accounts: accounts, issuedAt: 1, lastSeenAt: 1, expiresAt: Int64.max)
+        #expect(throws: AppError.self) { try cookies.sessionCookie(for: session) }
+        do {
+            _ = try cookies.sessionCookie(for: session)
+        } catch let error as AppError {
+            #expect(error.code == "session_too_large")
+        }
+    }
 }
 
 /// `/auth/me` as the tests read it.
