@@ -36,10 +36,53 @@ struct TracingBootstrap {
         configuration.metrics.enabled = false
         configuration.traces.exporter = .otlp
         configuration.traces.otlpExporter.protocol = .httpProtobuf
-        // The exporter's own troubles (a collector down) go to ThingBridge's log, in its format.
-        configuration.diagnosticLogger = .custom(logger)
+        // The exporter's own troubles (a collector down) go to ThingBridge's log, in its format,
+        // without the values of OTEL_EXPORTER_OTLP_*HEADERS (a vendor's key).
+        configuration.diagnosticLogger = .custom(Logger(label: "thingbridge") { _ in RedactingHeadersLogHandler(logger.handler) })
         // The environment (OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_EXPORTER_OTLP_HEADERS, ...) wins.
         let backend = try OTel.makeTracingBackend(configuration: configuration)
         return TracingBootstrap(tracer: backend.factory, service: backend.service, endpoint: endpoint)
+    }
+}
+
+/// swift-otel's diagnostic logger reports each `OTEL_*` variable it applies with its value;
+/// for the headers variables (which carry a collector's credentials) the values are dropped.
+struct RedactingHeadersLogHandler: LogHandler {
+    var inner: any LogHandler
+    var metadataProvider: Logger.MetadataProvider? {
+        get { inner.metadataProvider }
+        set { inner.metadataProvider = newValue }
+    }
+
+    init(_ inner: any LogHandler) {
+        self.inner = inner
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        guard case .string(let key)? = inner.metadata["environment_key"] ?? event.metadata?["environment_key"], key.contains("HEADERS") else {
+            return inner.log(event: event)
+        }
+        var inner = self.inner
+        var event = event
+        for name in ["environment_value", "previous_value", "new_value"] {
+            if inner.metadata[name] != nil { inner.metadata[name] = "<redacted>" }
+            if event.metadata?[name] != nil { event.metadata?[name] = "<redacted>" }
+        }
+        inner.log(event: event)
     }
 }
