@@ -92,7 +92,7 @@ def production_environment(port: int, folder: Path, **overrides: str) -> dict:
         # The sign-in and API hosts are never reached unless a benchmark points them somewhere.
         "THINGIVERSE_WEB_URL": "http://127.0.0.1:9", "THINGIVERSE_API_URL": "http://127.0.0.1:9",
     }
-    environment.update({key: value for key, value in os.environ.items() if key.startswith("OTEL_") or key == "THINGBRIDGE_LOG_FORMAT"})
+    environment.update({key: value for key, value in os.environ.items() if key.startswith("OTEL_") or key in ("THINGBRIDGE_LOG_FORMAT", "THINGBRIDGE_PROXY_FAST_PATH")})
     environment.update(overrides)
     return environment
 
