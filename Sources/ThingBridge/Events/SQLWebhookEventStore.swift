@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Tracing
 
 /// The event log on ThingBridge's ``Database`` (SQLite or PostgreSQL, same statements): every
 /// source's events, deduplicated, with quarantined bodies. Thingiverse's order rows, recomputed
@@ -17,34 +18,70 @@ public struct SQLWebhookEventStore: WebhookEventStore {
 
     let database: Database
     private let batcher: Batcher<EventRow, RecordOutcome>
+    /// Makes the commit's span and keeps each event's trace context with its relay deliveries,
+    /// when tracing is on; `nil` costs nothing.
+    let tracer: (any Tracer)?
 
-    /// - Parameter batching: whether concurrent deliveries share a write (`THINGBRIDGE_WEBHOOK_GROUP_COMMIT`);
-    ///   `false` writes each delivery in its own transaction.
-    public init(database: Database, batching: Bool = true) {
+    /// - Parameters:
+    ///   - batching: whether concurrent deliveries share a write (`THINGBRIDGE_WEBHOOK_GROUP_COMMIT`);
+    ///     `false` writes each delivery in its own transaction.
+    ///   - tracer: a span per group commit, when tracing is on.
+    public init(database: Database, batching: Bool = true, tracer: (any Tracer)? = nil) {
         self.database = database
+        self.tracer = tracer
         let dialect = database.dialect
         self.batcher = Batcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
-            do {
-                return try await database.write { sql in try await Self.insert(rows, sql: sql, dialect: dialect) }
-            } catch _ where rows.count > 1 {
-                // Whatever broke the batch (one odd row, or the database itself), try each
-                // delivery on its own so one cannot fail the others.
-                return try await withThrowingTaskGroup(of: (Int, RecordOutcome).self) { group in
-                    for (index, row) in rows.enumerated() {
-                        group.addTask {
-                            (index, try await database.write { sql in try await Self.insert([row], sql: sql, dialect: dialect)[0] })
-                        }
+            guard let tracer else { return try await Self.write(rows, database: database, dialect: dialect) }
+            return try await Self.tracedWrite(rows, database: database, dialect: dialect, tracer: tracer)
+        }
+    }
+
+    /// One group commit inside a span: a child of the first delivery's request, linked to every
+    /// other's, with the batch's size (no body, no key).
+    private static func tracedWrite(_ rows: [EventRow], database: Database, dialect: Database.Dialect, tracer: any Tracer) async throws -> [RecordOutcome] {
+        let parent = rows.first?.trace?.context ?? .topLevel
+        let span = tracer.startSpan("event_log.commit", context: parent, ofKind: .internal)
+        defer { span.end() }
+        span.attributes["db.system.name"] = dialect == .sqlite ? "sqlite" : "postgresql"
+        span.attributes["thingbridge.batch.size"] = rows.count
+        for row in rows.dropFirst() {
+            if let context = row.trace?.context { span.addLink(SpanLink(context: context, attributes: [:])) }
+        }
+        do {
+            return try await ServiceContext.withValue(span.context) {
+                try await write(rows, database: database, dialect: dialect)
+            }
+        } catch {
+            span.setStatus(SpanStatus(code: .error))
+            throw error
+        }
+    }
+
+    private static func write(_ rows: [EventRow], database: Database, dialect: Database.Dialect) async throws -> [RecordOutcome] {
+        do {
+            return try await database.write { sql in try await Self.insert(rows, sql: sql, dialect: dialect) }
+        } catch _ where rows.count > 1 {
+            // Whatever broke the batch (one odd row, or the database itself), try each
+            // delivery on its own so one cannot fail the others.
+            return try await withThrowingTaskGroup(of: (Int, RecordOutcome).self) { group in
+                for (index, row) in rows.enumerated() {
+                    group.addTask {
+                        (index, try await database.write { sql in try await Self.insert([row], sql: sql, dialect: dialect)[0] })
                     }
-                    var outcomes = [RecordOutcome?](repeating: nil, count: rows.count)
-                    for try await (index, outcome) in group { outcomes[index] = outcome }
-                    return outcomes.map { $0! }
                 }
+                var outcomes = [RecordOutcome?](repeating: nil, count: rows.count)
+                for try await (index, outcome) in group { outcomes[index] = outcome }
+                return outcomes.map { $0! }
             }
         }
     }
 
     public func record(_ event: IncomingEvent) async throws -> RecordOutcome {
-        try await batcher.submit(EventRow(event))
+        guard let tracer else { return try await batcher.submit(EventRow(event, trace: nil)) }
+        // The span storing the event is the request's: its relay attempts continue that trace.
+        let context = ServiceContext.current ?? .topLevel
+        let trace = StoredTraceContext.text(of: context, tracer: tracer).map { EventRow.Trace(context: context, traceParent: $0) }
+        return try await batcher.submit(EventRow(event, trace: trace))
     }
 
     /// One event ready for its insert; built outside the single writer.
@@ -59,8 +96,17 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         let order: OrderDetails?
         let fields: String?
         let confirmation: ConfirmationStatus
+        /// The span that stored it, when tracing.
+        let trace: Trace?
 
-        init(_ event: IncomingEvent) {
+        struct Trace: Sendable {
+            let context: ServiceContext
+            /// Kept with the event's relay deliveries.
+            let traceParent: String
+        }
+
+        init(_ event: IncomingEvent, trace: Trace? = nil) {
+            self.trace = trace
             source = event.delivery.source
             key = event.delivery.dedupeKey(body: event.rawBody)
             receivedAt = Timestamp.microseconds(event.receivedAt)
@@ -111,7 +157,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         for row in rows {
             if let id = inserted[row.key], claimed.insert(row.key).inserted {
                 outcomes.append(RecordOutcome(id: id, duplicate: false))
-                newEvents.append(RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name)))
+                newEvents.append(RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name), traceParent: row.trace?.traceParent))
                 if let order = row.order { touchedOrders.insert(order.id) }
             } else if let id = inserted[row.key] ?? existing[row.key] {
                 outcomes.append(RecordOutcome(id: id, duplicate: true))
