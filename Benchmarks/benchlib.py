@@ -79,7 +79,9 @@ def stop(processes: list) -> None:
 
 def production_environment(port: int, folder: Path, **overrides: str) -> dict:
     """Production mode with the shipped defaults (info logging, metrics on, SQLite FULL, group commit):
-    only what production requires (keys, secrets, a client id) and the benchmark's ports and files."""
+    only what production requires (keys, secrets, a client id) and the benchmark's ports and files.
+    `OTEL_*` and `THINGBRIDGE_LOG_FORMAT` pass through from the caller's environment, so that any
+    benchmark can be run with tracing on (see Benchmarks/tracing/otlp_sink.py) or JSON logs."""
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
         "THINGBRIDGE_ENV": "production", "THINGBRIDGE_PORT": str(port),
@@ -90,6 +92,7 @@ def production_environment(port: int, folder: Path, **overrides: str) -> dict:
         # The sign-in and API hosts are never reached unless a benchmark points them somewhere.
         "THINGIVERSE_WEB_URL": "http://127.0.0.1:9", "THINGIVERSE_API_URL": "http://127.0.0.1:9",
     }
+    environment.update({key: value for key, value in os.environ.items() if key.startswith("OTEL_") or key in ("THINGBRIDGE_LOG_FORMAT", "THINGBRIDGE_PROXY_FAST_PATH")})
     environment.update(overrides)
     return environment
 

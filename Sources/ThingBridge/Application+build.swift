@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import Prometheus
+import Tracing
 
 /// A built ThingBridge: the Hummingbird application plus what the CLI prints and tests inspect.
 public struct ThingBridgeServer: Sendable {
@@ -34,11 +35,14 @@ public struct ThingBridgeServer: Sendable {
 ///   - registry: where metrics are registered and served from `/metrics`.
 ///   - development: the simulators standing in for providers without credentials (development
 ///     mode); the targets that link them pass `ThingBridgeDevelopment`'s `DevelopmentSimulators`.
+///   - tracer: spans for requests, upstream calls, group commits and relay attempts; `nil`
+///     (no `OTEL_EXPORTER_OTLP_ENDPOINT`) leaves every path as it is without tracing.
 public func buildApplication(
     configuration: ThingBridgeConfiguration,
     logger: Logger,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    development: (any DevelopmentEnvironment)? = nil
+    development: (any DevelopmentEnvironment)? = nil,
+    tracer: (any Tracer)? = nil
 ) async throws -> ThingBridgeServer {
     guard let thingiverseSettings = configuration.thingiverse ?? development?.thingiverse else {
         throw ConfigurationError(
@@ -59,8 +63,9 @@ public func buildApplication(
     let httpClient = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout, connectTimeout: configuration.connectTimeout)
     let upstreamTimeout = Duration.seconds(configuration.upstreamTimeout)
     // The proxy's fast path: keep-alive connections per event loop under the providers' UpstreamClients.
+    // It answers before the router, so with tracing on it is left out and every request gets its span.
     let upstreamPool =
-        configuration.proxyFastPath
+        configuration.proxyFastPath && tracer == nil
         ? UpstreamConnectionPool(connectTimeout: .seconds(Int64(configuration.connectTimeout)), readTimeout: .seconds(Int64(configuration.upstreamTimeout)))
         : nil
 
@@ -84,36 +89,38 @@ public func buildApplication(
     let thingiverse = ThingiverseProvider(
         settings: thingiverseSettings, rateLimit: configuration.rateLimit, webhookSecrets: webhookSecrets,
         webhookSecretsGenerated: configuration.webhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
-        database: database, logger: logger)
+        database: database, logger: logger, tracer: tracer)
     let flattr = (configuration.flattr ?? development?.flattr).map {
         ConfiguredProvider(
             settings: FlattrProvider.settings($0, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit),
-            quirks: FlattrProvider.quirks, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec)
+            quirks: FlattrProvider.quirks, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec,
+            tracer: tracer)
     }
     // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS); in development, one
     // without settings runs against the generic OAuth2 simulator.
     let configured = configuration.configuredProviders.map { provider in
         ConfiguredProvider(
             settings: development?.configuredProvider(provider) ?? provider, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
-            database: database, codec: codec)
+            database: database, codec: codec, tracer: tracer)
     }
     let userecho = (configuration.userecho ?? development?.userecho).map {
         UserEchoProvider(
             settings: $0,
             hookSecrets: configuration.userechoWebhookSecrets ?? [Secret(developmentSecrets?.userechoWebhookSecret ?? randomToken(bytes: 24))],
-            hookSecretsGenerated: configuration.userechoWebhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout)
+            hookSecretsGenerated: configuration.userechoWebhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout, tracer: tracer)
     }
     let providers: [any Provider] = [thingiverse] + (flattr.map { [$0] } ?? []) + configured + (userecho.map { [$0] } ?? [])
     // The one event log, with what each provider makes of its events (Thingiverse's orders).
     let eventStore = SQLWebhookEventStore(
-        database: database, batching: configuration.webhookGroupCommit, projections: providers.flatMap(\.projections))
+        database: database, batching: configuration.webhookGroupCommit, projections: providers.flatMap(\.projections), tracer: tracer)
     // The relay that sends every new event to the app's own services from the outbox the event
     // log's commits fill.
     let relayStore = SQLRelayStore(database: database, annotations: eventStore.relayAnnotations)
     try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
     let relay = try RelayDispatcher(
         store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,
-        retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger)
+        retrySchedule: configuration.relayRetrySchedule, metrics: RelayMetrics(registry: registry), logger: logger,
+        tracer: tracer)
     notes += development?.notes ?? []
 
     let routeIndex = RouteIndex()
@@ -121,6 +128,10 @@ public func buildApplication(
     let proxyMetrics = ProxyMetrics(registry: registry)
     let httpMetrics = HTTPMetrics(registry: registry)
     let securityHeaders = SecurityHeadersMiddleware<AppRequestContext>()
+    if let tracer {
+        // Outermost, so that the access log line and everything below run inside the span.
+        router.add(middleware: RequestTracingMiddleware(tracer: tracer))
+    }
     router.add(middleware: RequestTelemetryMiddleware(metrics: httpMetrics))
     // Outside the error middleware, so that error answers to allowed origins carry CORS headers too.
     router.add(middleware: CORSMiddleware(allowedOrigins: configuration.corsOrigins, metrics: proxyMetrics))

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import ThingBridge
 
 /// `thingbridge`: the ThingBridge server and its operator commands.
 struct ThingBridgeCommand: AsyncParsableCommand {
@@ -18,4 +20,19 @@ struct ThingBridgeCommand: AsyncParsableCommand {
 /// in order with the log lines.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// ``say(_:)`` in the log's format: with `THINGBRIDGE_LOG_FORMAT=json` a note is a JSON object
+/// (level `notice`) like every other line, so that a log shipper can parse the whole stream.
+struct Say {
+    let format: LogFormat
+
+    func callAsFunction(_ line: String) {
+        switch format {
+        case .text:
+            say(line)
+        case .json:
+            Logger(label: "thingbridge") { LineLogHandler(label: $0, format: .json) }.notice("\(line)")
+        }
+    }
 }

@@ -53,7 +53,7 @@ import Testing
             .mode: "production", .host: "0.0.0.0", .port: "9999", .publicURL: "https://app.example.com",
             .databaseURL: "postgres://u:p@db.example.com:5433/tb", .dataDirectory: "/var/lib/tb", .publicDirectory: "/srv/public",
             .sessionKeys: TestEnvironment.sessionKey, .corsOrigins: "https://a.example.com", .webhookSecrets: TestEnvironment.webhookSecret,
-            .adminUsers: "alice", .adminToken: "admin-token-0123456789", .rateLimit: "5/10", .logLevel: "error",
+            .adminUsers: "alice", .adminToken: "admin-token-0123456789", .rateLimit: "5/10", .logLevel: "error", .logFormat: "json",
             .idleTimeout: "7", .upstreamTimeout: "8", .connectTimeout: "3", .revocationCatchup: "11", .proxyFastPath: "false", .shutdownTimeout: "9", .webhookGroupCommit: "false",
             .clientID: "client-1", .clientSecret: "secret-1", .webURL: "https://web.example.com", .apiURL: "https://api.example.com",
             .appToken: "app-token-1", .flattrClientID: "flattr-client-1", .flattrClientSecret: "flattr-secret-1",

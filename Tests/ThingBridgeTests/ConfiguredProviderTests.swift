@@ -269,11 +269,13 @@ enum TestResponseCookies {
 }
 
 extension ConfiguredProviderTests {
-    @Test func anotherInstanceUsesTheRefreshedTokenForACookieFromBeforeTheRefresh() async throws {
+    @Test(arguments: TestDatabaseKind.available)
+    func anotherInstanceUsesTheRefreshedTokenForACookieFromBeforeTheRefresh(kind: TestDatabaseKind) async throws {
         try await ConfiguredProviderHarness.run(Self.shortLived()) { harness in
-            let database = TestEnvironment.temporaryDirectory() + "/shared.sqlite"
-            let first = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": "sqlite:" + database])
-            let second = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": "sqlite:" + database])
+            // Two instances on one database, one after the other.
+            let database = try await kind.makeLocation().urlForEnvironment
+            let first = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": database])
+            let second = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": database])
             let jar = try await TestServer.run(first) { _, client in
                 let jar = try await harness.signInWithExample(client)
                 try await Task.sleep(for: .milliseconds(2100))

@@ -22,6 +22,35 @@ import Testing
         let stamp = line.prefix(while: { $0 != " " })
         #expect(stamp.count == "2026-12-02T07:03:14+0000".count)
     }
+
+    @Test func aJSONLineHasTheSameFieldsAsOneObjectWithEscapedText() throws {
+        let pipe = Pipe()
+        let provider = Logger.MetadataProvider { ["trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"] }
+        var logger = Logger(label: "thingbridge") { label in
+            LineLogHandler(label: label, format: .json, metadataProvider: provider, fileDescriptor: pipe.fileHandleForWriting.fileDescriptor)
+        }
+        logger[metadataKey: "request_id"] = "r1"
+        logger.info(
+            "a \"quoted\"\nmessage \u{1}ü",
+            metadata: ["http.status": .stringConvertible(200), "message": "clashes", "list": ["a", "b"], "nested": ["k": "v"]])
+        try pipe.fileHandleForWriting.close()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["message"] as? String == "a \"quoted\"\nmessage \u{1}ü")
+        #expect(object["level"] as? String == "info")
+        #expect(object["label"] as? String == "thingbridge")
+        #expect(object["source"] as? String == "ThingBridgeTests")
+        #expect((object["time"] as? String)?.count == "2026-12-02T07:03:14+0000".count)
+        #expect(object["request_id"] as? String == "r1")
+        #expect(object["http.status"] as? String == "200")
+        #expect(object["metadata.message"] as? String == "clashes")
+        #expect(object["list"] as? [String] == ["a", "b"])
+        #expect(object["nested"] as? [String: String] == ["k": "v"])
+        #expect(object["trace_id"] as? String == "4bf92f3577b34da6a3ce929d0e0e4736")
+    }
 }
 
 /// The proxy's header readers that replaced Foundation calls on the hot path.

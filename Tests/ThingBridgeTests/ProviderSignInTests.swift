@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 import ThingiverseSimulator
@@ -42,9 +43,10 @@ import ThingiverseSimulator
         }
     }
 
-    /// A challenge (403) and a PHP error screen (200) from the token endpoint: 502, no session, no tokeninfo call.
-    @Test(arguments: ["challenge", "errorPage"])
-    func anHTMLPageFromTheTokenEndpointIs502WithoutASession(page: String) async throws {
+    /// A 5xx, a challenge (403) and a PHP error screen (200) from the token endpoint: 502, no
+    /// session, no tokeninfo call.
+    @Test(arguments: [("serverError", "upstream_error"), ("htmlChallenge", "upstream_blocked"), ("htmlErrorPage", "upstream_blocked")])
+    func troubleAtTheTokenEndpointIs502WithoutASession(fault: String, code: String) async throws {
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration()) { _, client in
                 var jar = CookieJar()
@@ -52,11 +54,15 @@ import ThingiverseSimulator
                 jar.take(login)
                 let callbackURL = try await harness.authorize(login.headers[.location]!)
                 var faults = SimulatorFaults()
-                if page == "challenge" { faults.htmlChallenge = true } else { faults.htmlErrorPage = true }
+                switch fault {
+                case "serverError": faults.serverError = true
+                case "htmlChallenge": faults.htmlChallenge = true
+                default: faults.htmlErrorPage = true
+                }
                 harness.simulator.setFaults(faults)
                 let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
                 #expect(callback.status == .badGateway)
-                #expect(try callback.errorBody().error == "upstream_blocked")
+                #expect(try callback.errorBody().error == code)
                 jar.take(callback)
                 #expect(jar.values["tb_session"] == nil)
                 #expect(harness.simulator.requestCount(path: "/login/oauth/access_token") == 1)
@@ -184,8 +190,29 @@ import ThingiverseSimulator
         // Name, attributes and the value together, as the browser stores it.
         #expect(("__Host-tb_session=" + sealed + "; Max-Age=2592000; Path=/; Secure; HttpOnly; SameSite=Lax").utf8.count < 4096)
         #expect(codec.open(sealed, as: Session.self, purpose: .session) == session)
+        #expect(sealed.utf8.count <= SessionCookies.maximumSessionValue)
     }
 
+    @Test func aSessionTooLargeForACookieIsRefusedInsteadOfDroppedByTheBrowser() async throws {
+        let codec = SessionCookieCodec(keys: [Secret(TestEnvironment.sessionKey)])
+        let database = try await Database.open(.sqlite(path: ":memory:"), logger: Logger(label: "test"))
+        defer { Task { await database.shutdown() } }
+        let cookies = SessionCookies(codec: codec, revocations: SessionRevocations(database: database), secure: true)
+        let long = String(repeating: "🖨", count: 1000)
+        var accounts = [ProviderID.thingiverse, .flattr, ProviderID(rawValue: "gitlab")!].map { provider in
+            LinkedAccount(
+                provider: provider, id: long, name: long, fullName: long, thumbnail: String(repeating: "u", count: 400),
+                token: Secret(String(repeating: "t", count: 512)))
+        }
+        accounts[2].refreshToken = Secret(String(repeating: "r", count: 512))
+        let session = Session(id: randomToken(bytes: 16), accounts: accounts, issuedAt: 1, lastSeenAt: 1, expiresAt: Int64.max)
+        #expect(throws: AppError.self) { try cookies.sessionCookie(for: session) }
+        do {
+            _ = try cookies.sessionCookie(for: session)
+        } catch let error as AppError {
+            #expect(error.code == "session_too_large")
+        }
+    }
 }
 
 /// `/auth/me` as the tests read it.

@@ -206,24 +206,6 @@ import ThingiverseSimulator
         }
     }
 
-    @Test(arguments: [("serverError", "upstream_error"), ("htmlChallenge", "upstream_blocked")])
-    func thingiverseTroubleIsA502Page(fault: String, code: String) async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                var jar = CookieJar()
-                let login = try await client.execute(uri: "/auth/login", method: .get)
-                jar.take(login)
-                let callbackURL = try await harness.authorize(login.headers[.location]!)
-                var faults = SimulatorFaults()
-                if fault == "serverError" { faults.serverError = true } else { faults.htmlChallenge = true }
-                harness.simulator.setFaults(faults)
-                let response = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-                #expect(response.status == .badGateway)
-                #expect(try response.errorBody().error == code)
-            }
-        }
-    }
-
     @Test func aSlowThingiverseIsA504() async throws {
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration(["THINGBRIDGE_UPSTREAM_TIMEOUT": "1"])) { _, client in

@@ -18,6 +18,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case adminToken = "thingbridge.adminToken"
     case rateLimit = "thingbridge.rateLimit"
     case logLevel = "thingbridge.logLevel"
+    case logFormat = "thingbridge.logFormat"
     case idleTimeout = "thingbridge.idleTimeout"
     case upstreamTimeout = "thingbridge.upstreamTimeout"
     case connectTimeout = "thingbridge.connectTimeout"

@@ -64,6 +64,11 @@ extension ThingBridgeConfiguration {
             throw settings.invalid(.logLevel, "must be one of \(levels), not \"\(levelText)\"")
         }
         self.logLevel = level
+        let formatText = settings.string(.logFormat) ?? "text"
+        guard let format = LogFormat(rawValue: formatText) else {
+            throw settings.invalid(.logFormat, "must be text or json, not \"\(formatText)\"")
+        }
+        self.logFormat = format
         self.idleTimeout = try settings.int(.idleTimeout, in: 1...3600) ?? 30
         self.upstreamTimeout = try settings.int(.upstreamTimeout, in: 1...600) ?? 20
         self.connectTimeout = try settings.int(.connectTimeout, in: 1...60) ?? 2

@@ -26,6 +26,7 @@ extension ThingBridgeConfiguration {
             case .adminToken: value = adminToken == nil ? notSet : "<redacted>"
             case .rateLimit: value = rateLimit.description
             case .logLevel: value = logLevel.rawValue
+            case .logFormat: value = logFormat.rawValue
             case .idleTimeout: value = "\(idleTimeout)s"
             case .upstreamTimeout: value = "\(upstreamTimeout)s"
             case .connectTimeout: value = "\(connectTimeout)s"

@@ -99,6 +99,8 @@ public struct ThingBridgeConfiguration: Sendable {
     /// Hook URL secrets; `nil` in development means "generate once and keep in the data folder".
     public var userechoWebhookSecrets: [Secret]?
     public var logLevel: Logger.Level
+    /// How log lines are written: `text` (swift-log's layout) or `json` (one object per line).
+    public var logFormat: LogFormat
     /// Seconds a connection may sit idle (or dribble a request) before the server closes it.
     public var idleTimeout: Int
     /// Seconds to wait for Thingiverse before answering 504.

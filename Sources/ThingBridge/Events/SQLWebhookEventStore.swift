@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Tracing
 
 /// The event log on ThingBridge's ``Database`` (SQLite or PostgreSQL, same statements): every
 /// source's events, deduplicated, with quarantined bodies. What a source makes of its events
@@ -18,32 +19,67 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     let database: Database
     private let layout: ColumnLayout
     private let batcher: Batcher<EventRow, RecordOutcome>
+    /// Makes the commit's span and keeps each event's trace context with its relay deliveries,
+    /// when tracing is on; `nil` costs nothing.
+    let tracer: (any Tracer)?
 
     /// - Parameters:
     ///   - batching: whether concurrent deliveries share a write (`THINGBRIDGE_WEBHOOK_GROUP_COMMIT`);
     ///     `false` writes each delivery in its own transaction.
     ///   - projections: what the sources add to their events, at most one per source.
-    public init(database: Database, batching: Bool = true, projections: [any EventProjection] = []) {
+    ///   - tracer: a span per group commit, when tracing is on.
+    public init(database: Database, batching: Bool = true, projections: [any EventProjection] = [], tracer: (any Tracer)? = nil) {
         self.database = database
+        self.tracer = tracer
         let dialect = database.dialect
         let layout = ColumnLayout(projections)
         self.layout = layout
         self.batcher = Batcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
-            do {
-                return try await database.write { sql in try await Self.insert(rows, layout: layout, sql: sql, dialect: dialect) }
-            } catch _ where rows.count > 1 {
-                // Whatever broke the batch (one odd row, or the database itself), try each
-                // delivery on its own so one cannot fail the others.
-                return try await withThrowingTaskGroup(of: (Int, RecordOutcome).self) { group in
-                    for (index, row) in rows.enumerated() {
-                        group.addTask {
-                            (index, try await database.write { sql in try await Self.insert([row], layout: layout, sql: sql, dialect: dialect)[0] })
-                        }
+            guard let tracer else { return try await Self.write(rows, layout: layout, database: database, dialect: dialect) }
+            return try await Self.tracedWrite(rows, layout: layout, database: database, dialect: dialect, tracer: tracer)
+        }
+    }
+
+    /// One group commit inside a span: a child of the first delivery's request, linked to every
+    /// other's, with the batch's size (no body, no key).
+    private static func tracedWrite(
+        _ rows: [EventRow], layout: ColumnLayout, database: Database, dialect: Database.Dialect, tracer: any Tracer
+    ) async throws -> [RecordOutcome] {
+        let parent = rows.first?.trace?.context ?? .topLevel
+        let span = tracer.startSpan("event_log.commit", context: parent, ofKind: .internal)
+        defer { span.end() }
+        span.attributes["db.system.name"] = dialect == .sqlite ? "sqlite" : "postgresql"
+        span.attributes["thingbridge.batch.size"] = rows.count
+        for row in rows.dropFirst() {
+            if let context = row.trace?.context { span.addLink(SpanLink(context: context, attributes: [:])) }
+        }
+        do {
+            return try await ServiceContext.withValue(span.context) {
+                try await write(rows, layout: layout, database: database, dialect: dialect)
+            }
+        } catch {
+            span.setStatus(SpanStatus(code: .error))
+            throw error
+        }
+    }
+
+    private static func write(
+        _ rows: [EventRow], layout: ColumnLayout, database: Database, dialect: Database.Dialect
+    ) async throws -> [RecordOutcome] {
+        do {
+            return try await database.write { sql in try await Self.insert(rows, layout: layout, sql: sql, dialect: dialect) }
+        } catch _ where rows.count > 1 {
+            // Whatever broke the batch (one odd row, or the database itself), try each
+            // delivery on its own so one cannot fail the others.
+            return try await withThrowingTaskGroup(of: (Int, RecordOutcome).self) { group in
+                for (index, row) in rows.enumerated() {
+                    group.addTask {
+                        (index, try await database.write { sql in try await Self.insert([row], layout: layout, sql: sql, dialect: dialect)[0] })
                     }
-                    var outcomes = [RecordOutcome?](repeating: nil, count: rows.count)
-                    for try await (index, outcome) in group { outcomes[index] = outcome }
-                    return outcomes.map { $0! }
                 }
+                var outcomes = [RecordOutcome?](repeating: nil, count: rows.count)
+                for try await (index, outcome) in group { outcomes[index] = outcome }
+                return outcomes.map { $0! }
             }
         }
     }
@@ -52,7 +88,11 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     public var relayAnnotations: [RelayAnnotation] { layout.projections.flatMap(\.relayAnnotations) }
 
     public func record(_ event: IncomingEvent) async throws -> RecordOutcome {
-        try await batcher.submit(EventRow(event, layout: layout))
+        guard let tracer else { return try await batcher.submit(EventRow(event, layout: layout, trace: nil)) }
+        // The span storing the event is the request's: its relay attempts continue that trace.
+        let context = ServiceContext.current ?? .topLevel
+        let trace = StoredTraceContext.text(of: context, tracer: tracer).map { EventRow.Trace(context: context, traceParent: $0) }
+        return try await batcher.submit(EventRow(event, layout: layout, trace: trace))
     }
 
     /// The insert's columns beyond the log's own: every projection's, and the ones the stored
@@ -111,8 +151,17 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         let projection: Int?
         /// The layout's extra columns.
         let projected: [ProjectedValue]
+        /// The span that stored it, when tracing.
+        let trace: Trace?
 
-        init(_ incoming: IncomingEvent, layout: ColumnLayout) {
+        struct Trace: Sendable {
+            let context: ServiceContext
+            /// Kept with the event's relay deliveries.
+            let traceParent: String
+        }
+
+        init(_ incoming: IncomingEvent, layout: ColumnLayout, trace: Trace? = nil) {
+            self.trace = trace
             let event = incoming.delivery
             self.event = event
             source = event.source
@@ -170,7 +219,8 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         for row in rows {
             if let id = inserted[row.key], claimed.insert(row.key).inserted {
                 outcomes.append(RecordOutcome(id: id, duplicate: false))
-                newEvents.append(RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name)))
+                newEvents.append(
+                    RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name), traceParent: row.trace?.traceParent))
                 if let projection = row.projection {
                     projected[projection].append(ProjectedEvent(id: id, event: row.event, receivedAt: row.receivedAt))
                 }

@@ -2,8 +2,17 @@ import Foundation
 import Logging
 import Synchronization
 
+/// How the server writes its log lines (`THINGBRIDGE_LOG_FORMAT`).
+public enum LogFormat: String, Sendable, CaseIterable {
+    /// swift-log's `StreamLogHandler` layout: `TIME LEVEL LABEL: key=value [SOURCE] message`.
+    case text
+    /// One JSON object per line: `time`, `level`, `label`, `source`, `message`, then the metadata.
+    case json
+}
+
 /// The server's log lines on standard output, one `write` each, in the layout of swift-log's
-/// `StreamLogHandler` (`2026-12-02T07:03:14+0000 info thingbridge: key=value [ThingBridge] message`).
+/// `StreamLogHandler` (`2026-12-02T07:03:14+0000 info thingbridge: key=value [ThingBridge] message`)
+/// or as one JSON object per line (``LogFormat/json``) with the same fields.
 ///
 /// Made for the access log's rate: metadata set on a logger (the request id on every request)
 /// is only merged when a line is written, the timestamp text is reused within a second, and a
@@ -11,12 +20,21 @@ import Synchronization
 public struct LineLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
+    /// Adds metadata from the task's context when a line is written (the trace and span ids
+    /// while tracing); `nil` costs nothing.
+    public var metadataProvider: Logger.MetadataProvider?
     let label: String
+    let format: LogFormat
     let fileDescriptor: Int32
 
-    /// - Parameter fileDescriptor: where lines go; standard output by default.
-    public init(label: String, fileDescriptor: Int32 = STDOUT_FILENO) {
+    /// - Parameters:
+    ///   - format: text lines or JSON objects.
+    ///   - metadataProvider: metadata read from the task's context at each line (trace ids).
+    ///   - fileDescriptor: where lines go; standard output by default.
+    public init(label: String, format: LogFormat = .text, metadataProvider: Logger.MetadataProvider? = nil, fileDescriptor: Int32 = STDOUT_FILENO) {
         self.label = label
+        self.format = format
+        self.metadataProvider = metadataProvider
         self.fileDescriptor = fileDescriptor
     }
 
@@ -33,6 +51,11 @@ public struct LineLogHandler: LogHandler {
         for (key, value) in metadata where event.metadata?[key] == nil {
             entries.append((key, value))
         }
+        if let provided = metadataProvider?.get() {
+            for (key, value) in provided where event.metadata?[key] == nil && metadata[key] == nil {
+                entries.append((key, value))
+            }
+        }
         if let explicit = event.metadata {
             for (key, value) in explicit { entries.append((key, value)) }
         }
@@ -44,6 +67,26 @@ public struct LineLogHandler: LogHandler {
 
         var line: [UInt8] = []
         line.reserveCapacity(256)
+        switch format {
+        case .text: Self.appendText(event, entries: entries, label: label, to: &line)
+        case .json: Self.appendJSON(event, entries: entries, label: label, to: &line)
+        }
+        line.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+
+    private static func appendText(_ event: LogEvent, entries: [(key: String, value: Logger.MetadataValue)], label: String, to line: inout [UInt8]) {
         line.append(contentsOf: Self.clock.timestamp().utf8)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: event.level.rawValue.utf8)
@@ -65,19 +108,30 @@ public struct LineLogHandler: LogHandler {
         line.append(contentsOf: "] ".utf8)
         line.append(contentsOf: event.message.description.utf8)
         line.append(UInt8(ascii: "\n"))
-        line.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
+    }
+
+    /// The fields every JSON line starts with; metadata under one of these names is written
+    /// as `metadata.NAME` so that no key appears twice.
+    static let jsonFields: Set<String> = ["time", "level", "label", "source", "message"]
+
+    private static func appendJSON(_ event: LogEvent, entries: [(key: String, value: Logger.MetadataValue)], label: String, to line: inout [UInt8]) {
+        line.append(contentsOf: #"{"time":""#.utf8)
+        line.append(contentsOf: Self.clock.timestamp().utf8)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","label":"#.utf8)
+        JSONText.appendString(label, to: &line)
+        line.append(contentsOf: #","source":"#.utf8)
+        JSONText.appendString(event.source, to: &line)
+        line.append(contentsOf: #","message":"#.utf8)
+        JSONText.appendString(event.message.description, to: &line)
+        for (key, value) in entries {
+            line.append(UInt8(ascii: ","))
+            JSONText.appendString(jsonFields.contains(key) ? "metadata." + key : key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            JSONText.appendValue(value, to: &line)
         }
+        line.append(contentsOf: "}\n".utf8)
     }
 
     private static let clock = TimestampCache()

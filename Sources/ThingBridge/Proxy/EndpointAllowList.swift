@@ -75,16 +75,20 @@ public struct EndpointAllowList: Sendable {
     /// Matches `method` and the raw (percent-encoded) path below `/api` against the reference and
     /// rebuilds the path from validated segments, so it can only name a documented endpoint.
     public func match(method: HTTPRequest.Method, rawPath: Substring) throws(Refusal) -> Match {
-        let trailingSlash = rawPath.hasSuffix("/")
-        let rawSegments = rawPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst(rawPath.hasPrefix("/") ? 1 : 0)
+        // Bytes throughout: `Character`-based splitting and prefix tests cost more than the match.
+        let bytes = rawPath.utf8
+        let trailingSlash = bytes.last == UInt8(ascii: "/")
+        let rawSegments = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .dropFirst(bytes.first == UInt8(ascii: "/") ? 1 : 0)
         var segments: [String] = []
+        segments.reserveCapacity(rawSegments.count)
         for (index, raw) in rawSegments.enumerated() {
             if raw.isEmpty {
                 // Only one trailing slash is allowed; "//" anywhere else could change the meaning.
                 if index == rawSegments.count - 1 && trailingSlash { continue }
                 throw .unsafeSegment
             }
-            guard let decoded = Self.decode(raw) else { throw .unsafeSegment }
+            guard let decoded = Self.decode(Substring(raw)) else { throw .unsafeSegment }
             segments.append(decoded)
         }
         guard !segments.isEmpty else { throw .notAnEndpoint }

@@ -27,6 +27,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     /// path connects and what it puts before the forwarded path. Nil origin: no fast path.
     let apiOrigin: UpstreamConnectionPool.Origin?
     let apiBasePath: String
+    /// The route as the access log and the metrics name it (the router's template for this mount).
+    let routeTemplate: String
 
     static var link: HTTPField.Name { HTTPField.Name("Link")! }
     static var requestBodyLimit: Int { 1024 * 1024 }
@@ -37,6 +39,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         self.target = target
         self.cookies = cookies
         self.mountPath = mountPath
+        self.routeTemplate = mountPath + "/**"
         self.publicAPIURL = publicURL + mountPath
         self.sameOrigin = SameOriginPolicy(publicURL: publicURL, alsoTrusted: corsOrigins)
         self.metrics = metrics
@@ -74,10 +77,10 @@ public struct ProxyController<Context: RequestContext>: Sendable {
     func forward(request: Request, context: Context) async throws -> Response {
         let match: EndpointAllowList.Match
         do {
-            match = try target.allowList.match(method: request.method, rawPath: request.uri.path.dropFirst(mountPath.count))
+            match = try target.allowList.match(method: request.method, rawPath: belowMount(request.uri.path[...]))
         } catch {
             metrics.refused("allow_list")
-            if case .notAnEndpoint = error, (try? target.forbidden?.match(method: request.method, rawPath: request.uri.path.dropFirst(mountPath.count))) != nil {
+            if case .notAnEndpoint = error, (try? target.forbidden?.match(method: request.method, rawPath: belowMount(request.uri.path[...]))) != nil {
                 throw AppError(.forbidden, "endpoint_not_for_browsers", "\(request.method.rawValue) on this path is part of the \(providerName) API but never open to browsers, so it is not forwarded.")
             }
             throw AppError(.notFound, "unknown_endpoint", "\(request.method.rawValue) on this path is not an endpoint of the \(providerName) API, so it is not forwarded.")

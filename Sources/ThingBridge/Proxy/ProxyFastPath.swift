@@ -11,7 +11,7 @@ import Synchronization
 /// What the fast path shares across connections: the proxy mounts (longest first, as the router
 /// would pick them) and everything the async path's middleware adds to an answer.
 struct ProxyFastRoutes: Sendable {
-    let proxies: [ProxyController<AppRequestContext>]
+    let proxies: [FastMount]
     let corsOrigins: Set<String>
     let httpMetrics: HTTPMetrics
     let proxyMetrics: ProxyMetrics
@@ -24,7 +24,7 @@ struct ProxyFastRoutes: Sendable {
         securityHeaders: SecurityHeadersMiddleware<AppRequestContext>, logger: Logger, serverName: String
     ) {
         self.securityHeaders = securityHeaders
-        self.proxies = proxies.sorted { $0.mountPath.count > $1.mountPath.count }
+        self.proxies = proxies.sorted { $0.mountPath.utf8.count > $1.mountPath.utf8.count }.map(FastMount.init)
         self.corsOrigins = Set(corsOrigins)
         self.httpMetrics = httpMetrics
         self.proxyMetrics = proxyMetrics
@@ -33,9 +33,12 @@ struct ProxyFastRoutes: Sendable {
     }
 
     /// The proxy the router would send `path` to, if any.
-    func proxy(for path: Substring) -> ProxyController<AppRequestContext>? {
-        proxies.first { proxy in
-            path.count > proxy.mountPath.count && path.hasPrefix(proxy.mountPath) && path.utf8.dropFirst(proxy.mountPath.utf8.count).first == UInt8(ascii: "/")
+    func proxy(for path: Substring) -> FastMount? {
+        // Bytes, not Characters: this runs on every request.
+        let bytes = path.utf8
+        return proxies.first { proxy in
+            let mount = proxy.controller.mountPath.utf8
+            return bytes.count > mount.count && bytes.starts(with: mount) && bytes.dropFirst(mount.count).first == UInt8(ascii: "/")
         }
     }
 }
@@ -174,10 +177,10 @@ final class ProxyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let question = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         let path = question.map { target[..<$0] } ?? target[...]
         let query = question.map { target[target.index(after: $0)...] }
-        guard let proxy = routes.proxy(for: path), let upstream = proxy.fastRequest(request, path: path, query: query) else { return nil }
-        let answer = FastAnswer(request: request, proxy: proxy, upstream: upstream, routes: routes)
+        guard let mount = routes.proxy(for: path), let upstream = mount.controller.fastRequest(request, path: path, query: query) else { return nil }
+        let answer = FastAnswer(request: request, mount: mount, upstream: upstream, routes: routes)
         routes.httpMetrics.inFlight.increment()
-        answer.exchange = proxy.target.upstream.exchange(upstream.head, origin: upstream.origin, on: context.eventLoop) { [weak self] event in
+        answer.exchange = mount.controller.target.upstream.exchange(upstream.head, origin: upstream.origin, on: context.eventLoop) { [weak self] event in
             self?.upstreamEvent(event)
         }
         guard answer.exchange != nil else {
@@ -251,17 +254,17 @@ final class ProxyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func respond(head: HTTPResponseHead, first: ByteBuffer, ends: Bool, context: ChannelHandlerContext) {
         guard let answer = current else { return }
         let status = Int(head.status.code)
-        switch answer.proxy.target.upstream.classify(status: status, headers: head.headers, head: first) {
+        switch answer.mount.controller.target.upstream.classify(status: status, headers: head.headers, head: first) {
         case .webPage(let status):
             answer.exchange?.cancel()
             respond(error: UpstreamError.webPage(status: status, provider: answer.providerName), context: context)
             return
         case .rateLimited(let retryAfter, _):
-            answer.proxy.target.budget.pause(user: answer.upstream.userID, seconds: retryAfter ?? 60)
+            answer.mount.controller.target.budget.pause(user: answer.upstream.userID, seconds: retryAfter ?? 60)
         case .answer:
             break
         }
-        var fields = answer.proxy.responseHeaders(head.headers, head: first)
+        var fields = answer.mount.controller.responseHeaders(head.headers, head: first)
         if ends {
             if status >= 200 && status != 204 && status != 304 {
                 fields.append(HTTPField(name: .contentLength, value: String(first.readableBytes)))
@@ -342,7 +345,8 @@ private final class FastAnswer {
     }
 
     let request: HTTPRequest
-    let proxy: ProxyController<AppRequestContext>
+    /// The proxy it goes through, by reference: the controller is a large struct, copied per use otherwise.
+    let mount: FastMount
     let upstream: FastProxyRequest
     let routes: ProxyFastRoutes
     let start = ContinuousClock.now
@@ -353,9 +357,9 @@ private final class FastAnswer {
     /// The status the browser got, once it got one.
     var status: Int?
 
-    init(request: HTTPRequest, proxy: ProxyController<AppRequestContext>, upstream: FastProxyRequest, routes: ProxyFastRoutes) {
+    init(request: HTTPRequest, mount: FastMount, upstream: FastProxyRequest, routes: ProxyFastRoutes) {
         self.request = request
-        self.proxy = proxy
+        self.mount = mount
         self.upstream = upstream
         self.routes = routes
     }
@@ -368,7 +372,7 @@ private final class FastAnswer {
         return logger
     }
 
-    var providerName: String { proxy.providerName }
+    var providerName: String { mount.controller.providerName }
 
     /// `Connection: close` from the browser.
     var closesConnection: Bool {
@@ -376,7 +380,7 @@ private final class FastAnswer {
     }
 
     func upstreamAnswered(status: Int) {
-        routes.proxyMetrics.upstream(provider: proxy.target.provider, endpoint: upstream.endpoint, status: status, duration: ContinuousClock.now - start)
+        routes.proxyMetrics.upstream(provider: mount.controller.target.provider, endpoint: upstream.endpoint, status: status, duration: ContinuousClock.now - start)
     }
 
     /// What the middleware adds to every answer on this path (none of these fields is there yet:
@@ -406,7 +410,7 @@ private final class FastAnswer {
     func recordFinished() {
         let elapsed = ContinuousClock.now - start
         let status = self.status ?? 502
-        let route = proxy.routeTemplate
+        let route = mount.controller.routeTemplate
         routes.httpMetrics.record(method: "GET", route: route, status: status, duration: elapsed)
         routes.logger.info(
             "request",
@@ -441,5 +445,15 @@ enum HTTPDate {
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
         cache.withLock { $0 = (second, text) }
         return text
+    }
+}
+
+/// One proxy mount as the fast path holds it: a reference to the controller, so finding the
+/// mount and keeping it for an answer retains one object instead of copying the whole struct.
+final class FastMount: Sendable {
+    let controller: ProxyController<AppRequestContext>
+
+    init(_ controller: ProxyController<AppRequestContext>) {
+        self.controller = controller
     }
 }

@@ -81,6 +81,8 @@ struct RelayTask: Sendable {
     let attempts: Int
     let lease: String
     let body: [UInt8]
+    /// The W3C `traceparent` of the span that stored the event, when it was traced.
+    var traceParent: String? = nil
 
     var messageID: String { RelayMessage.id(eventID: eventID, endpointID: endpointID) }
 }

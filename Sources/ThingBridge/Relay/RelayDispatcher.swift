@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// The background service that sends relay deliveries: it claims due deliveries per endpoint
 /// (at most ``concurrencyPerEndpoint`` in flight for each, so one slow service cannot hold up
@@ -21,6 +22,8 @@ public struct RelayDispatcher: Service {
     let schedule: RelaySchedule
     let metrics: RelayMetrics
     let logger: Logger
+    /// A span per attempt, continuing the trace that stored the event, when tracing is on.
+    let tracer: (any Tracer)?
     let concurrencyPerEndpoint: Int
     let pollInterval: Duration
     /// How long a claim holds a delivery: longer than an attempt can take.
@@ -45,6 +48,7 @@ public struct RelayDispatcher: Service {
     /// - Parameters:
     ///   - configuredSecrets: `THINGBRIDGE_RELAY_SECRET`, the newest first.
     ///   - retrySchedule: `THINGBRIDGE_RELAY_RETRY_SCHEDULE`, seconds between attempts.
+    ///   - tracer: a span per attempt and a `traceparent` header on it, when tracing is on.
     public init(
         store: SQLRelayStore,
         httpClient: HTTPClient,
@@ -52,12 +56,15 @@ public struct RelayDispatcher: Service {
         retrySchedule: [Int],
         metrics: RelayMetrics,
         logger: Logger,
+        tracer: (any Tracer)? = nil,
         concurrencyPerEndpoint: Int = 16,
         pollInterval: Duration = .seconds(1),
         attemptTimeout: Duration = RelayDispatcher.attemptTimeout
     ) throws {
         self.store = store
-        self.client = UpstreamClient(httpClient: httpClient, timeout: attemptTimeout, provider: "The relay endpoint")
+        self.client = UpstreamClient(
+            httpClient: httpClient, timeout: attemptTimeout, provider: "The relay endpoint", tracer: tracer, propagatesTraceContext: true)
+        self.tracer = tracer
         self.configuredSigner = configuredSecrets.isEmpty ? nil : try StandardWebhookSigner(secrets: configuredSecrets)
         self.schedule = RelaySchedule(delays: retrySchedule)
         self.metrics = metrics
@@ -165,6 +172,31 @@ public struct RelayDispatcher: Service {
 
     /// One attempt: post, classify the answer, record it.
     func attempt(_ task: RelayTask, target: SQLRelayStore.Target, signer: StandardWebhookSigner) async {
+        guard let tracer else {
+            await untracedAttempt(task, target: target, signer: signer)
+            return
+        }
+        // A child of the span that stored the event (the webhook's request, perhaps before a
+        // restart), linked to it as well: the app's service, which gets this attempt's
+        // `traceparent`, continues the same trace.
+        let stored = task.traceParent.flatMap { StoredTraceContext.context(from: $0, tracer: tracer) }
+        let span = tracer.startSpan("relay.attempt", context: stored ?? .topLevel, ofKind: .producer)
+        defer { span.end() }
+        if let stored { span.addLink(SpanLink(context: stored, attributes: [:])) }
+        span.attributes["thingbridge.relay.endpoint"] = target.id
+        span.attributes["thingbridge.relay.delivery"] = Int(task.deliveryID)
+        span.attributes["thingbridge.relay.attempt"] = task.attempts + 1
+        span.attributes["thingbridge.relay.type"] = task.type
+        let outcome = await ServiceContext.withValue(span.context) {
+            await untracedAttempt(task, target: target, signer: signer)
+        }
+        span.attributes["thingbridge.relay.outcome"] = Self.label(outcome)
+        if case .delivered = outcome {} else { span.setStatus(SpanStatus(code: .error)) }
+    }
+
+    /// ``attempt(_:target:signer:)`` without its span. Returns how it ended.
+    @discardableResult
+    private func untracedAttempt(_ task: RelayTask, target: SQLRelayStore.Target, signer: StandardWebhookSigner) async -> RelayAttemptOutcome {
         let attemptedAt = Date()
         let timestamp = Int64(attemptedAt.timeIntervalSince1970)
         var request = HTTPClientRequest(url: target.url)
@@ -210,6 +242,7 @@ public struct RelayDispatcher: Service {
             // The lease runs out and the delivery is sent again: at least once, never lost.
             logger.warning("relay: cannot record an attempt", metadata: ["delivery": .stringConvertible(task.deliveryID), "error": .string(Self.describe(error))])
         }
+        return outcome
     }
 
     private func reportBacklog() async {

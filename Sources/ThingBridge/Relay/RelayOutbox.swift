@@ -8,9 +8,11 @@ enum RelayOutbox {
     struct NewEvent: Sendable {
         let id: Int64
         let type: String
+        /// The W3C `traceparent` of the span that stored it, when tracing.
+        var traceParent: String? = nil
     }
 
-    /// Rows per insert statement (7 values each, far under both databases' bind limits).
+    /// Rows per insert statement (8 values each, far under both databases' bind limits).
     static let rowsPerStatement = 300
 
     /// Adds one pending delivery per event and enabled endpoint whose filter matches.
@@ -28,7 +30,7 @@ enum RelayOutbox {
         var rows: [Row] = []
         for event in events {
             for endpoint in endpoints where endpoint.types.matches(event.type) {
-                rows.append(Row(eventID: event.id, endpointID: endpoint.id, type: event.type))
+                rows.append(Row(eventID: event.id, endpointID: endpoint.id, type: event.type, traceParent: event.traceParent))
             }
         }
         try await insert(rows, now: now, requeue: false, sql: sql)
@@ -40,6 +42,8 @@ enum RelayOutbox {
         let eventID: Int64
         let endpointID: String
         let type: String
+        /// Kept so that every attempt, after a restart too, continues the event's trace.
+        var traceParent: String? = nil
     }
 
     /// Inserts pending deliveries. A delivery that exists already is left alone, or with
@@ -48,10 +52,10 @@ enum RelayOutbox {
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
-            var query: SQLQueryString = "INSERT INTO relay_deliveries (event_id, endpoint_id, type, state, attempts, due_at, created_at) VALUES"
+            var query: SQLQueryString = "INSERT INTO relay_deliveries (event_id, endpoint_id, type, state, attempts, due_at, created_at, trace_parent) VALUES"
             for (index, row) in chunk.enumerated() {
                 query += index == 0 ? " " : ", "
-                query += "(\(bind: row.eventID), \(bind: row.endpointID), \(bind: row.type), 'pending', 0, \(bind: now), \(bind: now))"
+                query += "(\(bind: row.eventID), \(bind: row.endpointID), \(bind: row.type), 'pending', 0, \(bind: now), \(bind: now), \(bind: row.traceParent))"
             }
             query += requeue
                 ? " ON CONFLICT (event_id, endpoint_id) DO UPDATE SET state = 'pending', attempts = 0, due_at = excluded.due_at, lease = NULL"

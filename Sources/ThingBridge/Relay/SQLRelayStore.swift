@@ -191,7 +191,7 @@ public struct SQLRelayStore: Sendable {
             guard !claimed.isEmpty else { return [any SQLRow]() }
             return try await sql.raw(
                 """
-                SELECT d.id, d.event_id, d.type, d.attempts, e.raw_body, e.received_at\(unsafeRaw: annotationColumns)
+                SELECT d.id, d.event_id, d.type, d.attempts, d.trace_parent, e.raw_body, e.received_at\(unsafeRaw: annotationColumns)
                 FROM relay_deliveries d JOIN webhook_events e ON e.id = d.event_id
                 WHERE d.id IN (\(binds: claimed)) ORDER BY d.id
                 """
@@ -206,7 +206,8 @@ public struct SQLRelayStore: Sendable {
             )
             return RelayTask(
                 deliveryID: try row.decode(column: "id", as: Int64.self), eventID: eventID, endpointID: endpointID, type: type,
-                attempts: try row.decode(column: "attempts", as: Int.self), lease: token, body: body
+                attempts: try row.decode(column: "attempts", as: Int.self), lease: token, body: body,
+                traceParent: try row.decode(column: "trace_parent", as: String?.self)
             )
         }
     }

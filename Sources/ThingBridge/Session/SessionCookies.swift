@@ -98,8 +98,18 @@ public struct SessionCookies: Sendable {
         return remaining
     }
 
+    /// The most a session cookie's value may take: browsers keep 4,096 bytes for the name, the
+    /// value and the attributes, and silently drop a larger cookie (the person would seem signed out).
+    static let maximumSessionValue = 4_000
+
+    /// - Throws: ``AppError`` `session_too_large` when the linked accounts' tokens do not fit.
     public func sessionCookie(for session: Session) throws -> Cookie {
         let value = try codec.seal(session, purpose: .session)
+        guard value.utf8.count <= Self.maximumSessionValue else {
+            throw AppError(
+                .badRequest, "session_too_large",
+                "This session's linked accounts and their tokens no longer fit in a browser cookie. Unlink an account you do not need, then sign in with it again later.")
+        }
         return cookie(name: sessionCookieName, value: value, maxAge: Int(session.expiresAt - Self.now()))
     }
 

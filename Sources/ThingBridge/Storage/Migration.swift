@@ -174,6 +174,11 @@ extension Migration {
                 "CREATE INDEX refreshed_tokens_expires_at ON refreshed_tokens (expires_at)",
             ]
         },
+        // The W3C traceparent of the span that stored a delivery's event (ids only), so that its
+        // attempts continue that trace across the outbox and a restart. NULL when not traced.
+        Migration(version: 9, name: "relay trace context") { _ in
+            ["ALTER TABLE relay_deliveries ADD COLUMN trace_parent TEXT"]
+        },
     ]
 
     /// Version 7: nothing an admin read, a dashboard refresh or a periodic job does grows with history.

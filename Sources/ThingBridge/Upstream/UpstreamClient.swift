@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// The one way out: every call to a provider (sign-in, the proxy, order confirmation, the
 /// forum) leaves through here, on the one shared ``HTTPClient`` (redirects never followed,
@@ -14,22 +15,34 @@ public struct UpstreamClient: Sendable {
     public let provider: String
     /// Keep-alive connections per event loop for the proxy's fast path, when it is on.
     let pool: UpstreamConnectionPool?
+    /// Makes a client span for every call when tracing is on; `nil` costs nothing.
+    let tracer: (any Tracer)?
+    /// Whether calls carry the span's W3C `traceparent` (the relay's, so the app's services
+    /// continue the trace; never a provider's).
+    let propagatesTraceContext: Bool
 
     /// - Parameters:
     ///   - httpClient: the application's one client.
     ///   - timeout: `THINGBRIDGE_UPSTREAM_TIMEOUT`.
     ///   - provider: "Thingiverse", "Flattr", ...
     ///   - pool: connections for ``exchange(_:origin:on:onEvent:)`` (the proxy's fast path).
-    public init(httpClient: HTTPClient, timeout: Duration, provider: String) {
-        self.init(httpClient: httpClient, timeout: timeout, provider: provider, pool: nil)
+    ///   - tracer: makes a span per call, when tracing is on.
+    ///   - propagatesTraceContext: whether calls send a `traceparent` header.
+    public init(httpClient: HTTPClient, timeout: Duration, provider: String, tracer: (any Tracer)? = nil, propagatesTraceContext: Bool = false) {
+        self.init(httpClient: httpClient, timeout: timeout, provider: provider, pool: nil, tracer: tracer, propagatesTraceContext: propagatesTraceContext)
     }
 
-    init(httpClient: HTTPClient, timeout: Duration, provider: String, pool: UpstreamConnectionPool?) {
+    init(
+        httpClient: HTTPClient, timeout: Duration, provider: String, pool: UpstreamConnectionPool?, tracer: (any Tracer)? = nil,
+        propagatesTraceContext: Bool = false
+    ) {
         self.httpClient = httpClient
         let components = timeout.components
         self.timeout = .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
         self.provider = provider
         self.pool = pool
+        self.tracer = tracer
+        self.propagatesTraceContext = propagatesTraceContext
     }
 
     /// Starts a bodiless request on `eventLoop` (the browser connection's) for the proxy's fast
@@ -117,11 +130,52 @@ public struct UpstreamClient: Sendable {
     }
 
     private func execute(_ request: HTTPClientRequest) async throws(UpstreamError) -> HTTPClientResponse {
+        if let tracer { return try await traced(request, tracer: tracer) }
         do {
             return try await httpClient.execute(request, timeout: timeout)
         } catch {
             throw UpstreamError(UpstreamError.Kind(transportError: error), provider: provider)
         }
+    }
+
+    /// ``execute(_:)`` inside a client span, from the request until the answer's head: the
+    /// provider, the method, the host and the status; never the path or query (a token may be
+    /// in it), a header or a body.
+    private func traced(_ request: HTTPClientRequest, tracer: any Tracer) async throws(UpstreamError) -> HTTPClientResponse {
+        var request = request
+        let method = request.method.rawValue
+        let span = tracer.startSpan(provider + " " + method, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        defer { span.end() }
+        span.attributes["http.request.method"] = method
+        span.attributes["thingbridge.upstream"] = provider
+        if let host = Self.host(of: request.url) {
+            span.attributes["server.address"] = host
+        }
+        if propagatesTraceContext {
+            tracer.inject(span.context, into: &request.headers, using: HTTPHeadersInjector())
+        }
+        do {
+            let response = try await httpClient.execute(request, timeout: timeout)
+            span.attributes["http.response.status_code"] = Int(response.status.code)
+            if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
+            return response
+        } catch {
+            let failure = UpstreamError(UpstreamError.Kind(transportError: error), provider: provider)
+            span.attributes["error.type"] = failure.appError.code
+            span.setStatus(SpanStatus(code: .error))
+            throw failure
+        }
+    }
+
+    /// The host of `url` (`scheme://[user@]host[:port]/...`), without user, port or path.
+    static func host(of url: String) -> String? {
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("[") {
+            return authority.firstIndex(of: "]").map { String(authority[...$0]) }
+        }
+        return String(authority.prefix { $0 != ":" })
     }
 
     private func classify<Body>(_ response: HTTPClientResponse, body: Body, head: ByteBuffer) -> UpstreamReply<Body> {

@@ -27,7 +27,7 @@ import NIOCore
 import Synchronization
 
 /// A simulated standard OAuth2 provider with expiring, rotating tokens and a small API.
-public final class OAuth2ProviderSimulator: Sendable {
+public final class OAuth2ProviderSimulator: KitSimulator {
     /// How the token endpoint writes its reply.
     public enum TokenReplyStyle: String, Sendable {
         case json
@@ -70,7 +70,8 @@ public final class OAuth2ProviderSimulator: Sendable {
         public let name: String
     }
 
-    struct Grant {
+    /// What an authorization code stands for.
+    struct Grant: Sendable {
         let user: String
         let redirectURI: String
         let challenge: String?
@@ -85,7 +86,8 @@ public final class OAuth2ProviderSimulator: Sendable {
 
     struct State {
         var configuration: Configuration
-        var codes: [String: Grant] = [:]
+        var codes = AuthorizationCodes<Grant>()
+        var log = RequestLog()
         var tokens: [String: Token] = [:]
         /// Refresh tokens still usable, by value: the user and scope they renew.
         var refreshTokens: [String: (user: String, scope: String)] = [:]
@@ -136,11 +138,20 @@ public final class OAuth2ProviderSimulator: Sendable {
     /// `METHOD /path` of every API request that arrived, in order.
     public var apiRequests: [String] { state.withLock { $0.apiRequests } }
 
+    func record(_ request: Request, prefix: String) {
+        let entry = LoggedRequest(request, prefix: prefix)
+        state.withLock { $0.log.record(entry) }
+    }
+
+    /// No fault switches on this simulator.
+    func faultResponse() async throws -> Response? { nil }
+
     /// The routes below `prefix` (e.g. `/sim/oauth2`).
     public func routes<Context: RequestContext>(context: Context.Type = Context.self, prefix: String) -> RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.get(RouterPath(prefix + "/authorize")) { request, _ in self.authorizePage(request) }
-        routes.post(RouterPath(prefix + "/authorize")) { request, _ in try await self.decide(request) }
+        let screen = OAuth2AuthorizationScreen(simulator: self, prefix: prefix)
+        routes.get(RouterPath(prefix + "/authorize")) { request, _ in try await screen.showPage(request: request) }
+        routes.post(RouterPath(prefix + "/authorize")) { request, context in try await screen.decide(request: request, context: context) }
         routes.post(RouterPath(prefix + "/token")) { request, _ in try await self.token(request) }
         routes.get(RouterPath(prefix + "/userinfo")) { request, _ in self.userinfo(request) }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
@@ -153,55 +164,10 @@ public final class OAuth2ProviderSimulator: Sendable {
 
     // MARK: Authorization
 
-    private func authorizePage(_ request: Request) -> Response {
-        let query = request.uri.queryParameters
-        let configuration = self.configuration
-        if let problem = authorizeProblem(query.map { (String($0.key), String($0.value)) }, configuration: configuration) {
-            return .html(HTML.page(title: "Authorization error", body: "<h1>Authorization error</h1><p>\(HTML.escape(problem))</p>"), status: .badRequest)
-        }
-        let hidden = query.map { "<input type=\"hidden\" name=\"\(HTML.escape($0.key))\" value=\"\(HTML.escape($0.value))\">" }.joined()
-        let people = Self.users.map { "<option value=\"\(HTML.escape($0.login))\">\(HTML.escape($0.name)) (@\(HTML.escape($0.login)))</option>" }
-            .joined()
-        let body = """
-            <h1>Authorize \(HTML.escape(configuration.name))?</h1>
-            <form method="post">\(hidden)
-            <label>Sign in as <select id="user" name="user">\(people)</select></label>
-            <button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></form>
-            """
-        return .html(HTML.page(title: "Authorize", body: body))
-    }
-
-    private func authorizeProblem(_ fields: [(String, String)], configuration: Configuration) -> String? {
-        let values = Dictionary(fields, uniquingKeysWith: { first, _ in first })
-        guard values["client_id"] == configuration.clientID else { return "Unknown client_id." }
-        guard values["response_type"] == "code" else { return "Only response_type=code is supported." }
-        guard values["redirect_uri"] == nil || values["redirect_uri"] == configuration.redirectURI else { return "redirect_uri is not registered." }
-        if configuration.requiresPKCE {
-            guard let challenge = values["code_challenge"], challenge.utf8.count == 43, values["code_challenge_method"] == "S256" else {
-                return "PKCE is required: send code_challenge with code_challenge_method=S256."
-            }
-        }
-        return nil
-    }
-
-    private func decide(_ request: Request) async throws -> Response {
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let fields = FormEncoding.parse(String(buffer: body))
-        let values = Dictionary(fields, uniquingKeysWith: { first, _ in first })
-        let configuration = self.configuration
-        if let problem = authorizeProblem(fields, configuration: configuration) {
-            return .html(HTML.page(title: "Authorization error", body: "<p>\(HTML.escape(problem))</p>"), status: .badRequest)
-        }
-        let redirect = values["redirect_uri"] ?? configuration.redirectURI
-        let state = values["state"].map { [("state", $0)] } ?? []
-        guard values["decision"] == "allow", let user = values["user"], Self.users.contains(where: { $0.login == user }) else {
-            return .found(redirect + "?" + FormEncoding.encode([("error", "access_denied")] + state))
-        }
-        let code = Self.randomWord()
-        self.state.withLock {
-            $0.codes[code] = Grant(user: user, redirectURI: redirect, challenge: values["code_challenge"], scope: values["scope"] ?? "")
-        }
-        return .found(redirect + "?" + FormEncoding.encode([("code", code)] + state))
+    /// A code for `grant`, usable once within a minute.
+    func issueCode(_ grant: Grant) -> String {
+        let clientID = configuration.clientID
+        return state.withLock { $0.codes.issue(clientID: clientID, redirectURI: grant.redirectURI, grant: grant, lifetime: .seconds(60)) }
     }
 
     // MARK: Tokens
@@ -218,9 +184,10 @@ public final class OAuth2ProviderSimulator: Sendable {
         switch values["grant_type"] {
         case "authorization_code":
             issued = state.withLock { state -> (String, String)? in
-                guard let code = values["code"], let grant = state.codes.removeValue(forKey: code),
-                    grant.redirectURI == (values["redirect_uri"] ?? configuration.redirectURI)
-                else { return nil }
+                guard let code = values["code"], case .success(let stored) = state.codes.check(code, clientID: configuration.clientID) else { return nil }
+                state.codes.redeem(code)
+                let grant = stored.grant
+                guard grant.redirectURI == (values["redirect_uri"] ?? configuration.redirectURI) else { return nil }
                 if let challenge = grant.challenge {
                     guard let verifier = values["code_verifier"], Self.challenge(for: verifier) == challenge else { return nil }
                 } else if configuration.requiresPKCE {

@@ -22,6 +22,8 @@ final class RelayReceiver: Sendable {
         let contentType: String
         let body: [UInt8]
         let at: ContinuousClock.Instant
+        /// The W3C `traceparent` header, sent when tracing is on.
+        var traceParent: String? = nil
 
         /// The body as JSON.
         var json: JSONValue { (try? JSONParser.parse(body)) ?? .null }
@@ -64,7 +66,7 @@ final class RelayReceiver: Sendable {
                 path: request.uri.path, webhookID: request.headers[HTTPField.Name("webhook-id")!] ?? "",
                 timestamp: request.headers[HTTPField.Name("webhook-timestamp")!] ?? "",
                 signature: request.headers[HTTPField.Name("webhook-signature")!] ?? "", contentType: request.headers[.contentType] ?? "",
-                body: Array(bytes.readableBytesView), at: .now)
+                body: Array(bytes.readableBytesView), at: .now, traceParent: request.headers[HTTPField.Name("traceparent")!])
             let index = state.withLock { state in
                 state.received.append(received)
                 if state.inFlight[received.webhookID, default: 0] > 0 { state.overlaps += 1 }

@@ -6,6 +6,7 @@ import Logging
 import Prometheus
 import Testing
 import ThingBridgeDevelopment
+import Tracing
 
 @testable import ThingBridge
 
@@ -27,11 +28,13 @@ enum TestServer {
         mode: TestingSetup? = nil,
         logs: CapturedLogs = CapturedLogs(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        tracer: (any Tracer)? = nil,
         _ test: @Sendable (ThingBridgeServer, any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         // Development mode as `thingbridge serve` builds it: the simulators from ThingBridgeDevelopment.
         let server = try await buildApplication(
-            configuration: configuration, logger: logs.logger(), registry: registry, development: DevelopmentSimulators(configuration: configuration))
+            configuration: configuration, logger: logs.logger(), registry: registry, development: DevelopmentSimulators(configuration: configuration),
+            tracer: tracer)
         return try await server.application.test(mode ?? defaultMode.setup) { client in
             try await test(server, client)
         }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Tracing
 
 /// A standard OAuth2 provider described by settings alone (``ConfiguredProviderSettings``):
 /// sign-in with the code flow (PKCE, Basic or form client authentication, the account from a
@@ -26,13 +27,14 @@ public struct ConfiguredProvider: Sendable {
     ///   - pool: connections for the proxy's fast path (nil: every request takes the async path).
     ///   - database: where refreshed accounts are recorded for other instances.
     ///   - codec: seals those records with the session key.
+    ///   - tracer: a span per call when tracing is on.
     init(
         settings: ConfiguredProviderSettings, quirks: Quirks = .none, httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool?,
-        database: Database, codec: SessionCookieCodec
+        database: Database, codec: SessionCookieCodec, tracer: (any Tracer)? = nil
     ) {
         self.settings = settings
         self.quirks = quirks
-        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: settings.id.displayName, pool: pool)
+        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: settings.id.displayName, pool: pool, tracer: tracer)
         let signIn = ConfiguredSignIn(settings: settings, upstream: upstream)
         self.configuredSignIn = signIn
         self.refresher = TokenRefresher(provider: settings.id, database: database, codec: codec) { refreshToken in

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Tracing
 import Logging
 import Hummingbird
 
@@ -22,16 +23,18 @@ public struct ThingiverseProvider: Provider {
     /// - Parameters:
     ///   - pool: connections for the proxy's fast path (nil: every request takes the async path).
     ///   - database: where its orders are kept and confirmed.
+    ///   - tracer: a span per call when tracing is on.
     init(
         settings: ThingBridgeConfiguration.Thingiverse, rateLimit: ThingBridgeConfiguration.RateLimit, webhookSecrets: [Secret],
         webhookSecretsGenerated: Bool, httpClient: HTTPClient, timeout: Duration, pool: UpstreamConnectionPool? = nil,
-        database: Database, logger: Logger
+        database: Database, logger: Logger, tracer: (any Tracer)? = nil
     ) {
         self.settings = settings
         self.rateLimit = rateLimit
         self.webhookSecrets = webhookSecrets
         self.webhookSecretsGenerated = webhookSecretsGenerated
-        let upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.thingiverse.displayName, pool: pool)
+        let upstream = UpstreamClient(
+            httpClient: httpClient, timeout: timeout, provider: ProviderID.thingiverse.displayName, pool: pool, tracer: tracer)
         self.upstream = upstream
         self.thingiverseSignIn = ThingiverseSignIn(
             upstream: upstream, webURL: settings.webURL, apiURL: settings.apiURL, clientID: settings.clientID,

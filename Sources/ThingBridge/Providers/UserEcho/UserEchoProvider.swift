@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOHTTP1
+import Tracing
 
 /// UserEcho, the app's feedback forum: its API on behalf of signed-in people (the project's key
 /// plus their `sso_token`), single sign-on into the forum, and logging people out of it.
@@ -18,14 +19,15 @@ public struct UserEchoProvider: Provider {
     let sso: UserEchoSSOToken?
     let identities: UserEchoIdentities
 
+    /// - Parameter tracer: a span per call when tracing is on.
     public init(
         settings: ThingBridgeConfiguration.UserEcho, hookSecrets: [Secret], hookSecretsGenerated: Bool = false, httpClient: HTTPClient,
-        timeout: Duration
+        timeout: Duration, tracer: (any Tracer)? = nil
     ) {
         self.settings = settings
         self.hookSecrets = hookSecrets
         self.hookSecretsGenerated = hookSecretsGenerated
-        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.userecho.displayName)
+        self.upstream = UpstreamClient(httpClient: httpClient, timeout: timeout, provider: ProviderID.userecho.displayName, tracer: tracer)
         self.apiURL = settings.url + "/api/v2"
         self.sso = settings.ssoKey.map(UserEchoSSOToken.init)
         self.identities = UserEchoIdentities(upstream: upstream, apiURL: apiURL, apiKey: settings.apiKey)

@@ -1,0 +1,87 @@
+import Hummingbird
+
+/// A validated request to the generic provider's `/authorize`: the registered client, its
+/// redirect URI, `response_type=code`, and (when the provider requires PKCE) an S256 challenge.
+struct OAuth2AuthorizeRequest: AuthorizationRedirect {
+    struct Failure: AuthorizationFailure {
+        let message: String
+    }
+
+    var redirectURI: String
+    var state: String?
+    var challenge: String?
+    var scope: String
+    var hiddenFields: [(String, String)]
+
+    init(parameters: [String: String], configuration: OAuth2ProviderSimulator.Configuration) throws(Failure) {
+        guard parameters["client_id"] == configuration.clientID else { throw Failure(message: "Unknown client_id.") }
+        guard parameters["response_type"] == "code" else { throw Failure(message: "Only response_type=code is supported.") }
+        if let given = parameters["redirect_uri"], given != configuration.redirectURI {
+            throw Failure(message: "The redirect_uri \"\(given)\" is not registered for this app.")
+        }
+        challenge = parameters["code_challenge"]
+        if configuration.requiresPKCE {
+            guard let challenge, challenge.utf8.count == 43, parameters["code_challenge_method"] == "S256" else {
+                throw Failure(message: "PKCE is required: send code_challenge with code_challenge_method=S256.")
+            }
+        }
+        redirectURI = configuration.redirectURI
+        state = parameters["state"]
+        scope = parameters["scope"] ?? ""
+        let carried = ["client_id", "response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]
+        hiddenFields = carried.compactMap { name in parameters[name].map { (name, $0) } }
+    }
+
+    func redirect(query pairs: [(String, String)]) -> String {
+        redirectURI.addingQuery(pairs)
+    }
+}
+
+/// The generic provider's authorization screen, on the kit's steps and consent page.
+struct OAuth2AuthorizationScreen: AuthorizationScreen {
+    let simulator: OAuth2ProviderSimulator
+    let prefix: String
+    var dropsState: Bool { false }
+
+    func authorization(from parameters: [String: String]) throws(OAuth2AuthorizeRequest.Failure) -> OAuth2AuthorizeRequest {
+        try OAuth2AuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
+    }
+
+    func consentPage(for authorization: OAuth2AuthorizeRequest) -> String {
+        let name = simulator.configuration.name
+        let body = ConsentPage.body(
+            heading: "Authorize \(name)?", appName: name, wants: "use your account", redirectURI: authorization.redirectURI,
+            details: authorization.scope.isEmpty ? nil : "<p>Scopes: <code>\(HTML.escape(authorization.scope))</code></p>",
+            hiddenFields: authorization.hiddenFields, users: OAuth2ProviderSimulator.users.map { ($0.login, "\($0.name) (@\($0.login))") },
+            formAction: prefix + "/authorize", note: "A simulated OAuth2 provider: no real account is used.")
+        return Self.page(title: "Authorize", body: body)
+    }
+
+    func errorPage(_ message: String) -> String {
+        Self.page(title: "Authorization failed", body: ConsentPage.error(message))
+    }
+
+    func allow(_ authorization: OAuth2AuthorizeRequest, user: String?, echoing state: [(String, String)]) -> String? {
+        guard let user, OAuth2ProviderSimulator.users.contains(where: { $0.login == user }) else { return nil }
+        let code = simulator.issueCode(
+            OAuth2ProviderSimulator.Grant(user: user, redirectURI: authorization.redirectURI, challenge: authorization.challenge, scope: authorization.scope))
+        return authorization.redirect(query: [("code", code)] + state)
+    }
+
+    static func page(title: String, body: String) -> String {
+        HTML.document(
+            title: title, site: "OAuth2 Provider Simulator", header: "<header>OAuth2 Provider Simulator</header>", body: body,
+            style: """
+                body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f4f5f7; color: #1f2430; margin: 0; }
+                header { background: #4a5568; color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
+                main { max-width: 30rem; margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
+                  box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+                select, button { font: inherit; padding: .45rem .8rem; margin-top: .4rem; }
+                select { width: 100%; }
+                .buttons { display: flex; gap: .6rem; margin-top: 1rem; }
+                button[value=allow] { background: #4a5568; color: #fff; border: 0; border-radius: 6px; }
+                button[value=deny] { background: #fff; border: 1px solid #9aa3b2; border-radius: 6px; }
+                .note { color: #5b6472; font-size: .9rem; }
+                """)
+    }
+}
