@@ -66,7 +66,8 @@ public func buildApplication(
     // It answers before the router, so with tracing on it is left out and every request gets its span.
     let upstreamPool =
         configuration.proxyFastPath && tracer == nil
-        ? UpstreamConnectionPool(connectTimeout: .seconds(Int64(configuration.connectTimeout)), readTimeout: .seconds(Int64(configuration.upstreamTimeout)))
+        ? UpstreamConnectionPool(
+            connectTimeout: .seconds(Int64(configuration.connectTimeout)), readTimeout: .seconds(Int64(configuration.upstreamTimeout)))
         : nil
 
     let sessionKeys = configuration.sessionKeys ?? [Secret(developmentSecrets!.sessionKey)]
@@ -182,8 +183,10 @@ public func buildApplication(
         router.get("/dev/info") { _, _ in DevelopmentStatus(development: false) }
     }
 
-    let adminCheck = SessionAdminCheck(cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: development?.thingiverse != nil)
-    let adminGuard = AdminGuard(token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
+    let adminCheck = SessionAdminCheck(
+        cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: development?.thingiverse != nil)
+    let adminGuard = AdminGuard(
+        token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
     router.addRoutes(AdminController(store: eventStore, orders: thingiverse.orderStore, guard: adminGuard).endpoints)
     router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
 

@@ -105,7 +105,9 @@ extension EventsCommand {
 
         func run() async throws {
             let cutoff = try DataCommandSupport.time(before, "--before")
-            guard cutoff <= Date() else { throw ValidationError("--before must be in the past, so that no event can arrive after the archive and be pruned unarchived.") }
+            guard cutoff <= Date() else {
+                throw ValidationError("--before must be in the past, so that no event can arrive after the archive and be pruned unarchived.")
+            }
             let sink: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -147,7 +149,9 @@ extension EventsCommand {
                 return (written, pruned, written - pruned)
             }
             if output != nil { try sink.close() }
-            let note = shouldPrune ? "; pruned \(result.pruned)" + (result.kept > 0 ? ", kept \(result.kept) (a relay delivery or confirmation is pending)" : "") : ""
+            let note =
+                shouldPrune
+                ? "; pruned \(result.pruned)" + (result.kept > 0 ? ", kept \(result.kept) (a relay delivery or confirmation is pending)" : "") : ""
             FileHandle.standardError.write(Data("Archived \(result.written) events received before \(AdminViews.time(cutoff))\(note).\n".utf8))
         }
     }
@@ -155,7 +159,8 @@ extension EventsCommand {
 
 /// `thingbridge orders list|show`: each order's state, from the configured database.
 struct OrdersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "orders", abstract: "Show orders and their state.", subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(
+        commandName: "orders", abstract: "Show orders and their state.", subcommands: [List.self, Show.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List orders, highest id first.")
@@ -184,7 +189,10 @@ struct OrdersCommand: AsyncParsableCommand {
             DataCommandSupport.printTable(
                 ["ORDER", "STATE", "THING", "AMOUNT", "MODIFIED", "EVENTS"],
                 items.map {
-                    [String($0.orderID), $0.state.rawValue, $0.thingID.map(String.init) ?? "-", $0.amount ?? "-", $0.modifiedDate ?? "-", String($0.eventCount)]
+                    [
+                        String($0.orderID), $0.state.rawValue, $0.thingID.map(String.init) ?? "-", $0.amount ?? "-", $0.modifiedDate ?? "-",
+                        String($0.eventCount),
+                    ]
                 }
             )
             if let next = page.nextCursor { print("More: --cursor \(next)") }
@@ -272,7 +280,9 @@ enum DataCommandSupport {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         for row in all {
-            print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            print(
+                row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                    .trimmingCharacters(in: .whitespaces))
         }
     }
 }

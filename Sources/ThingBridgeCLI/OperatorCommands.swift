@@ -23,7 +23,10 @@ struct MigrateCommand: AsyncParsableCommand {
                 throw error
             }
             await database.shutdown()
-            say(applied.isEmpty ? "Already at schema version \(migrator.latestVersion)." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); now at version \(migrator.latestVersion).")
+            say(
+                applied.isEmpty
+                    ? "Already at schema version \(migrator.latestVersion)."
+                    : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); now at version \(migrator.latestVersion).")
         } catch let error as StorageError {
             SettingsOptions.fail("THINGBRIDGE_DATABASE_URL: \(error.description)")
         }
@@ -32,7 +35,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
 /// `thingbridge check-config`: prints the effective configuration with secrets redacted.
 struct CheckConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate and print the effective configuration (secrets redacted).")
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Validate and print the effective configuration (secrets redacted).")
 
     @OptionGroup var settings: SettingsOptions
 

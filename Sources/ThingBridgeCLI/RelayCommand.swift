@@ -36,7 +36,8 @@ struct RelayCommand: AsyncParsableCommand {
                     ["ID", "URL", "TYPES", "FROM", "STATE", "PENDING", "DELIVERED", "FAILED"],
                     views.map { view in
                         [
-                            view.id, view.url, view.types.joined(separator: ","), view.origin, view.enabled ? "enabled" : "disabled: \(view.disabledReason ?? "")",
+                            view.id, view.url, view.types.joined(separator: ","), view.origin,
+                            view.enabled ? "enabled" : "disabled: \(view.disabledReason ?? "")",
                             String(view.health?.pending ?? 0), String(view.health?.delivered ?? 0), String(view.health?.failed ?? 0),
                         ]
                     })
@@ -59,7 +60,9 @@ struct RelayCommand: AsyncParsableCommand {
                     throw ValidationError("--types: \(error.description)")
                 }
                 guard RelayEndpoint.isDeliverable(url) else { throw ValidationError("URL must be an absolute http:// or https:// URL.") }
-                let added = try await DataCommandSupport.withDatabase(settings) { try await SQLRelayStore(database: $0).addEndpoint(url: url, types: filter) }
+                let added = try await DataCommandSupport.withDatabase(settings) {
+                    try await SQLRelayStore(database: $0).addEndpoint(url: url, types: filter)
+                }
                 print("Added \(added.endpoint.id) for \(filter).")
                 print("Secret (shown once; the endpoint verifies with it): \(added.secret.value)")
             }
@@ -83,7 +86,9 @@ struct RelayCommand: AsyncParsableCommand {
             @Argument(help: "The endpoint id (ep_...).") var id: String
 
             func run() async throws {
-                let rotation = try await DataCommandSupport.withDatabase(settings) { try await SQLRelayStore(database: $0).rotateSecret(endpointID: id) }
+                let rotation = try await DataCommandSupport.withDatabase(settings) {
+                    try await SQLRelayStore(database: $0).rotateSecret(endpointID: id)
+                }
                 print("New secret (shown once): \(rotation.secret.value)")
                 print("Until \(AdminViews.time(rotation.previousValidUntil)) deliveries carry a signature with the old secret too.")
             }
@@ -115,7 +120,9 @@ struct RelayCommand: AsyncParsableCommand {
             }
             DataCommandSupport.printTable(
                 ["ID", "EVENT", "ENDPOINT", "TYPE", "STATE", "ATTEMPTS", "LAST ERROR"],
-                items.map { [String($0.id), String($0.eventID), $0.endpointID, $0.type, $0.state.rawValue, String($0.totalAttempts), $0.lastError ?? "-"] })
+                items.map {
+                    [String($0.id), String($0.eventID), $0.endpointID, $0.type, $0.state.rawValue, String($0.totalAttempts), $0.lastError ?? "-"]
+                })
             if let next = page.nextCursor { print("More: --cursor \(next)") }
         }
     }
@@ -140,7 +147,9 @@ struct RelayCommand: AsyncParsableCommand {
 
         func run() async throws {
             let time = try DataCommandSupport.time(since, "--since")
-            let count = try await DataCommandSupport.withDatabase(settings) { try await SQLRelayStore(database: $0).replay(endpointID: endpoint, since: time) }
+            let count = try await DataCommandSupport.withDatabase(settings) {
+                try await SQLRelayStore(database: $0).replay(endpointID: endpoint, since: time)
+            }
             print("Queued \(count) deliveries for \(endpoint).")
         }
     }

@@ -81,7 +81,8 @@ struct SimulateCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let scenario = WebhookScenario(rawValue: name) else {
-                throw ValidationError("unknown scenario \"\(name)\"; choose one of \(WebhookScenario.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown scenario \"\(name)\"; choose one of \(WebhookScenario.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             try await withSender { sender in
                 for result in try await sender.runScenario(scenario, to: to, orderID: orderID) {
@@ -94,7 +95,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
 /// Runs `body` with a webhook sender whose HTTP client is shut down afterwards.
 private func withSender(_ body: (WebhookSender) async throws -> Void) async throws {
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30))))
+    let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30))))
     do {
         try await body(WebhookSender(httpClient: client))
         try await client.shutdown()

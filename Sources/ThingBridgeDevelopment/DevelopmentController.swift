@@ -55,12 +55,16 @@ struct DevelopmentController<Context: RequestContext>: Sendable {
             throw AppError(.forbidden, "cross_origin", "Simulated webhooks can only be sent from this site's own pages.")
         }
         let body = try await request.body.collect(upTo: 4096)
-        let wanted = (try? JSONDecoder().decode(SimulateRequest.self, from: Data(body.readableBytesView))) ?? SimulateRequest(event: nil, scenario: nil, order_id: nil)
+        let wanted =
+            (try? JSONDecoder().decode(SimulateRequest.self, from: Data(body.readableBytesView)))
+            ?? SimulateRequest(event: nil, scenario: nil, order_id: nil)
         let orderID = wanted.order_id.flatMap { $0.allSatisfy(\.isNumber) && !$0.isEmpty ? $0 : nil } ?? String(Int.random(in: 10_000...99_999))
         do {
             if let name = wanted.scenario {
                 guard let scenario = WebhookScenario(rawValue: name) else {
-                    throw AppError(.badRequest, "unknown_scenario", "scenario must be one of \(WebhookScenario.allCases.map(\.rawValue).joined(separator: ", ")).")
+                    throw AppError(
+                        .badRequest, "unknown_scenario",
+                        "scenario must be one of \(WebhookScenario.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
                 let results = try await sender.runScenario(scenario, to: webhookURL, orderID: orderID)
                 return SimulateReply(order_id: orderID, deliveries: results.map { Delivery(event: $0.event, status: $0.status) })

@@ -35,12 +35,12 @@ import Testing
             toFile: directory + "/gitlab.allow", atomically: true, encoding: .utf8)
         let file = directory + "/config.json"
         try """
-            {"thingbridge": {"providers": ["gitlab"]},
-             "providers": {"gitlab": {"clientId": "file-client", "clientSecret": "file-secret", "authorizeUrl": "https://gitlab.example.com/oauth/authorize",
-               "tokenUrl": "https://gitlab.example.com/oauth/token", "userinfoUrl": "https://gitlab.example.com/api/v4/user",
-               "apiUrl": "https://gitlab.example.com/api/v4", "allow": "\(directory)/gitlab.allow", "clientAuth": "post", "pkce": false,
-               "rateLimit": "100/60", "displayName": "GitLab", "userNameField": "username", "scopes": "read_user api"}}}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        {"thingbridge": {"providers": ["gitlab"]},
+         "providers": {"gitlab": {"clientId": "file-client", "clientSecret": "file-secret", "authorizeUrl": "https://gitlab.example.com/oauth/authorize",
+           "tokenUrl": "https://gitlab.example.com/oauth/token", "userinfoUrl": "https://gitlab.example.com/api/v4/user",
+           "apiUrl": "https://gitlab.example.com/api/v4", "allow": "\(directory)/gitlab.allow", "clientAuth": "post", "pkce": false,
+           "rateLimit": "100/60", "displayName": "GitLab", "userNameField": "username", "scopes": "read_user api"}}}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let configuration = try await TestEnvironment.configuration([:], configFile: file)
         let provider = try #require(configuration.configuredProviders.first)
         #expect(provider.clientID == "file-client")

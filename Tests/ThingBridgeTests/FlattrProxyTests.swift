@@ -118,7 +118,8 @@ import ThingiverseSimulator
                     #expect(lookup.headers[.location] == SignInHarness.publicURL + "/api/flattr/things/423405")
                     #expect(upstream.requests.map(\.path) == ["/things/lookup/"])
 
-                    let thing = try await client.execute(uri: "/api/flattr/things/7", method: .get, headers: [.origin: "https://evil.example.com"] + jar.header)
+                    let thing = try await client.execute(
+                        uri: "/api/flattr/things/7", method: .get, headers: [.origin: "https://evil.example.com"] + jar.header)
                     #expect(thing.status == .ok)
                     #expect(thing.headers[.setCookie] == nil)
                     #expect(thing.headers[.accessControlAllowOrigin] == nil)

@@ -55,9 +55,10 @@ import Testing
 
 /// The proxy's header readers that replaced Foundation calls on the hot path.
 @Suite struct ProxyHeaderReadingTests {
-    @Test(arguments: [
-        ("Bearer abc", "abc"), ("bearer  abc ", "abc"), ("BEARER\tx", nil), ("Bearer", nil), ("Basic abc", nil), ("Bearer    ", ""),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("Bearer abc", "abc"), ("bearer  abc ", "abc"), ("BEARER\tx", nil), ("Bearer", nil), ("Basic abc", nil), ("Bearer    ", ""),
+        ] as [(String, String?)])
     func bearerTokensAreReadWithAnySchemeCase(header: String, token: String?) {
         #expect(ProxyController<AppRequestContext>.bearerToken(header) == token)
     }
@@ -75,10 +76,11 @@ import Testing
 
 /// The access log's duration, printed without floating point.
 @Suite struct RequestDurationTextTests {
-    @Test(arguments: [
-        (Duration.zero, "0.000"), (.microseconds(7), "0.007"), (.microseconds(1_234), "1.234"), (.milliseconds(50), "50.000"),
-        (.seconds(2) + .microseconds(30), "2000.030"), (.nanoseconds(999), "0.000"),
-    ] as [(Duration, String)])
+    @Test(
+        arguments: [
+            (Duration.zero, "0.000"), (.microseconds(7), "0.007"), (.microseconds(1_234), "1.234"), (.milliseconds(50), "50.000"),
+            (.seconds(2) + .microseconds(30), "2000.030"), (.nanoseconds(999), "0.000"),
+        ] as [(Duration, String)])
     func durationsHaveThreeDecimals(elapsed: Duration, text: String) {
         #expect(RequestTelemetryMiddleware<AppRequestContext>.milliseconds(elapsed) == text)
     }

@@ -41,7 +41,8 @@ import ThingiverseSimulator
         try await ConfiguredProviderHarness.run { harness in
             try await TestServer.run(try await harness.configuration()) { _, client in
                 let both = try await provider.signIn(client, harness: harness, jar: try await harness.signIn.signIn(client))
-                let me = try JSONDecoder().decode(MeBody.self, from: Data(try await client.execute(uri: "/auth/me", method: .get, headers: both.header).body.readableBytesView))
+                let me = try JSONDecoder().decode(
+                    MeBody.self, from: Data(try await client.execute(uri: "/auth/me", method: .get, headers: both.header).body.readableBytesView))
                 #expect(me.provider == "thingiverse")
                 #expect(me.accounts.keys.sorted() == [provider.rawValue, "thingiverse"].sorted())
                 #expect(try await client.execute(uri: provider.apiPath, method: .get, headers: both.header).status == .ok)
@@ -55,7 +56,8 @@ import ThingiverseSimulator
                 #expect(unlinked.status == .ok)
                 var after = both
                 after.take(unlinked)
-                let remaining = try JSONDecoder().decode(MeBody.self, from: Data(try await client.execute(uri: "/auth/me", method: .get, headers: after.header).body.readableBytesView))
+                let remaining = try JSONDecoder().decode(
+                    MeBody.self, from: Data(try await client.execute(uri: "/auth/me", method: .get, headers: after.header).body.readableBytesView))
                 #expect(remaining.accounts.keys.sorted() == ["thingiverse"])
                 #expect(try await client.execute(uri: provider.apiPath, method: .get, headers: after.header).status == .unauthorized)
                 // The cookie from before the unlink still holds the token: it is refused.

@@ -116,7 +116,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/../Package.swift", "/%2e%2e/Package.swift", "/..%2fPackage.swift", "/%2e%2e%2fConfig/thingbridge.json", "/Public/../../etc/passwd", "/.%2e/.%2e/etc/passwd"])
+    @Test(arguments: [
+        "/../Package.swift", "/%2e%2e/Package.swift", "/..%2fPackage.swift", "/%2e%2e%2fConfig/thingbridge.json", "/Public/../../etc/passwd",
+        "/.%2e/.%2e/etc/passwd",
+    ])
     func staticFilesRefuseTraversal(path: String) async throws {
         try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
             let response = try await client.execute(uri: path, method: .get)

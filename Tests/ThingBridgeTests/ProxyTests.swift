@@ -64,7 +64,10 @@ import ThingiverseSimulator
         try await Self.withRecordingUpstream { jar, upstream, client in
             let anonymous = try await client.execute(uri: "/api/users/me", method: .get)
             #expect(anonymous.status == .unauthorized)
-            for (method, path) in [(HTTPRequest.Method.get, "/api/admin/secrets"), (.put, "/api/users/me"), (.delete, "/api/users/me"), (.get, "/api/things/abc"), (.get, "/api/")] {
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/admin/secrets"), (.put, "/api/users/me"), (.delete, "/api/users/me"), (.get, "/api/things/abc"),
+                (.get, "/api/"),
+            ] {
                 let response = try await client.execute(uri: path, method: method, headers: jar.header)
                 #expect([.notFound, .methodNotAllowed].contains(response.status), "\(method) \(path) -> \(response.status)")
             }
@@ -213,7 +216,8 @@ import ThingiverseSimulator
             #expect(forwarded.status == .ok)
             var sameSite = jar.header
             sameSite[.origin] = SignInHarness.publicURL
-            let patched = try await client.execute(uri: "/api/things/12", method: .patch, headers: sameSite, body: ByteBuffer(string: #"{"name":"x"}"#))
+            let patched = try await client.execute(
+                uri: "/api/things/12", method: .patch, headers: sameSite, body: ByteBuffer(string: #"{"name":"x"}"#))
             #expect(patched.status == .ok)
             #expect(upstream.requests.map(\.method) == ["POST", "PATCH"])
             #expect(upstream.requests.last?.body == #"{"name":"x"}"#)
@@ -254,7 +258,10 @@ import ThingiverseSimulator
         }
     }
 
-    @Test(arguments: ["https://evil.example.com", "null", "https://app.example.com.evil.com", "http://app.example.com", "https://app.example.com:8443", "https://APP.example.com.evil"])
+    @Test(arguments: [
+        "https://evil.example.com", "null", "https://app.example.com.evil.com", "http://app.example.com", "https://app.example.com:8443",
+        "https://APP.example.com.evil",
+    ])
     func otherOriginsGetNoCORSHeaders(origin: String) async throws {
         try await SignInHarness.run { harness in
             try await TestServer.run(try await harness.configuration(["THINGBRIDGE_CORS_ORIGINS": Self.allowed])) { _, client in
@@ -294,7 +301,8 @@ import ThingiverseSimulator
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let parts = trimmed.split(separator: " ")
             guard parts.count == 2, ["GET", "POST", "PATCH", "DELETE"].contains(parts[0]), parts[1].hasPrefix("/") else { return nil }
-            return "\(parts[0]) " + parts[1].replacingOccurrences(of: "{$", with: "{").trimmingCharacters(in: CharacterSet(charactersIn: "/")).prepending("/")
+            return "\(parts[0]) "
+                + parts[1].replacingOccurrences(of: "{$", with: "{").trimmingCharacters(in: CharacterSet(charactersIn: "/")).prepending("/")
         }
         #expect(documented.count >= 90)
         for line in documented {

@@ -116,7 +116,8 @@ import Testing
 
                 receiver.answer { _, _ in RelayReceiver.Answer(status: .accepted) }
                 let retried = try await client.execute(
-                    uri: "/admin/api/relay/deliveries/\(failed.id)/retry", method: .post, headers: [.authorization: "Bearer \(WebhookTesting.adminToken)"])
+                    uri: "/admin/api/relay/deliveries/\(failed.id)/retry", method: .post,
+                    headers: [.authorization: "Bearer \(WebhookTesting.adminToken)"])
                 #expect(retried.status == .ok)
                 let requests = try await receiver.waitFor(3)
                 #expect(requests[2].webhookID == requests[0].webhookID)
@@ -150,9 +151,10 @@ import Testing
                 #expect(try replay.json()["queued"] == .number("2"))
                 let requests = try await receiver.waitFor(3)
                 #expect(Set(requests.map(\.webhookID)).count == 2)
-                #expect(try await RelayTesting.eventually {
-                    try await RelayTesting.deliveries(server.database).allSatisfy { $0.state == .delivered }
-                })
+                #expect(
+                    try await RelayTesting.eventually {
+                        try await RelayTesting.deliveries(server.database).allSatisfy { $0.state == .delivered }
+                    })
             }
         }
     }
@@ -226,11 +228,14 @@ import Testing
     }
 
     @Test func adminChangesWithACookieMustComeFromThisSite() async throws {
-        let guardian = AdminGuard(token: nil, sessionCheck: FixedVerdict(verdict: .admin), sameOrigin: SameOriginPolicy(publicURL: "http://127.0.0.1:8080"))
+        let guardian = AdminGuard(
+            token: nil, sessionCheck: FixedVerdict(verdict: .admin), sameOrigin: SameOriginPolicy(publicURL: "http://127.0.0.1:8080"))
         func request(_ method: HTTPRequest.Method, origin: String?) -> Request {
             var headers: HTTPFields = [:]
             if let origin { headers[.origin] = origin }
-            return Request(head: HTTPRequest(method: method, scheme: "http", authority: "x", path: "/admin/api/relay/endpoints", headerFields: headers), body: .init(buffer: ByteBuffer()))
+            return Request(
+                head: HTTPRequest(method: method, scheme: "http", authority: "x", path: "/admin/api/relay/endpoints", headerFields: headers),
+                body: .init(buffer: ByteBuffer()))
         }
         await #expect(throws: AppError.self) { try await guardian.authorize(request(.post, origin: "https://evil.example")) }
         try await guardian.authorize(request(.post, origin: "http://127.0.0.1:8080"))
@@ -332,17 +337,19 @@ import Testing
         }
         try await receiver.run { base in
             let location = try await TestDatabaseKind.postgres.makeLocation()
-            let configuration = try await Self.configuration(url: base + "/in", schedule: "0,0,0", ["THINGBRIDGE_DATABASE_URL": location.urlForEnvironment])
+            let configuration = try await Self.configuration(
+                url: base + "/in", schedule: "0,0,0", ["THINGBRIDGE_DATABASE_URL": location.urlForEnvironment])
             try await TestServer.run(configuration) { first, one async throws in
                 try await TestServer.run(configuration) { _, two async throws in
                     for index in 0..<40 {
                         let client = index.isMultiple(of: 2) ? one : two
                         #expect(try await client.postWebhook(WebhookBodies.order(id: String(1000 + index))).status == .ok)
                     }
-                    #expect(try await RelayTesting.eventually(.seconds(60)) {
-                        let deliveries = try await RelayTesting.deliveries(first.database)
-                        return deliveries.count == 40 && deliveries.allSatisfy { $0.state == .delivered }
-                    })
+                    #expect(
+                        try await RelayTesting.eventually(.seconds(60)) {
+                            let deliveries = try await RelayTesting.deliveries(first.database)
+                            return deliveries.count == 40 && deliveries.allSatisfy { $0.state == .delivered }
+                        })
                     #expect(Set(receiver.received.map(\.webhookID)).count == 40)
                     #expect(receiver.overlaps == 0)
                 }

@@ -19,19 +19,20 @@ import Testing
             body: .init(buffer: ByteBuffer()))
     }
 
-    @Test(arguments: [
-        ("https://app.example.com", nil, true),
-        ("HTTPS://APP.EXAMPLE.COM", nil, true),
-        ("https://partner.example.com", nil, true),
-        ("https://evil.example", "same-origin", false),  // Origin decides when present
-        ("null", nil, false),
-        ("https://app.example.com.evil.example", nil, false),
-        (nil, "same-origin", true),
-        (nil, "none", true),
-        (nil, "cross-site", false),
-        (nil, "same-site", false),
-        (nil, nil, true),  // not a browser that could carry someone's cookie
-    ] as [(String?, String?, Bool)])
+    @Test(
+        arguments: [
+            ("https://app.example.com", nil, true),
+            ("HTTPS://APP.EXAMPLE.COM", nil, true),
+            ("https://partner.example.com", nil, true),
+            ("https://evil.example", "same-origin", false),  // Origin decides when present
+            ("null", nil, false),
+            ("https://app.example.com.evil.example", nil, false),
+            (nil, "same-origin", true),
+            (nil, "none", true),
+            (nil, "cross-site", false),
+            (nil, "same-site", false),
+            (nil, nil, true),  // not a browser that could carry someone's cookie
+        ] as [(String?, String?, Bool)])
     func decidesByOriginThenFetchSite(origin: String?, site: String?, allowed: Bool) {
         #expect(Self.policy.allows(Self.request(origin: origin, site: site)) == allowed)
     }

@@ -85,7 +85,8 @@ import ThingiverseSimulator
                     var headers = jar.header
                     headers[.origin] = origin
                     let response = try await client.execute(
-                        uri: "/auth/token", method: .post, headers: headers, body: .init(string: #"{"access_token":"\#(token)","state":"\#(state)"}"#))
+                        uri: "/auth/token", method: .post, headers: headers, body: .init(string: #"{"access_token":"\#(token)","state":"\#(state)"}"#)
+                    )
                     #expect(response.status == .forbidden)
                     #expect(try response.errorBody().error == "cross_origin")
                 }
@@ -121,8 +122,10 @@ import ThingiverseSimulator
                 // An expired pre-login cookie, sealed with the real key.
                 let codec = SessionCookieCodec(keys: [Secret(TestEnvironment.sessionKey)])
                 let state = SignInHarness.state(in: login.headers[.location]!)!
-                let expired = try codec.seal(LoginAttempt(state: state, provider: .thingiverse, flow: .code, returnTo: "/", expiresAt: 1000), purpose: .login)
-                let old = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: [.cookie: "tb_login=\(expired)"])
+                let expired = try codec.seal(
+                    LoginAttempt(state: state, provider: .thingiverse, flow: .code, returnTo: "/", expiresAt: 1000), purpose: .login)
+                let old = try await client.execute(
+                    uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: [.cookie: "tb_login=\(expired)"])
                 #expect(try old.errorBody().error == "login_expired")
                 #expect(harness.simulator.requestCount(path: "/login/oauth/access_token") == 0)
 
@@ -254,11 +257,20 @@ import ThingiverseSimulator
                 let tampered = String(decoding: bytes, as: UTF8.self)
                 let codec = SessionCookieCodec(keys: [Secret(TestEnvironment.sessionKey)])
                 let expired = try codec.seal(
-                    Session(id: "x", accounts: [LinkedAccount(provider: .thingiverse, id: "244", name: "alice_prints", fullName: nil, thumbnail: nil, token: Secret("t"))], issuedAt: 1, lastSeenAt: 1, expiresAt: 2), purpose: .session)
+                    Session(
+                        id: "x",
+                        accounts: [
+                            LinkedAccount(provider: .thingiverse, id: "244", name: "alice_prints", fullName: nil, thumbnail: nil, token: Secret("t"))
+                        ], issuedAt: 1, lastSeenAt: 1, expiresAt: 2), purpose: .session)
                 let idle = try codec.seal(
-                    Session(id: "y", accounts: [LinkedAccount(provider: .thingiverse, id: "244", name: "alice_prints", fullName: nil, thumbnail: nil, token: Secret("t"))], issuedAt: 1, lastSeenAt: 1, expiresAt: Int64.max),
+                    Session(
+                        id: "y",
+                        accounts: [
+                            LinkedAccount(provider: .thingiverse, id: "244", name: "alice_prints", fullName: nil, thumbnail: nil, token: Secret("t"))
+                        ], issuedAt: 1, lastSeenAt: 1, expiresAt: Int64.max),
                     purpose: .session)
-                let loginSealedAsSession = try codec.seal(LoginAttempt(state: "s", provider: .thingiverse, flow: .code, returnTo: "/", expiresAt: Int64.max), purpose: .login)
+                let loginSealedAsSession = try codec.seal(
+                    LoginAttempt(state: "s", provider: .thingiverse, flow: .code, returnTo: "/", expiresAt: Int64.max), purpose: .login)
                 for cookie in [tampered, String(value.dropLast(10)), expired, idle, loginSealedAsSession, "garbage"] {
                     let me = try await client.execute(uri: "/auth/me", method: .get, headers: [.cookie: "tb_session=\(cookie)"])
                     #expect(me.status == .unauthorized)
@@ -296,7 +308,9 @@ import ThingiverseSimulator
                 let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
                 #expect(me.status == .ok)
             }
-            let oldKeyRemoved = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": "sqlite:\(database)", "THINGBRIDGE_SESSION_KEYS": newKey])
+            let oldKeyRemoved = try await harness.configuration([
+                "THINGBRIDGE_DATABASE_URL": "sqlite:\(database)", "THINGBRIDGE_SESSION_KEYS": newKey,
+            ])
             try await TestServer.run(oldKeyRemoved) { _, client in
                 let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
                 #expect(me.status == .unauthorized)

@@ -32,7 +32,8 @@ import ThingiverseSimulator
 extension SimulatorCoverageTests {
     @Test func markingAnOrderShippedThroughTheProxySendsAWebhookThatIsStored() async throws {
         try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration(["THINGBRIDGE_ADMIN_TOKEN": WebhookTesting.adminToken]), mode: .live) { server, client in
+            try await TestServer.run(try await harness.configuration(["THINGBRIDGE_ADMIN_TOKEN": WebhookTesting.adminToken]), mode: .live) {
+                server, client in
                 let receiver = "http://127.0.0.1:\(client.port!)/webhooks/thingiverse/\(TestEnvironment.webhookSecret)"
                 #expect(harness.simulator.setWebhookURL(receiver, clientID: SignInHarness.clientID))
                 let token = harness.simulator.issueToken(user: "alice_prints", clientID: SignInHarness.clientID)
@@ -41,9 +42,10 @@ extension SimulatorCoverageTests {
                     body: ByteBuffer(string: #"{"is_shipped":true}"#))
                 #expect(shipped.status == .ok)
                 let store = SQLWebhookEventStore(database: server.database)
-                #expect(try await RelayTesting.eventually {
-                    try await store.events(EventQuery(subjectID: 1234)).items.contains { $0.event == "order_shipped" }
-                })
+                #expect(
+                    try await RelayTesting.eventually {
+                        try await store.events(EventQuery(subjectID: 1234)).items.contains { $0.event == "order_shipped" }
+                    })
             }
         }
     }

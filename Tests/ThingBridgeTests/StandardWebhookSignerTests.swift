@@ -24,7 +24,9 @@ import Testing
     }
 
     @Test func secretsThatAreNotWhsecOrTooShortAreRefused() {
-        #expect(throws: StandardWebhookSigner.SecretError.notWhsec) { try StandardWebhookSigner(secrets: [Secret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]) }
+        #expect(throws: StandardWebhookSigner.SecretError.notWhsec) {
+            try StandardWebhookSigner(secrets: [Secret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")])
+        }
         #expect(throws: StandardWebhookSigner.SecretError.notWhsec) { try StandardWebhookSigner(secrets: [Secret("whsec_not base64!")]) }
         #expect(throws: StandardWebhookSigner.SecretError.badLength(3)) { try StandardWebhookSigner(secrets: [Secret("whsec_YWJj")]) }
         #expect(StandardWebhookSigner.newSecret().value.hasPrefix("whsec_"))

@@ -16,7 +16,9 @@ import Testing
         #expect(try await migrator.currentVersion() == migrator.latestVersion)
         let second = try await migrator.migrate()
         #expect(second.isEmpty)
-        let rows = try await database.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()!.decode(column: "n", as: Int.self) }
+        let rows = try await database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()!.decode(column: "n", as: Int.self)
+        }
         #expect(rows == Migration.all.count)
         await database.shutdown()
     }
@@ -59,7 +61,8 @@ import Testing
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
-        let stored = try await database.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM items").first()!.decode(column: "n", as: Int.self) }
+        let stored = try await database.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM items").first()!.decode(column: "n", as: Int.self)
+        }
         #expect(results.filter { $0 }.count == stored)
         #expect(stored == 90)
         await database.shutdown()
@@ -67,8 +70,12 @@ import Testing
 
     @Test func sqliteRunsInWALModeWithFullSync() async throws {
         let database = try await TestDatabaseKind.sqlite.makeDatabase()
-        let journal = try await database.write { sql in try await sql.raw("PRAGMA journal_mode").first()!.decode(column: "journal_mode", as: String.self) }
-        let synchronous = try await database.write { sql in try await sql.raw("PRAGMA synchronous").first()!.decode(column: "synchronous", as: Int.self) }
+        let journal = try await database.write { sql in
+            try await sql.raw("PRAGMA journal_mode").first()!.decode(column: "journal_mode", as: String.self)
+        }
+        let synchronous = try await database.write { sql in
+            try await sql.raw("PRAGMA synchronous").first()!.decode(column: "synchronous", as: Int.self)
+        }
         #expect(journal == "wal")
         #expect(synchronous == 2)  // FULL
         await database.shutdown()

@@ -81,10 +81,11 @@ import Tracing
         #expect(StoredTraceContext.text(of: .topLevel, tracer: tracer) == nil)
     }
 
-    @Test(arguments: [
-        ("https://api.thingiverse.com/things/1?access_token=x", "api.thingiverse.com"), ("http://user:pw@127.0.0.1:8080/a", "127.0.0.1"),
-        ("http://[::1]:9/x", "[::1]"), ("https://forum.example.com", "forum.example.com"), ("not a url", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("https://api.thingiverse.com/things/1?access_token=x", "api.thingiverse.com"), ("http://user:pw@127.0.0.1:8080/a", "127.0.0.1"),
+            ("http://[::1]:9/x", "[::1]"), ("https://forum.example.com", "forum.example.com"), ("not a url", nil),
+        ] as [(String, String?)])
     func anUpstreamSpanNamesOnlyTheHost(url: String, host: String?) {
         #expect(UpstreamClient.host(of: url) == host)
     }

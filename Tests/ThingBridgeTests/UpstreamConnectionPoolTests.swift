@@ -91,7 +91,8 @@ import Testing
             // The exchange lives while its answer comes, as the fast path's request holds it.
             var running: UpstreamExchange?
             running = UpstreamExchange(
-                connections: pool.connections(on: loop), origin: origin, head: HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
+                connections: pool.connections(on: loop), origin: origin,
+                head: HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
             ) { event in
                 switch event {
                 case .head(let head): answer.status = Int(head.status.code)

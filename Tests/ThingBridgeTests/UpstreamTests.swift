@@ -22,7 +22,9 @@ import ThingiverseSimulator
 
     @Test func tokenRepliesAreReadFromTheirBodyInEitherFormat() {
         #expect(TokenReply(body: ByteBuffer(string: "access_token=e72e16c7&token_type=bearer")).accessToken == Secret("e72e16c7"))
-        #expect(TokenReply(body: ByteBuffer(string: #" {"access_token": "abc123", "token_type": "bearer", "expires_in": 3600}"#)).accessToken == Secret("abc123"))
+        #expect(
+            TokenReply(body: ByteBuffer(string: #" {"access_token": "abc123", "token_type": "bearer", "expires_in": 3600}"#)).accessToken
+                == Secret("abc123"))
         let refused = TokenReply(body: ByteBuffer(string: "error=invalid_grant&error_description=The+code+has+expired."))
         #expect(refused.error == "invalid_grant")
         #expect(refused.accessToken == nil)
@@ -52,13 +54,23 @@ import ThingiverseSimulator
         #expect(add(nil, nil) == "_method=patch")
         #expect(headers.first(name: "content-type") == "application/x-www-form-urlencoded")
         // Values are encoded for their format.
-        #expect(String(buffer: BodyParameters.adding("sso_token", "a+b/c=", to: ByteBuffer(string: "{}"), contentType: "application/json", headers: &headers)) == #"{"sso_token":"a+b/c="}"#)
-        #expect(String(buffer: BodyParameters.adding("sso_token", "a+b/c=", to: ByteBuffer(string: "x=1"), contentType: "application/x-www-form-urlencoded", headers: &headers)) == "x=1&sso_token=a%2Bb%2Fc%3D")
+        #expect(
+            String(
+                buffer: BodyParameters.adding("sso_token", "a+b/c=", to: ByteBuffer(string: "{}"), contentType: "application/json", headers: &headers)
+            ) == #"{"sso_token":"a+b/c="}"#)
+        #expect(
+            String(
+                buffer: BodyParameters.adding(
+                    "sso_token", "a+b/c=", to: ByteBuffer(string: "x=1"), contentType: "application/x-www-form-urlencoded", headers: &headers))
+                == "x=1&sso_token=a%2Bb%2Fc%3D")
     }
 
     @Test func bodyParameterNamesAreReadFromFormsAndJSONObjects() {
         #expect(BodyParameters.names(in: ByteBuffer(string: "a=1&User_ID=2"), contentType: "application/x-www-form-urlencoded") == ["a", "user_id"])
-        #expect(BodyParameters.names(in: ByteBuffer(string: #"{"header":"x","sso_token":"y"}"#), contentType: "application/json") == ["header", "sso_token"])
+        #expect(
+            BodyParameters.names(in: ByteBuffer(string: #"{"header":"x","sso_token":"y"}"#), contentType: "application/json") == [
+                "header", "sso_token",
+            ])
         #expect(BodyParameters.names(in: nil, contentType: nil) == [])
         #expect(BodyParameters.names(in: ByteBuffer(string: "[1]"), contentType: "application/json") == nil)
         #expect(BodyParameters.names(in: ByteBuffer(string: "x"), contentType: "text/plain") == nil)
@@ -68,7 +80,9 @@ import ThingiverseSimulator
     /// (the first release waited a fixed 20 s): an 8 s slow API is given up on after 1 s.
     @Test func orderLookupsHonourTheConfiguredUpstreamTimeout() async throws {
         try await SignInHarness.run { harness in
-            let configuration = try await harness.configuration(["THINGIVERSE_APP_TOKEN": "app-token-for-lookups", "THINGBRIDGE_UPSTREAM_TIMEOUT": "1"])
+            let configuration = try await harness.configuration([
+                "THINGIVERSE_APP_TOKEN": "app-token-for-lookups", "THINGBRIDGE_UPSTREAM_TIMEOUT": "1",
+            ])
             var faults = SimulatorFaults()
             faults.delay = .seconds(8)
             harness.simulator.setFaults(faults)

@@ -31,7 +31,8 @@ import Testing
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    static func post(_ client: some TestClientProtocol, _ body: String, secret: String = Self.secret, signature: String?) async throws -> TestResponse {
+    static func post(_ client: some TestClientProtocol, _ body: String, secret: String = Self.secret, signature: String?) async throws -> TestResponse
+    {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let signature { headers[HTTPField.Name("X-UE-Signature")!] = signature }
         return try await client.execute(uri: "/webhooks/userecho/\(secret)", method: .post, headers: headers, body: ByteBuffer(string: body))
@@ -65,7 +66,9 @@ import Testing
     @Test func missingWrongAndOtherKeySignaturesAre401WithNothingStored() async throws {
         try await TestServer.run(try await Self.configuration()) { server, client in
             let body = Self.hook()
-            for signature in [nil, "", "nothex", String(repeating: "0", count: 40), Self.signature(body, key: "another-key"), Self.signature(body + " ")] {
+            for signature in [
+                nil, "", "nothex", String(repeating: "0", count: 40), Self.signature(body, key: "another-key"), Self.signature(body + " "),
+            ] {
                 let response = try await Self.post(client, body, signature: signature)
                 #expect(response.status == .unauthorized, "\(signature ?? "none")")
                 #expect(try response.errorBody().error == "bad_signature")
@@ -138,7 +141,9 @@ import Testing
                 VALUES (77, 'created', 5678, '14.53', \(bind: true), 1, 1700000000000000, 1700000000000000)
                 """
             ).run()
-            try await sql.raw("INSERT INTO webhook_quarantine (received_at, reason, raw_body) VALUES (1700000000000000, 'not JSON', \(bind: Data("x".utf8)))").run()
+            try await sql.raw(
+                "INSERT INTO webhook_quarantine (received_at, reason, raw_body) VALUES (1700000000000000, 'not JSON', \(bind: Data("x".utf8)))"
+            ).run()
         }
         #expect(try await Migrator(database: database).migrate().first == 4)
 

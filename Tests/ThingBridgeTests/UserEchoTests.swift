@@ -47,7 +47,8 @@ import ThingiverseSimulator
     }
 
     /// An independent reading of the token: the forum simulator's own decryption.
-    static let simulator = UserEchoSimulator(configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: apiKey, ssoKey: ssoKey))
+    static let simulator = UserEchoSimulator(
+        configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: apiKey, ssoKey: ssoKey))
 
     @Test func signedOutIs401WithNothingUpstream() async throws {
         try await Self.withForum { _, upstream, client, _ in
@@ -118,7 +119,8 @@ import ThingiverseSimulator
             // The person's own UserEcho id is learned first (users/{id} paths are open for it alone).
             #expect(try await client.execute(uri: "/api/userecho/users/17", method: .get, headers: jar.header).status == .ok)
             upstream.forget()
-            let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: Self.sameOrigin(jar), body: ByteBuffer(string: "{}"))
+            let response = try await client.execute(
+                uri: path, method: HTTPRequest.Method(method)!, headers: Self.sameOrigin(jar), body: ByteBuffer(string: "{}"))
             #expect(response.status == .forbidden, "\(method) \(path) -> \(response.status)")
             #expect(upstream.requests.isEmpty, "\(method) \(path) reached UserEcho")
         }
@@ -166,9 +168,10 @@ import ThingiverseSimulator
             let other = try await client.execute(uri: "/api/userecho/users/18/topics", method: .get, headers: jar.header)
             #expect(other.status == .forbidden)
             // users/current was asked once and remembered.
-            #expect(upstream.requests.map(\.path) == [
-                "/api/v2/users/current.json", "/api/v2/users/17.json", "/api/v2/users/17/topics.json", "/api/v2/users/17/comments.json",
-            ])
+            #expect(
+                upstream.requests.map(\.path) == [
+                    "/api/v2/users/current.json", "/api/v2/users/17.json", "/api/v2/users/17/topics.json", "/api/v2/users/17/comments.json",
+                ])
         }
     }
 
@@ -178,7 +181,8 @@ import ThingiverseSimulator
     ])
     func singleSignOnStaysOnTheForumsHost(returnTo: String, expectedPath: String) async throws {
         try await Self.withForum { jar, _, client, forumURL in
-            let response = try await client.execute(uri: "/sso/userecho?return_to=\(FormEncoding.escape(returnTo))", method: .get, headers: jar.header)
+            let response = try await client.execute(
+                uri: "/sso/userecho?return_to=\(FormEncoding.escape(returnTo))", method: .get, headers: jar.header)
             #expect(response.status == .found)
             let location = try #require(response.headers[.location])
             let separator = expectedPath.contains("?") ? "&" : "?"
@@ -243,7 +247,8 @@ import ThingiverseSimulator
 @Suite struct UserEchoForumTests {
     @Test func topicsWrittenThroughTheProxyAreThePersonsAndLogoutEndsTheirForumSessions() async throws {
         let forum = UserEchoSimulator(
-            configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: UserEchoTests.apiKey, ssoKey: UserEchoTests.ssoKey))
+            configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: UserEchoTests.apiKey, ssoKey: UserEchoTests.ssoKey)
+        )
         let router = Router()
         router.addRoutes(forum.routes(context: BasicRequestContext.self, prefix: ""))
         let forumServer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -281,7 +286,8 @@ import ThingiverseSimulator
 
     @Test func hooksSyncRegistersEveryEventOnceHoweverOftenItRuns() async throws {
         let forum = UserEchoSimulator(
-            configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: UserEchoTests.apiKey, ssoKey: UserEchoTests.ssoKey))
+            configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: UserEchoTests.apiKey, ssoKey: UserEchoTests.ssoKey)
+        )
         let router = Router()
         router.addRoutes(forum.routes(context: BasicRequestContext.self, prefix: ""))
         let forumServer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

@@ -146,9 +146,11 @@ import Testing
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 #expect(statuses == [.confirmed, .mismatch, .notFound])
-                #expect(try await client.admin("/admin/api/events/\(ids[1])").json()["confirmation_detail"] == .array([
-                    .object(["field": .string("amount"), "webhook": .string("14.53"), "api": .string("99.99")])
-                ]))
+                #expect(
+                    try await client.admin("/admin/api/events/\(ids[1])").json()["confirmation_detail"]
+                        == .array([
+                            .object(["field": .string("amount"), "webhook": .string("14.53"), "api": .string("99.99")])
+                        ]))
             }
             #expect(authorizations() == ["Bearer app-token-0123456789", "Bearer app-token-0123456789", "Bearer app-token-0123456789"])
             #expect(!logs.all.contains("app-token-0123456789"))

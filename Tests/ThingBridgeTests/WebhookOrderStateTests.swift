@@ -23,7 +23,8 @@ import Testing
             for (step, event) in arrivals.enumerated() {
                 // Each kind of event has its own modified_date; repeats are the same delivery again.
                 let minute = OrderEventKind.allCases.firstIndex(of: event)!
-                let response = try await client.postWebhook(WebhookBodies.order(event.rawValue, id: "4242", modifiedDate: "2024-03-01 10:0\(minute):00"))
+                let response = try await client.postWebhook(
+                    WebhookBodies.order(event.rawValue, id: "4242", modifiedDate: "2024-03-01 10:0\(minute):00"))
                 #expect(response.status == .ok, "step \(step)")
             }
             let store = SQLOrderStore(database: server.database)

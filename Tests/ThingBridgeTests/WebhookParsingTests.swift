@@ -27,7 +27,8 @@ import Testing
     }
 
     @Test func numericAndBooleanFieldsMeanTheSameAsStrings() throws {
-        let body = #"{"event":"order_created","order":{"id":1234,"thing_id":5678,"amount":14.53,"fees":0.54,"is_shipped":true,"status":7,"modified_date":"2016-04-29 08:03:38"}}"#
+        let body =
+            #"{"event":"order_created","order":{"id":1234,"thing_id":5678,"amount":14.53,"fees":0.54,"is_shipped":true,"status":7,"modified_date":"2016-04-29 08:03:38"}}"#
         guard case .order(_, let numeric) = try WebhookDelivery.parse(Array(body.utf8)),
             case .order(_, let strings) = try WebhookDelivery.parse(Array(WebhookBodies.order().utf8))
         else {
@@ -42,9 +43,11 @@ import Testing
         #expect(numeric.status == "7")
     }
 
-    @Test(arguments: [
-        ("14.53", 1453, 2), ("0.10", 10, 2), ("100", 100, 0), ("-3.5", -35, 1), ("0.000000001", 1, 9), ("999999999999999999", 999_999_999_999_999_999, 0),
-    ] as [(String, Int64, Int)])
+    @Test(
+        arguments: [
+            ("14.53", 1453, 2), ("0.10", 10, 2), ("100", 100, 0), ("-3.5", -35, 1), ("0.000000001", 1, 9),
+            ("999999999999999999", 999_999_999_999_999_999, 0),
+        ] as [(String, Int64, Int)])
     func amountsAreExact(text: String, units: Int64, scale: Int) throws {
         let amount = try #require(DecimalAmount(text))
         #expect(amount.units == units)
@@ -155,7 +158,8 @@ import Testing
 
     @Test func pingAndUnknownEventsAreRecognised() throws {
         #expect(try WebhookDelivery.parse(Array(#"{"event": "ping"}"#.utf8)) == .ping)
-        let unknown = try WebhookDelivery.parse(Array(#"{"event":"order_shipped","order":{"id":"77","modified_date":"2020-01-01 00:00:00","weird":[1]}}"#.utf8))
+        let unknown = try WebhookDelivery.parse(
+            Array(#"{"event":"order_shipped","order":{"id":"77","modified_date":"2020-01-01 00:00:00","weird":[1]}}"#.utf8))
         #expect(unknown == .unknown(name: "order_shipped", orderID: 77, modifiedDate: "2020-01-01 00:00:00"))
     }
 

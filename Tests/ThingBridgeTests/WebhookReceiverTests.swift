@@ -26,7 +26,8 @@ import Testing
     }
 
     @Test func everyConfiguredSecretIsAcceptedSoSecretsCanRotate() async throws {
-        let configuration = try await WebhookTesting.configuration(.sqlite, ["THINGBRIDGE_WEBHOOK_SECRETS": "old-secret-0123456789,new-secret-9876543210"])
+        let configuration = try await WebhookTesting.configuration(
+            .sqlite, ["THINGBRIDGE_WEBHOOK_SECRETS": "old-secret-0123456789,new-secret-9876543210"])
         try await TestServer.run(configuration) { _, client in
             let old = try await client.postWebhook(WebhookBodies.order(id: "1"), secret: "old-secret-0123456789")
             let new = try await client.postWebhook(WebhookBodies.order(id: "2"), secret: "new-secret-9876543210")
@@ -76,7 +77,8 @@ import Testing
     @Test(arguments: TestDatabaseKind.available)
     func numericFieldsAndExactAmountsAreStored(kind: TestDatabaseKind) async throws {
         try await TestServer.run(try await WebhookTesting.configuration(kind)) { server, client in
-            let body = #"{"event":"order_created","order":{"id":987654321012,"thing_id":42,"amount":1234567.89,"fees":0.10,"is_shipped":false,"modified_date":"2024-01-02 03:04:05","add_date":"2024-01-02 03:04:05"}}"#
+            let body =
+                #"{"event":"order_created","order":{"id":987654321012,"thing_id":42,"amount":1234567.89,"fees":0.10,"is_shipped":false,"modified_date":"2024-01-02 03:04:05","add_date":"2024-01-02 03:04:05"}}"#
             let response = try await client.postWebhook(body)
             #expect(response.status == .ok)
             let store = SQLWebhookEventStore(database: server.database)

@@ -158,7 +158,8 @@ public struct AdminController<Context: RequestContext>: Sendable {
     func quarantine(request: Request, context: Context) async throws -> Response {
         let page = try Self.page(request.uri.queryParameters)
         let result = try await Self.mappingCursor { try await store.quarantined(page) }
-        return try Self.json(AdminViews.Listing(key: "quarantine", items: result.items.map(AdminViews.Quarantined.init), nextCursor: result.nextCursor))
+        return try Self.json(
+            AdminViews.Listing(key: "quarantine", items: result.items.map(AdminViews.Quarantined.init), nextCursor: result.nextCursor))
     }
 
     static func page(_ parameters: Parameters) throws -> PageQuery {
@@ -182,7 +183,8 @@ public struct AdminController<Context: RequestContext>: Sendable {
     /// ISO 8601 (`2024-05-01T12:00:00Z`), a date (`2024-05-01`, midnight UTC) or seconds since 1970.
     static func time(_ text: String, name: String) throws -> Date {
         if let date = AdminTime.parse(text) { return date }
-        throw AppError(.badRequest, "invalid_parameter", "\(name) must be an ISO 8601 time such as 2024-05-01T12:00:00Z, a date, or seconds since 1970.")
+        throw AppError(
+            .badRequest, "invalid_parameter", "\(name) must be an ISO 8601 time such as 2024-05-01T12:00:00Z, a date, or seconds since 1970.")
     }
 
     static func mappingCursor<T>(_ body: () async throws -> T) async throws -> T {

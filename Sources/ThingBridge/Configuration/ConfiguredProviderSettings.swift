@@ -225,7 +225,9 @@ enum AllowListFile {
                 throw LineError(line: index + 1, problem: "\(method) is not one of \(methods.sorted().joined(separator: ", "))")
             }
             let path = words[1]
-            guard path.hasPrefix("/"), path.count > 1 else { throw LineError(line: index + 1, problem: "the path must start with / and name something") }
+            guard path.hasPrefix("/"), path.count > 1 else {
+                throw LineError(line: index + 1, problem: "the path must start with / and name something")
+            }
             for segment in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
                 if segment.isEmpty { throw LineError(line: index + 1, problem: "the path has an empty segment (//) or ends with /") }
                 if segment.hasPrefix("{") || segment.hasSuffix("}") || segment.contains("{") {

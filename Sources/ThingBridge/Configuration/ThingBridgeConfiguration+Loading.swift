@@ -76,25 +76,29 @@ extension ThingBridgeConfiguration {
         self.proxyFastPath = try settings.bool(.proxyFastPath) ?? true
         self.shutdownTimeout = try settings.int(.shutdownTimeout, in: 1...600) ?? 15
         self.webhookGroupCommit = try settings.bool(.webhookGroupCommit) ?? true
-        self.relayEndpoints = try settings.list(.relayEndpoints)?.map { url in
-            guard RelayEndpoint.isDeliverable(url) else {
-                throw settings.invalid(.relayEndpoints, "must be comma-separated http:// or https:// URLs, not \"\(url)\"")
-            }
-            return url
-        } ?? []
-        self.relaySecrets = try settings.list(.relaySecret)?.map { text in
-            let secret = Secret(text)
-            do {
-                _ = try StandardWebhookSigner(secrets: [secret])
-            } catch {
-                throw settings.invalid(.relaySecret, "\(error) (make one with `thingbridge relay secret`)")
-            }
-            return secret
-        } ?? []
+        self.relayEndpoints =
+            try settings.list(.relayEndpoints)?.map { url in
+                guard RelayEndpoint.isDeliverable(url) else {
+                    throw settings.invalid(.relayEndpoints, "must be comma-separated http:// or https:// URLs, not \"\(url)\"")
+                }
+                return url
+            } ?? []
+        self.relaySecrets =
+            try settings.list(.relaySecret)?.map { text in
+                let secret = Secret(text)
+                do {
+                    _ = try StandardWebhookSigner(secrets: [secret])
+                } catch {
+                    throw settings.invalid(.relaySecret, "\(error) (make one with `thingbridge relay secret`)")
+                }
+                return secret
+            } ?? []
         if !relayEndpoints.isEmpty && relaySecrets.isEmpty {
-            throw settings.missing(.relaySecret, "is required with \(SettingKey.relayEndpoints.environmentName) (make one with `thingbridge relay secret`)")
+            throw settings.missing(
+                .relaySecret, "is required with \(SettingKey.relayEndpoints.environmentName) (make one with `thingbridge relay secret`)")
         }
-        self.relayRetrySchedule = try Self.parseRetrySchedule(settings.string(.relayRetrySchedule) ?? "5,300,1800,7200,18000,36000,36000", settings: settings)
+        self.relayRetrySchedule = try Self.parseRetrySchedule(
+            settings.string(.relayRetrySchedule) ?? "5,300,1800,7200,18000,36000,36000", settings: settings)
 
         self.retention = RetentionPolicy(
             eventsDays: try settings.int(.retentionEventsDays, in: 0...36_500) ?? RetentionPolicy.defaults.eventsDays,
@@ -151,7 +155,8 @@ extension ThingBridgeConfiguration {
         case (.some, nil):
             throw settings.missing(.userechoAPIKey, "is required when \(SettingKey.userechoURL.environmentName) is set")
         case (nil, .some):
-            throw settings.missing(.userechoURL, "is required when \(SettingKey.userechoAPIKey.environmentName) is set (e.g. https://myapp.userecho.com)")
+            throw settings.missing(
+                .userechoURL, "is required when \(SettingKey.userechoAPIKey.environmentName) is set (e.g. https://myapp.userecho.com)")
         case (nil, nil):
             self.userecho = nil
         }
@@ -167,13 +172,16 @@ extension ThingBridgeConfiguration {
                 throw settings.missing(.sessionKeys, "is required in production (make one with `thingbridge keys generate`)")
             }
             if webhookSecrets == nil {
-                throw settings.missing(.webhookSecrets, "is required in production (a long random string; the webhook URL is /webhooks/thingiverse/SECRET)")
+                throw settings.missing(
+                    .webhookSecrets, "is required in production (a long random string; the webhook URL is /webhooks/thingiverse/SECRET)")
             }
             if thingiverse == nil {
                 throw settings.missing(.clientID, "is required in production (the built-in simulator only runs in development)")
             }
             if userecho != nil && userechoWebhookSecrets == nil {
-                throw settings.missing(.userechoWebhookSecrets, "is required in production with UserEcho (a long random string; the hook URL is /webhooks/userecho/SECRET)")
+                throw settings.missing(
+                    .userechoWebhookSecrets,
+                    "is required in production with UserEcho (a long random string; the hook URL is /webhooks/userecho/SECRET)")
             }
         }
     }
@@ -296,7 +304,8 @@ extension ThingBridgeConfiguration {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let seconds = parts.compactMap { Int($0) }.filter { (0...604_800).contains($0) }
         guard seconds.count == parts.count, (1...30).contains(seconds.count) else {
-            throw settings.invalid(.relayRetrySchedule, "must be 1 to 30 comma-separated whole seconds (0 to 604800) between attempts, not \"\(text)\"")
+            throw settings.invalid(
+                .relayRetrySchedule, "must be 1 to 30 comma-separated whole seconds (0 to 604800) between attempts, not \"\(text)\"")
         }
         return seconds
     }

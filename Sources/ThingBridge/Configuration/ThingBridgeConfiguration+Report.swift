@@ -34,7 +34,10 @@ extension ThingBridgeConfiguration {
             case .proxyFastPath: value = String(proxyFastPath)
             case .shutdownTimeout: value = "\(shutdownTimeout)s"
             case .webhookGroupCommit: value = String(webhookGroupCommit)
-            case .relayEndpoints: value = relayEndpoints.isEmpty ? "(not set: only endpoints kept in the database)" : relayEndpoints.map(RelayEndpoint.displayURL).joined(separator: ",")
+            case .relayEndpoints:
+                value =
+                    relayEndpoints.isEmpty
+                    ? "(not set: only endpoints kept in the database)" : relayEndpoints.map(RelayEndpoint.displayURL).joined(separator: ",")
             case .relaySecret: value = relaySecrets.isEmpty ? notSet : "<redacted>"
             case .relayRetrySchedule: value = relayRetrySchedule.map(String.init).joined(separator: ",")
             case .retentionEventsDays: value = Self.days(retention.eventsDays)
@@ -46,13 +49,15 @@ extension ThingBridgeConfiguration {
             case .webURL: value = usesSimulator ? "\(publicURL)/sim (simulator)" : thingiverseWebURL
             case .apiURL: value = usesSimulator ? "\(publicURL)/sim/api (simulator)" : thingiverseAPIURL
             case .appToken: value = thingiverse?.appToken == nil ? notSet : "<redacted>"
-            case .flattrClientID: value = flattr?.clientID ?? (usesFlattrSimulator ? "(not set: the built-in simulator is used)" : "(not set: Flattr is off)")
+            case .flattrClientID:
+                value = flattr?.clientID ?? (usesFlattrSimulator ? "(not set: the built-in simulator is used)" : "(not set: Flattr is off)")
             case .flattrClientSecret: value = flattr == nil ? notSet : "<redacted>"
             case .flattrWebURL: value = usesFlattrSimulator ? "\(publicURL)/sim/flattr (simulator)" : flattrWebURL
             case .flattrAPIURL: value = usesFlattrSimulator ? "\(publicURL)/sim/flattr/api (simulator)" : flattrAPIURL
             case .flattrScopes: value = flattrScopes.joined(separator: " ")
             case .flattrRateLimit: value = flattrRateLimit.description
-            case .userechoURL: value = userecho?.url ?? (usesUserEchoSimulator ? "\(publicURL)/sim/userecho (simulator)" : "(not set: UserEcho is off)")
+            case .userechoURL:
+                value = userecho?.url ?? (usesUserEchoSimulator ? "\(publicURL)/sim/userecho (simulator)" : "(not set: UserEcho is off)")
             case .userechoAPIKey: value = userecho == nil ? notSet : "<redacted>"
             case .userechoSSOKey: value = userecho?.ssoKey == nil ? "(not set: no single sign-on)" : "<redacted>"
             case .userechoWebhookSecrets: value = secret(userechoWebhookSecrets, generated: "(generated for development, kept in the data folder)")

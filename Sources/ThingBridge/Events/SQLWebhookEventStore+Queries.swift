@@ -63,7 +63,9 @@ extension SQLWebhookEventStore {
     /// Every event with an id above `after`, oldest first, `limit` at a time (for export).
     public func events(after: Int64, limit: Int) async throws -> [StoredEvent] {
         let rows = try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE id > \(bind: after) ORDER BY id LIMIT \(literal: limit)").all()
+            try await sql.raw(
+                "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE id > \(bind: after) ORDER BY id LIMIT \(literal: limit)"
+            ).all()
         }
         return try rows.map(Self.event(from:))
     }
@@ -73,7 +75,8 @@ extension SQLWebhookEventStore {
     public func events(
         receivedBefore before: Date, after: EventPosition?, limit: Int
     ) async throws -> (events: [StoredEvent], last: EventPosition?) {
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE received_at < \(integer: Timestamp.microseconds(before))"
+        var sql: SQLQueryString =
+            "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE received_at < \(integer: Timestamp.microseconds(before))"
         if let after {
             sql += " AND received_at >= \(integer: after.receivedAt) AND (received_at > \(integer: after.receivedAt) OR id > \(integer: after.id))"
         }

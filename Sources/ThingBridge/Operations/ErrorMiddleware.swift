@@ -34,7 +34,9 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let allowed = routeIndex.methods(forPath: request.uri.path)
             if !allowed.isEmpty {
                 let allow = allowed.map(\.rawValue).joined(separator: ", ")
-                return AppError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not supported here; use \(allow).", headers: [.allow: allow])
+                return AppError(
+                    .methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not supported here; use \(allow).",
+                    headers: [.allow: allow])
             }
             return AppError(.notFound, "not_found", "There is nothing at this address.")
         case let error as HTTPError:
@@ -96,7 +98,8 @@ public enum ErrorResponse {
             let error: String
             let message: String
         }
-        return (try? Array(JSONEncoder().encode(Body(error: error.code, message: error.message)))) ?? Array(#"{"error":"internal_error","message":"error"}"#.utf8)
+        return (try? Array(JSONEncoder().encode(Body(error: error.code, message: error.message))))
+            ?? Array(#"{"error":"internal_error","message":"error"}"#.utf8)
     }
 
     static func html(_ error: AppError) -> String {

@@ -34,7 +34,8 @@ public struct OperationsController<Context: RequestContext>: Sendable {
             guard !database.writesFailedRecently() else { throw StorageError.unavailable(reason: "recent write failures") }
             try await database.probeWrite(timeout: .seconds(2))
         } catch {
-            throw AppError(.serviceUnavailable, "not_ready", "The database answers but cannot store anything (full or read-only).", headers: [.retryAfter: "5"])
+            throw AppError(
+                .serviceUnavailable, "not_ready", "The database answers but cannot store anything (full or read-only).", headers: [.retryAfter: "5"])
         }
         return Status(status: "ready")
     }

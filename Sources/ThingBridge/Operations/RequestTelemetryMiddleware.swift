@@ -84,9 +84,13 @@ public struct HTTPMetrics: Sendable {
         }.increment()
         histograms.handle(route) {
             registry.makeDurationHistogram(
-                descriptor: .init(namespace: "thingbridge", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer HTTP requests."),
+                descriptor: .init(
+                    namespace: "thingbridge", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer HTTP requests."),
                 labels: [("route", route)],
-                buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
+                buckets: [
+                    .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                    .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+                ]
             )
         }.record(duration)
     }

@@ -80,10 +80,15 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             match = try target.allowList.match(method: request.method, rawPath: belowMount(request.uri.path[...]))
         } catch {
             metrics.refused("allow_list")
-            if case .notAnEndpoint = error, (try? target.forbidden?.match(method: request.method, rawPath: belowMount(request.uri.path[...]))) != nil {
-                throw AppError(.forbidden, "endpoint_not_for_browsers", "\(request.method.rawValue) on this path is part of the \(providerName) API but never open to browsers, so it is not forwarded.")
+            if case .notAnEndpoint = error, (try? target.forbidden?.match(method: request.method, rawPath: belowMount(request.uri.path[...]))) != nil
+            {
+                throw AppError(
+                    .forbidden, "endpoint_not_for_browsers",
+                    "\(request.method.rawValue) on this path is part of the \(providerName) API but never open to browsers, so it is not forwarded.")
             }
-            throw AppError(.notFound, "unknown_endpoint", "\(request.method.rawValue) on this path is not an endpoint of the \(providerName) API, so it is not forwarded.")
+            throw AppError(
+                .notFound, "unknown_endpoint",
+                "\(request.method.rawValue) on this path is not an endpoint of the \(providerName) API, so it is not forwarded.")
         }
         let caller = try await authenticate(request)
         // The policy applies to cookie callers only (a Bearer caller carries no one's cookie),
@@ -119,7 +124,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
                 guard let refresher = target.refresher, let refreshed = try await fresh(account, in: session, refresher: refresher) else {
                     return Caller(userID: account.id, credential: .token(account.token), usesCookie: true)
                 }
-                return Caller(userID: refreshed.id, credential: .token(refreshed.token), usesCookie: true, refreshedSession: session.linking(refreshed))
+                return Caller(
+                    userID: refreshed.id, credential: .token(refreshed.token), usesCookie: true, refreshedSession: session.linking(refreshed))
             }
             verifier = bearerVerifier
         }
@@ -144,7 +150,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         } catch TokenRefresher.Failure.reauthenticate {
             metrics.refused("reauthenticate")
             throw AppError(
-                .unauthorized, "reauthenticate", "Your \(providerName) sign-in has expired and could not be renewed. Sign in with \(providerName) again.",
+                .unauthorized, "reauthenticate",
+                "Your \(providerName) sign-in has expired and could not be renewed. Sign in with \(providerName) again.",
                 action: .init(label: "Sign in", href: target.provider.loginPath))
         }
     }
@@ -228,7 +235,9 @@ public struct ProxyController<Context: RequestContext>: Sendable {
             throw AppError(.unsupportedMediaType, "unsupported_body", "Send the body as JSON (an object) or as a form.")
         }
         if let refused = (Set(queryNames).union(bodyNames)).intersection(names).sorted().first {
-            throw AppError(.badRequest, "identity_parameter_refused", "The parameter \(refused) chooses whom the app acts as; ThingBridge always acts as the signed-in person, so it is not accepted.")
+            throw AppError(
+                .badRequest, "identity_parameter_refused",
+                "The parameter \(refused) chooses whom the app acts as; ThingBridge always acts as the signed-in person, so it is not accepted.")
         }
     }
 

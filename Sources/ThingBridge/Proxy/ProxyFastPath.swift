@@ -180,7 +180,8 @@ final class ProxyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard let mount = routes.proxy(for: path), let upstream = mount.controller.fastRequest(request, path: path, query: query) else { return nil }
         let answer = FastAnswer(request: request, mount: mount, upstream: upstream, routes: routes)
         routes.httpMetrics.inFlight.increment()
-        answer.exchange = mount.controller.target.upstream.exchange(upstream.head, origin: upstream.origin, on: context.eventLoop) { [weak self] event in
+        answer.exchange = mount.controller.target.upstream.exchange(upstream.head, origin: upstream.origin, on: context.eventLoop) {
+            [weak self] event in
             self?.upstreamEvent(event)
         }
         guard answer.exchange != nil else {
@@ -197,7 +198,9 @@ final class ProxyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             switch event {
             case .head(let head):
                 answer.upstreamAnswered(status: Int(head.status.code))
-                if let length = head.headers.first(name: "content-length").flatMap(Int.init), length <= ProxyController<AppRequestContext>.bufferedResponseLimit {
+                if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+                    length <= ProxyController<AppRequestContext>.bufferedResponseLimit
+                {
                     answer.phase = .buffering(head, context.channel.allocator.buffer(capacity: length))
                 } else {
                     answer.phase = .judging(head)
@@ -380,7 +383,8 @@ private final class FastAnswer {
     }
 
     func upstreamAnswered(status: Int) {
-        routes.proxyMetrics.upstream(provider: mount.controller.target.provider, endpoint: upstream.endpoint, status: status, duration: ContinuousClock.now - start)
+        routes.proxyMetrics.upstream(
+            provider: mount.controller.target.provider, endpoint: upstream.endpoint, status: status, duration: ContinuousClock.now - start)
     }
 
     /// What the middleware adds to every answer on this path (none of these fields is there yet:

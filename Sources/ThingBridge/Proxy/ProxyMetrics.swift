@@ -31,7 +31,9 @@ public struct ProxyMetrics: Sendable {
     func refused(_ reason: String) {
         refusals.handle(reason) {
             registry.makeCounter(
-                descriptor: .init(namespace: "thingbridge", metricName: "proxy_refused", unitName: "total", helpText: "Proxy requests refused before reaching the provider."),
+                descriptor: .init(
+                    namespace: "thingbridge", metricName: "proxy_refused", unitName: "total",
+                    helpText: "Proxy requests refused before reaching the provider."),
                 labels: [("reason", reason)]
             )
         }.increment()
@@ -42,15 +44,22 @@ public struct ProxyMetrics: Sendable {
         let key = EndpointKey(provider: provider, endpoint: endpoint)
         responses.handle(ResponseKey(endpoint: key, status: status)) {
             registry.makeCounter(
-                descriptor: .init(namespace: "thingbridge", metricName: "upstream_responses", unitName: "total", helpText: "Answers from the providers by endpoint and status (0: no answer)."),
+                descriptor: .init(
+                    namespace: "thingbridge", metricName: "upstream_responses", unitName: "total",
+                    helpText: "Answers from the providers by endpoint and status (0: no answer)."),
                 labels: [("provider", provider.rawValue), ("endpoint", endpoint), ("status", String(status))]
             )
         }.increment()
         durations.handle(key) {
             registry.makeDurationHistogram(
-                descriptor: .init(namespace: "thingbridge", metricName: "upstream_duration", unitName: "seconds", helpText: "Time until the provider's answer head arrived."),
+                descriptor: .init(
+                    namespace: "thingbridge", metricName: "upstream_duration", unitName: "seconds",
+                    helpText: "Time until the provider's answer head arrived."),
                 labels: [("provider", provider.rawValue), ("endpoint", endpoint)],
-                buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(20)]
+                buckets: [
+                    .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
+                    .seconds(5), .seconds(20),
+                ]
             )
         }.record(duration)
     }

@@ -44,7 +44,9 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
     func addEndpoint(request: Request, context: Context) async throws -> Response {
         let body = try await Self.jsonObject(request, context: context)
         guard case .string(let url)? = body["url"] else {
-            throw AppError(.badRequest, "invalid_body", "The body must be JSON with \"url\" (and optionally \"types\", a list such as [\"thingiverse.order.*\"]).")
+            throw AppError(
+                .badRequest, "invalid_body",
+                "The body must be JSON with \"url\" (and optionally \"types\", a list such as [\"thingiverse.order.*\"]).")
         }
         var patterns: [String] = []
         switch body["types"] {
@@ -90,14 +92,17 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
         return try AdminController<Context>.json(
             RelayViews.NewSecret(
                 endpoint: RelayViews.Endpoint(endpoint), secret: rotation.secret,
-                note: "Keep this secret now: it is not shown again. Until \(AdminViews.time(rotation.previousValidUntil)) every delivery carries a signature with the old secret too."))
+                note:
+                    "Keep this secret now: it is not shown again. Until \(AdminViews.time(rotation.previousValidUntil)) every delivery carries a signature with the old secret too."
+            ))
     }
 
     /// `POST /admin/api/relay/endpoints/:id/replay?since=TIME`: queues the events since then again.
     func replay(request: Request, context: Context) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         guard let text = request.uri.queryParameters["since"] else {
-            throw AppError(.badRequest, "invalid_parameter", "since is required: an ISO 8601 time such as 2024-05-01T12:00:00Z, a date, or seconds since 1970.")
+            throw AppError(
+                .badRequest, "invalid_parameter", "since is required: an ISO 8601 time such as 2024-05-01T12:00:00Z, a date, or seconds since 1970.")
         }
         let since = try AdminController<Context>.time(String(text), name: "since")
         let count = try await store.replay(endpointID: id, since: since)
@@ -115,7 +120,8 @@ public struct RelayAdminController<Context: RequestContext>: Sendable {
         let parameters = request.uri.queryParameters
         let state = try parameters["state"].map { text in
             guard let state = RelayDeliveryState(rawValue: String(text)) else {
-                throw AppError(.badRequest, "invalid_parameter", "state must be one of \(RelayDeliveryState.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw AppError(
+                    .badRequest, "invalid_parameter", "state must be one of \(RelayDeliveryState.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             return state
         }

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 
 /// Where a relay delivery is in its life.
 public enum RelayDeliveryState: String, Sendable, Codable, CaseIterable {
@@ -138,7 +138,9 @@ extension RelayError: AppErrorConvertible {
         case .endpointNotFound(let id): AppError(.notFound, "not_found", "There is no relay endpoint \(id).")
         case .deliveryNotFound(let id): AppError(.notFound, "not_found", "There is no relay delivery \(id).")
         case .configuredEndpoint(let id):
-            AppError(.conflict, "configured_endpoint", "Relay endpoint \(id) comes from THINGBRIDGE_RELAY_ENDPOINTS; change it there (its secret is THINGBRIDGE_RELAY_SECRET).")
+            AppError(
+                .conflict, "configured_endpoint",
+                "Relay endpoint \(id) comes from THINGBRIDGE_RELAY_ENDPOINTS; change it there (its secret is THINGBRIDGE_RELAY_SECRET).")
         case .invalidURL: AppError(.badRequest, "invalid_url", "url must be an absolute http:// or https:// URL.")
         case .invalidTypes(let problem): AppError(.badRequest, "invalid_types", "types: \(problem).")
         }

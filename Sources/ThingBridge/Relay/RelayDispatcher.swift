@@ -95,7 +95,9 @@ public struct RelayDispatcher: Service {
             // live leases; a dead one's run out.)
             do {
                 let released = try await store.releaseLeasesAfterRestart()
-                if released > 0 { logger.info("relay: deliveries claimed before the restart are due again", metadata: ["count": .stringConvertible(released)]) }
+                if released > 0 {
+                    logger.info("relay: deliveries claimed before the restart are due again", metadata: ["count": .stringConvertible(released)])
+                }
             } catch {
                 logger.warning("relay: cannot release the leases of the previous run", metadata: ["error": .string(Self.describe(error))])
             }
@@ -218,7 +220,8 @@ public struct RelayDispatcher: Service {
                 outcome = .gone
             default:
                 outcome = schedule.afterFailure(
-                    attemptsBefore: task.attempts, status: answer.status, error: "answered HTTP \(answer.status)", retryAfter: answer.retryAfter, now: Date())
+                    attemptsBefore: task.attempts, status: answer.status, error: "answered HTTP \(answer.status)", retryAfter: answer.retryAfter,
+                    now: Date())
             }
         } catch {
             outcome = schedule.afterFailure(attemptsBefore: task.attempts, status: nil, error: Self.describe(error), retryAfter: nil, now: Date())
@@ -234,13 +237,18 @@ public struct RelayDispatcher: Service {
         case .retry, .failed:
             logger.notice(
                 "relay: attempt failed",
-                metadata: ["endpoint": .string(target.id), "delivery": .stringConvertible(task.deliveryID), "outcome": .string(Self.label(outcome)), "error": .string(outcome.error ?? "")])
+                metadata: [
+                    "endpoint": .string(target.id), "delivery": .stringConvertible(task.deliveryID), "outcome": .string(Self.label(outcome)),
+                    "error": .string(outcome.error ?? ""),
+                ])
         }
         do {
             _ = try await completions.submit(SQLRelayStore.Completion(task: task, outcome: outcome, attemptedAt: attemptedAt, duration: duration))
         } catch {
             // The lease runs out and the delivery is sent again: at least once, never lost.
-            logger.warning("relay: cannot record an attempt", metadata: ["delivery": .stringConvertible(task.deliveryID), "error": .string(Self.describe(error))])
+            logger.warning(
+                "relay: cannot record an attempt",
+                metadata: ["delivery": .stringConvertible(task.deliveryID), "error": .string(Self.describe(error))])
         }
         return outcome
     }

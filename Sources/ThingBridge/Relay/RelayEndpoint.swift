@@ -70,7 +70,9 @@ public struct RelayTypeFilter: Sendable, Equatable, CustomStringConvertible {
             let body = pattern.hasSuffix(".*") ? pattern.dropLast(2) : Substring(pattern)
             let allowed = pattern == "*" || (!body.isEmpty && body.utf8.count <= 100 && body.utf8.allSatisfy(Self.typeBytes.contains))
             guard allowed else {
-                throw Invalid(description: "a type filter is a type such as thingiverse.order.created, a prefix such as thingiverse.order.*, or *; not \"\(pattern)\"")
+                throw Invalid(
+                    description:
+                        "a type filter is a type such as thingiverse.order.created, a prefix such as thingiverse.order.*, or *; not \"\(pattern)\"")
             }
         }
         self.patterns = cleaned.isEmpty ? ["*"] : cleaned

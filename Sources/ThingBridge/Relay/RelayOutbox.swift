@@ -52,12 +52,15 @@ enum RelayOutbox {
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
-            var query: SQLQueryString = "INSERT INTO relay_deliveries (event_id, endpoint_id, type, state, attempts, due_at, created_at, trace_parent) VALUES"
+            var query: SQLQueryString =
+                "INSERT INTO relay_deliveries (event_id, endpoint_id, type, state, attempts, due_at, created_at, trace_parent) VALUES"
             for (index, row) in chunk.enumerated() {
                 query += index == 0 ? " " : ", "
-                query += "(\(bind: row.eventID), \(bind: row.endpointID), \(bind: row.type), 'pending', 0, \(bind: now), \(bind: now), \(bind: row.traceParent))"
+                query +=
+                    "(\(bind: row.eventID), \(bind: row.endpointID), \(bind: row.type), 'pending', 0, \(bind: now), \(bind: now), \(bind: row.traceParent))"
             }
-            query += requeue
+            query +=
+                requeue
                 ? " ON CONFLICT (event_id, endpoint_id) DO UPDATE SET state = 'pending', attempts = 0, due_at = excluded.due_at, lease = NULL"
                 : " ON CONFLICT (event_id, endpoint_id) DO NOTHING"
             try await sql.raw(query).run()

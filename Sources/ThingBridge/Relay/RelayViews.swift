@@ -104,7 +104,9 @@ public enum RelayViews {
             lastStatus = delivery.lastStatus
             lastError = delivery.lastError
             deliveredAt = delivery.deliveredAt.map(AdminViews.time)
-            history = attempts?.map { Attempt(at: AdminViews.time($0.attemptedAt), status: $0.status, error: $0.error, durationMs: $0.durationMilliseconds) }
+            history = attempts?.map {
+                Attempt(at: AdminViews.time($0.attemptedAt), status: $0.status, error: $0.error, durationMs: $0.durationMilliseconds)
+            }
         }
     }
 }

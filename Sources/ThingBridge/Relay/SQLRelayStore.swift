@@ -47,7 +47,8 @@ public struct SQLRelayStore: Sendable {
                     """
                 ).run()
             }
-            var unlisted: SQLQueryString = "UPDATE relay_endpoints SET disabled_at = \(bind: createdAt), disabled_reason = \(bind: Self.leftConfiguration) WHERE configured = 1 AND disabled_at IS NULL"
+            var unlisted: SQLQueryString =
+                "UPDATE relay_endpoints SET disabled_at = \(bind: createdAt), disabled_reason = \(bind: Self.leftConfiguration) WHERE configured = 1 AND disabled_at IS NULL"
             if !ids.isEmpty { unlisted += " AND id NOT IN (\(binds: ids))" }
             try await sql.raw(unlisted).run()
         }
@@ -93,7 +94,8 @@ public struct SQLRelayStore: Sendable {
 
     public func endpoint(id: String) async throws -> RelayEndpoint? {
         try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.endpointColumns) FROM relay_endpoints WHERE id = \(bind: id)").first().map(Self.endpoint(from:))
+            try await sql.raw("SELECT \(unsafeRaw: Self.endpointColumns) FROM relay_endpoints WHERE id = \(bind: id)").first().map(
+                Self.endpoint(from:))
         }
     }
 
@@ -121,7 +123,8 @@ public struct SQLRelayStore: Sendable {
                 throw RelayError.endpointNotFound(id)
             }
             guard try row.decode(column: "configured", as: Int.self) == 0 else { throw RelayError.configuredEndpoint(id) }
-            try await sql.raw("DELETE FROM relay_attempts WHERE delivery_id IN (SELECT id FROM relay_deliveries WHERE endpoint_id = \(bind: id))").run()
+            try await sql.raw("DELETE FROM relay_attempts WHERE delivery_id IN (SELECT id FROM relay_deliveries WHERE endpoint_id = \(bind: id))")
+                .run()
             try await sql.raw("DELETE FROM relay_deliveries WHERE endpoint_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM relay_endpoints WHERE id = \(bind: id)").run()
         }
@@ -129,7 +132,9 @@ public struct SQLRelayStore: Sendable {
 
     /// Gives an endpoint a new secret (returned once). The old one keeps signing beside it for
     /// `overlap`, so receivers can switch without missing a delivery.
-    public func rotateSecret(endpointID id: String, overlap: Duration = .seconds(86_400), now: Date = Date()) async throws -> (secret: Secret, previousValidUntil: Date) {
+    public func rotateSecret(endpointID id: String, overlap: Duration = .seconds(86_400), now: Date = Date()) async throws -> (
+        secret: Secret, previousValidUntil: Date
+    ) {
         let secret = StandardWebhookSigner.newSecret()
         let until = now.addingTimeInterval(TimeInterval(overlap.components.seconds))
         try await database.write { sql in
@@ -163,7 +168,8 @@ public struct SQLRelayStore: Sendable {
                         secrets?.append(Secret(previous))
                     }
                 }
-                return Target(id: try row.decode(column: "id", as: String.self), url: try row.decode(column: "url", as: String.self), secrets: secrets)
+                return Target(
+                    id: try row.decode(column: "id", as: String.self), url: try row.decode(column: "url", as: String.self), secrets: secrets)
             }
         }
     }
@@ -282,7 +288,8 @@ public struct SQLRelayStore: Sendable {
                 ).all()
                 kept.append(!updated.isEmpty)
                 history += index == 0 ? " " : ", "
-                history += "(\(bind: completion.task.deliveryID), \(bind: attempted), \(bind: outcome.status), \(bind: outcome.error), \(bind: milliseconds))"
+                history +=
+                    "(\(bind: completion.task.deliveryID), \(bind: attempted), \(bind: outcome.status), \(bind: outcome.error), \(bind: milliseconds))"
                 // The endpoint's latest attempt, for its health (later completions overwrite earlier ones).
                 try await sql.raw(
                     """

@@ -62,7 +62,8 @@ struct RevocationSync: Service {
             try await revocations.catchUp()
         } catch {
             logger.warning(
-                "Could not read the sessions other instances ended; trying again", metadata: ["reason": "\(reason)", "error": "\(Database.describe(error))"])
+                "Could not read the sessions other instances ended; trying again",
+                metadata: ["reason": "\(reason)", "error": "\(Database.describe(error))"])
         }
     }
 }

@@ -108,7 +108,8 @@ public struct SessionCookies: Sendable {
         guard value.utf8.count <= Self.maximumSessionValue else {
             throw AppError(
                 .badRequest, "session_too_large",
-                "This session's linked accounts and their tokens no longer fit in a browser cookie. Unlink an account you do not need, then sign in with it again later.")
+                "This session's linked accounts and their tokens no longer fit in a browser cookie. Unlink an account you do not need, then sign in with it again later."
+            )
         }
         return cookie(name: sessionCookieName, value: value, maxAge: Int(session.expiresAt - Self.now()))
     }

@@ -100,7 +100,8 @@ public final class SessionRevocations: Sendable {
                     "SELECT session_id, expires_at FROM revoked_sessions WHERE recorded_at >= \(bind: since) AND expires_at > \(bind: now)"
                 ).all(decoding: Row.self)
             } else {
-                rows = try await sql.raw("SELECT session_id, expires_at FROM revoked_sessions WHERE expires_at > \(bind: now)").all(decoding: Row.self)
+                rows = try await sql.raw("SELECT session_id, expires_at FROM revoked_sessions WHERE expires_at > \(bind: now)").all(
+                    decoding: Row.self)
             }
             return (clock, rows)
         }

@@ -102,7 +102,9 @@ struct TokenReply: Sendable, Equatable {
         }
         accessToken = Self.token(fields["access_token"])
         refreshToken = Self.token(fields["refresh_token"])
-        expiresIn = fields["expires_in"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { (1...31_536_000).contains($0) ? $0 : nil }
+        expiresIn = fields["expires_in"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap {
+            (1...31_536_000).contains($0) ? $0 : nil
+        }
         error = fields["error"].flatMap { $0.isEmpty ? nil : $0 }
     }
 

@@ -42,10 +42,12 @@ public struct SignInController<Context: RequestContext>: Sendable {
         routes.get(":provider/callback") { request, context in try await self.callback(self.provider(context), request: request) }
         // Changes to a session come from this site's own pages only.
         routes.group()
-            .add(middleware: SameOriginMiddleware(policy: sameOrigin) { _, context in
-                let provider = context.parameters.get("provider").flatMap { ProviderID(rawValue: $0) } ?? .thingiverse
-                return SignInFailure(.crossOrigin, provider: self.providers[provider]?.provider ?? provider)
-            })
+            .add(
+                middleware: SameOriginMiddleware(policy: sameOrigin) { _, context in
+                    let provider = context.parameters.get("provider").flatMap { ProviderID(rawValue: $0) } ?? .thingiverse
+                    return SignInFailure(.crossOrigin, provider: self.providers[provider]?.provider ?? provider)
+                }
+            )
             .post("token", use: token)
             .post(":provider/unlink", use: unlink)
         routes.get("me", use: me)

@@ -54,13 +54,19 @@ public struct SignInFailure: Error, Sendable, Equatable, AppErrorConvertible {
         case .noLoginInProgress:
             return error(.badRequest, "login_expired", "This sign-in has expired or was started in another browser. Please sign in again.")
         case .stateMissing:
-            return error(.badRequest, "state_missing", "\(name) did not send back the sign-in state, so ThingBridge cannot tell that this sign-in was started here. Nothing was signed in. Please try again.")
+            return error(
+                .badRequest, "state_missing",
+                "\(name) did not send back the sign-in state, so ThingBridge cannot tell that this sign-in was started here. Nothing was signed in. Please try again."
+            )
         case .stateMismatch:
-            return error(.badRequest, "state_mismatch", "This sign-in response does not belong to the sign-in started in this browser. Nothing was signed in.")
+            return error(
+                .badRequest, "state_mismatch", "This sign-in response does not belong to the sign-in started in this browser. Nothing was signed in.")
         case .stateReused:
             return error(.badRequest, "state_reused", "This sign-in response was already used. Please sign in again.")
         case .accessDenied:
-            return error(.forbidden, "access_denied", "You chose not to let this app use your \(name) account, so it is not signed in. You can change your mind at any time.")
+            return error(
+                .forbidden, "access_denied",
+                "You chose not to let this app use your \(name) account, so it is not signed in. You can change your mind at any time.")
         case .providerError:
             // The browser brought the provider's error back: the sign-in failed there, not here.
             return error(.badRequest, "provider_error", "\(name) could not complete the sign-in. Please try again.")

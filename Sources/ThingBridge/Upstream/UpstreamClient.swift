@@ -29,7 +29,8 @@ public struct UpstreamClient: Sendable {
     ///   - tracer: makes a span per call, when tracing is on.
     ///   - propagatesTraceContext: whether calls send a `traceparent` header.
     public init(httpClient: HTTPClient, timeout: Duration, provider: String, tracer: (any Tracer)? = nil, propagatesTraceContext: Bool = false) {
-        self.init(httpClient: httpClient, timeout: timeout, provider: provider, pool: nil, tracer: tracer, propagatesTraceContext: propagatesTraceContext)
+        self.init(
+            httpClient: httpClient, timeout: timeout, provider: provider, pool: nil, tracer: tracer, propagatesTraceContext: propagatesTraceContext)
     }
 
     init(

@@ -1,8 +1,8 @@
-import Foundation
-import Synchronization
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A provider's answer as the one way out classifies it; callers switch over it.
 ///
@@ -58,7 +58,8 @@ enum ReplyBody {
             switch byte {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
                 continue
-            case 0xEF, 0xBB, 0xBF where !skippedMark && offset < 3:
+            case 0xEF, 0xBB,
+                0xBF where !skippedMark && offset < 3:
                 if byte == 0xBF { skippedMark = true }
                 continue
             default:
@@ -78,11 +79,12 @@ enum RetryAfter {
         return max(0, Int(date.timeIntervalSince(now).rounded(.up)))
     }
 
-    private static let httpDate = Mutex<DateFormatter>({
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter
-    }())
+    private static let httpDate = Mutex<DateFormatter>(
+        {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            return formatter
+        }())
 }

@@ -64,7 +64,8 @@ struct OAuth2AuthorizationScreen: AuthorizationScreen {
     func allow(_ authorization: OAuth2AuthorizeRequest, user: String?, echoing state: [(String, String)]) -> String? {
         guard let user, OAuth2ProviderSimulator.users.contains(where: { $0.login == user }) else { return nil }
         let code = simulator.issueCode(
-            OAuth2ProviderSimulator.Grant(user: user, redirectURI: authorization.redirectURI, challenge: authorization.challenge, scope: authorization.scope))
+            OAuth2ProviderSimulator.Grant(
+                user: user, redirectURI: authorization.redirectURI, challenge: authorization.challenge, scope: authorization.scope))
         return authorization.redirect(query: [("code", code)] + state)
     }
 

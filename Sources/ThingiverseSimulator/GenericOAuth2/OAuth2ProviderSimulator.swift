@@ -98,7 +98,9 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         var apiRequests: [String] = []
         /// Every access and refresh token issued, for tests that look for leaks.
         var issued: [String] = []
-        var items: [(id: Int, owner: String, title: String)] = [(101, "alice_oauth", "First sketch"), (102, "alice_oauth", "Second sketch"), (201, "bob_oauth", "Bob's note")]
+        var items: [(id: Int, owner: String, title: String)] = [
+            (101, "alice_oauth", "First sketch"), (102, "alice_oauth", "Second sketch"), (201, "bob_oauth", "Bob's note"),
+        ]
     }
 
     public static let users = [
@@ -184,7 +186,9 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         switch values["grant_type"] {
         case "authorization_code":
             issued = state.withLock { state -> (String, String)? in
-                guard let code = values["code"], case .success(let stored) = state.codes.check(code, clientID: configuration.clientID) else { return nil }
+                guard let code = values["code"], case .success(let stored) = state.codes.check(code, clientID: configuration.clientID) else {
+                    return nil
+                }
                 state.codes.redeem(code)
                 let grant = stored.grant
                 guard grant.redirectURI == (values["redirect_uri"] ?? configuration.redirectURI) else { return nil }

@@ -39,10 +39,12 @@ struct SignInHarness: Sendable {
         let flattrApp = FlattrSimulatorApp(
             name: "Test App", clientID: flattrClientID, clientSecret: flattrClientSecret, redirectURI: publicURL + "/auth/flattr/callback")
         let flattr = FlattrSimulator(
-            configuration: FlattrSimulatorConfiguration(webBaseURL: "http://flattr.invalid", apiBaseURL: "http://flattr.invalid/rest/v2", apps: [flattrApp]))
+            configuration: FlattrSimulatorConfiguration(
+                webBaseURL: "http://flattr.invalid", apiBaseURL: "http://flattr.invalid/rest/v2", apps: [flattrApp]))
         let flattrRouter = Router()
         flattrRouter.addRoutes(flattr.routes(context: BasicRequestContext.self, webPrefix: "", apiPrefix: "/rest/v2"))
-        let flattrServer = Application(router: flattrRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: Logger(label: "flattr"))
+        let flattrServer = Application(
+            router: flattrRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: Logger(label: "flattr"))
         let browser = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let value = try await simulatorApp.test(.live) { client in

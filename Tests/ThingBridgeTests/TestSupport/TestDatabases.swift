@@ -62,7 +62,8 @@ enum TestDatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertib
     /// - Parameter operationLimit: for tests of behaviour, not of the limit: a loaded test server
     ///   can take longer than production's 5 s for a large shared transaction.
     func makeDatabase(groupCommit: Bool = true, operationLimit: Duration = Database.postgresOperationLimit) async throws -> Database {
-        let database = try await Database.open(makeLocation(), groupCommit: groupCommit, operationLimit: operationLimit, logger: Logger(label: "test"))
+        let database = try await Database.open(
+            makeLocation(), groupCommit: groupCommit, operationLimit: operationLimit, logger: Logger(label: "test"))
         try await Migrator(database: database).migrate()
         return database
     }

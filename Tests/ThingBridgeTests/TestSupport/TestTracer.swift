@@ -32,7 +32,8 @@ final class TestTracer: Tracer, Sendable {
 
     func forceFlush() {}
 
-    func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject) where Inject.Carrier == Carrier {
+    func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
+    where Inject.Carrier == Carrier {
         guard let ids = context.testSpanIDs else { return }
         injector.inject("00-\(ids.traceID)-\(ids.spanID)-01", forKey: "traceparent", into: &carrier)
     }
@@ -85,7 +86,10 @@ final class TestSpan: Span, Sendable {
     private let state: Mutex<State>
     private let onEnd: @Sendable (TestSpan) -> Void
 
-    init(operationName: String, kind: SpanKind, context: ServiceContext, ids: TestSpanIDs, parentSpanID: String?, onEnd: @escaping @Sendable (TestSpan) -> Void) {
+    init(
+        operationName: String, kind: SpanKind, context: ServiceContext, ids: TestSpanIDs, parentSpanID: String?,
+        onEnd: @escaping @Sendable (TestSpan) -> Void
+    ) {
         self.kind = kind
         self.context = context
         self.ids = ids

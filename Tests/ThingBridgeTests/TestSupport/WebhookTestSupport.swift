@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Synchronization
 import SQLKit
+import Synchronization
 import Testing
 
 @testable import ThingBridge

@@ -234,4 +234,3 @@ import ThingiverseSimulator
         }
     }
 }
-

@@ -46,7 +46,8 @@ public struct ConfiguredProvider: Sendable {
     public var proxyTarget: ProxyTarget? {
         guard let apiURL = settings.apiURL else { return nil }
         return ProxyTarget(
-            provider: settings.id, upstream: upstream, apiURL: apiURL, allowList: EndpointAllowList(settings.allowList, textParameters: quirks.textParameters),
+            provider: settings.id, upstream: upstream, apiURL: apiURL,
+            allowList: EndpointAllowList(settings.allowList, textParameters: quirks.textParameters),
             budget: ProxyBudget(limit: settings.rateLimit.count, window: .seconds(settings.rateLimit.seconds)),
             identity: .personalToken(bearerVerifier: nil), sendsPatchAsPost: quirks.sendsPatchAsPost, refresher: refresher)
     }

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
-import Tracing
-import Logging
 import Hummingbird
+import Logging
+import Tracing
 
 /// Thingiverse as ThingBridge uses it: sign-in (code and token flows, tokeninfo), the REST
 /// API's allow-list and budget, its order webhooks, and order lookups that confirm them. Every

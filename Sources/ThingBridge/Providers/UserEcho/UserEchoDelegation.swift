@@ -107,7 +107,9 @@ enum UserEchoError: Error, AppErrorConvertible {
     var appError: AppError {
         switch self {
         case .singleSignOnOff:
-            AppError(.serviceUnavailable, "userecho_sso_off", "UserEcho single sign-on is not configured (USERECHO_SSO_KEY), so ThingBridge cannot act for you on the forum.")
+            AppError(
+                .serviceUnavailable, "userecho_sso_off",
+                "UserEcho single sign-on is not configured (USERECHO_SSO_KEY), so ThingBridge cannot act for you on the forum.")
         case .otherPerson:
             AppError(.forbidden, "not_your_user", "Only your own UserEcho profile, topics and comments can be read here.")
         }

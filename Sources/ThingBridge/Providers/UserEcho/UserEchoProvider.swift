@@ -51,7 +51,8 @@ public struct UserEchoProvider: Provider {
     public func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount {
         var mount = ProviderMount()
         if let sso {
-            router.addRoutes(SingleSignOnController<AppRequestContext>(cookies: context.cookies, sso: sso, forumURL: settings.url).endpoints, atPath: "/sso")
+            router.addRoutes(
+                SingleSignOnController<AppRequestContext>(cookies: context.cookies, sso: sso, forumURL: settings.url).endpoints, atPath: "/sso")
             mount.forumPath = "/sso/userecho"
         }
         let hookURL = context.publicURL + "/webhooks/userecho/" + hookSecrets[0].value

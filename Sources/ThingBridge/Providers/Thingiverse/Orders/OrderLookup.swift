@@ -26,4 +26,3 @@ public enum OrderLookupError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 }
-

@@ -83,7 +83,9 @@ public struct OrderProjection: EventProjection {
             let id = try row.decode(column: "id", as: Int64.self)
             let details =
                 try known[id]
-                ?? row.decode(column: "fields", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap { try? OrderDetails(json: $0) }
+                ?? row.decode(column: "fields", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap {
+                    try? OrderDetails(json: $0)
+                }
             eventsByOrder[orderID, default: []].append(
                 OrderFacts.Event(
                     id: id, kind: kind,

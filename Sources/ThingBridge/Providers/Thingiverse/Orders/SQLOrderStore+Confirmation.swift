@@ -45,15 +45,16 @@ extension SQLOrderStore {
             status = .notFound
         case .mismatch(let differences):
             status = .mismatch
-            detail = JSONValue.array(
-                differences.map { difference in
-                    .object([
-                        "field": .string(difference.field),
-                        "webhook": difference.webhook.map(JSONValue.string) ?? .null,
-                        "api": difference.api.map(JSONValue.string) ?? .null,
-                    ])
-                }
-            ).serialized
+            detail =
+                JSONValue.array(
+                    differences.map { difference in
+                        .object([
+                            "field": .string(difference.field),
+                            "webhook": difference.webhook.map(JSONValue.string) ?? .null,
+                            "api": difference.api.map(JSONValue.string) ?? .null,
+                        ])
+                    }
+                ).serialized
         case .retry(let at, let reason):
             status = .pending
             detail = JSONValue.object(["last_error": .string(reason)]).serialized

@@ -63,7 +63,8 @@ public struct UserEchoHookRegistration: Sendable {
         }
         let answer = try await upstream.data(request)
         guard let envelope = try? JSONDecoder().decode(UserEchoEnvelope<Reply>.self, from: Data(answer.body.readableBytesView)) else {
-            throw UpstreamError(.badReply("\(command) answered HTTP \(answer.status) without UserEcho's status envelope"), provider: upstream.provider)
+            throw UpstreamError(
+                .badReply("\(command) answered HTTP \(answer.status) without UserEcho's status envelope"), provider: upstream.provider)
         }
         guard envelope.status == "success", let data = envelope.data else {
             throw UpstreamError(.badReply("\(command): \(envelope.message ?? "HTTP \(answer.status)")"), provider: upstream.provider)
@@ -91,13 +92,15 @@ extension UserEchoHookRegistration {
         configuration: ThingBridgeConfiguration, _ body: (UserEchoHookRegistration, _ targetURL: String?) async throws -> Value
     ) async throws -> Value {
         guard let settings = configuration.userecho else {
-            throw Unavailable(description: "USERECHO_URL and USERECHO_API_KEY are not set (the development simulator lives inside the running server)")
+            throw Unavailable(
+                description: "USERECHO_URL and USERECHO_API_KEY are not set (the development simulator lives inside the running server)")
         }
         let targetURL = configuration.userechoWebhookSecrets.map { configuration.publicURL + "/webhooks/userecho/" + $0[0].value }
         let client = HTTPClientService.makeClient(upstreamTimeout: configuration.upstreamTimeout, connectTimeout: configuration.connectTimeout)
         do {
             let provider = UserEchoProvider(
-                settings: settings, hookSecrets: configuration.userechoWebhookSecrets ?? [], httpClient: client, timeout: .seconds(configuration.upstreamTimeout))
+                settings: settings, hookSecrets: configuration.userechoWebhookSecrets ?? [], httpClient: client,
+                timeout: .seconds(configuration.upstreamTimeout))
             let value = try await body(UserEchoHookRegistration(provider: provider), targetURL)
             try await client.shutdown()
             return value
