@@ -38,7 +38,9 @@ public struct SQLWebhookEventStore: WebhookEventStore {
 
     /// One group commit inside a span: a child of the first delivery's request, linked to every
     /// other's, with the batch's size (no body, no key).
-    private static func tracedWrite(_ rows: [EventRow], database: Database, dialect: Database.Dialect, tracer: any Tracer) async throws -> [RecordOutcome] {
+    private static func tracedWrite(
+        _ rows: [EventRow], database: Database, dialect: Database.Dialect, tracer: any Tracer
+    ) async throws -> [RecordOutcome] {
         let parent = rows.first?.trace?.context ?? .topLevel
         let span = tracer.startSpan("event_log.commit", context: parent, ofKind: .internal)
         defer { span.end() }
@@ -157,7 +159,8 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         for row in rows {
             if let id = inserted[row.key], claimed.insert(row.key).inserted {
                 outcomes.append(RecordOutcome(id: id, duplicate: false))
-                newEvents.append(RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name), traceParent: row.trace?.traceParent))
+                newEvents.append(
+                    RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name), traceParent: row.trace?.traceParent))
                 if let order = row.order { touchedOrders.insert(order.id) }
             } else if let id = inserted[row.key] ?? existing[row.key] {
                 outcomes.append(RecordOutcome(id: id, duplicate: true))
