@@ -175,7 +175,7 @@ public struct RelayDispatcher: Service {
     /// One attempt: post, classify the answer, record it.
     func attempt(_ task: RelayTask, target: SQLRelayStore.Target, signer: StandardWebhookSigner) async {
         guard let tracer else {
-            await untracedAttempt(task, target: target, signer: signer)
+            await performAttempt(task, target: target, signer: signer)
             return
         }
         // A child of the span that stored the event (the webhook's request, perhaps before a
@@ -190,15 +190,15 @@ public struct RelayDispatcher: Service {
         span.attributes["thingbridge.relay.attempt"] = task.attempts + 1
         span.attributes["thingbridge.relay.type"] = task.type
         let outcome = await ServiceContext.withValue(span.context) {
-            await untracedAttempt(task, target: target, signer: signer)
+            await performAttempt(task, target: target, signer: signer)
         }
         span.attributes["thingbridge.relay.outcome"] = Self.label(outcome)
         if case .delivered = outcome {} else { span.setStatus(SpanStatus(code: .error)) }
     }
 
-    /// ``attempt(_:target:signer:)`` without its span. Returns how it ended.
+    /// The attempt itself (inside the attempt's span when tracing): post, classify, record. Returns how it ended.
     @discardableResult
-    private func untracedAttempt(_ task: RelayTask, target: SQLRelayStore.Target, signer: StandardWebhookSigner) async -> RelayAttemptOutcome {
+    private func performAttempt(_ task: RelayTask, target: SQLRelayStore.Target, signer: StandardWebhookSigner) async -> RelayAttemptOutcome {
         let attemptedAt = Date()
         let timestamp = Int64(attemptedAt.timeIntervalSince1970)
         var request = HTTPClientRequest(url: target.url)
