@@ -21,9 +21,16 @@ public func fuzzSessionCookie(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         property(configured.open(text, as: Session.self, purpose: .login) == nil, "arbitrary text \(text.debugDescription) opened as a login")
         return 0
     }
-    let account = LinkedAccount(
-        provider: ProviderID.allCases[Int(input.byte()) % ProviderID.allCases.count], id: input.text(), name: input.text(),
+    let providers = ProviderID.builtIn + [ProviderID(rawValue: "gitlab")!]
+    var account = LinkedAccount(
+        provider: providers[Int(input.byte()) % providers.count], id: input.text(), name: input.text(),
         fullName: input.text(), thumbnail: nil, token: Secret(input.text(limit: 600)))
+    if input.byte() % 2 == 1 {
+        // A configured provider's expiring token with its refresh token.
+        account.refreshToken = Secret(input.text(limit: 600))
+        account.tokenLifetime = Int64(input.byte()) * 60
+        account.tokenExpiresAt = Int64(input.byte()) << 16
+    }
     let issued = Int64(input.byte()) << 24 | Int64(input.byte())
     let session = Session(id: input.text(limit: 40), accounts: [account], issuedAt: issued, lastSeenAt: issued + 1, expiresAt: issued + 3600)
     guard let sealed = try? configured.seal(session, purpose: .session) else {
