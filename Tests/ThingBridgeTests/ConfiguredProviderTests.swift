@@ -158,47 +158,44 @@ extension ConfiguredProviderTests {
     @Test func concurrentRequestsShareOneRefreshAndProxyingGoesOnPastSeveralLifetimes() async throws {
         try await ConfiguredProviderHarness.run(Self.shortLived()) { harness in
             try await TestServer.run(try await harness.configuration(), mode: .live) { server, client in
-                var jar = try await harness.signInWithExample(client)
+                let jar = try await harness.signInWithExample(client)
                 let before = jar
-                let browser = HTTPClient(eventLoopGroupProvider: .singleton)
-                let base = "http://127.0.0.1:\(client.port!)"
-                @Sendable func get(_ path: String, _ cookies: CookieJar) async throws -> (Int, String?) {
-                    var request = HTTPClientRequest(url: base + path)
-                    request.headers.add(name: "Cookie", value: cookies.header[.cookie] ?? "")
-                    let response = try await browser.execute(request, timeout: .seconds(10))
-                    _ = try await response.body.collect(upTo: 1 << 20)
-                    return (Int(response.status.code), response.headers.first(name: "set-cookie"))
-                }
+                try await Self.withBrowser { browser in
+                    let base = "http://127.0.0.1:\(client.port!)"
+                    @Sendable func get(_ path: String, _ cookies: CookieJar) async throws -> (Int, String?) {
+                        var request = HTTPClientRequest(url: base + path)
+                        request.headers.add(name: "Cookie", value: cookies.header[.cookie] ?? "")
+                        let response = try await browser.execute(request, timeout: .seconds(10))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        return (Int(response.status.code), response.headers.first(name: "set-cookie"))
+                    }
 
-                try await Task.sleep(for: .milliseconds(2100))
-                // 20 requests at once with the same expired token: one refresh between them.
-                let expired = jar
-                let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-                    for _ in 0..<20 { group.addTask { try await get("/api/example/me", expired) } }
-                    return try await group.reduce(into: []) { $0.append($1) }
-                }
-                #expect(answers.allSatisfy { $0.0 == 200 })
-                #expect(harness.provider.refreshCount == 1)
-                #expect(server.configuredProviders[0].refresher.refreshes == 1)
-                let refreshedCookie = try #require(answers.compactMap(\.1).first)
-                var refreshed = TestResponseCookies.jar(from: refreshedCookie, into: jar)
-                // The cookie from before the refresh still works, with the refreshed token and no new refresh.
-                #expect(try await get("/api/example/me", before).0 == 200)
-                #expect(harness.provider.refreshCount == 1)
+                    try await Task.sleep(for: .milliseconds(2100))
+                    // 20 requests at once with the same expired token: one refresh between them.
+                    let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                        for _ in 0..<20 { group.addTask { try await get("/api/example/me", jar) } }
+                        return try await group.reduce(into: []) { $0.append($1) }
+                    }
+                    #expect(answers.allSatisfy { $0.0 == 200 })
+                    #expect(harness.provider.refreshCount == 1)
+                    #expect(server.configuredProviders[0].refresher.refreshes == 1)
+                    let refreshedCookie = try #require(answers.compactMap(\.1).first)
+                    var refreshed = TestResponseCookies.jar(from: refreshedCookie, into: jar)
+                    // The cookie from before the refresh still works, with the refreshed token and no new refresh.
+                    #expect(try await get("/api/example/me", before).0 == 200)
+                    #expect(harness.provider.refreshCount == 1)
 
-                // Several more lifetimes, one request every 400 ms with the newest cookie.
-                let start = ContinuousClock.now
-                while ContinuousClock.now - start < .seconds(5) {
-                    let (status, setCookie) = try await get("/api/example/items", refreshed)
-                    #expect(status == 200)
-                    if let setCookie { refreshed = TestResponseCookies.jar(from: setCookie, into: refreshed) }
-                    try await Task.sleep(for: .milliseconds(400))
+                    // Several more lifetimes, one request every 400 ms with the newest cookie.
+                    let start = ContinuousClock.now
+                    while ContinuousClock.now - start < .seconds(5) {
+                        let (status, setCookie) = try await get("/api/example/items", refreshed)
+                        #expect(status == 200)
+                        if let setCookie { refreshed = TestResponseCookies.jar(from: setCookie, into: refreshed) }
+                        try await Task.sleep(for: .milliseconds(400))
+                    }
+                    #expect(harness.provider.refreshCount >= 3)
+                    #expect(harness.provider.refreshCount <= 5)
                 }
-                #expect(harness.provider.refreshCount >= 3)
-                #expect(harness.provider.refreshCount <= 5)
-                jar = refreshed
-                _ = jar
-                try await browser.shutdown()
             }
         }
     }
@@ -225,6 +222,21 @@ extension ConfiguredProviderTests {
                 #expect(try refused.errorBody().error == "reauthenticate")
             }
         }
+    }
+}
+
+extension ConfiguredProviderTests {
+    /// Runs `body` with an HTTP client of its own, shut down however `body` ends (a client
+    /// dropped without shutting down stops the whole test process).
+    static func withBrowser(_ body: (HTTPClient) async throws -> Void) async throws {
+        let browser = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await body(browser)
+        } catch {
+            try? await browser.shutdown()
+            throw error
+        }
+        try await browser.shutdown()
     }
 }
 
