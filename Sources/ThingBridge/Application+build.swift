@@ -124,74 +124,15 @@ public func buildApplication(
         tracer: tracer)
     notes += development?.notes ?? []
 
-    let routeIndex = RouteIndex()
-    let router = Router(context: AppRequestContext.self)
-    let proxyMetrics = ProxyMetrics(registry: registry)
-    let httpMetrics = HTTPMetrics(registry: registry)
-    let securityHeaders = SecurityHeadersMiddleware<AppRequestContext>()
-    if let tracer {
-        // Outermost, so that the access log line and everything below run inside the span.
-        router.add(middleware: RequestTracingMiddleware(tracer: tracer))
-    }
-    router.add(middleware: RequestTelemetryMiddleware(metrics: httpMetrics))
-    // Outside the error middleware, so that error answers to allowed origins carry CORS headers too.
-    router.add(middleware: CORSMiddleware(allowedOrigins: configuration.corsOrigins, metrics: proxyMetrics))
-    router.add(middleware: securityHeaders)
-    router.add(middleware: ErrorMiddleware(routeIndex: routeIndex))
-    router.add(middleware: StaticFilesMiddleware(directory: configuration.publicDirectory, logger: logger))
-    router.addRoutes(OperationsController(database: database, registry: registry).endpoints)
-
-    // Each provider's own routes (webhooks, single sign-on) and services.
-    let context = ProviderContext(
-        cookies: cookies, eventStore: eventStore, newEventStored: { relay.deliveriesQueued() }, publicURL: configuration.publicURL,
-        development: development, logger: logger)
-    let mounts = try providers.map { try $0.mount(on: router, with: context) }
-    notes += mounts.flatMap(\.notes)
-    let logoutActions = mounts.compactMap(\.onLogout)
-    router.addRoutes(
-        SignInController(
-            providers: providers.compactMap(\.signIn), cookies: cookies, publicURL: configuration.publicURL,
-            forumPath: mounts.lazy.compactMap(\.forumPath).first
-        ) { session in
-            for action in logoutActions { action(session) }
-        }.endpoints,
-        atPath: "/auth")
-    // Every provider answers at `/api/{provider}/...` (Thingiverse also at `/api/...`); the
-    // longest mount path first, so the fast path's prefix match finds the right one.
-    let proxies = providers.flatMap(\.proxies).sorted { $0.path.count > $1.path.count }
-    var proxyControllers: [ProxyController<AppRequestContext>] = []
-    for (path, target) in proxies {
-        let proxy = ProxyController<AppRequestContext>(
-            target: target, cookies: cookies, mountPath: path, publicURL: configuration.publicURL,
-            corsOrigins: configuration.corsOrigins, metrics: proxyMetrics)
-        router.addRoutes(proxy.endpoints, atPath: RouterPath(path))
-        proxyControllers.append(proxy)
-    }
-    let serverName = "ThingBridge"
-    let fastRoutes = ProxyFastRoutes(
-        proxies: proxyControllers, corsOrigins: configuration.corsOrigins, httpMetrics: httpMetrics, proxyMetrics: proxyMetrics,
-        securityHeaders: securityHeaders, logger: logger, serverName: serverName)
-    // The simulators below `/sim/`, and with a simulated Thingiverse the `/dev/` helpers.
-    development?.mount(
-        on: router,
-        wiring: DevelopmentWiring(
-            thingiverseWebhookURL: thingiverse.webhookURL(publicURL: configuration.publicURL),
-            publicOrigin: ThingBridgeConfiguration.origin(configuration.publicURL) ?? configuration.publicURL,
-            httpClient: httpClient))
-    if development?.thingiverse == nil {
-        // Pages ask whether to show the development banner; outside development the answer is no.
-        router.get("/dev/info") { _, _ in DevelopmentStatus(development: false) }
-    }
-
-    let adminCheck = SessionAdminCheck(
-        cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: development?.thingiverse != nil)
-    let adminGuard = AdminGuard(
-        token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
-    router.addRoutes(AdminController(store: eventStore, orders: thingiverse.orderStore, guard: adminGuard).endpoints)
-    router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
-
-    let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
-    routeIndex.record(routes)
+    let built = try buildRouter(
+        RouterServices(
+            configuration: configuration, database: database, cookies: cookies, providers: providers, eventStore: eventStore,
+            orderStore: thingiverse.orderStore, relayStore: relayStore, relay: relay,
+            thingiverseWebhookURL: thingiverse.webhookURL(publicURL: configuration.publicURL), httpClient: httpClient,
+            development: development, registry: registry, logger: logger, tracer: tracer))
+    notes += built.notes
+    let (router, fastRoutes, mounts, routes) = (built.router, built.fastRoutes, built.mounts, built.routes)
+    let serverName = BuiltRouter.serverName
 
     // With the fast path, its connection-state handler (idle timeout, graceful close) sits before
     // it so that it sees every request; Hummingbird's own then has no timeout of its own.
