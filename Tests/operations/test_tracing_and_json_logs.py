@@ -20,8 +20,8 @@ import http.cookiejar
 import json
 import os
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -36,6 +36,9 @@ import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 ROOT = Path(__file__).resolve().parents[2]
+# The browser checks' helpers for a free port and the binary to run, not a copy of them.
+sys.path.insert(0, str(ROOT / "Tests" / "browser"))
+from conftest import binary, free_port  # noqa: E402
 WEBHOOK_SECRET = "tracing-webhook-secret-" + uuid.uuid4().hex
 USERECHO_SECRET = "tracing-userecho-secret-" + uuid.uuid4().hex
 ADMIN_TOKEN = "tracing-admin-token-" + uuid.uuid4().hex
@@ -46,22 +49,6 @@ COLLECTOR_KEY = "collector-key-" + uuid.uuid4().hex
 # A piece of the webhook's body that is in no span name or id: the raw body must not be exported.
 BODY_MARKER = "Unit 7, Tracing Lane " + uuid.uuid4().hex
 SECONDS = 20
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def binary() -> str:
-    configured = os.environ.get("THINGBRIDGE_BINARY")
-    if configured:
-        return configured
-    built = ROOT / ".build" / "debug" / "thingbridge"
-    if not built.exists():
-        subprocess.run(["swift", "build", "--product", "thingbridge"], cwd=ROOT, check=True)
-    return str(built)
 
 
 class Recorder:
