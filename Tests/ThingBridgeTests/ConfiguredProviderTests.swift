@@ -49,10 +49,17 @@ import ThingiverseSimulator
                         let id: String
                         let name: String
                         let login: String
+                        let api: String?
+                        let endpoints: [String]?
                     }
                 }
                 let offered = try JSONDecoder().decode(Status.self, from: Data(status.body.readableBytesView)).sign_in
-                #expect(offered.last == Status.Option(id: "example", name: "Example", login: "/auth/example/login"))
+                // The API console offers its allow-list; built-in providers have consoles of their own.
+                let allowed = ["GET /me", "GET /items", "GET /items/{id}", "POST /items", "GET /users/{name}"]
+                #expect(
+                    offered.last
+                        == Status.Option(id: "example", name: "Example", login: "/auth/example/login", api: "/api/example", endpoints: allowed))
+                #expect(offered.first?.id == "thingiverse" && offered.first?.endpoints == nil)
 
                 let unlink = try await client.execute(
                     uri: "/auth/example/unlink", method: .post, headers: jar.header + [.origin: SignInHarness.publicURL])
