@@ -44,12 +44,9 @@ public enum AdminViews {
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: ViewKey.self)
-            try container.encode(id, forKey: "id")
+            try container.encodeEvent(id: id, receivedAt: receivedAt, event: event, shown: shown)
             try container.encode(source, forKey: "source")
-            try container.encode(receivedAt, forKey: "received_at")
-            try container.encode(event, forKey: "event")
             try container.encodeIfPresent(orderID, forKey: "order_id")
-            try container.encode(shown)
         }
     }
 
@@ -82,13 +79,10 @@ public enum AdminViews {
         public func encode(to encoder: any Encoder) throws {
             // Written out so absent values show as null rather than disappear.
             var container = encoder.container(keyedBy: ViewKey.self)
-            try container.encode(id, forKey: "id")
-            try container.encode(receivedAt, forKey: "received_at")
-            try container.encode(event, forKey: "event")
+            try container.encodeEvent(id: id, receivedAt: receivedAt, event: event, shown: shown)
             try container.encode(orderID, forKey: "order_id")
             try container.encode(dedupeKey, forKey: "dedupe_key")
             try container.encode(fields, forKey: "fields")
-            try container.encode(shown)
             try container.encode(rawBody, forKey: "raw_body")
             try container.encode(rawBodyEncoding, forKey: "raw_body_encoding")
         }
@@ -247,8 +241,12 @@ public enum AdminViews {
 }
 
 extension KeyedEncodingContainer<AdminViews.ViewKey> {
-    /// Each shown value under its own key, `null` included.
-    mutating func encode(_ shown: [ShownValue]) throws {
+    /// What every view of an event has: its id, time and name, and each shown value under its
+    /// own key, `null` included.
+    mutating func encodeEvent(id: Int64, receivedAt: String, event: String, shown: [ShownValue]) throws {
+        try encode(id, forKey: "id")
+        try encode(receivedAt, forKey: "received_at")
+        try encode(event, forKey: "event")
         for value in shown { try encode(value.value, forKey: AdminViews.ViewKey(stringValue: value.column.key)) }
     }
 }

@@ -63,10 +63,7 @@ public struct ShownColumn: Sendable, Equatable {
     public var inListings: Bool
 
     public init(key: String, column: String, kind: Kind, inListings: Bool = false) {
-        self.key = key
-        self.column = column
-        self.kind = kind
-        self.inListings = inListings
+        (self.key, self.column, self.kind, self.inListings) = (key, column, kind, inListings)
     }
 }
 

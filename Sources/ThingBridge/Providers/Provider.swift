@@ -70,7 +70,6 @@ public struct ProviderConsole: Sendable, Equatable {
     public var endpoints: [String]
 
     public init(api: String, endpoints: [String]) {
-        self.api = api
-        self.endpoints = endpoints
+        (self.api, self.endpoints) = (api, endpoints)
     }
 }
