@@ -28,7 +28,7 @@ import Testing
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
             #expect(try ready.errorBody().error == "not_ready")
-            let health = try await client.getOK("/healthz")
+            _ = try await client.getOK("/healthz")
         }
     }
 

@@ -238,7 +238,7 @@ import ThingiverseSimulator
                 let me = try await client.execute(uri: "/auth/me", method: .get, headers: [.cookie: "tb_session=\(cookie)"])
                 #expect(me.status == .unauthorized)
             }
-            let valid = try await client.getOK("/auth/me", headers: jar.header)
+            _ = try await client.getOK("/auth/me", headers: jar.header)
         }
     }
 
@@ -264,7 +264,7 @@ import ThingiverseSimulator
                 "THINGBRIDGE_DATABASE_URL": "sqlite:\(database)", "THINGBRIDGE_SESSION_KEYS": "\(newKey),\(TestEnvironment.sessionKey)",
             ])
             try await TestServer.run(rotated) { _, client in
-                let me = try await client.getOK("/auth/me", headers: jar.header)
+                _ = try await client.getOK("/auth/me", headers: jar.header)
             }
             let oldKeyRemoved = try await harness.configuration([
                 "THINGBRIDGE_DATABASE_URL": "sqlite:\(database)", "THINGBRIDGE_SESSION_KEYS": newKey,
