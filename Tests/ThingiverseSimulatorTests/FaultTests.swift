@@ -22,7 +22,7 @@ import ThingiverseSimulator
         try await withRouter(simulator) { client in
             let clock = ContinuousClock()
             let apiTime = try await clock.measure {
-                let response = try await client.getOK("/api/users/me", headers: bearer(token))
+                _ = try await client.getOK("/api/users/me", headers: bearer(token))
             }
             #expect(apiTime >= .seconds(1))
             let oauthTime = try await clock.measure {
@@ -53,7 +53,7 @@ import ThingiverseSimulator
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 #expect(response.text.contains("<title>Just a moment...</title>"))
             }
-            let image = try await client.getOK("/api/_media/users/alice_prints_thumb.png")
+            _ = try await client.getOK("/api/_media/users/alice_prints_thumb.png")
         }
     }
 

@@ -58,7 +58,7 @@ import ThingiverseSimulator
             #expect(index.text.contains("Sign in to Print &lt;Shop&gt;"))
             let me = try await client.api(.get, "/users/me", token: token)
             #expect(try me.jsonObject()["name"] as? String == "alice_prints")
-            let page = try await client.getOK("/login/oauth/authorize?client_id=client-one")
+            _ = try await client.getOK("/login/oauth/authorize?client_id=client-one")
         }
     }
 }

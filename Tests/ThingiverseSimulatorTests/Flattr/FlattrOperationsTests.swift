@@ -80,7 +80,7 @@ import ThingiverseSimulator
                 #expect(response.text.contains("<title>Just a moment...</title>"))
                 #expect(response.header("cf-mitigated") == "challenge")
             }
-            let image = try await client.getOK("/thing/image/4/2/3/4/0/5/medium.png")
+            _ = try await client.getOK("/thing/image/4/2/3/4/0/5/medium.png")
         }
         #expect(simulator.tokenRequests().map(\.succeeded) == [false])
     }
@@ -104,7 +104,7 @@ import ThingiverseSimulator
         try await withRouter(simulator) { client in
             let clock = ContinuousClock()
             let apiTime = try await clock.measure {
-                let response = try await client.getOK("/api/things/423405")
+                _ = try await client.getOK("/api/things/423405")
             }
             #expect(apiTime >= .milliseconds(300))
             let oauthTime = try await clock.measure {

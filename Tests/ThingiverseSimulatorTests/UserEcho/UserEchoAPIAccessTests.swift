@@ -34,7 +34,7 @@ import ThingiverseSimulator
             let asBearer = try await client.userEcho("forums", key: nil, headers: bearer(UserEchoFixture.apiKey))
             #expect(asBearer.status == .ok)
             // ".json" may be left out.
-            let bare = try await client.getOK("/api/v2/forums", headers: bearer(UserEchoFixture.apiKey))
+            _ = try await client.getOK("/api/v2/forums", headers: bearer(UserEchoFixture.apiKey))
         }
     }
 
