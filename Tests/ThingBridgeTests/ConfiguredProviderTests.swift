@@ -20,16 +20,7 @@ import ThingiverseSimulator
             var jar = try await harness.signIn.signIn(client)
             jar = try await harness.signInWithExample(client, jar: jar)
 
-            let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
-            struct Me: Decodable {
-                let provider: String
-                let accounts: [String: Account]
-                struct Account: Decodable {
-                    let id: String
-                    let name: String
-                }
-            }
-            let person = try JSONDecoder().decode(Me.self, from: Data(me.body.readableBytesView))
+            let person = try await client.me(jar)
             #expect(person.provider == "thingiverse")
             #expect(person.accounts["example"]?.id == "7001")
             #expect(person.accounts["example"]?.name == "alice_oauth")

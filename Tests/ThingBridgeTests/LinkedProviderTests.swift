@@ -36,8 +36,7 @@ import ThingiverseSimulator
     func linksToTheThingiverseSessionAndUnlinkingRetiresTheCookieThatHeldTheToken(provider: LinkedProvider) async throws {
         try await ConfiguredProviderHarness.withServer { harness, client in
             let both = try await provider.signIn(client, harness: harness, jar: try await harness.signIn.signIn(client))
-            let me = try JSONDecoder().decode(
-                MeBody.self, from: Data(try await client.execute(uri: "/auth/me", method: .get, headers: both.header).body.readableBytesView))
+            let me = try await client.me(both)
             #expect(me.provider == "thingiverse")
             #expect(me.accounts.keys.sorted() == [provider.rawValue, "thingiverse"].sorted())
             #expect(try await client.execute(uri: provider.apiPath, method: .get, headers: both.header).status == .ok)
@@ -51,8 +50,7 @@ import ThingiverseSimulator
             #expect(unlinked.status == .ok)
             var after = both
             after.take(unlinked)
-            let remaining = try JSONDecoder().decode(
-                MeBody.self, from: Data(try await client.execute(uri: "/auth/me", method: .get, headers: after.header).body.readableBytesView))
+            let remaining = try await client.me(after)
             #expect(remaining.accounts.keys.sorted() == ["thingiverse"])
             #expect(try await client.execute(uri: provider.apiPath, method: .get, headers: after.header).status == .unauthorized)
             // The cookie from before the unlink still holds the token: it is refused.

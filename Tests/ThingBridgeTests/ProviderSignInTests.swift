@@ -115,8 +115,7 @@ import ThingiverseSimulator
         try await SignInHarness.withServer { harness, client in
             let thingiverse = try await harness.signIn(client)
             let both = try await harness.signInWithFlattr(client, jar: thingiverse)
-            let me = try await client.execute(uri: "/auth/me", method: .get, headers: both.header)
-            let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
+            let body = try await client.me(both)
             #expect(body.provider == "thingiverse")
             #expect(body.name == "alice_prints")
             #expect(body.accounts["thingiverse"]?.name == "alice_prints")
@@ -135,8 +134,7 @@ import ThingiverseSimulator
         try await SignInHarness.withServer { harness, client in
             let alice = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client, user: "alice_prints"))
             let bob = try await client.signIn(at: "/auth/login", jar: alice) { try await harness.authorize($0, user: "bob_builds") }
-            let me = try await client.execute(uri: "/auth/me", method: .get, headers: bob.header)
-            let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
+            let body = try await client.me(bob)
             #expect(body.name == "bob_builds")
             #expect(body.accounts.keys.sorted() == ["thingiverse"], "alice's Flattr account must not follow bob")
             // alice's cookie ended with it.
@@ -181,16 +179,4 @@ import ThingiverseSimulator
             #expect(error.code == "session_too_large")
         }
     }
-}
-
-/// `/auth/me` as the tests read it.
-struct MeBody: Decodable {
-    struct Account: Decodable {
-        let id: String
-        let name: String
-    }
-    let id: String
-    let name: String
-    let provider: String
-    let accounts: [String: Account]
 }

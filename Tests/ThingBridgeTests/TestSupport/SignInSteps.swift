@@ -1,5 +1,7 @@
+import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// ThingBridge's answer to a browser opening a login URL: the redirect to the provider's
@@ -46,5 +48,24 @@ extension TestClientProtocol {
     ) async throws -> CookieJar {
         let login = try await openLogin(loginURI, jar: jar)
         return try await finishSignIn(at: try await authorize(login.authorizeURL), jar: login.jar)
+    }
+}
+
+/// `/auth/me` as the tests read it.
+struct MeBody: Decodable {
+    struct Account: Decodable {
+        let id: String
+        let name: String
+    }
+    let id: String
+    let name: String
+    let provider: String
+    let accounts: [String: Account]
+}
+
+extension TestClientProtocol {
+    /// `/auth/me` for the browser holding `jar`, decoded (fails the test unless it answers 200).
+    func me(_ jar: CookieJar) async throws -> MeBody {
+        try JSONDecoder().decode(MeBody.self, from: Data(try await getOK("/auth/me", headers: jar.header).body.readableBytesView))
     }
 }
