@@ -42,13 +42,15 @@ enum TestDatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertib
         }
     }
 
-    /// Creates a new empty database and returns its name.
+    /// Creates a new empty database and returns its name: `tb_test_<seconds since 1970>_<random>`.
     private static func createDatabase(adminURL: String) async throws -> String {
-        let name = "tb_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let now = Int(Date().timeIntervalSince1970)
+        let name = "tb_test_\(now)_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
         // CREATE DATABASE copies a template and waits for a checkpoint: on a loaded machine it
         // can take longer than the 5 s an operation of the server may.
         let admin = try await Database.open(.postgres(url: Secret(adminURL)), operationLimit: .seconds(30), logger: Logger(label: "test"))
         do {
+            if await PostgresTestDatabases.shared.firstCreation() { await dropLeftovers(admin: admin, now: now) }
             _ = try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").all() }
         } catch {
             await admin.shutdown()
@@ -56,6 +58,24 @@ enum TestDatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertib
         }
         await admin.shutdown()
         return String(name)
+    }
+
+    /// Drops the databases of earlier runs, once per run: a test never drops its own (its
+    /// database outlives its last check), and a server with thousands of them creates each new
+    /// one slowly. Only those made over two hours ago go (another run may be using newer ones);
+    /// one still in use refuses to be dropped and stays.
+    private static func dropLeftovers(admin: Database, now: Int) async {
+        let names = try? await admin.read { sql in
+            try await sql.raw("SELECT datname FROM pg_database WHERE datname LIKE 'tb\\_test\\_%'").all()
+                .map { try $0.decode(column: "datname", as: String.self) }
+        }
+        for name in names ?? [] {
+            let parts = name.split(separator: "_")
+            // Names from before they carried their time count as old.
+            let made = parts.count == 4 ? Int(parts[2]) ?? 0 : 0
+            guard now - made > 7_200 else { continue }
+            _ = try? await admin.read { sql in try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name)").all() }
+        }
     }
 
     /// Opens and migrates a new database of this kind.
@@ -73,6 +93,13 @@ enum TestDatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertib
 actor PostgresTestDatabases {
     static let shared = PostgresTestDatabases()
     private var tail: Task<Void, Never> = Task {}
+    private var created = false
+
+    /// Whether this is the run's first creation (true once).
+    func firstCreation() -> Bool {
+        defer { created = true }
+        return !created
+    }
 
     func one<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let previous = tail
