@@ -6,6 +6,18 @@
 ///
 /// Flattr closed in 2024; the built-in simulator stands in for it.
 enum FlattrProvider {
+    /// Flattr, when its credentials are set or development mode simulates it; nothing otherwise.
+    static func build(_ services: ProviderServices) -> [any Provider] {
+        let configuration = services.configuration
+        guard let flattr = configuration.flattr ?? services.development?.simulated(ThingBridgeConfiguration.Flattr.self) else { return [] }
+        return [
+            ConfiguredProvider(
+                settings: settings(flattr, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit), quirks: quirks,
+                httpClient: services.httpClient, timeout: services.timeout, pool: services.pool, database: services.database, codec: services.codec,
+                tracer: services.tracer)
+        ]
+    }
+
     /// Flattr's settings as a configured provider's.
     static func settings(_ flattr: ThingBridgeConfiguration.Flattr, scopes: [String], rateLimit: ThingBridgeConfiguration.RateLimit)
         -> ConfiguredProviderSettings
@@ -22,4 +34,8 @@ enum FlattrProvider {
 
     /// What Flattr does that the standard leaves open.
     static let quirks = ConfiguredProvider.Quirks(textParameters: ["username"], sendsPatchAsPost: true)
+}
+
+extension ProviderID {
+    public static let flattr = ProviderID(known: "flattr", displayName: "Flattr")
 }
