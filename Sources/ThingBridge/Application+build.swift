@@ -96,16 +96,10 @@ public func buildApplication(
         settings: thingiverseSettings, rateLimit: configuration.rateLimit, webhookSecrets: webhookSecrets,
         webhookSecretsGenerated: configuration.webhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
         database: database, logger: logger, tracer: tracer)
-    // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS); in development, one
-    // without settings runs against the generic OAuth2 simulator.
-    let configured = configuration.configuredProviders.map { provider in
-        ConfiguredProvider(
-            settings: development?.configuredProvider(provider) ?? provider, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
-            database: database, codec: codec, tracer: tracer)
-    }
     let services = ProviderServices(
         configuration: configuration, development: development, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
         database: database, codec: codec, developmentSecrets: developmentSecrets, tracer: tracer)
+    let configured = ConfiguredProvider.buildAll(services)
     // The list of providers, in the order the pages show them; each but Thingiverse is on only when
     // its settings are (or, in development, its simulator stands in).
     let providers: [any Provider] = [thingiverse] + FlattrProvider.build(services) + configured + UserEchoProvider.build(services)

@@ -10,12 +10,8 @@ enum FlattrProvider {
     static func build(_ services: ProviderServices) -> [any Provider] {
         let configuration = services.configuration
         guard let flattr = configuration.flattr ?? services.development?.simulated(ThingBridgeConfiguration.Flattr.self) else { return [] }
-        return [
-            ConfiguredProvider(
-                settings: settings(flattr, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit), quirks: quirks,
-                httpClient: services.httpClient, timeout: services.timeout, pool: services.pool, database: services.database, codec: services.codec,
-                tracer: services.tracer)
-        ]
+        let described = settings(flattr, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit)
+        return [ConfiguredProvider(settings: described, quirks: quirks, services: services)]
     }
 
     /// Flattr's settings as a configured provider's.
