@@ -182,7 +182,7 @@ struct OrdersCommand: AsyncParsableCommand {
             let detail = try await DataCommandSupport.withOrders(settings) { store -> AdminViews.OrderDetail? in
                 guard let order = try await store.order(id: id) else { return nil }
                 let history = try await store.history(orderID: id)
-                return AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init))
+                return AdminViews.OrderDetail(order, history: history)
             }
             guard let detail else { throw ValidationError("There is no order \(id).") }
             try DataCommandSupport.printJSON(detail, pretty: true)

@@ -140,7 +140,7 @@ public struct AdminController<Context: RequestContext>: Sendable {
             throw AppError(.notFound, "not_found", "There is no order \(id).")
         }
         let history = try await orders.history(orderID: id)
-        return try Self.json(AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init)))
+        return try Self.json(AdminViews.OrderDetail(order, history: history))
     }
 
     /// `GET /admin/api/quarantine?limit=&cursor=`, newest first.

@@ -132,9 +132,9 @@ public enum AdminViews {
         public let order: Order
         public let history: [EventSummary]
 
-        public init(order: Order, history: [EventSummary]) {
-            self.order = order
-            self.history = history
+        public init(_ order: StoredOrder, history: [StoredEvent]) {
+            self.order = Order(order)
+            self.history = history.map(EventSummary.init)
         }
     }
 
