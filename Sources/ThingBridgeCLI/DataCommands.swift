@@ -33,7 +33,8 @@ struct EventsCommand: AsyncParsableCommand {
             // The projections' listed columns follow the log's own (Thingiverse's: CONFIRMATION).
             let shownKeys = items.first?.shown.map(\.column.key) ?? EventProjections.builtIn.shownColumns.filter(\.inListings).map(\.key)
             try DataCommandSupport.printPage(
-                "events", items, nextCursor: page.nextCursor, json: json, header: ["ID", "RECEIVED", "EVENT", "ORDER"] + shownKeys.map { $0.uppercased() }
+                "events", items, nextCursor: page.nextCursor, json: json,
+                header: ["ID", "RECEIVED", "EVENT", "ORDER"] + shownKeys.map { $0.uppercased() }
             ) { [String($0.id), $0.receivedAt, $0.event, $0.orderID.map(String.init) ?? "-"] + $0.shown.map(\.tableText) }
         }
     }
