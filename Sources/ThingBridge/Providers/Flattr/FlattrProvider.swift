@@ -8,9 +8,9 @@
 enum FlattrProvider {
     /// Flattr, when its credentials are set or development mode simulates it; nothing otherwise.
     static func build(_ services: ProviderServices) -> [any Provider] {
-        let configuration = services.configuration
-        guard let flattr = configuration.flattr ?? services.development?.simulated(ThingBridgeConfiguration.Flattr.self) else { return [] }
-        let described = settings(flattr, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit)
+        let section = services.configuration.section(FlattrSettings.self)
+        guard let flattr = section.flattr ?? services.development?.simulated(ThingBridgeConfiguration.Flattr.self) else { return [] }
+        let described = settings(flattr, scopes: section.scopes, rateLimit: section.rateLimit)
         return [ConfiguredProvider(settings: described, quirks: quirks, services: services)]
     }
 

@@ -70,12 +70,6 @@ extension ThingBridgeConfiguration {
 
     /// Flattr credentials and URLs; `nil` means off (production) or the simulator (development).
     public var flattr: Flattr? { section(FlattrSettings.self).flattr }
-    public var flattrWebURL: String { section(FlattrSettings.self).webURL }
-    public var flattrAPIURL: String { section(FlattrSettings.self).apiURL }
-    /// Scopes asked for at Flattr's authorization page.
-    public var flattrScopes: [String] { section(FlattrSettings.self).scopes }
-    /// Proxy budget per signed-in person for Flattr.
-    public var flattrRateLimit: RateLimit { section(FlattrSettings.self).rateLimit }
 
     /// The built-in Flattr simulator runs: development mode without Flattr credentials.
     public var usesFlattrSimulator: Bool { flattr == nil && mode == .development }
