@@ -96,26 +96,13 @@ public func buildApplication(
         settings: thingiverseSettings, rateLimit: configuration.rateLimit, webhookSecrets: webhookSecrets,
         webhookSecretsGenerated: configuration.webhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
         database: database, logger: logger, tracer: tracer)
-    let flattr = (configuration.flattr ?? development?.flattr).map {
-        ConfiguredProvider(
-            settings: FlattrProvider.settings($0, scopes: configuration.flattrScopes, rateLimit: configuration.flattrRateLimit),
-            quirks: FlattrProvider.quirks, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool, database: database, codec: codec,
-            tracer: tracer)
-    }
-    // Standard OAuth2 providers from settings alone (THINGBRIDGE_PROVIDERS); in development, one
-    // without settings runs against the generic OAuth2 simulator.
-    let configured = configuration.configuredProviders.map { provider in
-        ConfiguredProvider(
-            settings: development?.configuredProvider(provider) ?? provider, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
-            database: database, codec: codec, tracer: tracer)
-    }
-    let userecho = (configuration.userecho ?? development?.userecho).map {
-        UserEchoProvider(
-            settings: $0,
-            hookSecrets: configuration.userechoWebhookSecrets ?? [Secret(developmentSecrets?.userechoWebhookSecret ?? randomToken(bytes: 24))],
-            hookSecretsGenerated: configuration.userechoWebhookSecrets == nil, httpClient: httpClient, timeout: upstreamTimeout, tracer: tracer)
-    }
-    let providers: [any Provider] = [thingiverse] + (flattr.map { [$0] } ?? []) + configured + (userecho.map { [$0] } ?? [])
+    let services = ProviderServices(
+        configuration: configuration, development: development, httpClient: httpClient, timeout: upstreamTimeout, pool: upstreamPool,
+        database: database, codec: codec, developmentSecrets: developmentSecrets, tracer: tracer)
+    let configured = ConfiguredProvider.buildAll(services)
+    // The list of providers, in the order the pages show them; each but Thingiverse is on only when
+    // its settings are (or, in development, its simulator stands in).
+    let providers: [any Provider] = [thingiverse] + FlattrProvider.build(services) + configured + UserEchoProvider.build(services)
     // The one event log, with what each provider makes of its events (Thingiverse's orders).
     let eventStore = SQLWebhookEventStore(
         database: database, batching: configuration.webhookGroupCommit, projections: providers.flatMap(\.projections), tracer: tracer)
@@ -172,8 +159,8 @@ public func buildApplication(
 
 /// Generated secrets for whatever development mode leaves unset.
 private func developmentSecretsIfNeeded(_ configuration: ThingBridgeConfiguration) throws -> DevelopmentSecrets.Stored? {
-    let userechoNeedsOne = configuration.userechoWebhookSecrets == nil && (configuration.userecho != nil || configuration.usesUserEchoSimulator)
-    guard configuration.sessionKeys == nil || configuration.webhookSecrets == nil || userechoNeedsOne else { return nil }
+    let sectionNeedsOne = configuration.providerSections.contains { $0.needsDevelopmentSecrets(in: configuration) }
+    guard configuration.sessionKeys == nil || configuration.webhookSecrets == nil || sectionNeedsOne else { return nil }
     if case .sqlite(":memory:") = configuration.database {
         return DevelopmentSecrets.make()
     }

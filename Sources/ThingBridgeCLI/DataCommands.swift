@@ -30,17 +30,12 @@ struct EventsCommand: AsyncParsableCommand {
             )
             let page = try await DataCommandSupport.withStore(settings) { try await $0.events(query) }
             let items = page.items.map(AdminViews.EventSummary.init)
-            if json {
-                try DataCommandSupport.printJSON(AdminViews.Listing(key: "events", items: items, nextCursor: page.nextCursor))
-                return
-            }
             // The projections' listed columns follow the log's own (Thingiverse's: CONFIRMATION).
             let shownKeys = items.first?.shown.map(\.column.key) ?? EventProjections.builtIn.shownColumns.filter(\.inListings).map(\.key)
-            DataCommandSupport.printTable(
-                ["ID", "RECEIVED", "EVENT", "ORDER"] + shownKeys.map { $0.uppercased() },
-                items.map { [String($0.id), $0.receivedAt, $0.event, $0.orderID.map(String.init) ?? "-"] + $0.shown.map(\.tableText) }
-            )
-            if let next = page.nextCursor { print("More: --cursor \(next)") }
+            try DataCommandSupport.printPage(
+                "events", items, nextCursor: page.nextCursor, json: json,
+                header: ["ID", "RECEIVED", "EVENT", "ORDER"] + shownKeys.map { $0.uppercased() }
+            ) { [String($0.id), $0.receivedAt, $0.event, $0.orderID.map(String.init) ?? "-"] + $0.shown.map(\.tableText) }
         }
     }
 
@@ -69,19 +64,7 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             let start = after
             try await DataCommandSupport.withStore(settings) { store in
-                let encoder = AdminViews.encoder()
-                var last = start
-                while true {
-                    let batch = try await store.events(after: last, limit: 1000)
-                    guard let final = batch.last else { break }
-                    var chunk = Data()
-                    for event in batch {
-                        chunk.append(try encoder.encode(AdminViews.EventDetail(event)))
-                        chunk.append(0x0A)
-                    }
-                    FileHandle.standardOutput.write(chunk)
-                    last = final.id
-                }
+                try await AdminViews.exportEvents(from: store, after: start, batchSize: 1000) { FileHandle.standardOutput.write($0) }
             }
         }
     }
@@ -129,13 +112,8 @@ extension EventsCommand {
                 while true {
                     let batch = try await store.events(receivedBefore: cutoff, after: position, limit: 1000)
                     guard let last = batch.last else { break }
-                    var chunk = Data()
-                    for event in batch.events {
-                        chunk.append(try encoder.encode(AdminViews.EventDetail(event)))
-                        chunk.append(0x0A)
-                        newest = max(newest, event.id)
-                    }
-                    try sink.write(contentsOf: chunk)
+                    try sink.write(contentsOf: AdminViews.jsonLines(batch.events, encoder: encoder))
+                    newest = max(newest, batch.events.lazy.map(\.id).max() ?? newest)
                     written += batch.events.count
                     position = last
                 }
@@ -183,21 +161,15 @@ struct OrdersCommand: AsyncParsableCommand {
             }
             let query = OrderQuery(state: orderState, page: PageQuery(limit: limit, cursor: cursor))
             let page = try await DataCommandSupport.withOrders(settings) { try await $0.orders(query) }
-            let items = page.items.map(AdminViews.Order.init)
-            if json {
-                try DataCommandSupport.printJSON(AdminViews.Listing(key: "orders", items: items, nextCursor: page.nextCursor))
-                return
+            try DataCommandSupport.printPage(
+                "orders", page.items.map(AdminViews.Order.init), nextCursor: page.nextCursor, json: json,
+                header: ["ORDER", "STATE", "THING", "AMOUNT", "MODIFIED", "EVENTS"]
+            ) {
+                [
+                    String($0.orderID), $0.state.rawValue, $0.thingID.map(String.init) ?? "-", $0.amount ?? "-", $0.modifiedDate ?? "-",
+                    String($0.eventCount),
+                ]
             }
-            DataCommandSupport.printTable(
-                ["ORDER", "STATE", "THING", "AMOUNT", "MODIFIED", "EVENTS"],
-                items.map {
-                    [
-                        String($0.orderID), $0.state.rawValue, $0.thingID.map(String.init) ?? "-", $0.amount ?? "-", $0.modifiedDate ?? "-",
-                        String($0.eventCount),
-                    ]
-                }
-            )
-            if let next = page.nextCursor { print("More: --cursor \(next)") }
         }
     }
 
@@ -211,7 +183,7 @@ struct OrdersCommand: AsyncParsableCommand {
             let detail = try await DataCommandSupport.withOrders(settings) { store -> AdminViews.OrderDetail? in
                 guard let order = try await store.order(id: id) else { return nil }
                 let history = try await store.history(orderID: id)
-                return AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init))
+                return AdminViews.OrderDetail(order, history: history)
             }
             guard let detail else { throw ValidationError("There is no order \(id).") }
             try DataCommandSupport.printJSON(detail, pretty: true)
@@ -229,6 +201,11 @@ enum DataCommandSupport {
     /// Opens the configured database's Thingiverse orders (which must be migrated), runs `body`, and closes it.
     static func withOrders<T: Sendable>(_ settings: SettingsOptions, _ body: (SQLOrderStore) async throws -> T) async throws -> T {
         try await withDatabase(settings) { try await body(SQLOrderStore(database: $0)) }
+    }
+
+    /// Opens the configured database's relay endpoints and deliveries (which must be migrated), runs `body`, and closes it.
+    static func withRelayStore<T: Sendable>(_ settings: SettingsOptions, _ body: (SQLRelayStore) async throws -> T) async throws -> T {
+        try await withDatabase(settings) { try await body(SQLRelayStore(database: $0)) }
     }
 
     /// Opens the configured database (which must be migrated), runs `body`, and closes it.
@@ -276,6 +253,19 @@ enum DataCommandSupport {
         var data = try AdminViews.encoder(pretty: pretty).encode(value)
         data.append(0x0A)
         FileHandle.standardOutput.write(data)
+    }
+
+    /// One page of a listing: the admin API's JSON (`{key: [...], "next_cursor"}`) with `--json`, otherwise a
+    /// table and the flag that shows the next page.
+    static func printPage<Item: Encodable & Sendable>(
+        _ key: String, _ items: [Item], nextCursor: String?, json: Bool, header: [String], row: (Item) -> [String]
+    ) throws {
+        if json {
+            try printJSON(AdminViews.Listing(key: key, items: items, nextCursor: nextCursor))
+            return
+        }
+        printTable(header, items.map(row))
+        if let nextCursor { print("More: --cursor \(nextCursor)") }
     }
 
     static func printTable(_ header: [String], _ rows: [[String]]) {

@@ -26,7 +26,7 @@ struct RelayCommand: AsyncParsableCommand {
             @Flag(help: "Print JSON instead of a table.") var json = false
 
             func run() async throws {
-                let statuses = try await DataCommandSupport.withDatabase(settings) { try await SQLRelayStore(database: $0).endpoints() }
+                let statuses = try await DataCommandSupport.withRelayStore(settings) { try await $0.endpoints() }
                 let views = statuses.map(RelayViews.Endpoint.init)
                 if json {
                     try DataCommandSupport.printJSON(views)
@@ -60,8 +60,8 @@ struct RelayCommand: AsyncParsableCommand {
                     throw ValidationError("--types: \(error.description)")
                 }
                 guard RelayEndpoint.isDeliverable(url) else { throw ValidationError("URL must be an absolute http:// or https:// URL.") }
-                let added = try await DataCommandSupport.withDatabase(settings) {
-                    try await SQLRelayStore(database: $0).addEndpoint(url: url, types: filter)
+                let added = try await DataCommandSupport.withRelayStore(settings) {
+                    try await $0.addEndpoint(url: url, types: filter)
                 }
                 print("Added \(added.endpoint.id) for \(filter).")
                 print("Secret (shown once; the endpoint verifies with it): \(added.secret.value)")
@@ -74,7 +74,7 @@ struct RelayCommand: AsyncParsableCommand {
             @Argument(help: "The endpoint id (ep_...).") var id: String
 
             func run() async throws {
-                try await DataCommandSupport.withDatabase(settings) { try await SQLRelayStore(database: $0).removeEndpoint(id: id) }
+                try await DataCommandSupport.withRelayStore(settings) { try await $0.removeEndpoint(id: id) }
                 print("Removed \(id).")
             }
         }
@@ -86,8 +86,8 @@ struct RelayCommand: AsyncParsableCommand {
             @Argument(help: "The endpoint id (ep_...).") var id: String
 
             func run() async throws {
-                let rotation = try await DataCommandSupport.withDatabase(settings) {
-                    try await SQLRelayStore(database: $0).rotateSecret(endpointID: id)
+                let rotation = try await DataCommandSupport.withRelayStore(settings) {
+                    try await $0.rotateSecret(endpointID: id)
                 }
                 print("New secret (shown once): \(rotation.secret.value)")
                 print("Until \(AdminViews.time(rotation.previousValidUntil)) deliveries carry a signature with the old secret too.")
@@ -112,18 +112,11 @@ struct RelayCommand: AsyncParsableCommand {
                 chosen = parsed
             }
             let query = RelayDeliveryQuery(state: chosen, endpointID: endpoint, page: PageQuery(limit: limit, cursor: cursor))
-            let page = try await DataCommandSupport.withDatabase(settings) { try await SQLRelayStore(database: $0).deliveries(query) }
-            let items = page.items.map { RelayViews.Delivery($0) }
-            if json {
-                try DataCommandSupport.printJSON(AdminViews.Listing(key: "deliveries", items: items, nextCursor: page.nextCursor))
-                return
-            }
-            DataCommandSupport.printTable(
-                ["ID", "EVENT", "ENDPOINT", "TYPE", "STATE", "ATTEMPTS", "LAST ERROR"],
-                items.map {
-                    [String($0.id), String($0.eventID), $0.endpointID, $0.type, $0.state.rawValue, String($0.totalAttempts), $0.lastError ?? "-"]
-                })
-            if let next = page.nextCursor { print("More: --cursor \(next)") }
+            let page = try await DataCommandSupport.withRelayStore(settings) { try await $0.deliveries(query) }
+            try DataCommandSupport.printPage(
+                "deliveries", page.items.map { RelayViews.Delivery($0) }, nextCursor: page.nextCursor, json: json,
+                header: ["ID", "EVENT", "ENDPOINT", "TYPE", "STATE", "ATTEMPTS", "LAST ERROR"]
+            ) { [String($0.id), String($0.eventID), $0.endpointID, $0.type, $0.state.rawValue, String($0.totalAttempts), $0.lastError ?? "-"] }
         }
     }
 
@@ -133,7 +126,7 @@ struct RelayCommand: AsyncParsableCommand {
         @Argument(help: "The delivery id.") var id: Int64
 
         func run() async throws {
-            let delivery = try await DataCommandSupport.withDatabase(settings) { try await SQLRelayStore(database: $0).retry(deliveryID: id) }
+            let delivery = try await DataCommandSupport.withRelayStore(settings) { try await $0.retry(deliveryID: id) }
             print("Delivery \(delivery.id) is pending again.")
         }
     }
@@ -147,8 +140,8 @@ struct RelayCommand: AsyncParsableCommand {
 
         func run() async throws {
             let time = try DataCommandSupport.time(since, "--since")
-            let count = try await DataCommandSupport.withDatabase(settings) {
-                try await SQLRelayStore(database: $0).replay(endpointID: endpoint, since: time)
+            let count = try await DataCommandSupport.withRelayStore(settings) {
+                try await $0.replay(endpointID: endpoint, since: time)
             }
             print("Queued \(count) deliveries for \(endpoint).")
         }

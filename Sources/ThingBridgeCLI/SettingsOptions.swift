@@ -7,26 +7,13 @@ import ThingBridge
 /// Flags shared by every command that reads the configuration. They override the environment,
 /// which overrides `Config/thingbridge.json`.
 struct SettingsOptions: ParsableArguments {
-    @Option(help: "The JSON file with defaults.")
-    var config: String = "Config/thingbridge.json"
-
-    @Option(help: "Listen address (THINGBRIDGE_HOST).")
-    var host: String?
-
-    @Option(help: "Listen port (THINGBRIDGE_PORT).")
-    var port: Int?
-
-    @Option(help: "The URL people reach the app at (THINGBRIDGE_PUBLIC_URL).")
-    var publicURL: String?
-
-    @Option(help: "sqlite:PATH or postgres://user:pass@host:port/db (THINGBRIDGE_DATABASE_URL).")
-    var databaseURL: String?
-
-    @Option(help: "development or production (THINGBRIDGE_ENV).")
-    var env: String?
-
-    @Option(help: "trace, debug, info, notice, warning, error or critical (THINGBRIDGE_LOG_LEVEL).")
-    var logLevel: String?
+    @Option(help: "The JSON file with defaults.") var config: String = "Config/thingbridge.json"
+    @Option(help: "Listen address (THINGBRIDGE_HOST).") var host: String?
+    @Option(help: "Listen port (THINGBRIDGE_PORT).") var port: Int?
+    @Option(help: "The URL people reach the app at (THINGBRIDGE_PUBLIC_URL).") var publicURL: String?
+    @Option(help: "sqlite:PATH or postgres://user:pass@host:port/db (THINGBRIDGE_DATABASE_URL).") var databaseURL: String?
+    @Option(help: "development or production (THINGBRIDGE_ENV).") var env: String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (THINGBRIDGE_LOG_LEVEL).") var logLevel: String?
 
     var flags: [SettingKey: String] {
         var flags: [SettingKey: String] = [:]

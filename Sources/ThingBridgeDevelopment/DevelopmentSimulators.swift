@@ -91,6 +91,10 @@ public struct DevelopmentSimulators: DevelopmentEnvironment {
         self.notes = notes
     }
 
+    public func simulated<Settings: Sendable>(_ settings: Settings.Type) -> Settings? {
+        (flattr as? Settings) ?? (userecho as? Settings)
+    }
+
     public func configuredProvider(_ provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings {
         configured.first { $0.settings.id == provider.id }?.settings ?? provider
     }

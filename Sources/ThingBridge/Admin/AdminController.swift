@@ -87,19 +87,7 @@ public struct AdminController<Context: RequestContext>: Sendable {
         let start = try request.uri.queryParameters["after"].map { try Self.identifier(String($0), name: "after") } ?? 0
         let store = self.store
         let body = ResponseBody { writer in
-            let encoder = AdminViews.encoder()
-            var last = start
-            while true {
-                let batch = try await store.events(after: last, limit: 500)
-                guard let final = batch.last else { break }
-                var chunk = ByteBuffer()
-                for event in batch {
-                    chunk.writeBytes(try encoder.encode(AdminViews.EventDetail(event)))
-                    chunk.writeInteger(UInt8(ascii: "\n"))
-                }
-                try await writer.write(chunk)
-                last = final.id
-            }
+            try await AdminViews.exportEvents(from: store, after: start, batchSize: 500) { try await writer.write(ByteBuffer(bytes: $0)) }
             try await writer.finish(nil)
         }
         return Response(
@@ -152,7 +140,7 @@ public struct AdminController<Context: RequestContext>: Sendable {
             throw AppError(.notFound, "not_found", "There is no order \(id).")
         }
         let history = try await orders.history(orderID: id)
-        return try Self.json(AdminViews.OrderDetail(order: AdminViews.Order(order), history: history.map(AdminViews.EventSummary.init)))
+        return try Self.json(AdminViews.OrderDetail(order, history: history))
     }
 
     /// `GET /admin/api/quarantine?limit=&cursor=`, newest first.

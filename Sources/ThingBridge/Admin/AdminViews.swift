@@ -132,9 +132,9 @@ public enum AdminViews {
         public let order: Order
         public let history: [EventSummary]
 
-        public init(order: Order, history: [EventSummary]) {
-            self.order = order
-            self.history = history
+        public init(_ order: StoredOrder, history: [StoredEvent]) {
+            self.order = Order(order)
+            self.history = history.map(EventSummary.init)
         }
     }
 
@@ -167,8 +167,9 @@ public enum AdminViews {
         }
 
         public let basis: FigureBasis
-        public let since: String?
-        public let until: String?
+        /// An open end shows as null rather than disappears.
+        @NullWhenAbsent public var since: String?
+        @NullWhenAbsent public var until: String?
         public let orders: Int
         public let revenue: String
         public let refundedAmount: String
@@ -190,25 +191,6 @@ public enum AdminViews {
             self.days = statistics.days.map {
                 Day(day: $0.day, orders: $0.orders, revenue: $0.revenue.text, refunds: $0.refunds, refundedAmount: $0.refundedAmount.text)
             }
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            // Written out so an open end shows as null rather than disappears.
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(basis, forKey: .basis)
-            try container.encode(since, forKey: .since)
-            try container.encode(until, forKey: .until)
-            try container.encode(orders, forKey: .orders)
-            try container.encode(revenue, forKey: .revenue)
-            try container.encode(refundedAmount, forKey: .refundedAmount)
-            try container.encode(refundsRequested, forKey: .refundsRequested)
-            try container.encode(refundsGranted, forKey: .refundsGranted)
-            try container.encode(states, forKey: .states)
-            try container.encode(days, forKey: .days)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case basis, since, until, orders, revenue, refundedAmount, refundsRequested, refundsGranted, states, days
         }
     }
 
@@ -248,5 +230,24 @@ extension KeyedEncodingContainer<AdminViews.ViewKey> {
         try encode(receivedAt, forKey: "received_at")
         try encode(event, forKey: "event")
         for value in shown { try encode(value.value, forKey: AdminViews.ViewKey(stringValue: value.column.key)) }
+    }
+}
+
+/// An optional that a view writes as `null` when absent, where synthesized encoding would leave the key out.
+@propertyWrapper
+public struct NullWhenAbsent<Value: Encodable & Sendable>: Encodable, Sendable {
+    public var wrappedValue: Value?
+
+    public init(wrappedValue: Value?) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue {
+            try container.encode(wrappedValue)
+        } else {
+            try container.encodeNil()
+        }
     }
 }

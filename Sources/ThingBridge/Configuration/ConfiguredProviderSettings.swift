@@ -130,7 +130,7 @@ extension ConfiguredProviderSettings {
             throw ConfigurationError(
                 setting: SettingKey.providers.environmentName,
                 problem: "\"\(name)\" is not a provider name: 2-20 lowercase letters and digits, starting with a letter, "
-                    + "none of thingiverse, flattr, userecho, \(ProviderID.reservedNames.sorted().joined(separator: ", "))")
+                    + "none of \((ProviderID.builtIn.map(\.rawValue) + ProviderID.reservedNames.sorted()).joined(separator: ", "))")
         }
         self.id = id
         let connection: [Field] = [.clientID, .clientSecret, .authorizeURL, .tokenURL, .userinfoURL]

@@ -106,60 +106,16 @@ extension ThingBridgeConfiguration {
             quarantineDays: try settings.int(.retentionQuarantineDays, in: 0...36_500) ?? RetentionPolicy.defaults.quarantineDays
         )
 
-        self.thingiverseWebURL = try settings.httpURL(.webURL) ?? "https://www.thingiverse.com"
-        self.thingiverseAPIURL = try settings.httpURL(.apiURL) ?? "https://api.thingiverse.com"
+        let webURL = try settings.httpURL(.webURL) ?? "https://www.thingiverse.com"
+        let apiURL = try settings.httpURL(.apiURL) ?? "https://api.thingiverse.com"
         let appToken = settings.string(.appToken).map(Secret.init)
-        switch (settings.string(.clientID), settings.string(.clientSecret)) {
-        case (let id?, let secret?):
-            self.thingiverse = Thingiverse(
-                clientID: id, clientSecret: Secret(secret),
-                webURL: thingiverseWebURL, apiURL: thingiverseAPIURL, appToken: appToken
-            )
-        case (.some, nil):
-            throw settings.missing(.clientSecret, "is required when \(SettingKey.clientID.environmentName) is set")
-        case (nil, .some):
-            throw settings.missing(.clientID, "is required when \(SettingKey.clientSecret.environmentName) is set")
-        case (nil, nil):
-            self.thingiverse = nil
+        (self.thingiverseWebURL, self.thingiverseAPIURL) = (webURL, apiURL)
+        self.thingiverse = try settings.together(.clientID, settings.string(.clientID), .clientSecret, settings.string(.clientSecret)).map {
+            Thingiverse(clientID: $0, clientSecret: Secret($1), webURL: webURL, apiURL: apiURL, appToken: appToken)
         }
 
-        self.flattrWebURL = try settings.httpURL(.flattrWebURL) ?? "https://flattr.com"
-        self.flattrAPIURL = try settings.httpURL(.flattrAPIURL) ?? "https://api.flattr.com/rest/v2"
-        self.flattrScopes = try Self.parseFlattrScopes(settings.string(.flattrScopes) ?? "flattr thing", settings: settings)
-        self.flattrRateLimit = try Self.parseRateLimit(settings.string(.flattrRateLimit) ?? "5000/3600", key: .flattrRateLimit, settings: settings)
-        switch (settings.string(.flattrClientID), settings.string(.flattrClientSecret)) {
-        case (let id?, let secret?):
-            self.flattr = Flattr(clientID: id, clientSecret: Secret(secret), webURL: flattrWebURL, apiURL: flattrAPIURL)
-        case (.some, nil):
-            throw settings.missing(.flattrClientSecret, "is required when \(SettingKey.flattrClientID.environmentName) is set")
-        case (nil, .some):
-            throw settings.missing(.flattrClientID, "is required when \(SettingKey.flattrClientSecret.environmentName) is set")
-        case (nil, nil):
-            self.flattr = nil
-        }
-
-        let userechoURL = try settings.httpURL(.userechoURL)
-        let userechoKey = settings.string(.userechoAPIKey).map(Secret.init)
-        let ssoKey = try settings.string(.userechoSSOKey).map { key in
-            guard key.utf8.count == 32 else { throw settings.invalid(.userechoSSOKey, "must be the 32-character SSO key from UserEcho's settings") }
-            return Secret(key)
-        }
-        self.userechoWebhookSecrets = try settings.list(.userechoWebhookSecrets)?.map { secret in
-            guard WebhookSecretFormat.isAcceptable(secret) else { throw settings.invalid(.userechoWebhookSecrets, WebhookSecretFormat.requirement) }
-            return Secret(secret)
-        }
-        let webhookKey = settings.string(.userechoWebhookKey).map(Secret.init)
-        switch (userechoURL, userechoKey) {
-        case (let url?, let key?):
-            self.userecho = UserEcho(url: url, apiKey: key, ssoKey: ssoKey, webhookKey: webhookKey)
-        case (.some, nil):
-            throw settings.missing(.userechoAPIKey, "is required when \(SettingKey.userechoURL.environmentName) is set")
-        case (nil, .some):
-            throw settings.missing(
-                .userechoURL, "is required when \(SettingKey.userechoAPIKey.environmentName) is set (e.g. https://myapp.userecho.com)")
-        case (nil, nil):
-            self.userecho = nil
-        }
+        // Each built-in provider's own section, read in its folder.
+        self.providerSections = try Self.sectionTypes.map { try $0.init(settings: settings) }
 
         var names: Set<String> = []
         self.configuredProviders = try (settings.list(.providers) ?? []).map { name in
@@ -178,10 +134,8 @@ extension ThingBridgeConfiguration {
             if thingiverse == nil {
                 throw settings.missing(.clientID, "is required in production (the built-in simulator only runs in development)")
             }
-            if userecho != nil && userechoWebhookSecrets == nil {
-                throw settings.missing(
-                    .userechoWebhookSecrets,
-                    "is required in production with UserEcho (a long random string; the hook URL is /webhooks/userecho/SECRET)")
+            for section in providerSections {
+                try section.checkProduction(settings: settings)
             }
         }
     }
@@ -244,16 +198,6 @@ extension ThingBridgeConfiguration {
             throw settings.invalid(key, "must be COUNT/SECONDS with positive numbers, e.g. 300/300, not \"\(text)\"")
         }
         return RateLimit(count: count, seconds: seconds)
-    }
-
-    /// Flattr's scopes, space-separated: `flattr`, `thing`, `email`, `extendedread`.
-    static func parseFlattrScopes(_ text: String, settings: SettingsReader) throws -> [String] {
-        let known: Set<String> = ["flattr", "thing", "email", "extendedread"]
-        let scopes = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        guard !scopes.isEmpty, scopes.allSatisfy(known.contains) else {
-            throw settings.invalid(.flattrScopes, "must be space-separated Flattr scopes (flattr, thing, email, extendedread), not \"\(text)\"")
-        }
-        return scopes
     }
 
     /// `scheme://host[:port]`, lower-cased, or nil when the text is not exactly an origin.
@@ -369,6 +313,24 @@ struct SettingsReader {
         }
         while text.hasSuffix("/") { text.removeLast() }
         return text
+    }
+
+    /// Two settings that only work together (a client id and its secret, a forum's URL and API key): both
+    /// values, nil when neither is set, or an error naming the missing one.
+    /// - Parameter example: shown when only `second` is set, as a sample value for `first`.
+    func together<First, Second>(
+        _ first: SettingKey, _ firstValue: First?, _ second: SettingKey, _ secondValue: Second?, example: String? = nil
+    ) throws -> (First, Second)? {
+        switch (firstValue, secondValue) {
+        case (let first?, let second?):
+            return (first, second)
+        case (.some, nil):
+            throw missing(second, "is required when \(first.environmentName) is set")
+        case (nil, .some):
+            throw missing(first, "is required when \(second.environmentName) is set" + (example.map { " (e.g. \($0))" } ?? ""))
+        case (nil, nil):
+            return nil
+        }
     }
 
     func invalid(_ key: SettingKey, _ problem: String) -> ConfigurationError {

@@ -9,7 +9,7 @@ extension ThingBridgeConfiguration {
             return "<redacted> (\(secrets.count) set)"
         }
         let notSet = "(not set)"
-        return SettingKey.allCases.map { key in
+        let core: [(setting: String, value: String)] = SettingKey.core.map { key in
             let value: String
             switch key {
             case .mode: value = mode.rawValue
@@ -49,22 +49,14 @@ extension ThingBridgeConfiguration {
             case .webURL: value = usesSimulator ? "\(publicURL)/sim (simulator)" : thingiverseWebURL
             case .apiURL: value = usesSimulator ? "\(publicURL)/sim/api (simulator)" : thingiverseAPIURL
             case .appToken: value = thingiverse?.appToken == nil ? notSet : "<redacted>"
-            case .flattrClientID:
-                value = flattr?.clientID ?? (usesFlattrSimulator ? "(not set: the built-in simulator is used)" : "(not set: Flattr is off)")
-            case .flattrClientSecret: value = flattr == nil ? notSet : "<redacted>"
-            case .flattrWebURL: value = usesFlattrSimulator ? "\(publicURL)/sim/flattr (simulator)" : flattrWebURL
-            case .flattrAPIURL: value = usesFlattrSimulator ? "\(publicURL)/sim/flattr/api (simulator)" : flattrAPIURL
-            case .flattrScopes: value = flattrScopes.joined(separator: " ")
-            case .flattrRateLimit: value = flattrRateLimit.description
-            case .userechoURL:
-                value = userecho?.url ?? (usesUserEchoSimulator ? "\(publicURL)/sim/userecho (simulator)" : "(not set: UserEcho is off)")
-            case .userechoAPIKey: value = userecho == nil ? notSet : "<redacted>"
-            case .userechoSSOKey: value = userecho?.ssoKey == nil ? "(not set: no single sign-on)" : "<redacted>"
-            case .userechoWebhookSecrets: value = secret(userechoWebhookSecrets, generated: "(generated for development, kept in the data folder)")
-            case .userechoWebhookKey: value = userecho?.webhookKey == nil ? "(not set: signatures are not checked)" : "<redacted>"
+            default: preconditionFailure("\(key.rawValue) is not one of the core settings")
             }
             return (key.environmentName, value)
-        } + configuredProviders.flatMap(Self.report)
+        }
+        let sections: [(setting: String, value: String)] = providerSections.flatMap { section in
+            type(of: section).keys.map { key in (key.environmentName, section.report(key, in: self)) }
+        }
+        return core + sections + configuredProviders.flatMap(Self.report)
     }
 
     /// A configured provider's settings, its client secret redacted.

@@ -42,25 +42,6 @@ public struct ThingBridgeConfiguration: Sendable {
         public var appToken: Secret?
     }
 
-    /// How ThingBridge reaches Flattr (or the simulator standing in for it).
-    public struct Flattr: Sendable {
-        public var clientID: String
-        public var clientSecret: Secret
-        public var webURL: String
-        public var apiURL: String
-    }
-
-    /// How ThingBridge reaches the app's UserEcho forum.
-    public struct UserEcho: Sendable {
-        /// The forum, e.g. `https://myapp.userecho.com`; the API is below `/api/v2/`.
-        public var url: String
-        public var apiKey: Secret
-        /// The 32-character SSO key; nil: no single sign-on.
-        public var ssoKey: Secret?
-        /// The key UserEcho signs hooks with; nil: signatures are not checked.
-        public var webhookKey: Secret?
-    }
-
     public var mode: Mode
     public var host: String
     public var port: Int
@@ -84,20 +65,10 @@ public struct ThingBridgeConfiguration: Sendable {
     /// Explicit `THINGIVERSE_WEB_URL` / `THINGIVERSE_API_URL`, kept even without a client id.
     public var thingiverseWebURL: String
     public var thingiverseAPIURL: String
-    /// Flattr credentials and URLs; `nil` means off (production) or the simulator (development).
-    public var flattr: Flattr?
-    public var flattrWebURL: String
-    public var flattrAPIURL: String
-    /// Scopes asked for at Flattr's authorization page.
-    public var flattrScopes: [String]
-    /// Proxy budget per signed-in person for Flattr.
-    public var flattrRateLimit: RateLimit
     /// Standard OAuth2 providers added by settings alone (`THINGBRIDGE_PROVIDERS`), in the listed order.
     public var configuredProviders: [ConfiguredProviderSettings] = []
-    /// The UserEcho forum; `nil` means off (production) or the simulator (development).
-    public var userecho: UserEcho?
-    /// Hook URL secrets; `nil` in development means "generate once and keep in the data folder".
-    public var userechoWebhookSecrets: [Secret]?
+    /// The other built-in providers' own settings (``sectionTypes``), each read in its folder.
+    var providerSections: [any ProviderSettingsSection]
     public var logLevel: Logger.Level
     /// How log lines are written: `text` (swift-log's layout) or `json` (one object per line).
     public var logFormat: LogFormat
@@ -126,12 +97,6 @@ public struct ThingBridgeConfiguration: Sendable {
 
     /// The built-in simulator serves Thingiverse: development mode without a client id.
     public var usesSimulator: Bool { thingiverse == nil }
-
-    /// The built-in Flattr simulator runs: development mode without Flattr credentials.
-    public var usesFlattrSimulator: Bool { flattr == nil && mode == .development }
-
-    /// The built-in UserEcho simulator runs: development mode without `USERECHO_URL`.
-    public var usesUserEchoSimulator: Bool { userecho == nil && mode == .development }
 
     /// The OAuth redirect URI registered with Thingiverse.
     public var redirectURI: String { publicURL + "/auth/callback" }

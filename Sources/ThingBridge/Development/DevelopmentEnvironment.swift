@@ -9,10 +9,10 @@ import ServiceLifecycle
 public protocol DevelopmentEnvironment: Sendable {
     /// How ThingBridge reaches the simulated Thingiverse; `nil` when the real one is configured.
     var thingiverse: ThingBridgeConfiguration.Thingiverse? { get }
-    /// How ThingBridge reaches the simulated Flattr; `nil` when Flattr is configured or off.
-    var flattr: ThingBridgeConfiguration.Flattr? { get }
-    /// How ThingBridge reaches the simulated UserEcho forum; `nil` when it is configured or off.
-    var userecho: ThingBridgeConfiguration.UserEcho? { get }
+    /// How ThingBridge reaches the simulator standing in for another built-in provider, as that
+    /// provider's settings (e.g. ``ThingBridgeConfiguration/Flattr``); `nil` when the provider is
+    /// configured or off.
+    func simulated<Settings: Sendable>(_ settings: Settings.Type) -> Settings?
     /// A configured provider's settings as they are used: those of a simulator standing in for
     /// it when development mode has one (``ConfiguredProviderSettings/usesSimulator``).
     func configuredProvider(_ provider: ConfiguredProviderSettings) -> ConfiguredProviderSettings
@@ -54,19 +54,5 @@ extension ThingBridgeConfiguration.Thingiverse {
     /// Settings pointing at a simulator (development mode), with no app token.
     package static func simulator(clientID: String, clientSecret: Secret, webURL: String, apiURL: String) -> Self {
         Self(clientID: clientID, clientSecret: clientSecret, webURL: webURL, apiURL: apiURL, appToken: nil)
-    }
-}
-
-extension ThingBridgeConfiguration.Flattr {
-    /// Settings pointing at a simulator (development mode).
-    package static func simulator(clientID: String, clientSecret: Secret, webURL: String, apiURL: String) -> Self {
-        Self(clientID: clientID, clientSecret: clientSecret, webURL: webURL, apiURL: apiURL)
-    }
-}
-
-extension ThingBridgeConfiguration.UserEcho {
-    /// Settings pointing at a simulator (development mode).
-    package static func simulator(url: String, apiKey: Secret, ssoKey: Secret?, webhookKey: Secret?) -> Self {
-        Self(url: url, apiKey: apiKey, ssoKey: ssoKey, webhookKey: webhookKey)
     }
 }

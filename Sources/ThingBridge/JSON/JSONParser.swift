@@ -84,15 +84,37 @@ struct JSONParser {
         position += count
     }
 
+    /// Steps past `closing` when it comes next (after white space): an empty object or array.
+    private mutating func skipClosing(_ closing: UInt8) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count && bytes[position] == closing else { return false }
+        position += 1
+        return true
+    }
+
+    /// After a member or an element: steps past `,` (false: another follows) or `closing` (true: the end).
+    /// - Parameter place: where the parser stands, for the message (`after the member "id"`, `in an array`).
+    private mutating func isClosedAfterItem(_ closing: UInt8, _ place: @autoclosure () -> String) throws(Failure) -> Bool {
+        skipWhitespace()
+        let expected = "expected ',' or '\(Character(Unicode.Scalar(closing)))'"
+        guard position < bytes.count else { throw failure("\(expected), found the end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: ","):
+            position += 1
+            return false
+        case closing:
+            position += 1
+            return true
+        default:
+            throw failure("\(expected) \(place()), found \(describeCurrent())")
+        }
+    }
+
     private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
         guard depth <= Self.maximumDepth else { throw failure("JSON nested deeper than \(Self.maximumDepth) levels") }
         position += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            return .object(members)
-        }
+        if skipClosing(UInt8(ascii: "}")) { return .object(members) }
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -109,13 +131,7 @@ struct JSONParser {
             guard members.updateValue(value, forKey: key) == nil else {
                 throw failure("the member \"\(key)\" appears twice")
             }
-            skipWhitespace()
-            guard position < bytes.count else { throw failure("expected ',' or '}', found the end of input") }
-            switch bytes[position] {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return .object(members)
-            default: throw failure("expected ',' or '}' after the member \"\(key)\", found \(describeCurrent())")
-            }
+            if try isClosedAfterItem(UInt8(ascii: "}"), "after the member \"\(key)\"") { return .object(members) }
         }
     }
 
@@ -123,21 +139,11 @@ struct JSONParser {
         guard depth <= Self.maximumDepth else { throw failure("JSON nested deeper than \(Self.maximumDepth) levels") }
         position += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            return .array(elements)
-        }
+        if skipClosing(UInt8(ascii: "]")) { return .array(elements) }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
-            skipWhitespace()
-            guard position < bytes.count else { throw failure("expected ',' or ']', found the end of input") }
-            switch bytes[position] {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return .array(elements)
-            default: throw failure("expected ',' or ']' in an array, found \(describeCurrent())")
-            }
+            if try isClosedAfterItem(UInt8(ascii: "]"), "in an array") { return .array(elements) }
         }
     }
 

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Tracing
 
 /// One provider as the composition root mounts it: what people sign in with, what its proxy
 /// forwards, and the routes and services of its own (Thingiverse's order webhooks, UserEcho's
@@ -25,6 +27,27 @@ extension Provider {
     public var projections: [any EventProjection] { [] }
     public var console: ProviderConsole? { nil }
     public func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount { ProviderMount() }
+}
+
+/// The shared things the composition root hands a built-in provider to build it from its settings
+/// section (``FlattrProvider/build(_:)``, ``UserEchoProvider/build(_:)``).
+struct ProviderServices: Sendable {
+    let configuration: ThingBridgeConfiguration
+    /// The simulators standing in for providers without credentials (development mode).
+    let development: (any DevelopmentEnvironment)?
+    /// The application's one HTTP client.
+    let httpClient: HTTPClient
+    /// How long a call upstream may take.
+    let timeout: Duration
+    /// Connections for the proxy's fast path (nil: every request takes the async path).
+    let pool: UpstreamConnectionPool?
+    let database: Database
+    /// Seals what providers record for other instances with the session key.
+    let codec: SessionCookieCodec
+    /// The secrets development mode generated for what is unset.
+    let developmentSecrets: DevelopmentSecrets.Stored?
+    /// A span per upstream call when tracing is on.
+    let tracer: (any Tracer)?
 }
 
 /// The shared things a provider's own routes may use.

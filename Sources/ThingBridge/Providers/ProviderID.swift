@@ -10,16 +10,12 @@ public struct ProviderID: RawRepresentable, Hashable, Sendable, Codable, Compara
     public let displayName: String
 
     public static let thingiverse = ProviderID(known: "thingiverse", displayName: "Thingiverse")
-    public static let flattr = ProviderID(known: "flattr", displayName: "Flattr")
-    public static let userecho = ProviderID(known: "userecho", displayName: "UserEcho")
-
-    /// The built-in providers, in the order pages list them.
-    public static let builtIn: [ProviderID] = [.thingiverse, .flattr, .userecho]
 
     /// Words the sign-in routes use below `/auth/`: no provider may be called one of them.
     public static let reservedNames: Set<String> = ["login", "callback", "logout", "me", "session", "token"]
 
-    private init(known rawValue: String, displayName: String) {
+    /// A built-in provider's id (each declared in its folder).
+    init(known rawValue: String, displayName: String) {
         self.rawValue = rawValue
         self.displayName = displayName
     }

@@ -52,3 +52,20 @@ public struct ConfiguredProvider: Sendable {
             identity: .personalToken(bearerVerifier: nil), sendsPatchAsPost: quirks.sendsPatchAsPost, refresher: refresher)
     }
 }
+
+extension ConfiguredProvider {
+    /// A provider with these settings, built from what the composition root shares.
+    init(settings: ConfiguredProviderSettings, quirks: Quirks = .none, services: ProviderServices) {
+        self.init(
+            settings: settings, quirks: quirks, httpClient: services.httpClient, timeout: services.timeout, pool: services.pool,
+            database: services.database, codec: services.codec, tracer: services.tracer)
+    }
+
+    /// The standard OAuth2 providers from settings alone (`THINGBRIDGE_PROVIDERS`), in the listed
+    /// order; in development, one without settings runs against the generic OAuth2 simulator.
+    static func buildAll(_ services: ProviderServices) -> [ConfiguredProvider] {
+        services.configuration.configuredProviders.map { provider in
+            ConfiguredProvider(settings: services.development?.configuredProvider(provider) ?? provider, services: services)
+        }
+    }
+}

@@ -6,6 +6,14 @@
 ///
 /// Flattr closed in 2024; the built-in simulator stands in for it.
 enum FlattrProvider {
+    /// Flattr, when its credentials are set or development mode simulates it; nothing otherwise.
+    static func build(_ services: ProviderServices) -> [any Provider] {
+        let section = services.configuration.section(FlattrSettings.self)
+        guard let flattr = section.flattr ?? services.development?.simulated(ThingBridgeConfiguration.Flattr.self) else { return [] }
+        let described = settings(flattr, scopes: section.scopes, rateLimit: section.rateLimit)
+        return [ConfiguredProvider(settings: described, quirks: quirks, services: services)]
+    }
+
     /// Flattr's settings as a configured provider's.
     static func settings(_ flattr: ThingBridgeConfiguration.Flattr, scopes: [String], rateLimit: ThingBridgeConfiguration.RateLimit)
         -> ConfiguredProviderSettings
@@ -22,4 +30,8 @@ enum FlattrProvider {
 
     /// What Flattr does that the standard leaves open.
     static let quirks = ConfiguredProvider.Quirks(textParameters: ["username"], sendsPatchAsPost: true)
+}
+
+extension ProviderID {
+    public static let flattr = ProviderID(known: "flattr", displayName: "Flattr")
 }

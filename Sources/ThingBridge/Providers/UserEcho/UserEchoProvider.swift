@@ -33,6 +33,21 @@ public struct UserEchoProvider: Provider {
         self.identities = UserEchoIdentities(upstream: upstream, apiURL: apiURL, apiKey: settings.apiKey)
     }
 
+    /// The forum, when `USERECHO_URL` is set or development mode simulates it; nothing otherwise.
+    static func build(_ services: ProviderServices) -> [any Provider] {
+        let configuration = services.configuration
+        guard let settings = configuration.userecho ?? services.development?.simulated(ThingBridgeConfiguration.UserEcho.self) else {
+            return []
+        }
+        let configuredSecrets = configuration.userechoWebhookSecrets
+        let hookSecrets = configuredSecrets ?? [Secret(services.developmentSecrets?.userechoWebhookSecret ?? randomToken(bytes: 24))]
+        return [
+            UserEchoProvider(
+                settings: settings, hookSecrets: hookSecrets, hookSecretsGenerated: configuredSecrets == nil, httpClient: services.httpClient,
+                timeout: services.timeout, tracer: services.tracer)
+        ]
+    }
+
     /// The proxy's view: any signed-in person, acting as themselves; `PUT` is UserEcho's update.
     /// Budget: UserEcho documents none; 600 per person per 5 minutes keeps one page from
     /// spending the project's key.
@@ -88,4 +103,8 @@ public struct UserEchoProvider: Provider {
             }
         }
     }
+}
+
+extension ProviderID {
+    public static let userecho = ProviderID(known: "userecho", displayName: "UserEcho")
 }

@@ -55,12 +55,7 @@ public struct OrderDetails: Sendable, Equatable {
 
     /// A non-negative integer id, from `"1234"` or `1234`.
     static func identifier(_ value: JSONValue, _ name: String) throws(Invalid) -> Int64 {
-        let text: String
-        switch value {
-        case .string(let string): text = string
-        case .number(let number): text = number
-        default: throw Invalid(reason: "\(name) must be an integer id, not \(value.kindName)")
-        }
+        let text = try numberText(value, name, "an integer id")
         guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
             let id = Int64(text)
         else {
@@ -71,16 +66,20 @@ public struct OrderDetails: Sendable, Equatable {
 
     /// An exact decimal, from `"14.53"` or `14.53`.
     static func amount(_ value: JSONValue, _ name: String) throws(Invalid) -> DecimalAmount {
-        let text: String
-        switch value {
-        case .string(let string): text = string
-        case .number(let number): text = number
-        default: throw Invalid(reason: "\(name) must be a decimal amount, not \(value.kindName)")
-        }
+        let text = try numberText(value, name, "a decimal amount")
         guard let amount = DecimalAmount(text) else {
             throw Invalid(reason: "\(name) must be a decimal amount such as \"14.53\", not \"\(text.prefix(40))\"")
         }
         return amount
+    }
+
+    /// The text of a number Thingiverse sends either quoted (`"14.53"`) or bare (`14.53`).
+    private static func numberText(_ value: JSONValue, _ name: String, _ expected: String) throws(Invalid) -> String {
+        switch value {
+        case .string(let string): return string
+        case .number(let number): return number
+        default: throw Invalid(reason: "\(name) must be \(expected), not \(value.kindName)")
+        }
     }
 
     static func timestamp(_ value: JSONValue, _ name: String) throws(Invalid) -> OrderTimestamp {

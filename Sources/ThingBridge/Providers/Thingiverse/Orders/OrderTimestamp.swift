@@ -45,18 +45,14 @@ public struct OrderTimestamp: Sendable, Hashable {
                 divisor /= 10
             }
         }
-        digits(year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(hour, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(minute, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(second, 2)
-        bytes.append(UInt8(ascii: "Z"))
+        // Each field with its width and the character after it.
+        let fields: [(value: Int, width: Int, next: Unicode.Scalar)] = [
+            (year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (hour, 2, ":"), (minute, 2, ":"), (second, 2, "Z"),
+        ]
+        for field in fields {
+            digits(field.value, field.width)
+            bytes.append(UInt8(ascii: field.next))
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 

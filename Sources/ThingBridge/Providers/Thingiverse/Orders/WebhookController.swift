@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOCore
 
 /// `POST /webhooks/thingiverse/:secret`: receives Thingiverse's order webhooks.
 ///
@@ -8,9 +7,6 @@ import NIOCore
 /// template, not the path, is what gets logged. A delivery is answered 2xx only once it is
 /// committed; when the database cannot take it the answer is 503 so Thingiverse tries again.
 public struct WebhookController<Context: RequestContext>: Sendable {
-    /// Larger bodies are refused with 413 before anything is parsed.
-    public static var maximumBodySize: Int { 256 * 1024 }
-
     let secrets: WebhookSecretSet
     let store: any WebhookEventStore
     /// Whether new order events wait for a check against the API (`THINGIVERSE_APP_TOKEN` set):
@@ -42,27 +38,13 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     }
 
     func receive(request: Request, context: Context) async throws -> Response {
-        guard let secret = context.parameters.get("secret"), secrets.contains(secret) else {
-            throw AppError(.notFound, "not_found", "There is nothing at this address.")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: Self.maximumBodySize)
-        } catch is NIOTooManyBytesError {
-            throw AppError(.contentTooLarge, "payload_too_large", "A webhook body may be at most 256 KiB.")
-        }
-        let body = Array(buffer.readableBytesView)
+        let body = try await WebhookIntake.body(of: request, context: context, secrets: secrets, noun: "webhook")
         let receivedAt = Date()
-
-        let delivery: WebhookDelivery
-        do {
-            delivery = try WebhookDelivery.parse(body)
-        } catch {
-            _ = try await store.quarantine(rawBody: body, reason: error.reason, receivedAt: receivedAt, source: .thingiverse)
-            throw AppError(.badRequest, "invalid_webhook", "The delivery was kept in quarantine and not processed: \(error.reason).")
+        let delivery = try await WebhookIntake.parse(body, receivedAt: receivedAt, source: .thingiverse, noun: "delivery", store: store) {
+            bytes throws(WebhookDelivery.Rejection) in try WebhookDelivery.parse(bytes)
         }
         if case .ping = delivery {
-            return Self.json(#"{"ok":true,"event":"ping"}"#)
+            return WebhookIntake.json(#"{"ok":true,"event":"ping"}"#)
         }
         let outcome = try await store.record(IncomingEvent(delivery: delivery, rawBody: body, receivedAt: receivedAt))
         if !outcome.duplicate {
@@ -70,14 +52,6 @@ public struct WebhookController<Context: RequestContext>: Sendable {
             if case .order = delivery, confirmsOrders { eventAwaitsConfirmation() }
             newEventStored()
         }
-        return Self.json(#"{"ok":true,"id":\#(outcome.id),"duplicate":\#(outcome.duplicate)}"#)
-    }
-
-    private static func json(_ text: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: text))
-        )
+        return WebhookIntake.recorded(outcome)
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOCore
 
 /// `POST /webhooks/userecho/:secret`: receives UserEcho's hooks into the event log.
 ///
@@ -21,33 +20,15 @@ struct UserEchoHookController<Context: RequestContext>: Sendable {
     }
 
     func receive(request: Request, context: Context) async throws -> Response {
-        guard let secret = context.parameters.get("secret"), secrets.contains(secret) else {
-            throw AppError(.notFound, "not_found", "There is nothing at this address.")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: WebhookController<Context>.maximumBodySize)
-        } catch is NIOTooManyBytesError {
-            throw AppError(.contentTooLarge, "payload_too_large", "A hook body may be at most 256 KiB.")
-        }
-        let body = Array(buffer.readableBytesView)
+        let body = try await WebhookIntake.body(of: request, context: context, secrets: secrets, noun: "hook")
         if let signature, !signature.isValid(request.headers[.init("X-UE-Signature")!], body: body) {
             throw AppError(.unauthorized, "bad_signature", "X-UE-Signature is missing or is not this body's signature under the configured key.")
         }
         let receivedAt = Date()
-        let hook: UserEchoHookEvent
-        do {
-            hook = try UserEchoHookEvent.parse(body)
-        } catch {
-            _ = try await store.quarantine(rawBody: body, reason: error.reason, receivedAt: receivedAt, source: .userecho)
-            throw AppError(.badRequest, "invalid_webhook", "The hook was kept in quarantine and not processed: \(error.reason).")
-        }
+        let hook = try await WebhookIntake.parse(
+            body, receivedAt: receivedAt, source: .userecho, noun: "hook", store: store, with: UserEchoHookEvent.parse)
         let outcome = try await store.record(IncomingEvent(delivery: hook, rawBody: body, receivedAt: receivedAt))
         if !outcome.duplicate { newEventStored() }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true,"id":\#(outcome.id),"duplicate":\#(outcome.duplicate)}"#))
-        )
+        return WebhookIntake.recorded(outcome)
     }
 }
