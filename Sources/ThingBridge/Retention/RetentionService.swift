@@ -67,30 +67,30 @@ public struct RetentionService: Service {
         var pass = Pass()
         func cutoff(_ days: Int) -> Date { now.addingTimeInterval(-Double(days) * 86_400) }
         if policy.quarantineDays > 0 {
-            while true {
-                let deleted = try await store.pruneQuarantine(receivedBefore: cutoff(policy.quarantineDays), limit: batchSize)
-                pass.quarantined += deleted
-                if deleted < batchSize { break }
-                try await Task.sleep(for: pause)
-            }
+            pass.quarantined = try await drain { try await store.pruneQuarantine(receivedBefore: cutoff(policy.quarantineDays), limit: $0) }
         }
         if policy.relayDays > 0 {
-            while true {
-                let deleted = try await store.pruneRelay(createdBefore: cutoff(policy.relayDays), limit: batchSize)
-                pass.deliveries += deleted
-                if deleted < batchSize { break }
-                try await Task.sleep(for: pause)
-            }
+            pass.deliveries = try await drain { try await store.pruneRelay(createdBefore: cutoff(policy.relayDays), limit: $0) }
         }
         if policy.eventsDays > 0 {
-            while true {
-                let batch = try await store.pruneEvents(receivedBefore: cutoff(policy.eventsDays), limit: batchSize)
-                pass.events += batch.deleted
+            pass.events = try await drain { limit in
+                let batch = try await store.pruneEvents(receivedBefore: cutoff(policy.eventsDays), limit: limit)
                 pass.deliveries += batch.deliveries
-                if batch.deleted < batchSize { break }
-                try await Task.sleep(for: pause)
+                return batch.deleted
             }
         }
         return pass
+    }
+
+    /// Runs `batch` (which deletes up to its limit and says how many it deleted) until a batch
+    /// comes back short, pausing between batches; returns how many were deleted in all.
+    private func drain(_ batch: (Int) async throws -> Int) async throws -> Int {
+        var total = 0
+        while true {
+            let deleted = try await batch(batchSize)
+            total += deleted
+            if deleted < batchSize { return total }
+            try await Task.sleep(for: pause)
+        }
     }
 }
