@@ -28,18 +28,15 @@ struct APICall: Sendable {
     /// The request body's fields: a JSON object, or a form.
     func bodyFields() throws(APIError) -> BodyFields {
         if input.isForm {
-            let pairs = FormEncoding.dictionary(String(decoding: input.body, as: UTF8.self))
-            return BodyFields(members: pairs.mapValues { .string($0) })
+            return BodyFields(members: input.formMembers)
         }
-        if input.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if input.bodyIsBlank {
             return BodyFields(members: [:])
         }
-        guard case .object(let members) = input.jsonBody else {
+        guard let members = input.jsonObjectMembers else {
             throw .badRequest("The body must be a JSON object (or a form).", code: "invalid_json")
         }
-        var dictionary: [String: JSONValue] = [:]
-        for (name, value) in members { dictionary[name] = value }
-        return BodyFields(members: dictionary)
+        return BodyFields(members: members)
     }
 }
 
@@ -60,6 +57,13 @@ extension TypedFields<APIError> {
         case .string(let value)? where Int(value.trimmingWhitespace) != nil: return Int(value.trimmingWhitespace)!
         default: throw .badRequest("\(name) must be a whole number.", code: "invalid_field")
         }
+    }
+
+    /// A string that may be absent but not blank (400 naming the field), without surrounding whitespace.
+    func nonBlankString(_ name: String) throws(APIError) -> String? {
+        guard let value = try string(name)?.trimmingWhitespace else { return nil }
+        guard !value.isEmpty else { throw .badRequest("\(name) cannot be blank.", code: "invalid_field") }
+        return value
     }
 
     /// A string that must be present and not blank (400 naming the field otherwise).

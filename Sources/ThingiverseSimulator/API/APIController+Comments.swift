@@ -126,9 +126,8 @@ extension APIController {
         guard let index = state.comments.firstIndex(where: { $0.id == comment.id }) else {
             throw .notFound("No comment with id \(comment.id).")
         }
-        if let body = try fields.string("body") {
-            guard !body.trimmingWhitespace.isEmpty else { throw .badRequest("body cannot be blank.", code: "invalid_field") }
-            state.comments[index].body = body.trimmingWhitespace
+        if let body = try fields.nonBlankString("body") {
+            state.comments[index].body = body
             state.comments[index].modified = call.now
         }
         return .object(presenter.comment(state.comments[index], in: state))

@@ -1,15 +1,10 @@
 /// Turns the simulator's records into the JSON objects the Thingiverse API returns, with
 /// absolute URLs on the configured API and web base URLs.
-struct Presenter: Sendable {
+struct Presenter: ProviderPresenter {
     /// API base URL, e.g. `http://127.0.0.1:8080/sim/api`.
     let api: String
     /// Web base URL, e.g. `http://127.0.0.1:8080/sim`.
     let web: String
-
-    init(configuration: SimulatorConfiguration) {
-        self.api = configuration.api
-        self.web = configuration.web
-    }
 
     func mediaURL(_ name: String, size: PlaceholderImage.Size) -> String {
         "\(api)/_media/\(name)_\(size.rawValue).png"

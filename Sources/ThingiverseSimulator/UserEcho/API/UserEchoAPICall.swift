@@ -61,20 +61,14 @@ struct UserEchoFields: Sendable {
     /// A form or JSON object body's members; `[:]` for an empty or other (e.g. multipart) body;
     /// `nil` for a body labelled JSON that is no JSON object.
     static func bodyMembers(_ input: RequestInput) -> [String: JSONValue]? {
-        let text = String(decoding: input.body, as: UTF8.self)
-        if text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }) {
+        if input.bodyIsBlank {
             return [:]
         }
         if input.isForm {
-            return FormEncoding.dictionary(text).mapValues { .string($0) }
+            return input.formMembers
         }
         if input.isJSON || input.contentType.isEmpty {
-            if case .object(let pairs) = input.jsonBody {
-                var members: [String: JSONValue] = [:]
-                for (name, value) in pairs { members[name] = value }
-                return members
-            }
-            return input.isJSON ? nil : FormEncoding.dictionary(text).mapValues { .string($0) }
+            return input.jsonObjectMembers ?? (input.isJSON ? nil : input.formMembers)
         }
         return [:]
     }

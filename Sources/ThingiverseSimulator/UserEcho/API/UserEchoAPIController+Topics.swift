@@ -21,9 +21,9 @@ extension UserEchoAPIController {
 
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let capture = kind == .tag ? "tag" : "category"
-        let id = try call.id(capture, Self.title(kind))
+        let id = try call.id(capture, kind.title)
         guard state.labels(kind).contains(where: { $0.id == id }) else {
-            throw UserEchoAPIError.notFound("\(Self.title(kind)) not found.")
+            throw UserEchoAPIError.notFound("\(kind.title) not found.")
         }
         let topics = state.topics.filter { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
         return try topicList(topics, state, call)
