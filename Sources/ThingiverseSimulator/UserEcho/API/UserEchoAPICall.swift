@@ -19,6 +19,11 @@ struct UserEchoAPICall: Sendable {
         return id
     }
 
+    /// `objects` narrowed and paged as the request's `filter__...`, `page` and `limit` ask.
+    func listed(_ objects: [JSONValue]) throws(UserEchoAPIError) -> JSONValue {
+        .array(try UserEchoListQuery(input.queryParameters).apply(objects))
+    }
+
     /// 403 unless the acting user is an admin (the API key's own user is one).
     func requireAdmin(_ action: String) throws(UserEchoAPIError) {
         guard actor.isAdmin else {

@@ -4,8 +4,7 @@ import Foundation
 /// `access_list`.
 extension UserEchoAPIController {
     func forums(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.forums.map { presenter.forum($0, in: state) }))
+        return try call.listed(state.forums.map { presenter.forum($0, in: state) })
     }
 
     /// `name` (required), `description`, `is_private`.
@@ -39,8 +38,7 @@ extension UserEchoAPIController {
 
     func labels(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.labels(kind).filter { $0.forumID == forum.id }.map { presenter.label($0) }))
+        return try call.listed(state.labels(kind).filter { $0.forumID == forum.id }.map { presenter.label($0) })
     }
 
     /// `name` (required; unique in the forum).
