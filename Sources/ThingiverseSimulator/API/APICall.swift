@@ -25,6 +25,12 @@ struct APICall: Sendable {
         return value
     }
 
+    /// The thing, copy or group topic (`kind`) that `:id` names, as what comments are on; 404
+    /// naming `what` when it is no id.
+    func target(_ kind: (Int) -> CommentTarget, _ what: String) throws(APIError) -> CommentTarget {
+        kind(try id("id", what: what))
+    }
+
     /// The request body's fields: a JSON object, or a form.
     func bodyFields() throws(APIError) -> BodyFields {
         if input.isForm {

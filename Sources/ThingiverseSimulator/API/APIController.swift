@@ -180,9 +180,9 @@ extension APIController {
         APIRoute(.get, "things/:id/derivatives") { try $0.thingDerivatives(&$1, $2) },
         APIRoute(.get, "things/:id/package-url") { try $0.packageURL(&$1, $2) },
         APIRoute(.get, "things/:id/prints") { try $0.thingPrints(&$1, $2) },
-        APIRoute(.get, "things/:id/comments") { try $0.thingComments(&$1, $2) },
-        APIRoute(.post, "things/:id/comments") { try $0.commentOnThing(&$1, $2) },
-        APIRoute(.get, "things/:id/threaded-comments") { try $0.thingThreadedComments(&$1, $2) },
+        APIRoute(.get, "things/:id/comments") { try $0.commentList(on: $2.target(CommentTarget.thing, "thing"), $1, $2) },
+        APIRoute(.post, "things/:id/comments") { try $0.addComment(to: $2.target(CommentTarget.thing, "thing"), &$1, $2) },
+        APIRoute(.get, "things/:id/threaded-comments") { try $0.threadedComments(on: $2.target(CommentTarget.thing, "thing"), $1, $2) },
 
         APIRoute(.get, "files/:id") { try $0.getFile(&$1, $2) },
         APIRoute(.post, "files/:id/finalize") { try $0.finalizeUpload(&$1, $2) },
@@ -198,9 +198,9 @@ extension APIController {
         APIRoute(.delete, "copies/:id/images/:image_id") { try $0.deleteCopyImage(&$1, $2) },
         APIRoute(.post, "copies/:id/likes") { try $0.setCopyLiked(true, &$1, $2) },
         APIRoute(.delete, "copies/:id/likes") { try $0.setCopyLiked(false, &$1, $2) },
-        APIRoute(.get, "copies/:id/comments") { try $0.copyComments(&$1, $2) },
-        APIRoute(.post, "copies/:id/comments") { try $0.commentOnCopy(&$1, $2) },
-        APIRoute(.get, "copies/:id/threaded-comments") { try $0.copyThreadedComments(&$1, $2) },
+        APIRoute(.get, "copies/:id/comments") { try $0.commentList(on: $2.target(CommentTarget.copy, "copy"), $1, $2) },
+        APIRoute(.post, "copies/:id/comments") { try $0.addComment(to: $2.target(CommentTarget.copy, "copy"), &$1, $2) },
+        APIRoute(.get, "copies/:id/threaded-comments") { try $0.threadedComments(on: $2.target(CommentTarget.copy, "copy"), $1, $2) },
 
         APIRoute(.get, "collections") { try $0.latestCollections(&$1, $2) },
         APIRoute(.post, "collections") { try $0.createCollection(&$1, $2) },
@@ -252,9 +252,11 @@ extension APIController {
         APIRoute(.patch, "group-topics/:id") { try $0.updateGroupTopic(&$1, $2) },
         APIRoute(.post, "group-topics/:id/pin") { try $0.setPinned(true, &$1, $2) },
         APIRoute(.delete, "group-topics/:id/pin") { try $0.setPinned(false, &$1, $2) },
-        APIRoute(.get, "group-topics/:id/comments") { try $0.topicComments(&$1, $2) },
-        APIRoute(.post, "group-topics/:id/comments") { try $0.commentOnTopic(&$1, $2) },
-        APIRoute(.get, "group-topics/:id/threaded-comments") { try $0.topicThreadedComments(&$1, $2) },
+        APIRoute(.get, "group-topics/:id/comments") { try $0.commentList(on: $2.target(CommentTarget.groupTopic, "group topic"), $1, $2) },
+        APIRoute(.post, "group-topics/:id/comments") { try $0.addComment(to: $2.target(CommentTarget.groupTopic, "group topic"), &$1, $2) },
+        APIRoute(.get, "group-topics/:id/threaded-comments") {
+            try $0.threadedComments(on: $2.target(CommentTarget.groupTopic, "group topic"), $1, $2)
+        },
 
         APIRoute(.get, "orders") { try $0.appOrders(&$1, $2) },
         APIRoute(.get, "orders/:id") { try $0.getOrder(&$1, $2) },
