@@ -194,7 +194,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         guard let issued else {
             return .json(.object([("error", .string("invalid_grant"))]), status: .badRequest)
         }
-        let accessToken = Self.randomWord()
+        let accessToken = RandomToken.hex(byteCount: 32)
         var reply: [(String, String)] = [
             ("access_token", accessToken), ("token_type", "bearer"), ("expires_in", String(configuration.tokenLifetime)), ("scope", issued.scope),
         ]
@@ -204,7 +204,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
                 user: issued.user, scope: issued.scope, expiresAt: Date().addingTimeInterval(TimeInterval(configuration.tokenLifetime)))
             if configuration.issuesRefreshTokens {
                 let presented = values["grant_type"] == "refresh_token" ? values["refresh_token"] : nil
-                let refresh = configuration.rotatesRefreshTokens || presented == nil ? Self.randomWord() : presented!
+                let refresh = configuration.rotatesRefreshTokens || presented == nil ? RandomToken.hex(byteCount: 32) : presented!
                 state.refreshTokens[refresh] = (issued.user, issued.scope)
                 state.issued.append(refresh)
                 reply.append(("refresh_token", refresh))
@@ -298,9 +298,5 @@ public final class OAuth2ProviderSimulator: KitSimulator {
     public static func challenge(for verifier: String) -> String {
         Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func randomWord() -> String {
-        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
     }
 }
