@@ -25,6 +25,16 @@ struct APICall: Sendable {
         return value
     }
 
+    /// The element of `list` (a thing's images or files) whose id the path's `parameter` holds;
+    /// 404 "OWNER has no WHAT ID." otherwise.
+    func member<Element: Identifiable>(
+        of list: [Element], _ parameter: String, what: String, owner: String
+    ) throws(APIError) -> Element where Element.ID == Int {
+        let id = try id(parameter, what: what)
+        guard let element = list.first(where: { $0.id == id }) else { throw .notFound("\(owner) has no \(what) \(id).") }
+        return element
+    }
+
     /// The thing, copy or group topic (`kind`) that `:id` names, as what comments are on; 404
     /// naming `what` when it is no id.
     func target(_ kind: (Int) -> CommentTarget, _ what: String) throws(APIError) -> CommentTarget {

@@ -144,11 +144,7 @@ extension APIController {
     /// `GET /things/{id}/images/{image_id}`
     func thingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        let imageID = try call.id("image_id", what: "image")
-        guard let image = thing.images.first(where: { $0.id == imageID }) else {
-            throw .notFound("Thing \(thing.id) has no image \(imageID).")
-        }
-        return .object(presenter.image(image, of: thing))
+        return .object(presenter.image(try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)"), of: thing))
     }
 
     /// `GET /things/{id}/files`
@@ -160,11 +156,7 @@ extension APIController {
     /// `GET /things/{id}/files/{file_id}`
     func thingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        let fileID = try call.id("file_id", what: "file")
-        guard let file = thing.files.first(where: { $0.id == fileID }) else {
-            throw .notFound("Thing \(thing.id) has no file \(fileID).")
-        }
-        return .object(presenter.file(file, of: thing))
+        return .object(presenter.file(try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)"), of: thing))
     }
 
     /// `GET /things/{id}/likes`: the users who liked it.
