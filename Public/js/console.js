@@ -1,10 +1,10 @@
-// The API console: pick a provider (Thingiverse, Flattr, or UserEcho, the app's feedback forum)
-// and one of the endpoints the proxy forwards for it, fill its path parameters, query and JSON
-// body, send it through /api/ (or /api/flattr/, /api/userecho/) with the session, and read
-// status, rate limit, headers and the JSON.
+// The API console: pick a provider (Thingiverse, Flattr, UserEcho, the app's feedback forum, or
+// one added by configuration) and one of the endpoints the proxy forwards for it, fill its path
+// parameters, query and JSON body, send it through /api/ (or /api/flattr/, /api/userecho/,
+// /api/NAME/) with the session, and read status, rate limit, headers and the JSON.
 import { el, formatDuration, highlightJSON, parseLinks, request, sameOriginAPIPath } from "./api.js";
 import { endpoints, flattrEndpoints, userechoEndpoints } from "./endpoints.js";
-import { PROVIDERS, loginURL } from "./providers.js";
+import { PROVIDERS, loginURL, markClass } from "./providers.js";
 
 /**
  * Each provider's endpoint list and how its path parameters look (as EndpointAllowList says):
@@ -85,6 +85,26 @@ export function mountConsole() {
   let accountNames = {};
 
   const spec = () => CONSOLES[providerID];
+
+  /**
+   * A provider added by configuration gets a console from its allow-list (`{name}` is text,
+   * `{id}` a number) and a choice beside the built-in ones, the first time it is offered.
+   */
+  function addConfigured(id) {
+    const endpoints = PROVIDERS[id]?.endpoints;
+    if (CONSOLES[id] || !PROVIDERS[id]?.configured || !endpoints?.length) return;
+    CONSOLES[id] = { endpoints, first: endpoints[0], text: new Set(["name"]), list: new Set(), defaults: {}, queryHint: "" };
+    parsed[id] = endpoints.map(parseEndpoint);
+    chosen[id] = endpoints[0];
+    typed[id] = {};
+    typedBodies[id] = {};
+    const radio = el("input", { type: "radio", name: "console-provider", id: `console-provider-${id}`, value: id });
+    radio.addEventListener("change", (event) => { if (event.target.checked) choose(id); });
+    const label = el("label", { for: `console-provider-${id}` },
+      el("span", { className: markClass(id), "data-initial": PROVIDERS[id].name.charAt(0).toUpperCase(), "aria-hidden": "true" }),
+      PROVIDERS[id].name);
+    $("console-provider-set").querySelector(".segmented").append(radio, label);
+  }
   const current = () => parsed[providerID].find((endpoint) => endpoint.line === select.value) || parsed[providerID][0];
 
   /** Fills the endpoint picker with the chosen provider's list, grouped by first path segment. */
@@ -229,6 +249,7 @@ export function mountConsole() {
    * its forum on (`forum`), for anyone signed in.
    */
   function setAccounts(accounts, offered, { forum = false } = {}) {
+    offered.forEach(addConfigured);
     accountNames = Object.fromEntries(Object.entries(accounts).map(([id, account]) => [id, account.name]));
     const shown = [...offered, ...(forum ? ["userecho"] : [])];
     const usable = (id) => (PROVIDERS[id].signIn ? Boolean(accounts[id]) : shown.includes(id));

@@ -28,10 +28,14 @@ export function loginURL(id, returnTo = "/") {
   return returnTo ? `${base}?return_to=${encodeURIComponent(returnTo)}` : base;
 }
 
+/** An allow-list line as the server forwards it: `METHOD /path` with `{id}` and `{name}`. */
+const ENDPOINT_LINE = /^(GET|POST|PUT|PATCH|DELETE) (\/([A-Za-z0-9._~-]+|\{id\}|\{name\}))+$/;
+
 /**
  * Providers added to the server by configuration (`THINGBRIDGE_PROVIDERS`) come from
- * `/auth/session`'s `sign_in` list: each is registered here with its name and login path, and
- * listed after the built-in ones. Only plain names and same-origin paths are taken.
+ * `/auth/session`'s `sign_in` list: each is registered here with its name, login path and (for
+ * the API console) the endpoints its proxy forwards, and listed after the built-in ones. Only
+ * plain names, same-origin paths and well-formed endpoint lines are taken.
  */
 function registerConfigured(status) {
   const options = Array.isArray(status?.sign_in) ? status.sign_in : [];
@@ -40,7 +44,9 @@ function registerConfigured(status) {
     if (typeof id !== "string" || !/^[a-z][a-z0-9]{1,19}$/.test(id) || PROVIDERS[id]) continue;
     const login = typeof option.login === "string" && /^\/auth\/[a-z0-9]+\/login$/.test(option.login) ? option.login : `/auth/${id}/login`;
     const name = typeof option.name === "string" && option.name.trim() ? option.name.trim().slice(0, 40) : id;
-    PROVIDERS[id] = { id, name, login, api: `/api/${id}`, signIn: true, configured: true };
+    const lines = Array.isArray(option.endpoints) ? option.endpoints : [];
+    const endpoints = lines.filter((line) => typeof line === "string" && ENDPOINT_LINE.test(line)).slice(0, 500);
+    PROVIDERS[id] = { id, name, login, api: `/api/${id}`, signIn: true, configured: true, endpoints };
   }
 }
 

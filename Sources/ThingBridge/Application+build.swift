@@ -26,6 +26,14 @@ public struct ThingBridgeServer: Sendable {
     public let routes: [String]
 }
 
+/// What the built-in webhook sources make of their events (Thingiverse's orders), for the parts
+/// of the event log a tool opens without the server (``EventProjections/builtIn``). The server
+/// takes its providers' own (``Provider/projections``), which add whether orders are confirmed.
+public let builtInEventProjections: [any EventProjection] = [OrderProjection()]
+
+/// The providers that send webhooks, by the name their events are stored under.
+public let builtInEventSources: [EventSource] = [.thingiverse, .userecho]
+
 /// The composition root: creates the shared things (database, HTTP client, keys), builds the
 /// router and hands each controller exactly what it needs. Nothing else reads configuration.
 ///
@@ -83,9 +91,6 @@ public func buildApplication(
     let codec = SessionCookieCodec(keys: sessionKeys)
     let cookies = SessionCookies(codec: codec, revocations: revocations, secure: configuration.isHTTPS)
 
-    // Old rows go in small batches, in the background (THINGBRIDGE_RETENTION_*).
-    let retention = RetentionService(store: SQLRetentionStore(database: database), policy: configuration.retention, logger: logger)
-
     // The providers, each real or (in development, without credentials) its simulator.
     let thingiverse = ThingiverseProvider(
         settings: thingiverseSettings, rateLimit: configuration.rateLimit, webhookSecrets: webhookSecrets,
@@ -116,7 +121,10 @@ public func buildApplication(
         database: database, batching: configuration.webhookGroupCommit, projections: providers.flatMap(\.projections), tracer: tracer)
     // The relay that sends every new event to the app's own services from the outbox the event
     // log's commits fill.
-    let relayStore = SQLRelayStore(database: database, annotations: eventStore.relayAnnotations)
+    let relayStore = SQLRelayStore(database: database, projections: eventStore.projections)
+    // Old rows go in small batches, in the background (THINGBRIDGE_RETENTION_*).
+    let retention = RetentionService(
+        store: SQLRetentionStore(database: database, projections: eventStore.projections), policy: configuration.retention, logger: logger)
     try await relayStore.syncConfigured(urls: configuration.relayEndpoints)
     let relay = try RelayDispatcher(
         store: relayStore, httpClient: httpClient, configuredSecrets: configuration.relaySecrets,

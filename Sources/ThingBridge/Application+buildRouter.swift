@@ -72,7 +72,8 @@ func buildRouter(_ services: RouterServices) throws -> BuiltRouter {
     router.addRoutes(
         SignInController(
             providers: providers.compactMap(\.signIn), cookies: cookies, publicURL: configuration.publicURL,
-            forumPath: mounts.lazy.compactMap(\.forumPath).first
+            forumPath: mounts.lazy.compactMap(\.forumPath).first,
+            consoles: Dictionary(uniqueKeysWithValues: providers.compactMap { provider in provider.console.map { (provider.id, $0) } })
         ) { session in
             for action in logoutActions { action(session) }
         }.endpoints,

@@ -34,9 +34,11 @@ struct EventsCommand: AsyncParsableCommand {
                 try DataCommandSupport.printJSON(AdminViews.Listing(key: "events", items: items, nextCursor: page.nextCursor))
                 return
             }
+            // The projections' listed columns follow the log's own (Thingiverse's: CONFIRMATION).
+            let shownKeys = items.first?.shown.map(\.column.key) ?? EventProjections.builtIn.shownColumns.filter(\.inListings).map(\.key)
             DataCommandSupport.printTable(
-                ["ID", "RECEIVED", "EVENT", "ORDER", "CONFIRMATION"],
-                items.map { [String($0.id), $0.receivedAt, $0.event, $0.orderID.map(String.init) ?? "-", $0.confirmation.rawValue] }
+                ["ID", "RECEIVED", "EVENT", "ORDER"] + shownKeys.map { $0.uppercased() },
+                items.map { [String($0.id), $0.receivedAt, $0.event, $0.orderID.map(String.init) ?? "-"] + $0.shown.map(\.tableText) }
             )
             if let next = page.nextCursor { print("More: --cursor \(next)") }
         }

@@ -16,54 +16,48 @@ import ThingiverseSimulator
 /// token refresh.
 @Suite struct ConfiguredProviderTests {
     @Test func signsInLinksWithThingiverseProxiesAndUnlinks() async throws {
-        try await ConfiguredProviderHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                var jar = try await harness.signIn.signIn(client)
-                jar = try await harness.signInWithExample(client, jar: jar)
+        try await ConfiguredProviderHarness.withServer { harness, client in
+            var jar = try await harness.signIn.signIn(client)
+            jar = try await harness.signInWithExample(client, jar: jar)
 
-                let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
-                struct Me: Decodable {
-                    let provider: String
-                    let accounts: [String: Account]
-                    struct Account: Decodable {
-                        let id: String
-                        let name: String
-                    }
+            let person = try await client.me(jar)
+            #expect(person.provider == "thingiverse")
+            #expect(person.accounts["example"]?.id == "7001")
+            #expect(person.accounts["example"]?.name == "alice_oauth")
+
+            let mine = try await client.getOK("/api/example/me", headers: jar.header)
+            #expect(mine.text.contains("\"login\":\"alice_oauth\""))
+            let item = try await client.getOK("/api/example/items/101", headers: jar.header)
+            #expect(item.text.contains("First sketch"))
+
+            let status = try await client.execute(uri: "/auth/session", method: .get, headers: jar.header)
+            struct Status: Decodable {
+                let sign_in: [Option]
+                struct Option: Decodable, Equatable {
+                    let id: String
+                    let name: String
+                    let login: String
+                    let api: String?
+                    let endpoints: [String]?
                 }
-                let person = try JSONDecoder().decode(Me.self, from: Data(me.body.readableBytesView))
-                #expect(person.provider == "thingiverse")
-                #expect(person.accounts["example"]?.id == "7001")
-                #expect(person.accounts["example"]?.name == "alice_oauth")
-
-                let mine = try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header)
-                #expect(mine.status == .ok)
-                #expect(mine.text.contains("\"login\":\"alice_oauth\""))
-                let item = try await client.execute(uri: "/api/example/items/101", method: .get, headers: jar.header)
-                #expect(item.status == .ok)
-                #expect(item.text.contains("First sketch"))
-
-                let status = try await client.execute(uri: "/auth/session", method: .get, headers: jar.header)
-                struct Status: Decodable {
-                    let sign_in: [Option]
-                    struct Option: Decodable, Equatable {
-                        let id: String
-                        let name: String
-                        let login: String
-                    }
-                }
-                let offered = try JSONDecoder().decode(Status.self, from: Data(status.body.readableBytesView)).sign_in
-                #expect(offered.last == Status.Option(id: "example", name: "Example", login: "/auth/example/login"))
-
-                let unlink = try await client.execute(
-                    uri: "/auth/example/unlink", method: .post, headers: jar.header + [.origin: SignInHarness.publicURL])
-                #expect(unlink.status == .ok)
-                jar.take(unlink)
-                let after = try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header)
-                #expect(after.status == .unauthorized)
-                #expect(try after.errorBody().message.contains("Sign in with Example first"))
-                // Thingiverse stays linked.
-                #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: jar.header).status == .ok)
             }
+            let offered = try JSONDecoder().decode(Status.self, from: Data(status.body.readableBytesView)).sign_in
+            // The API console offers its allow-list; built-in providers have consoles of their own.
+            let allowed = ["GET /me", "GET /items", "GET /items/{id}", "POST /items", "GET /users/{name}"]
+            #expect(
+                offered.last
+                    == Status.Option(id: "example", name: "Example", login: "/auth/example/login", api: "/api/example", endpoints: allowed))
+            #expect(offered.first?.id == "thingiverse" && offered.first?.endpoints == nil)
+
+            let unlink = try await client.execute(
+                uri: "/auth/example/unlink", method: .post, headers: jar.header + [.origin: SignInHarness.publicURL])
+            #expect(unlink.status == .ok)
+            jar.take(unlink)
+            let after = try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header)
+            #expect(after.status == .unauthorized)
+            #expect(try after.errorBody().message.contains("Sign in with Example first"))
+            // Thingiverse stays linked.
+            #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: jar.header).status == .ok)
         }
     }
 
@@ -90,17 +84,15 @@ import ThingiverseSimulator
     }
 
     @Test func anEndpointOutsideTheAllowListIs404WithNoUpstreamRequest() async throws {
-        try await ConfiguredProviderHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let jar = try await harness.signInWithExample(client)
-                let refused = try await client.execute(uri: "/api/example/admin/keys", method: .get, headers: jar.header)
-                #expect(refused.status == .notFound)
-                #expect(try refused.errorBody().error == "unknown_endpoint")
-                let traversal = try await client.execute(uri: "/api/example/items/..%2Fadmin", method: .get, headers: jar.header)
-                #expect(traversal.status == .notFound || traversal.status == .badRequest)
-                #expect(!harness.provider.apiRequests.contains { $0.contains("admin") })
-                #expect(harness.provider.apiRequests.isEmpty)
-            }
+        try await ConfiguredProviderHarness.withServer { harness, client in
+            let jar = try await harness.signInWithExample(client)
+            let refused = try await client.execute(uri: "/api/example/admin/keys", method: .get, headers: jar.header)
+            #expect(refused.status == .notFound)
+            #expect(try refused.errorBody().error == "unknown_endpoint")
+            let traversal = try await client.execute(uri: "/api/example/items/..%2Fadmin", method: .get, headers: jar.header)
+            #expect(traversal.status == .notFound || traversal.status == .badRequest)
+            #expect(!harness.provider.apiRequests.contains { $0.contains("admin") })
+            #expect(harness.provider.apiRequests.isEmpty)
         }
     }
 
@@ -139,8 +131,7 @@ import ThingiverseSimulator
         try await ConfiguredProviderHarness.run(configuration) { harness in
             try await TestServer.run(try await harness.configuration(["EXAMPLE_CLIENT_AUTH": "post"])) { _, client in
                 let jar = try await harness.signInWithExample(client, user: "bob_oauth")
-                let mine = try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header)
-                #expect(mine.status == .ok)
+                let mine = try await client.getOK("/api/example/me", headers: jar.header)
                 #expect(mine.text.contains("bob_oauth"))
             }
         }
@@ -298,8 +289,7 @@ extension ConfiguredProviderTests {
             // The old cookie reaches an instance that never saw the refresh: the rotated-away
             // refresh token is not tried again; the recorded token is used.
             try await TestServer.run(second) { _, client in
-                let answer = try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header)
-                #expect(answer.status == .ok)
+                let answer = try await client.getOK("/api/example/me", headers: jar.header)
                 #expect(answer.headers[.setCookie] != nil)
                 #expect(harness.provider.refreshCount == 1)
             }

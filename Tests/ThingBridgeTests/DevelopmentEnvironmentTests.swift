@@ -11,6 +11,13 @@ import ThingiverseSimulator
 /// Development mode comes from outside the server library: `buildApplication` gets the
 /// simulators from ThingBridgeDevelopment, mounts them and points them at itself.
 @Suite struct DevelopmentEnvironmentTests {
+    /// What `/dev/info` says: whether the development pages are on.
+    static func developmentPagesAreOn(_ client: some TestClientProtocol) async throws -> Bool {
+        let info = try await client.execute(uri: "/dev/info", method: .get).text
+        #expect(info.contains("\"development\":true") != info.contains("\"development\":false"), "unclear: \(info)")
+        return info.contains("\"development\":true")
+    }
+
     @Test func developmentModeWithoutSimulatorsIsRefusedWithTheSettingToSet() async throws {
         let configuration = try await TestEnvironment.serverConfiguration()
         do {
@@ -25,9 +32,8 @@ import ThingiverseSimulator
         let configuration = try await TestEnvironment.serverConfiguration()
         let simulators = try #require(DevelopmentSimulators(configuration: configuration))
         let server = try await buildApplication(configuration: configuration, logger: Logger(label: "test"), development: simulators)
-        try await server.application.test(.router) { client in
-            let info = try await client.execute(uri: "/dev/info", method: .get)
-            #expect(info.text.contains("\"development\":true"))
+        try await server.application.test(.router) { client async throws in
+            #expect(try await Self.developmentPagesAreOn(client))
             #expect(try await client.execute(uri: "/sim/login/oauth/authorize?client_id=thingbridge-development", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/sim/flattr/api/things/423405", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/sim/userecho/", method: .get).status == .ok)
@@ -47,9 +53,8 @@ import ThingiverseSimulator
         let simulators = try #require(DevelopmentSimulators(configuration: configuration))
         #expect(simulators.thingiverse == nil && simulators.flattr != nil && simulators.userecho != nil)
         let server = try await buildApplication(configuration: configuration, logger: Logger(label: "test"), development: simulators)
-        try await server.application.test(.router) { client in
-            let info = try await client.execute(uri: "/dev/info", method: .get)
-            #expect(info.text.contains("\"development\":false"))
+        try await server.application.test(.router) { client async throws in
+            #expect(try await !Self.developmentPagesAreOn(client))
             #expect(try await client.execute(uri: "/sim/login/oauth/authorize", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/sim/flattr/api/things/423405", method: .get).status == .ok)
         }

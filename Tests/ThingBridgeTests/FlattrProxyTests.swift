@@ -14,10 +14,8 @@ import ThingiverseSimulator
     static func withFlattrSession<Value: Sendable>(
         _ body: @Sendable (SignInHarness, CookieJar, any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                try await body(harness, try await harness.signInWithFlattr(client), client)
-            }
+        try await SignInHarness.withServer { harness, client in
+            try await body(harness, try await harness.signInWithFlattr(client), client)
         }
     }
 
@@ -30,37 +28,33 @@ import ThingiverseSimulator
 
     @Test func aSessionReadsThingsWithItsTokenAndFlattrsHeadersPassThrough() async throws {
         try await Self.withFlattrSession { harness, jar, client in
-            let thing = try await client.execute(uri: "/api/flattr/things/423405", method: .get, headers: jar.header)
-            #expect(thing.status == .ok)
+            let thing = try await client.getOK("/api/flattr/things/423405", headers: jar.header)
             #expect(thing.text.contains("\"id\":423405"))
             #expect(thing.headers[HTTPField.Name("X-RateLimit-Limit")!] == "5000")
             #expect(thing.headers[HTTPField.Name("X-RateLimit-Remaining")!] != nil)
-            let two = try await client.execute(uri: "/api/flattr/things/423405,450287", method: .get, headers: jar.header)
-            #expect(two.status == .ok)
+            let two = try await client.getOK("/api/flattr/things/423405,450287", headers: jar.header)
             #expect(two.text.contains("423405") && two.text.contains("450287"))
         }
     }
 
     @Test func withoutAFlattrAccountItIs401AndFlattrsErrorsKeepTheirStatusAndBody() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let anonymous = try await client.execute(uri: "/api/flattr/user", method: .get)
-                #expect(anonymous.status == .unauthorized)
-                #expect(try anonymous.errorBody().error == "not_signed_in")
-                let thingiverseOnly = try await harness.signIn(client)
-                let refused = try await client.execute(uri: "/api/flattr/user", method: .get, headers: thingiverseOnly.header)
-                #expect(refused.status == .unauthorized)
-                // A browser's own Flattr token is not accepted: Flattr cannot say which app it is for.
-                let token = harness.flattr.issueToken(user: "alice_flattrs", clientID: SignInHarness.flattrClientID)
-                let bearer = try await client.execute(uri: "/api/flattr/user", method: .get, headers: [.authorization: "Bearer \(token)"])
-                #expect(bearer.status == .unauthorized)
+        try await SignInHarness.withServer { harness, client in
+            let anonymous = try await client.execute(uri: "/api/flattr/user", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            #expect(try anonymous.errorBody().error == "not_signed_in")
+            let thingiverseOnly = try await harness.signIn(client)
+            let refused = try await client.execute(uri: "/api/flattr/user", method: .get, headers: thingiverseOnly.header)
+            #expect(refused.status == .unauthorized)
+            // A browser's own Flattr token is not accepted: Flattr cannot say which app it is for.
+            let token = harness.flattr.issueToken(user: "alice_flattrs", clientID: SignInHarness.flattrClientID)
+            let bearer = try await client.execute(uri: "/api/flattr/user", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(bearer.status == .unauthorized)
 
-                let jar = try await harness.signInWithFlattr(client)
-                let missing = try await client.execute(uri: "/api/flattr/things/999999999", method: .get, headers: jar.header)
-                #expect(missing.status == .notFound)
-                #expect(missing.text.contains("\"error\":\"not_found\""))
-                #expect(missing.text.contains("error_description"))
-            }
+            let jar = try await harness.signInWithFlattr(client)
+            let missing = try await client.execute(uri: "/api/flattr/things/999999999", method: .get, headers: jar.header)
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("\"error\":\"not_found\""))
+            #expect(missing.text.contains("error_description"))
         }
     }
 
@@ -133,16 +127,14 @@ import ThingiverseSimulator
     }
 
     @Test func flattrHasItsOwnBudget() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration(["FLATTR_RATE_LIMIT": "2/300"])) { _, client in
-                let jar = try await harness.signInWithFlattr(client)
-                for _ in 0..<2 {
-                    #expect(try await client.execute(uri: "/api/flattr/user", method: .get, headers: jar.header).status == .ok)
-                }
-                let refused = try await client.execute(uri: "/api/flattr/user", method: .get, headers: jar.header)
-                #expect(refused.status == .tooManyRequests)
-                #expect(refused.headers[.retryAfter] != nil)
+        try await SignInHarness.withServer(["FLATTR_RATE_LIMIT": "2/300"]) { harness, client in
+            let jar = try await harness.signInWithFlattr(client)
+            for _ in 0..<2 {
+                #expect(try await client.execute(uri: "/api/flattr/user", method: .get, headers: jar.header).status == .ok)
             }
+            let refused = try await client.execute(uri: "/api/flattr/user", method: .get, headers: jar.header)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] != nil)
         }
     }
 }

@@ -10,8 +10,7 @@ import Testing
 @Suite struct OperationsTests {
     @Test func healthAndReadinessAnswerWhileTheDatabaseIsUp() async throws {
         try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
-            let health = try await client.execute(uri: "/healthz", method: .get)
-            #expect(health.status == .ok)
+            let health = try await client.getOK("/healthz")
             #expect(health.text.contains("ok"))
             // The probe has 2 s to commit a write; on a machine loaded by the whole suite's
             // parallel fsyncs one probe can miss that, so readiness gets three chances.
@@ -29,8 +28,7 @@ import Testing
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
             #expect(try ready.errorBody().error == "not_ready")
-            let health = try await client.execute(uri: "/healthz", method: .get)
-            #expect(health.status == .ok)
+            _ = try await client.getOK("/healthz")
         }
     }
 
@@ -84,8 +82,7 @@ import Testing
         try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
             _ = try await client.execute(uri: "/healthz", method: .get)
             _ = try await client.execute(uri: "/nothing-here", method: .get)
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
-            #expect(metrics.status == .ok)
+            let metrics = try await client.getOK("/metrics")
             #expect(metrics.text.contains(#"thingbridge_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
             #expect(metrics.text.contains(#"route="unmatched",status="404""#))
             #expect(metrics.text.contains("thingbridge_http_request_duration_seconds_bucket"))
@@ -94,11 +91,9 @@ import Testing
 
     @Test func theIndexPageAndStylesAreServed() async throws {
         try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
-            let index = try await client.execute(uri: "/", method: .get)
-            #expect(index.status == .ok)
+            let index = try await client.getOK("/")
             #expect(index.text.contains("ThingBridge"))
-            let css = try await client.execute(uri: "/style.css", method: .get)
-            #expect(css.status == .ok)
+            let css = try await client.getOK("/style.css")
             #expect(css.headers[.contentType]?.contains("css") == true)
         }
     }

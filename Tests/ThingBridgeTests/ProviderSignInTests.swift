@@ -12,34 +12,23 @@ import ThingiverseSimulator
 /// two providers to one session and unlinking.
 @Suite struct ProviderSignInTests {
     @Test func thingiverseSignInWorksWhenTheTokenFormIsServedAsHTML() async throws {
-        try await SignInHarness.run { harness in
-            var faults = SimulatorFaults()
-            faults.formRepliesAsHTML = true
-            harness.simulator.setFaults(faults)
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let jar = try await harness.signIn(client)
-                let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
-                #expect(me.status == .ok)
-                #expect(me.text.contains("alice_prints"))
-            }
+        try await SignInHarness.withServer { harness, client in
+            harness.simulator.setFaults { $0.formRepliesAsHTML = true }
+            let jar = try await harness.signIn(client)
+            let me = try await client.getOK("/auth/me", headers: jar.header)
+            #expect(me.text.contains("alice_prints"))
         }
     }
 
     @Test func aRefusedCodeServedAsHTMLIsStillARefusal() async throws {
-        try await SignInHarness.run { harness in
-            var faults = SimulatorFaults()
-            faults.formRepliesAsHTML = true
-            harness.simulator.setFaults(faults)
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                var jar = CookieJar()
-                let login = try await client.execute(uri: "/auth/login", method: .get)
-                jar.take(login)
-                let state = try #require(SignInHarness.state(in: login.headers[.location]!))
-                let callback = try await client.execute(uri: "/auth/callback?code=not-a-code&state=\(state)", method: .get, headers: jar.header)
-                #expect(callback.status == .unauthorized)
-                #expect(try callback.errorBody().error == "code_refused")
-                #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 0)
-            }
+        try await SignInHarness.withServer { harness, client in
+            harness.simulator.setFaults { $0.formRepliesAsHTML = true }
+            let login = try await client.openLogin()
+            let state = try #require(login.state)
+            let callback = try await client.execute(uri: "/auth/callback?code=not-a-code&state=\(state)", method: .get, headers: login.jar.header)
+            #expect(callback.status == .unauthorized)
+            #expect(try callback.errorBody().error == "code_refused")
+            #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 0)
         }
     }
 
@@ -47,132 +36,109 @@ import ThingiverseSimulator
     /// session, no tokeninfo call.
     @Test(arguments: [("serverError", "upstream_error"), ("htmlChallenge", "upstream_blocked"), ("htmlErrorPage", "upstream_blocked")])
     func troubleAtTheTokenEndpointIs502WithoutASession(fault: String, code: String) async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                var jar = CookieJar()
-                let login = try await client.execute(uri: "/auth/login", method: .get)
-                jar.take(login)
-                let callbackURL = try await harness.authorize(login.headers[.location]!)
-                var faults = SimulatorFaults()
-                switch fault {
-                case "serverError": faults.serverError = true
-                case "htmlChallenge": faults.htmlChallenge = true
-                default: faults.htmlErrorPage = true
-                }
-                harness.simulator.setFaults(faults)
-                let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-                #expect(callback.status == .badGateway)
-                #expect(try callback.errorBody().error == code)
-                jar.take(callback)
-                #expect(jar.values["tb_session"] == nil)
-                #expect(harness.simulator.requestCount(path: "/login/oauth/access_token") == 1)
-                #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 0)
+        try await SignInHarness.withServer { harness, client in
+            let login = try await client.openLogin()
+            var jar = login.jar
+            let callbackURL = try await harness.authorize(login.authorizeURL)
+            var faults = SimulatorFaults()
+            switch fault {
+            case "serverError": faults.serverError = true
+            case "htmlChallenge": faults.htmlChallenge = true
+            default: faults.htmlErrorPage = true
             }
+            harness.simulator.setFaults(faults)
+            let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+            #expect(callback.status == .badGateway)
+            #expect(try callback.errorBody().error == code)
+            jar.take(callback)
+            #expect(jar.values["tb_session"] == nil)
+            #expect(harness.simulator.requestCount(path: "/login/oauth/access_token") == 1)
+            #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 0)
         }
     }
 
     @Test func theFirstReleaseThingiverseURLsAndTheProviderURLsBothSignIn() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                for path in ["/auth/login", "/auth/thingiverse/login"] {
-                    let login = try await client.execute(uri: path, method: .get)
-                    let location = try #require(login.headers[.location])
-                    #expect(location.hasPrefix(harness.simulatorURL + "/login/oauth/authorize?"))
-                    // Apps registered PUBLIC_URL/auth/callback with Thingiverse: it stays the redirect_uri.
-                    #expect(location.contains("redirect_uri=" + FormEncoding.escape(SignInHarness.publicURL + "/auth/callback")))
-                }
-                let jar = try await harness.signIn(client)
-                for path in ["/api/users/me", "/api/thingiverse/users/me"] {
-                    let me = try await client.execute(uri: path, method: .get, headers: jar.header)
-                    #expect(me.status == .ok, "\(path)")
-                    #expect(me.text.contains("alice_prints"))
-                }
+        try await SignInHarness.withServer { harness, client in
+            for path in ["/auth/login", "/auth/thingiverse/login"] {
+                let login = try await client.execute(uri: path, method: .get)
+                let location = try #require(login.headers[.location])
+                #expect(location.hasPrefix(harness.simulatorURL + "/login/oauth/authorize?"))
+                // Apps registered PUBLIC_URL/auth/callback with Thingiverse: it stays the redirect_uri.
+                #expect(location.contains("redirect_uri=" + FormEncoding.escape(SignInHarness.publicURL + "/auth/callback")))
+            }
+            let jar = try await harness.signIn(client)
+            for path in ["/api/users/me", "/api/thingiverse/users/me"] {
+                let me = try await client.execute(uri: path, method: .get, headers: jar.header)
+                #expect(me.status == .ok, "\(path)")
+                #expect(me.text.contains("alice_prints"))
             }
         }
     }
 
     @Test func flattrSignInAuthenticatesTheClientWithBasicAndReadsTheUser() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let login = try await client.execute(uri: "/auth/flattr/login?return_to=/things", method: .get)
-                let location = try #require(login.headers[.location])
-                #expect(location.hasPrefix(harness.flattrURL + "/oauth/authorize?"))
-                #expect(location.contains("scope=flattr%20thing"))
-                #expect(location.contains("redirect_uri=" + FormEncoding.escape(SignInHarness.publicURL + "/auth/flattr/callback")))
+        try await SignInHarness.withServer { harness, client in
+            let login = try await client.execute(uri: "/auth/flattr/login?return_to=/things", method: .get)
+            let location = try #require(login.headers[.location])
+            #expect(location.hasPrefix(harness.flattrURL + "/oauth/authorize?"))
+            #expect(location.contains("scope=flattr%20thing"))
+            #expect(location.contains("redirect_uri=" + FormEncoding.escape(SignInHarness.publicURL + "/auth/flattr/callback")))
 
-                let jar = try await harness.signInWithFlattr(client)
-                let requests = harness.flattr.tokenRequests()
-                let request = try #require(requests.last)
-                #expect(requests.count == 1)
-                #expect(request.succeeded)
-                #expect(request.basicClientID == SignInHarness.flattrClientID)
-                #expect(!request.bodyContainsSecret)
-                #expect(!request.bodyFieldNames.contains("client_secret"))
+            let jar = try await harness.signInWithFlattr(client)
+            let requests = harness.flattr.tokenRequests()
+            let request = try #require(requests.last)
+            #expect(requests.count == 1)
+            #expect(request.succeeded)
+            #expect(request.basicClientID == SignInHarness.flattrClientID)
+            #expect(!request.bodyContainsSecret)
+            #expect(!request.bodyFieldNames.contains("client_secret"))
 
-                let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
-                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
-                #expect(body.provider == "flattr")
-                #expect(body.name == "alice_flattrs")
-                #expect(body.accounts.keys.sorted() == ["flattr"])
-                #expect(!me.text.contains(SignInHarness.flattrClientSecret))
-            }
+            let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
+            let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
+            #expect(body.provider == "flattr")
+            #expect(body.name == "alice_flattrs")
+            #expect(body.accounts.keys.sorted() == ["flattr"])
+            #expect(!me.text.contains(SignInHarness.flattrClientSecret))
         }
     }
 
     @Test func aThingiverseLoginCannotBeFinishedAtFlattrsCallback() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                var jar = CookieJar()
-                let login = try await client.execute(uri: "/auth/login", method: .get)
-                jar.take(login)
-                let state = try #require(SignInHarness.state(in: login.headers[.location]!))
-                let crossed = try await client.execute(uri: "/auth/flattr/callback?code=x&state=\(state)", method: .get, headers: jar.header)
-                #expect(try crossed.errorBody().error == "login_other_provider")
-                #expect(harness.flattr.tokenRequests().isEmpty)
-            }
+        try await SignInHarness.withServer { harness, client in
+            let login = try await client.openLogin()
+            let state = try #require(login.state)
+            let crossed = try await client.execute(uri: "/auth/flattr/callback?code=x&state=\(state)", method: .get, headers: login.jar.header)
+            #expect(try crossed.errorBody().error == "login_other_provider")
+            #expect(harness.flattr.tokenRequests().isEmpty)
         }
     }
 
     @Test func signingInWithFlattrWhileSignedInLinksBothAccountsInOneSmallCookie() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let thingiverse = try await harness.signIn(client)
-                let both = try await harness.signInWithFlattr(client, jar: thingiverse)
-                let me = try await client.execute(uri: "/auth/me", method: .get, headers: both.header)
-                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
-                #expect(body.provider == "thingiverse")
-                #expect(body.name == "alice_prints")
-                #expect(body.accounts["thingiverse"]?.name == "alice_prints")
-                #expect(body.accounts["flattr"]?.name == "alice_flattrs")
-                // Both tokens work through their own proxy.
-                let thing = try await client.execute(uri: "/api/flattr/user", method: .get, headers: both.header)
-                #expect(thing.status == .ok)
-                #expect(thing.text.contains("alice_flattrs"))
-                let profile = try await client.execute(uri: "/api/users/me", method: .get, headers: both.header)
-                #expect(profile.text.contains("alice_prints"))
-                let line = try #require(both.lines["tb_session"])
-                #expect(line.utf8.count < 4096)
-            }
+        try await SignInHarness.withServer { harness, client in
+            let thingiverse = try await harness.signIn(client)
+            let both = try await harness.signInWithFlattr(client, jar: thingiverse)
+            let body = try await client.me(both)
+            #expect(body.provider == "thingiverse")
+            #expect(body.name == "alice_prints")
+            #expect(body.accounts["thingiverse"]?.name == "alice_prints")
+            #expect(body.accounts["flattr"]?.name == "alice_flattrs")
+            // Both tokens work through their own proxy.
+            let thing = try await client.getOK("/api/flattr/user", headers: both.header)
+            #expect(thing.text.contains("alice_flattrs"))
+            let profile = try await client.execute(uri: "/api/users/me", method: .get, headers: both.header)
+            #expect(profile.text.contains("alice_prints"))
+            let line = try #require(both.lines["tb_session"])
+            #expect(line.utf8.count < 4096)
         }
     }
 
     @Test func signingInAsSomeoneElseStartsAFreshSessionInsteadOfLinking() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let alice = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client, user: "alice_prints"))
-                var bob = alice
-                let login = try await client.execute(uri: "/auth/login", method: .get, headers: bob.header)
-                bob.take(login)
-                let callbackURL = try await harness.authorize(login.headers[.location]!, user: "bob_builds")
-                let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: bob.header)
-                bob.take(callback)
-                let me = try await client.execute(uri: "/auth/me", method: .get, headers: bob.header)
-                let body = try JSONDecoder().decode(MeBody.self, from: Data(me.body.readableBytesView))
-                #expect(body.name == "bob_builds")
-                #expect(body.accounts.keys.sorted() == ["thingiverse"], "alice's Flattr account must not follow bob")
-                // alice's cookie ended with it.
-                #expect(try await client.execute(uri: "/auth/me", method: .get, headers: alice.header).status == .unauthorized)
-            }
+        try await SignInHarness.withServer { harness, client in
+            let alice = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client, user: "alice_prints"))
+            let bob = try await client.signIn(at: "/auth/login", jar: alice) { try await harness.authorize($0, user: "bob_builds") }
+            let body = try await client.me(bob)
+            #expect(body.name == "bob_builds")
+            #expect(body.accounts.keys.sorted() == ["thingiverse"], "alice's Flattr account must not follow bob")
+            // alice's cookie ended with it.
+            #expect(try await client.execute(uri: "/auth/me", method: .get, headers: alice.header).status == .unauthorized)
         }
     }
 
@@ -213,16 +179,4 @@ import ThingiverseSimulator
             #expect(error.code == "session_too_large")
         }
     }
-}
-
-/// `/auth/me` as the tests read it.
-struct MeBody: Decodable {
-    struct Account: Decodable {
-        let id: String
-        let name: String
-    }
-    let id: String
-    let name: String
-    let provider: String
-    let accounts: [String: Account]
 }

@@ -28,35 +28,29 @@ import ThingiverseSimulator
     }
 
     @Test func aSessionReadsTheAPIWithItsTokenAddedServerSide() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let jar = try await harness.signIn(client, user: "alice_prints")
-                let me = try await client.execute(uri: "/api/users/me", method: .get, headers: jar.header)
-                #expect(me.status == .ok)
-                #expect(me.text.contains("\"name\":\"alice_prints\""))
-                #expect(me.headers[HTTPField.Name("X-RateLimit-Limit")!] == "300")
-                #expect(me.headers[HTTPField.Name("X-RateLimit-Remaining")!] != nil)
-            }
+        try await SignInHarness.withServer { harness, client in
+            let jar = try await harness.signIn(client, user: "alice_prints")
+            let me = try await client.getOK("/api/users/me", headers: jar.header)
+            #expect(me.text.contains("\"name\":\"alice_prints\""))
+            #expect(me.headers[HTTPField.Name("X-RateLimit-Limit")!] == "300")
+            #expect(me.headers[HTTPField.Name("X-RateLimit-Remaining")!] != nil)
         }
     }
 
     @Test func aBrowserTokenIsAcceptedOnlyForThisAppAndVerdictsAreCached() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let ours = harness.simulator.issueToken(user: "bob_builds", clientID: SignInHarness.clientID)
-                for _ in 0..<3 {
-                    let me = try await client.execute(uri: "/api/users/me", method: .get, headers: [.authorization: "Bearer \(ours)"])
-                    #expect(me.status == .ok)
-                    #expect(me.text.contains("bob_builds"))
-                }
-                let foreign = harness.simulator.issueToken(user: "bob_builds", clientID: "someone-elses-app")
-                for _ in 0..<3 {
-                    let refused = try await client.execute(uri: "/api/users/me", method: .get, headers: [.authorization: "Bearer \(foreign)"])
-                    #expect(refused.status == .unauthorized)
-                    #expect(try refused.errorBody().error == "token_refused")
-                }
-                #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 2)
+        try await SignInHarness.withServer { harness, client in
+            let ours = harness.simulator.issueToken(user: "bob_builds", clientID: SignInHarness.clientID)
+            for _ in 0..<3 {
+                let me = try await client.getOK("/api/users/me", headers: [.authorization: "Bearer \(ours)"])
+                #expect(me.text.contains("bob_builds"))
             }
+            let foreign = harness.simulator.issueToken(user: "bob_builds", clientID: "someone-elses-app")
+            for _ in 0..<3 {
+                let refused = try await client.execute(uri: "/api/users/me", method: .get, headers: [.authorization: "Bearer \(foreign)"])
+                #expect(refused.status == .unauthorized)
+                #expect(try refused.errorBody().error == "token_refused")
+            }
+            #expect(harness.simulator.requestCount(path: "/login/oauth/tokeninfo") == 2)
         }
     }
 
@@ -107,8 +101,7 @@ import ThingiverseSimulator
             headers[.authorization] = "Bearer not-this-one"
             headers[HTTPField.Name("X-Forwarded-For")!] = "10.0.0.1"
             headers[.ifNoneMatch] = "\"v0\""
-            let response = try await client.execute(uri: "/api/things/12", method: .get, headers: headers)
-            #expect(response.status == .ok)
+            let response = try await client.getOK("/api/things/12", headers: headers)
             let seen = try #require(upstream.requests.last)
             #expect(seen.headers[.cookie] == nil)
             #expect(seen.headers[HTTPField.Name("X-Forwarded-For")!] == nil)
@@ -132,16 +125,13 @@ import ThingiverseSimulator
     }
 
     @Test func paginationLinksPointBackThroughTheProxy() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let jar = try await harness.signIn(client)
-                let page = try await client.execute(uri: "/api/users/alice_prints/things?per_page=2", method: .get, headers: jar.header)
-                #expect(page.status == .ok)
-                let link = try #require(page.headers[HTTPField.Name("Link")!])
-                #expect(link.contains("<\(SignInHarness.publicURL)/api/users/alice_prints/things?"))
-                #expect(link.contains("rel=\"next\""))
-                #expect(!link.contains("simulator.invalid"))
-            }
+        try await SignInHarness.withServer { harness, client in
+            let jar = try await harness.signIn(client)
+            let page = try await client.getOK("/api/users/alice_prints/things?per_page=2", headers: jar.header)
+            let link = try #require(page.headers[HTTPField.Name("Link")!])
+            #expect(link.contains("<\(SignInHarness.publicURL)/api/users/alice_prints/things?"))
+            #expect(link.contains("rel=\"next\""))
+            #expect(!link.contains("simulator.invalid"))
         }
     }
 
@@ -192,9 +182,7 @@ import ThingiverseSimulator
             }
             try await TestServer.run(try await harness.configuration(["THINGBRIDGE_UPSTREAM_TIMEOUT": "1"])) { _, client in
                 let jar = try await harness.signIn(client)
-                var faults = SimulatorFaults()
-                faults.delay = .seconds(3)
-                harness.simulator.setFaults(faults)
+                harness.simulator.setFaults { $0.delay = .seconds(3) }
                 let response = try await client.execute(uri: "/api/users/me", method: .get, headers: jar.header)
                 #expect(response.status == .gatewayTimeout)
             }
@@ -240,21 +228,18 @@ import ThingiverseSimulator
     static let allowed = "https://app.example.com"
 
     @Test func anAllowedOriginGetsCredentialedCORSHeaders() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration(["THINGBRIDGE_CORS_ORIGINS": Self.allowed])) { _, client in
-                var headers = try await harness.signIn(client).header
-                headers[.origin] = Self.allowed
-                let response = try await client.execute(uri: "/api/users/me", method: .get, headers: headers)
-                #expect(response.status == .ok)
-                #expect(response.headers[.accessControlAllowOrigin] == Self.allowed)
-                #expect(response.headers[.accessControlAllowCredentials] == "true")
-                #expect(response.headers[.accessControlExposeHeaders]?.contains("Link") == true)
-                #expect(response.headers[.vary] == "Origin")
-                // Error answers carry them too, so the page can read the reason.
-                let anonymous = try await client.execute(uri: "/api/users/me", method: .get, headers: [.origin: Self.allowed])
-                #expect(anonymous.status == .unauthorized)
-                #expect(anonymous.headers[.accessControlAllowOrigin] == Self.allowed)
-            }
+        try await SignInHarness.withServer(["THINGBRIDGE_CORS_ORIGINS": Self.allowed]) { harness, client in
+            var headers = try await harness.signIn(client).header
+            headers[.origin] = Self.allowed
+            let response = try await client.getOK("/api/users/me", headers: headers)
+            #expect(response.headers[.accessControlAllowOrigin] == Self.allowed)
+            #expect(response.headers[.accessControlAllowCredentials] == "true")
+            #expect(response.headers[.accessControlExposeHeaders]?.contains("Link") == true)
+            #expect(response.headers[.vary] == "Origin")
+            // Error answers carry them too, so the page can read the reason.
+            let anonymous = try await client.execute(uri: "/api/users/me", method: .get, headers: [.origin: Self.allowed])
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.accessControlAllowOrigin] == Self.allowed)
         }
     }
 
@@ -263,31 +248,27 @@ import ThingiverseSimulator
         "https://APP.example.com.evil",
     ])
     func otherOriginsGetNoCORSHeaders(origin: String) async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration(["THINGBRIDGE_CORS_ORIGINS": Self.allowed])) { _, client in
-                let response = try await client.execute(uri: "/auth/me", method: .get, headers: [.origin: origin])
-                #expect(response.headers[.accessControlAllowOrigin] == nil)
-                #expect(response.headers[.accessControlAllowCredentials] == nil)
-                #expect(response.headers[.vary] == "Origin")
-                let preflight = try await client.execute(
-                    uri: "/api/users/me", method: .options, headers: [.origin: origin, .accessControlRequestMethod: "GET"])
-                #expect(preflight.headers[.accessControlAllowOrigin] == nil)
-            }
+        try await SignInHarness.withServer(["THINGBRIDGE_CORS_ORIGINS": Self.allowed]) { harness, client in
+            let response = try await client.execute(uri: "/auth/me", method: .get, headers: [.origin: origin])
+            #expect(response.headers[.accessControlAllowOrigin] == nil)
+            #expect(response.headers[.accessControlAllowCredentials] == nil)
+            #expect(response.headers[.vary] == "Origin")
+            let preflight = try await client.execute(
+                uri: "/api/users/me", method: .options, headers: [.origin: origin, .accessControlRequestMethod: "GET"])
+            #expect(preflight.headers[.accessControlAllowOrigin] == nil)
         }
     }
 
     @Test func preflightsAreAnsweredWithoutASession() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration(["THINGBRIDGE_CORS_ORIGINS": Self.allowed])) { _, client in
-                let preflight = try await client.execute(
-                    uri: "/api/things/12/likes", method: .options,
-                    headers: [.origin: Self.allowed, .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "content-type, x-evil"])
-                #expect(preflight.status == .noContent)
-                #expect(preflight.headers[.accessControlAllowOrigin] == Self.allowed)
-                #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
-                #expect(preflight.headers[.accessControlAllowHeaders] == "content-type")
-                #expect(preflight.headers[.vary] == "Origin")
-            }
+        try await SignInHarness.withServer(["THINGBRIDGE_CORS_ORIGINS": Self.allowed]) { harness, client in
+            let preflight = try await client.execute(
+                uri: "/api/things/12/likes", method: .options,
+                headers: [.origin: Self.allowed, .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "content-type, x-evil"])
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == Self.allowed)
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+            #expect(preflight.headers[.accessControlAllowHeaders] == "content-type")
+            #expect(preflight.headers[.vary] == "Origin")
         }
     }
 }

@@ -13,7 +13,7 @@ import Testing
         (.userecho, "topic.created", "userecho.topic.created"),
     ])
     func eventsAreRelayedAsTheContractsTypes(source: EventSource, event: String, type: String) {
-        #expect(RelayEventType.of(source: source, event: event) == type)
+        #expect(EventProjections.builtIn.relayType(source: source, event: event) == type)
     }
 
     @Test func filtersMatchExactTypesPrefixesAndEverything() throws {

@@ -105,19 +105,15 @@ import Testing
         let receiver = RelayReceiver { _, _ in RelayReceiver.Answer(status: .badGateway) }
         try await receiver.run { base in
             try await TestServer.run(try await Self.configuration(url: base + "/in", schedule: "0")) { server, client in
-                _ = try await client.postWebhook(WebhookBodies.order(id: "10"))
-                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .failed })
+                let failed = try await RelayTesting.postOrderUntilItsDeliveryFails(id: "10", server: server, client: client)
                 #expect(receiver.received.count == 2)
-                let failed = try #require(try await RelayTesting.deliveries(server.database).first)
                 #expect(failed.lastError == "answered HTTP 502")
                 #expect(failed.totalAttempts == 2)
                 let listed = try await client.admin("/admin/api/relay/deliveries?state=failed").json()
                 #expect(listed["deliveries"]?[0]?["id"] == .number(String(failed.id)))
 
                 receiver.answer { _, _ in RelayReceiver.Answer(status: .accepted) }
-                let retried = try await client.execute(
-                    uri: "/admin/api/relay/deliveries/\(failed.id)/retry", method: .post,
-                    headers: [.authorization: "Bearer \(WebhookTesting.adminToken)"])
+                let retried = try await client.admin("/admin/api/relay/deliveries/\(failed.id)/retry", method: .post)
                 #expect(retried.status == .ok)
                 let requests = try await receiver.waitFor(3)
                 #expect(requests[2].webhookID == requests[0].webhookID)
@@ -130,8 +126,7 @@ import Testing
         let receiver = RelayReceiver { _, _ in RelayReceiver.Answer(status: .gone) }
         try await receiver.run { base in
             try await TestServer.run(try await Self.configuration(url: base + "/in", schedule: "0,0,0")) { server, client in
-                _ = try await client.postWebhook(WebhookBodies.order(id: "11"))
-                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .failed })
+                _ = try await RelayTesting.postOrderUntilItsDeliveryFails(id: "11", server: server, client: client)
                 #expect(receiver.received.count == 1)
                 let endpoints = try await client.admin("/admin/api/relay/endpoints").json()
                 #expect(endpoints["endpoints"]?[0]?["enabled"] == .bool(false))
@@ -145,9 +140,7 @@ import Testing
 
                 receiver.answer { _, _ in RelayReceiver.Answer(status: .ok) }
                 let endpointID = RelayEndpoint.configuredID(url: base + "/in")
-                let replay = try await client.execute(
-                    uri: "/admin/api/relay/endpoints/\(endpointID)/replay?since=2000-01-01", method: .post,
-                    headers: [.authorization: "Bearer \(WebhookTesting.adminToken)"])
+                let replay = try await client.admin("/admin/api/relay/endpoints/\(endpointID)/replay?since=2000-01-01", method: .post)
                 #expect(try replay.json()["queued"] == .number("2"))
                 let requests = try await receiver.waitFor(3)
                 #expect(Set(requests.map(\.webhookID)).count == 2)
@@ -161,8 +154,7 @@ import Testing
 
     @Test func aRefusedConnectionIsRetriedOnTheSchedule() async throws {
         try await TestServer.run(try await Self.configuration(url: "http://127.0.0.1:1/in", schedule: "3600")) { server, client in
-            _ = try await client.postWebhook(WebhookBodies.order(id: "12"))
-            #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.totalAttempts == 1 })
+            try await RelayTesting.postOrderUntilItsFirstAttempt(id: "12", server: server, client: client)
             let delivery = try #require(try await RelayTesting.deliveries(server.database).first)
             // A refused connection fails at once, not after a connect timeout of retries.
             let attempt = try #require(try await SQLRelayStore(database: server.database).delivery(id: delivery.id)?.attempts.first)
@@ -267,46 +259,42 @@ import Testing
         }
     }
 
-    /// Starts ThingBridge again on the same database with the receiver answering 200: the one
-    /// delivery is sent a second time, with the first attempt's webhook-id.
-    private static func restartAndExpectTheDeliverySentAgain(_ configuration: ThingBridgeConfiguration, _ receiver: RelayReceiver) async throws {
-        receiver.answer { _, _ in RelayReceiver.Answer(status: .ok) }
-        try await TestServer.run(configuration) { server, _ async throws in
-            #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .delivered })
-            #expect(receiver.received.count == 2)
-            #expect(receiver.received[0].webhookID == receiver.received[1].webhookID)
+    /// Relays order `id` to a receiver answering 503, retrying on `schedule`; once the first attempt
+    /// failed, runs `beforeStop` on that server (given the endpoint's URL) and stops it. Then starts
+    /// ThingBridge again on the same database with the receiver answering 200: the one delivery is
+    /// sent a second time, with the first attempt's webhook-id.
+    private static func expectTheDeliverySentAgainAfterARestart(
+        id: String, schedule: String,
+        beforeStop: @Sendable (ThingBridgeServer, _ endpointURL: String) async throws -> Void = { _, _ in }
+    ) async throws {
+        let receiver = RelayReceiver { _, _ in RelayReceiver.Answer(status: .serviceUnavailable) }
+        try await receiver.run { base in
+            let configuration = try await Self.configuration(url: base + "/in", schedule: schedule)
+            try await TestServer.run(configuration) { server, client in
+                try await RelayTesting.postOrderUntilItsFirstAttempt(id: id, server: server, client: client)
+                try await receiver.waitFor(1)
+                try await beforeStop(server, base + "/in")
+            }
+            receiver.answer { _, _ in RelayReceiver.Answer(status: .ok) }
+            try await TestServer.run(configuration) { server, _ async throws in
+                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.state == .delivered })
+                #expect(receiver.received.count == 2)
+                #expect(receiver.received[0].webhookID == receiver.received[1].webhookID)
+            }
         }
     }
 
     @Test func pendingDeliveriesResumeAfterARestart() async throws {
-        let receiver = RelayReceiver { _, _ in RelayReceiver.Answer(status: .serviceUnavailable) }
-        try await receiver.run { base in
-            let configuration = try await Self.configuration(url: base + "/in", schedule: "1")
-            try await TestServer.run(configuration) { server, client in
-                _ = try await client.postWebhook(WebhookBodies.order(id: "40"))
-                try await receiver.waitFor(1)
-                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.totalAttempts == 1 })
-            }
-            try await Self.restartAndExpectTheDeliverySentAgain(configuration, receiver)
-        }
+        try await Self.expectTheDeliverySentAgainAfterARestart(id: "40", schedule: "1")
     }
 
     @Test func deliveriesLeasedWhenTheProcessDiedAreSentAtTheNextStartNotAfterTheirLease() async throws {
-        let receiver = RelayReceiver { _, _ in RelayReceiver.Answer(status: .serviceUnavailable) }
-        try await receiver.run { base in
-            // A retry a minute away, so only a released lease can make it due within the test.
-            let configuration = try await Self.configuration(url: base + "/in", schedule: "60")
-            try await TestServer.run(configuration) { server, client in
-                _ = try await client.postWebhook(WebhookBodies.order(id: "41"))
-                try await receiver.waitFor(1)
-                let store = SQLRelayStore(database: server.database)
-                #expect(try await RelayTesting.eventually { try await RelayTesting.deliveries(server.database).first?.totalAttempts == 1 })
-                // What a process killed mid-attempt leaves behind: the retry claimed, its lease running.
-                let claimed = try await store.claim(
-                    endpointID: RelayEndpoint.configuredID(url: base + "/in"), limit: 10, now: Date().addingTimeInterval(120), lease: .seconds(600))
-                #expect(claimed.count == 1)
-            }
-            try await Self.restartAndExpectTheDeliverySentAgain(configuration, receiver)
+        // A retry a minute away, so only a released lease can make it due within the test.
+        try await Self.expectTheDeliverySentAgainAfterARestart(id: "41", schedule: "60") { server, endpointURL in
+            // What a process killed mid-attempt leaves behind: the retry claimed, its lease running.
+            let claimed = try await SQLRelayStore(database: server.database).claim(
+                endpointID: RelayEndpoint.configuredID(url: endpointURL), limit: 10, now: Date().addingTimeInterval(120), lease: .seconds(600))
+            #expect(claimed.count == 1)
         }
     }
 

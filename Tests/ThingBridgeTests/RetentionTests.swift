@@ -72,12 +72,20 @@ import Testing
         _ = try await store.record(IncomingEvent(delivery: try WebhookDelivery.parse(bytes), rawBody: bytes, receivedAt: Date()))
     }
 
-    @Test(arguments: TestDatabaseKind.available)
-    func aPendingDeliveryIsNeverPrunedNorItsEvent(kind: TestDatabaseKind) async throws {
+    /// A fresh database of `kind` with the event log (orders projected) and the relay store on it,
+    /// and a relay endpoint that takes every event type.
+    static func relayStores(
+        _ kind: TestDatabaseKind
+    ) async throws -> (database: Database, events: SQLWebhookEventStore, relay: SQLRelayStore, endpoint: RelayEndpoint) {
         let database = try await kind.makeDatabase()
-        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
         let relay = SQLRelayStore(database: database)
         let endpoint = try await relay.addEndpoint(url: "http://127.0.0.1:9/hook", types: RelayTypeFilter(stored: "*")).endpoint
+        return (database, SQLWebhookEventStore(database: database, projections: [OrderProjection()]), relay, endpoint)
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func aPendingDeliveryIsNeverPrunedNorItsEvent(kind: TestDatabaseKind) async throws {
+        let (database, events, relay, endpoint) = try await Self.relayStores(kind)
         for id in 1...6 { try await Self.record(events, id: id) }
         // Three of them went through; three are still pending.
         try await database.write { sql in
@@ -113,10 +121,7 @@ import Testing
 
     @Test(arguments: TestDatabaseKind.available)
     func finishedDeliveriesAndQuarantinedBodiesGoAfterTheirDays(kind: TestDatabaseKind) async throws {
-        let database = try await kind.makeDatabase()
-        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
-        let relay = SQLRelayStore(database: database)
-        _ = try await relay.addEndpoint(url: "http://127.0.0.1:9/hook", types: RelayTypeFilter(stored: "*"))
+        let (database, events, relay, _) = try await Self.relayStores(kind)
         for id in 1...4 { try await Self.record(events, id: id) }
         _ = try await events.quarantine(rawBody: Array("{".utf8), reason: "not JSON", receivedAt: Date(), source: .thingiverse)
         try await database.write { sql in
@@ -174,10 +179,7 @@ import Testing
     /// retried, failed, sent again, replayed and pruned.
     @Test(arguments: TestDatabaseKind.available)
     func keptRelayCountersEqualTheDeliveriesAfterEveryChange(kind: TestDatabaseKind) async throws {
-        let database = try await kind.makeDatabase()
-        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection()])
-        let relay = SQLRelayStore(database: database)
-        let endpoint = try await relay.addEndpoint(url: "http://127.0.0.1:9/hook", types: RelayTypeFilter(stored: "*")).endpoint
+        let (database, events, relay, endpoint) = try await Self.relayStores(kind)
         let other = try await relay.addEndpoint(url: "http://127.0.0.1:9/other", types: RelayTypeFilter(stored: "*")).endpoint
         func check(_ step: String) async throws {
             let counted = try await database.read { sql in

@@ -38,17 +38,15 @@ import Testing
     }
 
     @Test func unlinkFromAnotherSiteIsRefusedBeforeTheSessionChanges() async throws {
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let jar = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client))
-                let refused = try await client.execute(
-                    uri: "/auth/flattr/unlink", method: .post, headers: jar.header + [.origin: "https://evil.example"])
-                #expect(refused.status == .forbidden)
-                #expect(try refused.errorBody().error == "cross_origin")
-                #expect(try refused.errorBody().message.contains("own pages"))
-                let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
-                #expect(me.text.contains("\"flattr\""))
-            }
+        try await SignInHarness.withServer { harness, client in
+            let jar = try await harness.signInWithFlattr(client, jar: try await harness.signIn(client))
+            let refused = try await client.execute(
+                uri: "/auth/flattr/unlink", method: .post, headers: jar.header + [.origin: "https://evil.example"])
+            #expect(refused.status == .forbidden)
+            #expect(try refused.errorBody().error == "cross_origin")
+            #expect(try refused.errorBody().message.contains("own pages"))
+            let me = try await client.execute(uri: "/auth/me", method: .get, headers: jar.header)
+            #expect(me.text.contains("\"flattr\""))
         }
     }
 }

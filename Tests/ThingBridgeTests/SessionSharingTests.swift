@@ -12,12 +12,8 @@ import Testing
 @Suite struct SessionSharingTests {
     @Test(arguments: TestDatabaseKind.available)
     func aLogoutOnOneInstanceIsRefusedByTheOther(kind: TestDatabaseKind) async throws {
-        let location = try await kind.makeLocation()
-        try await SignInHarness.run { harness in
-            // SQLite has no notifications: the other instance learns at its next catch-up.
-            let configuration = try await harness.configuration([
-                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "1",
-            ])
+        // SQLite has no notifications: the other instance learns at its next catch-up.
+        try await Self.withSharedDatabase(kind, catchUp: "1") { harness, configuration in
             try await TestServer.run(configuration) { _, first in
                 try await TestServer.run(configuration) { _, second in
                     let jar = try await harness.signIn(first)
@@ -34,11 +30,7 @@ import Testing
 
     @Test(arguments: TestDatabaseKind.available)
     func aLogoutBeforeARestartIsRefusedAfterIt(kind: TestDatabaseKind) async throws {
-        let location = try await kind.makeLocation()
-        try await SignInHarness.run { harness in
-            let configuration = try await harness.configuration([
-                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "3600",
-            ])
+        try await Self.withSharedDatabase(kind, catchUp: "3600") { harness, configuration in
             let jar = try await TestServer.run(configuration) { _, client in
                 let jar = try await harness.signIn(client)
                 #expect(try await client.execute(uri: "/auth/logout", method: .post, headers: jar.header).status == .noContent)
@@ -55,9 +47,7 @@ import Testing
     /// away; PostgreSQL's client, shut down under live users, waits for connections that never
     /// come (the benchmark shows the PostgreSQL server doing no work for cookie requests instead).
     @Test func aValidCookieIsServedWhileTheDatabaseIsDown() async throws {
-        let location = try await TestDatabaseKind.sqlite.makeLocation()
-        try await SignInHarness.run { harness in
-            let configuration = try await harness.configuration(["THINGBRIDGE_DATABASE_URL": location.urlForEnvironment])
+        try await Self.withSharedDatabase(.sqlite) { harness, configuration in
             try await TestServer.run(configuration) { server, client in
                 let jar = try await harness.signIn(client)
                 // The database goes away: readiness says so, the browser's path does not notice.
@@ -105,11 +95,7 @@ import Testing
         _ body: @Sendable (Database, any TestClientProtocol, any TestClientProtocol, CookieJar) async throws -> Void
     ) async throws {
         guard TestDatabaseKind.available.contains(.postgres) else { return }
-        let location = try await TestDatabaseKind.postgres.makeLocation()
-        try await SignInHarness.run { harness in
-            let configuration = try await harness.configuration([
-                "THINGBRIDGE_DATABASE_URL": location.urlForEnvironment, "THINGBRIDGE_REVOCATION_CATCHUP": "3600",
-            ])
+        try await Self.withSharedDatabase(.postgres, catchUp: "3600") { harness, configuration in
             try await TestServer.run(configuration) { one, first in
                 try await TestServer.run(configuration) { _, second in
                     try await Self.waitForListeners(2, on: one.database)
@@ -118,6 +104,20 @@ import Testing
                     try await body(one.database, first, second, jar)
                 }
             }
+        }
+    }
+
+    /// Runs `body` with a harness and the configuration of instances that share a new database of
+    /// `kind`, catching up on logouts every `catchUp` seconds when given.
+    static func withSharedDatabase(
+        _ kind: TestDatabaseKind, catchUp: String? = nil,
+        _ body: @Sendable (SignInHarness, ThingBridgeConfiguration) async throws -> Void
+    ) async throws {
+        let location = try await kind.makeLocation()
+        try await SignInHarness.run { harness in
+            var settings = ["THINGBRIDGE_DATABASE_URL": location.urlForEnvironment]
+            settings["THINGBRIDGE_REVOCATION_CATCHUP"] = catchUp
+            try await body(harness, try await harness.configuration(settings))
         }
     }
 

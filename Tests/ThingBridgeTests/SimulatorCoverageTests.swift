@@ -15,16 +15,14 @@ import ThingiverseSimulator
     func everyAllowedEndpointAnswersThroughTheProxy(_ endpoint: String) async throws {
         let example = SeedExamples.request(for: endpoint)
         #expect(!example.path.contains("{"), "no seeded value for a parameter of \(endpoint)")
-        try await SignInHarness.run { harness in
-            try await TestServer.run(try await harness.configuration()) { _, client in
-                let token = harness.simulator.issueToken(user: "alice_prints", clientID: SignInHarness.clientID)
-                var headers: HTTPFields = [.authorization: "Bearer \(token)"]
-                if example.body != nil { headers[.contentType] = "application/json" }
-                let response = try await client.execute(
-                    uri: "/api" + example.path, method: example.method, headers: headers, body: example.body.map { ByteBuffer(string: $0) })
-                #expect(response.status != .notFound, "\(endpoint) -> \(example.path): \(response.text)")
-                #expect((200..<400).contains(response.status.code), "\(endpoint) -> \(response.status): \(response.text)")
-            }
+        try await SignInHarness.withServer { harness, client in
+            let token = harness.simulator.issueToken(user: "alice_prints", clientID: SignInHarness.clientID)
+            var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+            if example.body != nil { headers[.contentType] = "application/json" }
+            let response = try await client.execute(
+                uri: "/api" + example.path, method: example.method, headers: headers, body: example.body.map { ByteBuffer(string: $0) })
+            #expect(response.status != .notFound, "\(endpoint) -> \(example.path): \(response.text)")
+            #expect((200..<400).contains(response.status.code), "\(endpoint) -> \(response.status): \(response.text)")
         }
     }
 }

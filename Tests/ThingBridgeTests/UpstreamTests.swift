@@ -83,9 +83,7 @@ import ThingiverseSimulator
             let configuration = try await harness.configuration([
                 "THINGIVERSE_APP_TOKEN": "app-token-for-lookups", "THINGBRIDGE_UPSTREAM_TIMEOUT": "1",
             ])
-            var faults = SimulatorFaults()
-            faults.delay = .seconds(8)
-            harness.simulator.setFaults(faults)
+            harness.simulator.setFaults { $0.delay = .seconds(8) }
             try await TestServer.run(configuration) { server, client in
                 #expect(server.orderConfirmer != nil)
                 let start = ContinuousClock.now

@@ -61,8 +61,7 @@ import ThingiverseSimulator
     @Test func aReadCarriesTheKeyInAHeaderAndTheSSOTokenInTheQuery() async throws {
         try await Self.withForum { jar, upstream, client, _ in
             let before = Int64(Date().timeIntervalSince1970)
-            let response = try await client.execute(uri: "/api/userecho/forums/1/topics?page=2&limit=5", method: .get, headers: jar.header)
-            #expect(response.status == .ok)
+            let response = try await client.getOK("/api/userecho/forums/1/topics?page=2&limit=5", headers: jar.header)
             let seen = try #require(upstream.requests.last)
             #expect(seen.path == "/api/v2/forums/1/topics.json")
             #expect(seen.headers[.authorization] == "Bearer \(Self.apiKey)")
@@ -205,8 +204,7 @@ import ThingiverseSimulator
     @Test func theWidgetTokenNamesThePersonAndIsNoStore() async throws {
         try await Self.withForum { jar, _, client, _ in
             #expect(try await client.execute(uri: "/sso/userecho/token", method: .get).status == .unauthorized)
-            let response = try await client.execute(uri: "/sso/userecho/token", method: .get, headers: jar.header)
-            #expect(response.status == .ok)
+            let response = try await client.getOK("/sso/userecho/token", headers: jar.header)
             #expect(response.headers[.cacheControl] == "no-store")
             struct Reply: Decodable {
                 let sso_token: String
@@ -245,17 +243,26 @@ import ThingiverseSimulator
 
 /// The whole way through against the UserEcho simulator: the forum sees the person.
 @Suite struct UserEchoForumTests {
-    @Test func topicsWrittenThroughTheProxyAreThePersonsAndLogoutEndsTheirForumSessions() async throws {
+    /// Runs `body` with the UserEcho simulator on its own port (with the test keys) and its URL;
+    /// shuts the simulator down afterwards.
+    static func withLiveForum(_ body: @Sendable (UserEchoSimulator, _ url: String) async throws -> Void) async throws {
         let forum = UserEchoSimulator(
             configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: UserEchoTests.apiKey, ssoKey: UserEchoTests.ssoKey)
         )
         let router = Router()
         router.addRoutes(forum.routes(context: BasicRequestContext.self, prefix: ""))
         let forumServer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await forumServer.test(.live) { forumClient in
+            let forumURL = "http://127.0.0.1:\(forumClient.port!)"
+            forum.setBaseURL(forumURL)
+            try await body(forum, forumURL)
+        }
+        try await forum.shutdown()
+    }
+
+    @Test func topicsWrittenThroughTheProxyAreThePersonsAndLogoutEndsTheirForumSessions() async throws {
         try await SignInHarness.run { harness in
-            try await forumServer.test(.live) { forumClient in
-                let forumURL = "http://127.0.0.1:\(forumClient.port!)"
-                forum.setBaseURL(forumURL)
+            try await Self.withLiveForum { forum, forumURL in
                 let configuration = try await harness.configuration([
                     "USERECHO_URL": forumURL, "USERECHO_API_KEY": UserEchoTests.apiKey, "USERECHO_SSO_KEY": UserEchoTests.ssoKey,
                 ])
@@ -281,19 +288,10 @@ import ThingiverseSimulator
                 }
             }
         }
-        try await forum.shutdown()
     }
 
     @Test func hooksSyncRegistersEveryEventOnceHoweverOftenItRuns() async throws {
-        let forum = UserEchoSimulator(
-            configuration: UserEchoSimulatorConfiguration(baseURL: "http://forum.invalid", apiKey: UserEchoTests.apiKey, ssoKey: UserEchoTests.ssoKey)
-        )
-        let router = Router()
-        router.addRoutes(forum.routes(context: BasicRequestContext.self, prefix: ""))
-        let forumServer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await forumServer.test(.live) { forumClient in
-            let forumURL = "http://127.0.0.1:\(forumClient.port!)"
-            forum.setBaseURL(forumURL)
+        try await Self.withLiveForum { forum, forumURL in
             let configuration = try await TestEnvironment.serverConfiguration([
                 "THINGBRIDGE_PUBLIC_URL": "https://app.example.com", "USERECHO_URL": forumURL, "USERECHO_API_KEY": UserEchoTests.apiKey,
                 "USERECHO_WEBHOOK_SECRETS": UserEchoHookTests.secret,
@@ -315,6 +313,5 @@ import ThingiverseSimulator
             let listed = try await UserEchoHookRegistration.run(configuration: configuration) { registration, _ in try await registration.list() }
             #expect(listed.count == UserEchoHook.events.count)
         }
-        try await forum.shutdown()
     }
 }

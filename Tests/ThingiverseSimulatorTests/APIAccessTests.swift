@@ -7,8 +7,7 @@ import ThingiverseSimulator
     @Test func usersMeIsTheTokenOwnerWithEmail() async throws {
         try await withRouter(Fixture.simulator()) { client in
             let token = try await OAuthSteps.token(client, user: "thingiverse")
-            let response = try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token))
-            #expect(response.status == .ok)
+            let response = try await client.getOK("/api/users/me", headers: bearer(token))
             let user = try response.jsonObject()
             #expect(user["id"] as? Int == 50577)
             #expect(user["name"] as? String == "thingiverse")
@@ -24,24 +23,19 @@ import ThingiverseSimulator
     }
 
     @Test func anotherUsersProfileHasNoEmail() async throws {
-        let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let response = try await client.execute(uri: "/api/users/bob_builds", method: .get, headers: bearer(token))
+        try await withRouter(Fixture.simulator(), signedIn: "alice_prints") { client, token in
+            let response = try await client.api(.get, "/users/bob_builds", token: token)
             let user = try response.jsonObject()
             #expect(user["full_name"] as? String == "Bob Builder")
             #expect(user["email"] == nil)
-            let missing = try await client.execute(uri: "/api/users/nobody", method: .get, headers: bearer(token))
+            let missing = try await client.api(.get, "/users/nobody", token: token)
             #expect(missing.status == .notFound)
         }
     }
 
     @Test func accessTokenQueryParameterAuthenticates() async throws {
-        let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let response = try await client.execute(uri: "/api/users/me?access_token=\(token)", method: .get)
-            #expect(response.status == .ok)
+        try await withRouter(Fixture.simulator(), signedIn: "bob_builds") { client, token in
+            let response = try await client.getOK("/api/users/me?access_token=\(token)")
             #expect(try response.jsonObject()["name"] as? String == "bob_builds")
         }
     }
@@ -66,9 +60,7 @@ import ThingiverseSimulator
     }
 
     @Test func unknownPathGets404JSON() async throws {
-        let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(Fixture.simulator(), signedIn: "alice_prints") { client, token in
             for path in ["/api/nothing/here", "/api", "/api/things/4100017/nonsense"] {
                 let response = try await client.execute(uri: path, method: .get, headers: bearer(token))
                 #expect(response.status == .notFound, "\(path)")
@@ -78,11 +70,9 @@ import ThingiverseSimulator
     }
 
     @Test func trailingSlashIsOptional() async throws {
-        let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let plain = try await client.execute(uri: "/api/things/4100017", method: .get, headers: bearer(token))
-            let slashed = try await client.execute(uri: "/api/things/4100017/", method: .get, headers: bearer(token))
+        try await withRouter(Fixture.simulator(), signedIn: "alice_prints") { client, token in
+            let plain = try await client.api(.get, "/things/4100017", token: token)
+            let slashed = try await client.api(.get, "/things/4100017/", token: token)
             #expect(plain.status == .ok)
             #expect(slashed.status == .ok)
             #expect(try slashed.jsonObject()["name"] as? String == "Calibration Cube 20mm")
@@ -90,10 +80,8 @@ import ThingiverseSimulator
     }
 
     @Test func wrongMethodOnAKnownPathGets405() async throws {
-        let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let response = try await client.execute(uri: "/api/newest", method: .delete, headers: bearer(token))
+        try await withRouter(Fixture.simulator(), signedIn: "alice_prints") { client, token in
+            let response = try await client.api(.delete, "/newest", token: token)
             #expect(response.status == .methodNotAllowed)
         }
     }

@@ -7,9 +7,7 @@ import ThingiverseSimulator
     @Test func allowInTheCodeFlowRedirectsWithACodeAndTheState() async throws {
         try await withRouter(Fixture.simulator()) { client in
             let response = try await OAuthSteps.decide(client, state: "s p&c=1")
-            #expect(response.status == .found)
-            let redirect = Redirect(try #require(response.headers[.location]))
-            #expect(redirect.base == Fixture.app.redirectURI)
+            let redirect = try response.foundRedirect(to: Fixture.app.redirectURI)
             #expect(redirect.query["state"] == "s p&c=1")
             let code = try #require(redirect.query["code"])
             #expect(code.count == 32)
@@ -46,9 +44,7 @@ import ThingiverseSimulator
 
     @Test func dropStateFaultOmitsTheStateFromBothOutcomes() async throws {
         let simulator = Fixture.simulator()
-        var faults = SimulatorFaults()
-        faults.dropState = true
-        simulator.setFaults(faults)
+        simulator.setFaults { $0.dropState = true }
         try await withRouter(simulator) { client in
             let allowed = Redirect(try #require(try await OAuthSteps.decide(client, state: "keep-me").headers[.location]))
             #expect(allowed.query["code"] != nil)
@@ -61,16 +57,14 @@ import ThingiverseSimulator
     @Test func tamperedRedirectURIInTheFormIsRejected() async throws {
         try await withRouter(Fixture.simulator()) { client in
             let response = try await OAuthSteps.decide(client, redirectURI: "https://evil.example/steal")
-            #expect(response.status == .badRequest)
-            #expect(response.headers[.location] == nil)
+            response.expectRefusedWithoutRedirect()
         }
     }
 
     @Test func unknownUserIsRejected() async throws {
         try await withRouter(Fixture.simulator()) { client in
             let response = try await OAuthSteps.decide(client, user: "mallory")
-            #expect(response.status == .badRequest)
-            #expect(response.headers[.location] == nil)
+            response.expectRefusedWithoutRedirect()
         }
     }
 }

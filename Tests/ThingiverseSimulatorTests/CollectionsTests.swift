@@ -8,9 +8,8 @@ import ThingiverseSimulator
     let simulator = Fixture.simulator()
 
     @Test func createdCollectionCollectsThingsAndIsDeletedByItsOwner() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        let bob = simulator.token(for: "bob_builds")
+        try await withRouter(simulator, signedIn: "alice_prints") { client, alice in
             #expect(try await client.api(.post, "/collections", token: bob, json: #"{"description":"no name"}"#).status == .badRequest)
             let created = try await client.api(.post, "/collections", token: bob, json: #"{"name":"Desk Stuff","description":"For the office."}"#)
             #expect(created.status == .created)

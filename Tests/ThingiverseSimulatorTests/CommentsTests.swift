@@ -8,8 +8,8 @@ import ThingiverseSimulator
     let simulator = Fixture.simulator()
 
     @Test func postedCommentsAndRepliesAreListedFlatAndThreaded() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let bob = simulator.token(for: "bob_builds")
+        let alice = simulator.token(for: "alice_prints")
         let thingID = seededThingID(20)
         try await withRouter(simulator) { client in
             let before = try await client.api(.get, "/things/\(thingID)", token: bob).jsonObject()["comment_count"] as? Int
@@ -39,9 +39,8 @@ import ThingiverseSimulator
     }
 
     @Test func onlyTheAuthorEditsAndEditsChangeOnlyTheBody() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        let makerbot = simulator.issueToken(user: "makerbot", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        let bob = simulator.token(for: "bob_builds")
+        try await withRouter(simulator, signedIn: "makerbot") { client, makerbot in
             let created = try await client.api(
                 .post, "/comments", token: bob, json: #"{"body":"First!","target_type":"make","target_id":900001}"#)
             let comment = try created.jsonObject()
@@ -68,9 +67,8 @@ import ThingiverseSimulator
     }
 
     @Test func deletingACommentRemovesItsReplies() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        let alice = simulator.token(for: "alice_prints")
+        try await withRouter(simulator, signedIn: "bob_builds") { client, bob in
             // 2_000_100 is alice's comment on thing 1; make a reply to it.
             let reply = try await client.api(.post, "/comments/2000100/reply", token: bob, json: #"{"body":"Agreed."}"#)
             let replyID = try #require(try reply.jsonObject()["id"] as? Int)
@@ -82,8 +80,7 @@ import ThingiverseSimulator
     }
 
     @Test func latestCommentsPageWithALinkHeader() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "bob_builds") { client, bob in
             let page = try await client.api(.get, "/comments?per_page=5&page=2", token: bob)
             #expect(try page.jsonArray().count == 5)
             let rels = links(page.header("Link"))

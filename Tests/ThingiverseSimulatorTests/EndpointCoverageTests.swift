@@ -127,7 +127,7 @@ import ThingiverseSimulator
     @Test(arguments: referenceEndpoints)
     func endpointAnswersForSeededData(_ endpoint: String) async throws {
         let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let token = simulator.token(for: "alice_prints")
         let request = SeedExamples.request(for: endpoint)
         #expect(!request.path.contains("{"), "unfilled parameter in \(request.path)")
         try await withRouter(simulator) { client in

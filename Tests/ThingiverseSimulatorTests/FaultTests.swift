@@ -14,16 +14,15 @@ import ThingiverseSimulator
 
     @Test func delayIsMeasurableOnAPIAndOAuth() async throws {
         let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        var faults = SimulatorFaults()
-        // A whole second, so that "images are not delayed" holds with a wide margin on a busy machine.
-        faults.delay = .seconds(1)
-        simulator.setFaults(faults)
+        let token = simulator.token(for: "alice_prints")
+        simulator.setFaults {
+            // A whole second, so that "images are not delayed" holds with a wide margin on a busy machine.
+            $0.delay = .seconds(1)
+        }
         try await withRouter(simulator) { client in
             let clock = ContinuousClock()
             let apiTime = try await clock.measure {
-                let response = try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token))
-                #expect(response.status == .ok)
+                _ = try await client.getOK("/api/users/me", headers: bearer(token))
             }
             #expect(apiTime >= .seconds(1))
             let oauthTime = try await clock.measure {
@@ -41,13 +40,10 @@ import ThingiverseSimulator
 
     @Test func htmlChallengeAnswersEveryOAuthAndAPIRequestWithAnHTMLPage() async throws {
         let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        var faults = SimulatorFaults()
-        faults.htmlChallenge = true
-        simulator.setFaults(faults)
-        try await withRouter(simulator) { client in
+        simulator.setFaults { $0.htmlChallenge = true }
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
             let responses = [
-                try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token)),
+                try await client.api(.get, "/users/me", token: token),
                 try await client.execute(uri: "/login/oauth/authorize?client_id=client-one", method: .get),
                 try await OAuthSteps.exchange(client, code: "x"),
                 try await OAuthSteps.tokenInfo(client, token: token),
@@ -57,25 +53,21 @@ import ThingiverseSimulator
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 #expect(response.text.contains("<title>Just a moment...</title>"))
             }
-            let image = try await client.execute(uri: "/api/_media/users/alice_prints_thumb.png", method: .get)
-            #expect(image.status == .ok)
+            _ = try await client.getOK("/api/_media/users/alice_prints_thumb.png")
         }
     }
 
     @Test func serverErrorAnswers503() async throws {
         let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        var faults = SimulatorFaults()
-        faults.serverError = true
-        simulator.setFaults(faults)
-        try await withRouter(simulator) { client in
-            let api = try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token))
+        simulator.setFaults { $0.serverError = true }
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
+            let api = try await client.api(.get, "/users/me", token: token)
             #expect(api.status == .serviceUnavailable)
             #expect(api.headers[.contentType]?.hasPrefix("text/html") == true)
             let oauth = try await OAuthSteps.tokenInfo(client, token: token)
             #expect(oauth.status == .serviceUnavailable)
             simulator.setFaults(SimulatorFaults())
-            #expect(try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token)).status == .ok)
+            #expect(try await client.api(.get, "/users/me", token: token).status == .ok)
         }
     }
 
@@ -97,8 +89,7 @@ import ThingiverseSimulator
             expected.dropState = true
             #expect(simulator.faults == expected)
             // The control endpoint itself is never subject to faults.
-            let read = try await client.execute(uri: "/_control/faults", method: .get)
-            #expect(read.status == .ok)
+            let read = try await client.getOK("/_control/faults")
             #expect(try read.jsonObject()["delayMilliseconds"] as? Int == 250)
 
             let cleared = try await client.execute(
@@ -112,8 +103,7 @@ import ThingiverseSimulator
     @Test func controlEndpointRefusesNonJSONAndBadValues() async throws {
         let simulator = Fixture.simulator()
         try await withRouter(simulator) { client in
-            let form = formRequest([("serverError", "true")])
-            let asForm = try await client.execute(uri: "/_control/faults", method: .post, headers: form.headers, body: form.body)
+            let asForm = try await client.postForm("/_control/faults", [("serverError", "true")])
             #expect(asForm.status == .unsupportedMediaType)
             let negative = try await client.execute(
                 uri: "/_control/faults", method: .post, headers: [.contentType: "application/json"],

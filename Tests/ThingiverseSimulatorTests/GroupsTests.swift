@@ -8,9 +8,8 @@ import ThingiverseSimulator
     let simulator = Fixture.simulator()
 
     @Test func createdGroupHasItsOwnerAsFirstMemberAndOthersCanJoinAndLeave() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        let bob = simulator.token(for: "bob_builds")
+        try await withRouter(simulator, signedIn: "alice_prints") { client, alice in
             let created = try await client.api(
                 .post, "/groups", token: bob, json: #"{"name":"Drone Parts","description":"Frames and guards.","slug":"drone-parts"}"#)
             #expect(created.status == .created)
@@ -44,9 +43,8 @@ import ThingiverseSimulator
     }
 
     @Test func onlyMembersPostTopicsAndOnlyTheOwnerPins() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        let alice = simulator.token(for: "alice_prints")
+        try await withRouter(simulator, signedIn: "bob_builds") { client, bob in
             // 5002 is alice's group; bob is not a member.
             let refused = try await client.api(.post, "/groups/5002/group-topics", token: bob, json: #"{"name":"Hi","body":"?"}"#)
             #expect(refused.status == .forbidden)
@@ -71,9 +69,8 @@ import ThingiverseSimulator
     }
 
     @Test func groupThingsAreAddedRemovedAndFeaturedByTheRules() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        let alice = simulator.token(for: "alice_prints")
+        try await withRouter(simulator, signedIn: "bob_builds") { client, bob in
             let thing = seededThingID(20)
             #expect(try await client.api(.post, "/groups/5002/things/\(thing)", token: bob).status == .forbidden)
             #expect(try await client.api(.post, "/groups/5002/things/\(thing)", token: alice).status == .ok)

@@ -8,11 +8,10 @@ import ThingiverseSimulator
     let simulator = Fixture.simulator()
 
     @Test func likingTwiceIs400AndTheLikeIsListed() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "bob_builds") { client, bob in
             // Index 1 is not liked by bob in the seed ((1*7 + 3*3) % 5 != 0).
             let uri = "/api/things/\(seededThingID(1))/likes"
-            let before = try await client.execute(uri: "/api/things/\(seededThingID(1))", method: .get, headers: bearer(bob))
+            let before = try await client.api(.get, "/things/\(seededThingID(1))", token: bob)
             let countBefore = try #require(try before.jsonObject()["like_count"] as? Int)
             #expect(try before.jsonObject()["is_liked"] as? Bool == false)
 
@@ -23,7 +22,7 @@ import ThingiverseSimulator
             #expect(second.status == .badRequest)
             #expect(try second.jsonObject()["error"] as? String == "bad_request")
 
-            let after = try await client.execute(uri: "/api/things/\(seededThingID(1))", method: .get, headers: bearer(bob))
+            let after = try await client.api(.get, "/things/\(seededThingID(1))", token: bob)
             #expect(try after.jsonObject()["like_count"] as? Int == countBefore + 1)
             #expect(try after.jsonObject()["is_liked"] as? Bool == true)
             let likers = try await client.execute(uri: uri, method: .get, headers: bearer(bob)).jsonArray()
@@ -32,7 +31,7 @@ import ThingiverseSimulator
     }
 
     @Test func unlikingWhatYouDoNotLikeIs400() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        let bob = simulator.token(for: "bob_builds")
         try await withRouter(simulator) { client async throws in
             let uri = "/api/things/\(seededThingID(1))/likes"
             #expect(try await client.execute(uri: uri, method: .delete, headers: bearer(bob)).status == .badRequest)
@@ -43,9 +42,8 @@ import ThingiverseSimulator
     }
 
     @Test func likingYourOwnThingIs400AndUnknownThingsAre404() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let own = try await client.execute(uri: "/api/things/\(seededThingID(21))/likes", method: .post, headers: bearer(alice))
+        try await withRouter(simulator, signedIn: "alice_prints") { client, alice in
+            let own = try await client.api(.post, "/things/\(seededThingID(21))/likes", token: alice)
             #expect(own.status == .badRequest)
             for method in [HTTPRequest.Method.post, .delete] {
                 let missing = try await client.execute(uri: "/api/things/12345/likes", method: method, headers: bearer(alice))

@@ -5,14 +5,11 @@ import ThingiverseSimulator
 
 @Suite struct MediaTests {
     @Test func avatarURLServesAValidPNGWithoutAToken() async throws {
-        let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let me = try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token)).jsonObject()
+        try await withRouter(Fixture.simulator(), signedIn: "alice_prints") { client, token in
+            let me = try await client.api(.get, "/users/me", token: token).jsonObject()
             let url = try #require(me["thumbnail"] as? String)
             let path = String(url.dropFirst("http://sim.test".count))
-            let response = try await client.execute(uri: path, method: .get)
-            #expect(response.status == .ok)
+            let response = try await client.getOK(path)
             #expect(response.headers[.contentType] == "image/png")
             let png = try inspectPNG(response.bytes)
             #expect(png.width == 96 && png.height == 96)

@@ -13,10 +13,9 @@ import ThingiverseSimulator
                 webBaseURL: "http://127.0.0.1:8080/sim/", apiBaseURL: "http://127.0.0.1:8080/sim/api",
                 apps: [Fixture.app]))
         #expect(simulator.configuration.webBaseURL == "http://127.0.0.1:8080/sim")
-        let token = simulator.issueToken(user: "makerbot", clientID: "client-one")
+        let token = simulator.token(for: "makerbot")
         try await withRouter(simulator, webPrefix: "/sim", apiPrefix: "/sim/api") { client in
-            let page = try await client.execute(uri: "/sim/login/oauth/authorize?client_id=client-one", method: .get)
-            #expect(page.status == .ok)
+            let page = try await client.getOK("/sim/login/oauth/authorize?client_id=client-one")
             #expect(page.text.contains("action=\"http://127.0.0.1:8080/sim/login/oauth/authorize\""))
             let me = try await client.execute(uri: "/sim/api/users/me", method: .get, headers: bearer(token))
             #expect(try me.jsonObject()["url"] as? String == "http://127.0.0.1:8080/sim/api/users/makerbot")
@@ -51,17 +50,15 @@ import ThingiverseSimulator
 
     @Test func standaloneApplicationServesTheSimulatorOverARealSocket() async throws {
         let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let token = simulator.token(for: "alice_prints")
         let app = makeStandaloneSimulatorApplication(
             simulator: simulator, host: "127.0.0.1", port: 0, logger: Logger(label: "simulator-test"))
         try await app.test(.live) { client in
-            let index = try await client.execute(uri: "/", method: .get)
-            #expect(index.status == .ok)
+            let index = try await client.getOK("/")
             #expect(index.text.contains("Sign in to Print &lt;Shop&gt;"))
-            let me = try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token))
+            let me = try await client.api(.get, "/users/me", token: token)
             #expect(try me.jsonObject()["name"] as? String == "alice_prints")
-            let page = try await client.execute(uri: "/login/oauth/authorize?client_id=client-one", method: .get)
-            #expect(page.status == .ok)
+            _ = try await client.getOK("/login/oauth/authorize?client_id=client-one")
         }
     }
 }

@@ -9,24 +9,7 @@ import ThingiverseSimulator
 @Suite struct OrderWebhookTests {
     /// Runs a receiver on a free port that stores every body it gets.
     func withReceiver(_ test: @Sendable (_ url: String, _ received: ReceivedBodies) async throws -> Void) async throws {
-        let received = ReceivedBodies()
-        let router = Router()
-        router.post("/webhooks/thingiverse/s3cret") { request, _ -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: 1 << 20)
-            _ = await received.record(Array(body.readableBytesView))
-            return Response(status: .ok)
-        }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            try await test("http://127.0.0.1:\(port)/webhooks/thingiverse/s3cret", received)
-        }
-    }
-
-    func decoded(_ body: [UInt8]) throws -> (event: String, order: [String: Any]) {
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        return (try #require(json["event"] as? String), try #require(json["order"] as? [String: Any]))
+        try await withWebhookReceiver(path: "/webhooks/thingiverse/s3cret", test)
     }
 
     @Test func markingAnOrderShippedSendsTheWebhookToTheAppsReceiver() async throws {
@@ -34,8 +17,7 @@ import ThingiverseSimulator
             let simulator = Fixture.simulator()
             #expect(simulator.setWebhookURL(url, clientID: "client-one"))
             #expect(!simulator.setWebhookURL(url, clientID: "no-such-app"))
-            let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-            try await withRouter(simulator) { client in
+            try await withRouter(simulator, signedIn: "alice_prints") { client, token in
                 let shipped = try await client.api(.patch, "/orders/1234", token: token, json: #"{"is_shipped":true}"#)
                 #expect(shipped.status == .ok)
                 let order = try shipped.jsonObject()
@@ -54,7 +36,7 @@ import ThingiverseSimulator
                 #expect(try await client.api(.patch, "/orders/1234", token: other, json: #"{"is_shipped":true}"#).status == .notFound)
             }
             try await simulator.shutdown()
-            let bodies = try await received.bodies.map(decoded)
+            let bodies = try await received.bodies.map(decodedOrderWebhook)
             #expect(bodies.map(\.event) == ["order_shipped", "refund_requested"])
             #expect(bodies.allSatisfy { $0.order["id"] as? String == "1234" })
             #expect(bodies.first?.order["is_shipped"] as? String == "true")
@@ -66,8 +48,7 @@ import ThingiverseSimulator
 
     @Test func appsWithoutAWebhookURLSendNothing() async throws {
         let simulator = Fixture.simulator()
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
             let refunded = try await client.api(.patch, "/orders/1235", token: token, json: #"{"status":"refunded"}"#)
             #expect(try refunded.jsonObject()["status"] as? String == "refunded")
         }
@@ -78,7 +59,7 @@ import ThingiverseSimulator
     @Test func unreachableReceiversAreReportedNotFatal() async throws {
         let simulator = Fixture.simulator()
         simulator.setWebhookURL("http://127.0.0.1:1/hook", clientID: "client-one")
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let token = simulator.token(for: "alice_prints")
         try await withRouter(simulator) { client async throws in
             #expect(try await client.api(.patch, "/orders/1236", token: token, json: #"{"note":"Leave at the door."}"#).status == .ok)
         }

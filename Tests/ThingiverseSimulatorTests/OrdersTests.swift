@@ -6,16 +6,15 @@ import ThingiverseSimulator
 @Suite struct OrdersTests {
     @Test func eachAppSeesOnlyItsOwnOrders() async throws {
         let simulator = Fixture.simulator()
-        let one = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let one = simulator.token(for: "alice_prints")
         let two = simulator.issueToken(user: "alice_prints", clientID: "client-two")
         try await withRouter(simulator) { client in
-            let ordersOne = try await client.execute(uri: "/api/orders", method: .get, headers: bearer(one)).jsonArray()
+            let ordersOne = try await client.api(.get, "/orders", token: one).jsonArray()
             #expect(ordersOne.compactMap { $0["id"] as? String } == ["1234", "1235", "1236"])
-            let ordersTwo = try await client.execute(uri: "/api/orders/", method: .get, headers: bearer(two)).jsonArray()
+            let ordersTwo = try await client.api(.get, "/orders/", token: two).jsonArray()
             #expect(ordersTwo.compactMap { $0["id"] as? String } == ["2234", "2235", "2236"])
 
-            let own = try await client.execute(uri: "/api/orders/1234", method: .get, headers: bearer(one))
-            #expect(own.status == .ok)
+            let own = try await client.getOK("/api/orders/1234", headers: bearer(one))
             let order = try own.jsonObject()
             #expect(order["amount"] as? String == "14.53")
             #expect(order["is_shipped"] as? String == "false")
@@ -24,7 +23,7 @@ import ThingiverseSimulator
             let addDate = try #require(order["add_date"] as? String)
             #expect(addDate.wholeMatch(of: /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/) != nil)
 
-            let foreign = try await client.execute(uri: "/api/orders/1234", method: .get, headers: bearer(two))
+            let foreign = try await client.api(.get, "/orders/1234", token: two)
             #expect(foreign.status == .notFound)
             #expect(try foreign.jsonObject()["error"] as? String == "not_found")
         }
@@ -33,12 +32,9 @@ import ThingiverseSimulator
 
     @Test func foreignAudienceTokensSeeNoOrders() async throws {
         let simulator = Fixture.simulator()
-        var faults = SimulatorFaults()
-        faults.foreignAudience = true
-        simulator.setFaults(faults)
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let orders = try await client.execute(uri: "/api/orders", method: .get, headers: bearer(token)).jsonArray()
+        simulator.setFaults { $0.foreignAudience = true }
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
+            let orders = try await client.api(.get, "/orders", token: token).jsonArray()
             #expect(orders.isEmpty)
         }
     }

@@ -8,16 +8,15 @@ import ThingiverseSimulator
     let simulator = Fixture.simulator()
 
     @Test func defaultPagesOf30WithNextAndLastThenFirstAndPrev() async throws {
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let first = try await client.execute(uri: "/api/newest", method: .get, headers: bearer(token))
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
+            let first = try await client.api(.get, "/newest", token: token)
             #expect(try first.jsonArray().count == 30)
             #expect(
                 first.header("Link")
                     == "<http://sim.test/api/newest?page=2&per_page=30>; rel=\"next\", "
                     + "<http://sim.test/api/newest?page=2&per_page=30>; rel=\"last\"")
 
-            let second = try await client.execute(uri: "/api/newest/?page=2", method: .get, headers: bearer(token))
+            let second = try await client.api(.get, "/newest/?page=2", token: token)
             let items = try second.jsonArray()
             #expect(items.count == 14)
             let rels = links(second.header("Link"))
@@ -31,8 +30,7 @@ import ThingiverseSimulator
     }
 
     @Test func linksKeepOtherParametersButNeverTheToken() async throws {
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
             let response = try await client.execute(
                 uri: "/api/newest?access_token=\(token)&per_page=10&page=2&foo=bar%20baz", method: .get)
             #expect(response.status == .ok)
@@ -47,8 +45,7 @@ import ThingiverseSimulator
     }
 
     @Test func walkingNextLinksVisitsEveryItemOnce() async throws {
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
             var uri: String? = "/api/users/alice_prints/things?per_page=4"
             var seen: [Int] = []
             var pages = 0
@@ -64,14 +61,13 @@ import ThingiverseSimulator
     }
 
     @Test func perPageIsCappedAt100AndBadPagesAre400() async throws {
-        let token = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
-            let all = try await client.execute(uri: "/api/newest?per_page=500", method: .get, headers: bearer(token))
+        try await withRouter(simulator, signedIn: "alice_prints") { client, token in
+            let all = try await client.api(.get, "/newest?per_page=500", token: token)
             #expect(try all.jsonArray().count == 44)
             #expect(all.header("Link") == nil)
-            let bad = try await client.execute(uri: "/api/newest?page=0", method: .get, headers: bearer(token))
+            let bad = try await client.api(.get, "/newest?page=0", token: token)
             #expect(bad.status == .badRequest)
-            let beyond = try await client.execute(uri: "/api/newest?page=9", method: .get, headers: bearer(token))
+            let beyond = try await client.api(.get, "/newest?page=9", token: token)
             #expect(try beyond.jsonArray().isEmpty)
             #expect(links(beyond.header("Link"))["prev"] == "http://sim.test/api/newest?page=2&per_page=30")
         }

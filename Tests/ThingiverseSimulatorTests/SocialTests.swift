@@ -8,8 +8,7 @@ import ThingiverseSimulator
     let simulator = Fixture.simulator()
 
     @Test func followingCountsAndRefusesYourselfAndRepeats() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "bob_builds") { client, bob in
             let before = try await client.api(.get, "/users/makerbot", token: bob).jsonObject()
             #expect(before["is_following"] as? Bool == false)
             let count = try #require(before["follower_count"] as? Int)
@@ -26,9 +25,8 @@ import ThingiverseSimulator
     }
 
     @Test func copiesAreLikedEditedAndDeletedOnlyByTheRightPeople() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        let alice = simulator.token(for: "alice_prints")
+        try await withRouter(simulator, signedIn: "bob_builds") { client, bob in
             // 900001 is alice's make.
             #expect(try await client.api(.post, "/copies/900001/likes", token: alice).status == .badRequest)
             let before = try #require(try await client.api(.get, "/copies/900001", token: bob).jsonObject()["like_count"] as? Int)
@@ -52,8 +50,8 @@ import ThingiverseSimulator
     }
 
     @Test func thingImagesAreReorderedAndDeletedByTheOwner() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        let alice = simulator.token(for: "alice_prints")
+        let bob = simulator.token(for: "bob_builds")
         let thing = seededThingID(26)
         let second = thing * 10 + 2
         try await withRouter(simulator) { client in
@@ -69,8 +67,7 @@ import ThingiverseSimulator
     }
 
     @Test func eventCountReadsTheTimestampParameter() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "alice_prints") { client, alice in
             let all = try #require(try await client.api(.get, "/users/alice_prints/event-count", token: alice).jsonObject()["count"] as? Int)
             #expect(all > 0)
             let future = try await client.api(.get, "/users/alice_prints/event-count?timestamp=2030-01-01T00:00:00%2B00:00", token: alice)
@@ -80,8 +77,7 @@ import ThingiverseSimulator
     }
 
     @Test func verifiedAndLibrarySearchListThings() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "alice_prints") { client, alice in
             let verified = try await client.api(.get, "/verified", token: alice).jsonArray()
             #expect(!verified.isEmpty)
             #expect(verified.allSatisfy { ($0["id"] as? Int).map { ($0 - 4_100_000) / 17 % 7 == 3 } == true })

@@ -19,9 +19,7 @@ import ThingiverseSimulator
         let simulator = Fixture.simulator()
         try await withRouter(simulator) { client in
             let before = try await OAuthSteps.token(client)
-            var faults = SimulatorFaults()
-            faults.foreignAudience = true
-            simulator.setFaults(faults)
+            simulator.setFaults { $0.foreignAudience = true }
             let after = try await OAuthSteps.token(client)
             let foreign = try await OAuthSteps.tokenInfo(client, token: after).jsonObject()
             #expect(foreign["audience"] as? String == "someone-elses-app")

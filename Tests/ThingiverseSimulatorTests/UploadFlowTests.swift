@@ -30,7 +30,7 @@ import ThingiverseSimulator
     }
 
     @Test func uploadedFileAppearsAfterFinalizeAndDownloadsItsBytes() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
+        let alice = simulator.token(for: "alice_prints")
         let thingID = seededThingID(22)
         let bytes = Array("solid hook\nendsolid hook\n".utf8) + (0..<2000).map { UInt8($0 % 251) }
         try await withRouter(simulator) { client in
@@ -54,7 +54,7 @@ import ThingiverseSimulator
             #expect(stored.status == .seeOther)
             #expect(stored.headers[.location] == finalizeURL)
 
-            let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+            let bob = simulator.token(for: "bob_builds")
             #expect(try await client.api(.post, finalizePath, token: bob).status == .forbidden)
 
             let finalized = try await client.api(.post, finalizePath, token: alice)
@@ -72,8 +72,7 @@ import ThingiverseSimulator
             let download = try await client.api(.get, "/files/\(fileID)/download", token: bob)
             #expect(download.status == .found)
             let location = try #require(download.headers[.location])
-            let content = try await client.execute(uri: localPath(location), method: .get)
-            #expect(content.status == .ok)
+            let content = try await client.getOK(localPath(location))
             #expect(content.bytes == bytes)
 
             let downloads = try await client.api(.get, "/users/bob_builds/downloads", token: bob).jsonArray()
@@ -88,7 +87,7 @@ import ThingiverseSimulator
     }
 
     @Test func seededFilesDownloadAsSTLAndPackageAsZip() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        let bob = simulator.token(for: "bob_builds")
         let thingID = seededThingID(21)
         try await withRouter(simulator) { client in
             let download = try await client.api(.get, "/files/\(thingID * 10 + 5)/download", token: bob)
@@ -106,7 +105,7 @@ import ThingiverseSimulator
     }
 
     @Test func copyImageUploadMakesANewCopy() async throws {
-        let bob = simulator.issueToken(user: "bob_builds", clientID: "client-one")
+        let bob = simulator.token(for: "bob_builds")
         let thingID = seededThingID(24)
         try await withRouter(simulator) { client in
             #expect(try await client.api(.post, "/things/\(thingID)/copies", token: bob, json: #"{"filename":"notes.txt"}"#).status == .badRequest)
@@ -129,8 +128,7 @@ import ThingiverseSimulator
     }
 
     @Test func avatarUploadChangesTheThumbnail() async throws {
-        let alice = simulator.issueToken(user: "alice_prints", clientID: "client-one")
-        try await withRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "alice_prints") { client, alice in
             #expect(
                 try await client.api(.post, "/users/bob_builds/avatar-image", token: alice, json: #"{"filename":"a.png"}"#).status
                     == .forbidden)

@@ -10,25 +10,11 @@ import ThingiverseSimulator
 @Suite struct WebhookSenderTests {
     /// Runs a receiver on a free port that answers 202 to new bodies and 200 to repeats.
     func withReceiver(_ test: @Sendable (_ url: String, _ received: ReceivedBodies) async throws -> Void) async throws {
-        let received = ReceivedBodies()
-        let router = Router()
-        router.post("/hook") { request, _ -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: 1 << 20)
-            let repeated = await received.record(Array(body.readableBytesView))
-            let status: HTTPResponse.Status = repeated ? .ok : .accepted
-            return Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(string: "seen")))
-        }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            try await test("http://127.0.0.1:\(port)/hook", received)
-        }
-    }
-
-    func decoded(_ body: [UInt8]) throws -> (event: String, order: [String: Any]) {
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        return (try #require(json["event"] as? String), try #require(json["order"] as? [String: Any]))
+        try await withWebhookReceiver(
+            path: "/hook",
+            answer: { repeated in
+                Response(status: repeated ? .ok : .accepted, body: ResponseBody(byteBuffer: ByteBuffer(string: "seen")))
+            }, test)
     }
 
     @Test func sendPostsTheBytesAndReportsTheReply() async throws {
@@ -50,7 +36,7 @@ import ThingiverseSimulator
             let results = try await WebhookSender(httpClient: httpClient).runScenario(.lifecycle, to: url, orderID: "1234")
             #expect(results.map(\.event) == ["order_created", "refund_requested", "order_refunded"])
             #expect(results.map(\.status) == [202, 202, 202])
-            let bodies = try await received.bodies.map(decoded)
+            let bodies = try await received.bodies.map(decodedOrderWebhook)
             #expect(bodies.map(\.event) == ["order_created", "refund_requested", "order_refunded"])
             #expect(bodies.allSatisfy { $0.order["id"] as? String == "1234" })
             #expect(bodies.map { $0.order["status"] as? String } == ["paid", "refund_requested", "refunded"])
@@ -67,7 +53,7 @@ import ThingiverseSimulator
                     == ["order_refunded", "order_created", "order_refunded", "refund_requested", "order_created"])
             // The receiver answers 200 only to a byte-identical repeat.
             #expect(results.map(\.status) == [202, 202, 200, 202, 200])
-            let bodies = try await received.bodies.map(decoded)
+            let bodies = try await received.bodies.map(decodedOrderWebhook)
             #expect(bodies.map(\.event) == results.map(\.event))
             #expect(bodies.allSatisfy { $0.order["id"] as? String == "77" })
         }

@@ -63,8 +63,9 @@ public struct AdminController<Context: RequestContext>: Sendable {
     func events(request: Request, context: Context) async throws -> Response {
         let parameters = request.uri.queryParameters
         let source = try parameters["source"].map { text in
-            guard let source = EventSource(rawValue: String(text)) else {
-                throw AppError(.badRequest, "bad_source", "source must be one of \(EventSource.allCases.map(\.rawValue).joined(separator: ", ")).")
+            let source = EventSource(rawValue: String(text))
+            guard builtInEventSources.contains(source) else {
+                throw AppError(.badRequest, "bad_source", "source must be one of \(builtInEventSources.map(\.rawValue).joined(separator: ", ")).")
             }
             return source
         }

@@ -30,7 +30,8 @@ public enum AdminViews {
         public let receivedAt: String
         public let event: String
         public let orderID: Int64?
-        public let confirmation: ConfirmationStatus
+        /// The projections' columns shown in listings (``ShownColumn/inListings``).
+        public let shown: [ShownValue]
 
         public init(_ event: StoredEvent) {
             self.id = event.id
@@ -38,7 +39,14 @@ public enum AdminViews {
             self.receivedAt = AdminViews.time(event.receivedAt)
             self.event = event.event
             self.orderID = event.subjectID
-            self.confirmation = event.confirmation
+            self.shown = event.shown.filter(\.column.inListings)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: ViewKey.self)
+            try container.encodeEvent(id: id, receivedAt: receivedAt, event: event, shown: shown)
+            try container.encode(source, forKey: "source")
+            try container.encodeIfPresent(orderID, forKey: "order_id")
         }
     }
 
@@ -51,9 +59,8 @@ public enum AdminViews {
         public let orderID: Int64?
         public let dedupeKey: String
         public let fields: JSONValue?
-        public let confirmation: ConfirmationStatus
-        public let confirmationDetail: JSONValue?
-        public let confirmationAttempts: Int
+        /// Every column the projections show.
+        public let shown: [ShownValue]
         public let rawBody: String
         public let rawBodyEncoding: String
 
@@ -65,32 +72,29 @@ public enum AdminViews {
             self.orderID = event.subjectID
             self.dedupeKey = event.dedupeKey
             self.fields = event.fields
-            self.confirmation = event.confirmation
-            self.confirmationDetail = event.confirmationDetail
-            self.confirmationAttempts = event.confirmationAttempts
+            self.shown = event.shown
             (self.rawBody, self.rawBodyEncoding) = AdminViews.body(event.rawBody)
         }
 
         public func encode(to encoder: any Encoder) throws {
             // Written out so absent values show as null rather than disappear.
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(receivedAt, forKey: .receivedAt)
-            try container.encode(event, forKey: .event)
-            try container.encode(orderID, forKey: .orderID)
-            try container.encode(dedupeKey, forKey: .dedupeKey)
-            try container.encode(fields, forKey: .fields)
-            try container.encode(confirmation, forKey: .confirmation)
-            try container.encode(confirmationDetail, forKey: .confirmationDetail)
-            try container.encode(confirmationAttempts, forKey: .confirmationAttempts)
-            try container.encode(rawBody, forKey: .rawBody)
-            try container.encode(rawBodyEncoding, forKey: .rawBodyEncoding)
+            var container = encoder.container(keyedBy: ViewKey.self)
+            try container.encodeEvent(id: id, receivedAt: receivedAt, event: event, shown: shown)
+            try container.encode(orderID, forKey: "order_id")
+            try container.encode(dedupeKey, forKey: "dedupe_key")
+            try container.encode(fields, forKey: "fields")
+            try container.encode(rawBody, forKey: "raw_body")
+            try container.encode(rawBodyEncoding, forKey: "raw_body_encoding")
         }
+    }
 
-        enum CodingKeys: String, CodingKey {
-            case id, receivedAt, event, orderID, dedupeKey, fields, confirmation, confirmationDetail, confirmationAttempts, rawBody,
-                rawBodyEncoding
-        }
+    /// A key of a view written out by hand, already in snake_case.
+    struct ViewKey: CodingKey, ExpressibleByStringLiteral {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        init(stringLiteral value: String) { self.stringValue = value }
     }
 
     /// An order's state and facts.
@@ -233,5 +237,16 @@ public enum AdminViews {
         init(_ string: String) { self.stringValue = string }
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+}
+
+extension KeyedEncodingContainer<AdminViews.ViewKey> {
+    /// What every view of an event has: its id, time and name, and each shown value under its
+    /// own key, `null` included.
+    mutating func encodeEvent(id: Int64, receivedAt: String, event: String, shown: [ShownValue]) throws {
+        try encode(id, forKey: "id")
+        try encode(receivedAt, forKey: "received_at")
+        try encode(event, forKey: "event")
+        for value in shown { try encode(value.value, forKey: AdminViews.ViewKey(stringValue: value.column.key)) }
     }
 }

@@ -19,10 +19,65 @@ public protocol EventProjection: Sendable {
     func project(_ events: [ProjectedEvent], sql: any SQLDatabase, dialect: Database.Dialect) async throws
     /// What it adds to its events' relayed data, read when each delivery is made.
     var relayAnnotations: [RelayAnnotation] { get }
+    /// The type one of its source's events is relayed as, or `nil` for the log's own rule,
+    /// `<source>.<event>` (Thingiverse's `order_created` is `thingiverse.order.created`).
+    func relayType(of event: String) -> String?
+    /// Its columns shown with every event by the admin API and the CLI (Thingiverse's
+    /// confirmation), in their order.
+    var shownColumns: [ShownColumn] { get }
+    /// Retention: a condition over the event's row, `e`, under which an event is kept however
+    /// old it is (code, never input: it is written into the statement), e.g. while a check of it
+    /// is pending.
+    var keptWhile: String? { get }
+    /// Runs inside the transaction that prunes `events` (its source's, oldest first), before
+    /// they are deleted, so that what they added up to stays (an order's summary). An error
+    /// fails the batch, so nothing of it is deleted.
+    func willPrune(_ events: [PrunedEvent], sql: any SQLDatabase, dialect: Database.Dialect) async throws
 }
 
 extension EventProjection {
     public var relayAnnotations: [RelayAnnotation] { [] }
+    public func relayType(of event: String) -> String? { nil }
+    public var shownColumns: [ShownColumn] { [] }
+    public var keptWhile: String? { nil }
+    public func willPrune(_ events: [PrunedEvent], sql: any SQLDatabase, dialect: Database.Dialect) async throws {}
+}
+
+/// A column of its own that a projection shows with every event, of every source (the stored
+/// value, or the column's `otherwise` for other sources' events).
+public struct ShownColumn: Sendable, Equatable {
+    /// How the stored value is shown.
+    public enum Kind: Sendable, Equatable {
+        case text
+        case integer
+        /// JSON text, shown parsed.
+        case json
+    }
+
+    /// The key in the admin API's JSON (snake_case) and, upper-cased, the CLI's column.
+    public var key: String
+    /// The column in `webhook_events` (code, never input: it is written into the statement).
+    public var column: String
+    public var kind: Kind
+    /// Whether listings show it too, or only a single event's view.
+    public var inListings: Bool
+
+    public init(key: String, column: String, kind: Kind, inListings: Bool = false) {
+        (self.key, self.column, self.kind, self.inListings) = (key, column, kind, inListings)
+    }
+}
+
+/// An event retention is about to delete, as its projection sees it.
+public struct PrunedEvent: Sendable {
+    public var id: Int64
+    /// The event name as stored.
+    public var event: String
+    /// What it is about (``LoggedEvent/subjectID``).
+    public var subjectID: Int64?
+    /// The parsed fields its source kept, as JSON text.
+    public var fields: String?
+    /// Microseconds since 1970.
+    public var receivedAt: Int64
 }
 
 /// A value a projection adds to relayed events' `"thingbridge"` object (Thingiverse's
@@ -68,6 +123,21 @@ public struct ProjectedEvent: Sendable {
     public var event: any LoggedEvent
     /// Microseconds since 1970.
     public var receivedAt: Int64
+}
+
+extension PrunedEvent {
+    /// The columns this reads: `id, event, order_id, fields, received_at`.
+    static let columns = "id, event, order_id, fields, received_at"
+
+    /// An event row as ``columns`` select it (`order_id` holds the subject: Thingiverse's order
+    /// ids came first and the stored format keeps the name).
+    public init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: Int64.self)
+        event = try row.decode(column: "event", as: String.self)
+        subjectID = try row.decode(column: "order_id", as: Int64?.self)
+        fields = try row.decode(column: "fields", as: String?.self)
+        receivedAt = try row.decode(column: "received_at", as: Int64.self)
+    }
 }
 
 extension SQLQueryString {

@@ -1,8 +1,13 @@
-/// Where a stored event came from. The raw value is stored with the event and names it in
-/// relayed types (`thingiverse.order.created`, `userecho.topic.created`).
-public enum EventSource: String, Sendable, Codable, CaseIterable {
-    case thingiverse
-    case userecho
+/// Where a stored event came from: the provider whose webhooks sent it. The raw value is
+/// stored with the event and names it in relayed types (`thingiverse.order.created`,
+/// `userecho.topic.created`). Each provider names its own (`EventSource.thingiverse`) in its
+/// folder; the composition root lists them (``builtInEventSources``).
+public struct EventSource: RawRepresentable, Hashable, Sendable, Codable {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
 }
 
 /// What a webhook source hands the event log once it has verified and parsed a delivery at

@@ -8,7 +8,7 @@ import SQLKit
 extension SQLWebhookEventStore {
     public func events(_ query: EventQuery) async throws -> Page<StoredEvent> {
         if query.since != nil || query.until != nil { return try await eventsByTime(query) }
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE 1 = 1"
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: eventColumns) FROM webhook_events WHERE 1 = 1"
         if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
         if let event = query.event { sql += " AND event = \(bind: event)" }
         if let subjectID = query.subjectID { sql += " AND order_id = \(bind: subjectID)" }
@@ -16,14 +16,14 @@ extension SQLWebhookEventStore {
         sql += " ORDER BY id DESC LIMIT \(literal: query.page.limit + 1)"
         let finalQuery = sql
         let rows = try await database.read { db in try await db.raw(finalQuery).all() }
-        return try Self.page(rows.map(Self.event(from:)), limit: query.page.limit, id: \.id)
+        return try Self.page(rows.map(event(from:)), limit: query.page.limit, id: \.id)
     }
 
     /// A time range, newest first by (received time, id): the order of the index on
     /// `received_at` (which ends in the row id), so the listing walks it and stops at the page's
     /// end instead of sorting the whole range. The cursor is `RECEIVED_ID`.
     private func eventsByTime(_ query: EventQuery) async throws -> Page<StoredEvent> {
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE 1 = 1"
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: eventColumns) FROM webhook_events WHERE 1 = 1"
         if let since = query.since { sql += " AND received_at >= \(integer: Timestamp.microseconds(since))" }
         if let until = query.until { sql += " AND received_at < \(integer: Timestamp.microseconds(until))" }
         if let cursor = query.page.cursor {
@@ -40,7 +40,7 @@ extension SQLWebhookEventStore {
         sql += " ORDER BY received_at DESC, id DESC LIMIT \(literal: query.page.limit + 1)"
         let finalQuery = sql
         let rows = try await database.read { db in try await db.raw(finalQuery).all() }
-        let events = try rows.map(Self.event(from:))
+        let events = try rows.map(event(from:))
         guard events.count > query.page.limit else { return Page(items: events, nextCursor: nil) }
         let last = rows[query.page.limit - 1]
         let cursor = "\(try last.decode(column: "received_at", as: Int64.self))_\(try last.decode(column: "id", as: Int64.self))"
@@ -55,19 +55,19 @@ extension SQLWebhookEventStore {
 
     public func event(id: Int64) async throws -> StoredEvent? {
         let row = try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE id = \(bind: id)").first()
+            try await sql.raw("SELECT \(unsafeRaw: eventColumns) FROM webhook_events WHERE id = \(bind: id)").first()
         }
-        return try row.map(Self.event(from:))
+        return try row.map(event(from:))
     }
 
     /// Every event with an id above `after`, oldest first, `limit` at a time (for export).
     public func events(after: Int64, limit: Int) async throws -> [StoredEvent] {
         let rows = try await database.read { sql in
             try await sql.raw(
-                "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE id > \(bind: after) ORDER BY id LIMIT \(literal: limit)"
+                "SELECT \(unsafeRaw: eventColumns) FROM webhook_events WHERE id > \(bind: after) ORDER BY id LIMIT \(literal: limit)"
             ).all()
         }
-        return try rows.map(Self.event(from:))
+        return try rows.map(event(from:))
     }
 
     /// Events received before `before`, oldest first by (received time, id), `limit` at a time
@@ -76,7 +76,7 @@ extension SQLWebhookEventStore {
         receivedBefore before: Date, after: EventPosition?, limit: Int
     ) async throws -> (events: [StoredEvent], last: EventPosition?) {
         var sql: SQLQueryString =
-            "SELECT \(unsafeRaw: Self.eventColumns) FROM webhook_events WHERE received_at < \(integer: Timestamp.microseconds(before))"
+            "SELECT \(unsafeRaw: eventColumns) FROM webhook_events WHERE received_at < \(integer: Timestamp.microseconds(before))"
         if let after {
             sql += " AND received_at >= \(integer: after.receivedAt) AND (received_at > \(integer: after.receivedAt) OR id > \(integer: after.id))"
         }
@@ -86,7 +86,7 @@ extension SQLWebhookEventStore {
         let last = try rows.last.map {
             EventPosition(receivedAt: try $0.decode(column: "received_at", as: Int64.self), id: try $0.decode(column: "id", as: Int64.self))
         }
-        return (try rows.map(Self.event(from:)), last)
+        return (try rows.map(event(from:)), last)
     }
 
     public func quarantined(_ query: PageQuery) async throws -> Page<QuarantinedDelivery> {
@@ -98,7 +98,7 @@ extension SQLWebhookEventStore {
         let items = try rows.map { row in
             QuarantinedDelivery(
                 id: try row.decode(column: "id", as: Int64.self),
-                source: EventSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .thingiverse,
+                source: EventSource(rawValue: try row.decode(column: "source", as: String.self)),
                 receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
                 reason: try row.decode(column: "reason", as: String.self),
                 rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
@@ -107,26 +107,42 @@ extension SQLWebhookEventStore {
         return try Self.page(items, limit: query.limit, id: \.id)
     }
 
-    static let eventColumns =
-        "id, source, received_at, event, order_id, dedupe_key, raw_body, fields, confirmation_status, confirmation_detail, confirmation_attempts"
+    /// The log's own columns and every shown one.
+    var eventColumns: String { Self.eventColumns(shown: projections.shownColumns) }
 
-    static func event(from row: any SQLRow) throws -> StoredEvent {
+    func event(from row: any SQLRow) throws -> StoredEvent {
+        try Self.event(from: row, shown: projections.shownColumns)
+    }
+
+    /// The log's own columns and `shown`'s, for a read of whole events.
+    static func eventColumns(shown: [ShownColumn]) -> String {
+        "id, source, received_at, event, order_id, dedupe_key, raw_body, fields" + shown.map { ", " + $0.column }.joined()
+    }
+
+    /// An event as ``eventColumns(shown:)`` selects it.
+    static func event(from row: any SQLRow, shown: [ShownColumn]) throws -> StoredEvent {
         let fields = try row.decode(column: "fields", as: String?.self)
-        let detail = try row.decode(column: "confirmation_detail", as: String?.self)
-        let status = try row.decode(column: "confirmation_status", as: String.self)
         return StoredEvent(
             id: try row.decode(column: "id", as: Int64.self),
-            source: EventSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .thingiverse,
+            source: EventSource(rawValue: try row.decode(column: "source", as: String.self)),
             receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
             event: try row.decode(column: "event", as: String.self),
             subjectID: try row.decode(column: "order_id", as: Int64?.self),
             dedupeKey: try row.decode(column: "dedupe_key", as: String.self),
             fields: fields.flatMap { try? JSONParser.parse(Array($0.utf8)) },
-            confirmation: ConfirmationStatus(rawValue: status) ?? .unconfirmed,
-            confirmationDetail: detail.flatMap { try? JSONParser.parse(Array($0.utf8)) },
-            confirmationAttempts: try row.decode(column: "confirmation_attempts", as: Int.self),
+            shown: try shown.map { ShownValue(column: $0, value: try shownValue(of: $0, in: row)) },
             rawBody: Array(try row.decode(column: "raw_body", as: Data.self))
         )
+    }
+
+    private static func shownValue(of column: ShownColumn, in row: any SQLRow) throws -> JSONValue {
+        switch column.kind {
+        case .text: return try row.decode(column: column.column, as: String?.self).map(JSONValue.string) ?? .null
+        case .integer: return try row.decode(column: column.column, as: Int64?.self).map { .number(String($0)) } ?? .null
+        case .json:
+            let text = try row.decode(column: column.column, as: String?.self)
+            return text.flatMap { try? JSONParser.parse(Array($0.utf8)) } ?? .null
+        }
     }
 
     /// Cursors are the last id of the previous page, as text.

@@ -28,11 +28,13 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     ///     `false` writes each delivery in its own transaction.
     ///   - projections: what the sources add to their events, at most one per source.
     ///   - tracer: a span per group commit, when tracing is on.
-    public init(database: Database, batching: Bool = true, projections: [any EventProjection] = [], tracer: (any Tracer)? = nil) {
+    public init(
+        database: Database, batching: Bool = true, projections: [any EventProjection] = builtInEventProjections, tracer: (any Tracer)? = nil
+    ) {
         self.database = database
         self.tracer = tracer
         let dialect = database.dialect
-        let layout = ColumnLayout(projections)
+        let layout = ColumnLayout(EventProjections(projections))
         self.layout = layout
         self.batcher = Batcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
             guard let tracer else { return try await Self.write(rows, layout: layout, database: database, dialect: dialect) }
@@ -84,8 +86,8 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         }
     }
 
-    /// What its projections add to relayed events, for the relay's store.
-    public var relayAnnotations: [RelayAnnotation] { layout.projections.flatMap(\.relayAnnotations) }
+    /// Its projections, for the relay's and retention's stores.
+    public var projections: EventProjections { layout.projections }
 
     public func record(_ event: IncomingEvent) async throws -> RecordOutcome {
         guard let tracer else { return try await batcher.submit(EventRow(event, layout: layout, trace: nil)) }
@@ -102,7 +104,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         /// migration), so every row needs a value even when no projection fills it.
         static let required = [ProjectedColumn(name: "confirmation_status", otherwise: .text("unconfirmed"))]
 
-        let projections: [any EventProjection]
+        let projections: EventProjections
         /// `, name, name...` for the statement.
         let names: String
         /// The values of a row whose source has no projection.
@@ -110,11 +112,10 @@ public struct SQLWebhookEventStore: WebhookEventStore {
         /// Per projection, the position of each of its columns.
         let positions: [[Int]]
 
-        init(_ projections: [any EventProjection]) {
-            precondition(Set(projections.map(\.source)).count == projections.count, "at most one projection per source")
+        init(_ projections: EventProjections) {
             var columns: [ProjectedColumn] = []
             var positions: [[Int]] = []
-            for projection in projections {
+            for projection in projections.all {
                 var own: [Int] = []
                 for column in projection.columns {
                     precondition(!columns.contains { $0.name == column.name }, "two projections fill \(column.name)")
@@ -133,7 +134,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
 
         /// The projection of `source`, by index.
         func projection(of source: EventSource) -> Int? {
-            projections.firstIndex { $0.source == source }
+            projections.all.firstIndex { $0.source == source }
         }
     }
 
@@ -174,7 +175,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             var projected = layout.otherwise
             projection = layout.projection(of: source)
             if let projection {
-                let values = layout.projections[projection].values(for: event, receivedAt: receivedAt)
+                let values = layout.projections.all[projection].values(for: event, receivedAt: receivedAt)
                 for (position, value) in zip(layout.positions[projection], values) { projected[position] = value }
             }
             self.projected = projected
@@ -212,7 +213,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             }
         }
         var claimed = Set<String>()
-        var projected = [[ProjectedEvent]](repeating: [], count: layout.projections.count)
+        var projected = [[ProjectedEvent]](repeating: [], count: layout.projections.all.count)
         var newEvents: [RelayOutbox.NewEvent] = []
         var outcomes: [RecordOutcome] = []
         outcomes.reserveCapacity(rows.count)
@@ -220,7 +221,8 @@ public struct SQLWebhookEventStore: WebhookEventStore {
             if let id = inserted[row.key], claimed.insert(row.key).inserted {
                 outcomes.append(RecordOutcome(id: id, duplicate: false))
                 newEvents.append(
-                    RelayOutbox.NewEvent(id: id, type: RelayEventType.of(source: row.source, event: row.name), traceParent: row.trace?.traceParent))
+                    RelayOutbox.NewEvent(
+                        id: id, type: layout.projections.relayType(source: row.source, event: row.name), traceParent: row.trace?.traceParent))
                 if let projection = row.projection {
                     projected[projection].append(ProjectedEvent(id: id, event: row.event, receivedAt: row.receivedAt))
                 }
@@ -230,7 +232,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
                 throw StorageError.unavailable(reason: "an event conflicted on its dedupe key but cannot be found")
             }
         }
-        for (projection, events) in zip(layout.projections, projected) where !events.isEmpty {
+        for (projection, events) in zip(layout.projections.all, projected) where !events.isEmpty {
             try await projection.project(events, sql: sql, dialect: dialect)
         }
         try await RelayOutbox.enqueue(newEvents, now: Timestamp.microseconds(Date()), sql: sql)

@@ -93,11 +93,29 @@ public struct StoredEvent: Sendable {
     public var dedupeKey: String
     /// The parsed fields its source kept (``LoggedEvent/fieldsJSON``).
     public var fields: JSONValue?
-    public var confirmation: ConfirmationStatus
-    /// Differing fields for a mismatch, or the last error while pending.
-    public var confirmationDetail: JSONValue?
-    public var confirmationAttempts: Int
+    /// The projections' columns shown with it (``EventProjection/shownColumns``), in order.
+    public var shown: [ShownValue]
     public var rawBody: [UInt8]
+
+    /// The shown value under `key`, if a projection shows one.
+    public subscript(shown key: String) -> JSONValue? {
+        shown.first { $0.column.key == key }?.value
+    }
+}
+
+/// One shown column's value for one event.
+public struct ShownValue: Sendable {
+    public var column: ShownColumn
+    public var value: JSONValue
+
+    /// As a table cell: text as it is, `-` for none, anything else as JSON.
+    public var tableText: String {
+        switch value {
+        case .string(let text): text
+        case .null: "-"
+        default: value.serialized
+        }
+    }
 }
 
 /// A body that was authenticated but could not be accepted.

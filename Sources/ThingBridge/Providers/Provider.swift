@@ -14,12 +14,16 @@ public protocol Provider: Sendable {
     var proxies: [(path: String, target: ProxyTarget)] { get }
     /// What it makes of its webhook events, run in the transaction that stores them (Thingiverse's orders).
     var projections: [any EventProjection] { get }
+    /// What the pages' API console offers for it, when the pages have no console of its own
+    /// (a configured provider's allow-list); told to the pages by `/auth/session`.
+    var console: ProviderConsole? { get }
     /// Adds the routes of its own and says what runs beside them.
     func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount
 }
 
 extension Provider {
     public var projections: [any EventProjection] { [] }
+    public var console: ProviderConsole? { nil }
     public func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount { ProviderMount() }
 }
 
@@ -51,4 +55,21 @@ extension ConfiguredProvider: Provider {
     public var id: ProviderID { settings.id }
     public var signIn: (any SignInProvider)? { configuredSignIn }
     public var proxies: [(path: String, target: ProxyTarget)] { proxyTarget.map { [("/api/" + id.rawValue, $0)] } ?? [] }
+    /// Its allow-list, for a provider the pages know only from settings (Flattr has its own console).
+    public var console: ProviderConsole? {
+        guard !ProviderID.builtIn.contains(id), settings.apiURL != nil, !settings.allowList.isEmpty else { return nil }
+        return ProviderConsole(api: "/api/" + id.rawValue, endpoints: settings.allowList)
+    }
+}
+
+/// A provider's entry in the pages' API console: where its proxy is and what it forwards.
+public struct ProviderConsole: Sendable, Equatable {
+    /// The proxy's mount, e.g. `/api/demo`.
+    public var api: String
+    /// The forwarded endpoints as `METHOD /path` lines, `{id}` a number and `{name}` text.
+    public var endpoints: [String]
+
+    public init(api: String, endpoints: [String]) {
+        (self.api, self.endpoints) = (api, endpoints)
+    }
 }

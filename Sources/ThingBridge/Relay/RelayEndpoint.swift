@@ -102,21 +102,3 @@ public struct RelayTypeFilter: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-
-/// The type an event is relayed as: `thingiverse.order.created`, `.refund_requested` and
-/// `.refunded` for Thingiverse's three order events, `thingiverse.<event>` for its others, `userecho.<hook>` for UserEcho's.
-public enum RelayEventType {
-    public static func of(source: EventSource, event: String) -> String {
-        switch source {
-        case .thingiverse:
-            switch OrderEventKind(rawValue: event) {
-            case .created: return "thingiverse.order.created"
-            case .refundRequested: return "thingiverse.order.refund_requested"
-            case .refunded: return "thingiverse.order.refunded"
-            case nil: return "thingiverse." + event
-            }
-        case .userecho:
-            return "userecho." + event
-        }
-    }
-}

@@ -77,8 +77,8 @@ extension SQLRelayStore {
             after = try last.decode(column: "id", as: Int64.self)
             var rows: [RelayOutbox.Row] = []
             for row in events {
-                guard let source = EventSource(rawValue: try row.decode(column: "source", as: String.self)) else { continue }
-                let type = RelayEventType.of(source: source, event: try row.decode(column: "event", as: String.self))
+                let source = EventSource(rawValue: try row.decode(column: "source", as: String.self))
+                let type = projections.relayType(source: source, event: try row.decode(column: "event", as: String.self))
                 if endpoint.types.matches(type) {
                     rows.append(RelayOutbox.Row(eventID: try row.decode(column: "id", as: Int64.self), endpointID: endpointID, type: type))
                 }

@@ -12,13 +12,16 @@ import SQLKit
 /// run out and the deliveries are claimed again.
 public struct SQLRelayStore: Sendable {
     let database: Database
-    /// What the event log's projections add to relayed events.
+    /// The event log's projections: the types events are relayed as, and what they add.
+    let projections: EventProjections
+    /// What the projections add to relayed events.
     let annotations: [RelayAnnotation]
 
-    /// - Parameter annotations: the ``EventProjection/relayAnnotations`` of the event log's projections.
-    public init(database: Database, annotations: [RelayAnnotation] = []) {
+    /// - Parameter projections: the event log's (``SQLWebhookEventStore/projections``).
+    public init(database: Database, projections: EventProjections = .builtIn) {
         self.database = database
-        self.annotations = annotations
+        self.projections = projections
+        self.annotations = projections.relayAnnotations
     }
 
     /// Where and how to send one endpoint's deliveries.

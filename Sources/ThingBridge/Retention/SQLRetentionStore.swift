@@ -8,9 +8,13 @@ import SQLKit
 /// pass costs what it deletes, not what is stored.
 public struct SQLRetentionStore: Sendable {
     let database: Database
+    /// What the sources keep and fold before their events go.
+    let projections: EventProjections
 
-    public init(database: Database) {
+    /// - Parameter projections: the event log's (``SQLWebhookEventStore/projections``).
+    public init(database: Database, projections: EventProjections = .builtIn) {
         self.database = database
+        self.projections = projections
     }
 
     /// What one batch of event pruning did.
@@ -24,17 +28,19 @@ public struct SQLRetentionStore: Sendable {
     }
 
     /// Deletes up to `limit` events received before `cutoff` (and, with `upTo`, no newer than
-    /// that id), oldest first, skipping those with a pending relay delivery or a pending
-    /// confirmation. Their finished deliveries go with them; what order events added up to is
-    /// folded into their order's `pruned_events` first, so no order changes.
+    /// that id), oldest first, skipping those with a pending relay delivery and those a
+    /// projection keeps (``EventProjection/keptWhile``: Thingiverse's pending confirmations).
+    /// Their finished deliveries go with them; each projection first folds what its events
+    /// added up to (``EventProjection/willPrune(_:sql:dialect:)``), in the same transaction.
     public func pruneEvents(receivedBefore cutoff: Date, upTo maximumID: Int64? = nil, limit: Int = 500) async throws -> EventBatch {
         let cutoffMicros = Timestamp.microseconds(cutoff)
         let dialect = database.dialect
+        let projections = projections
         return try await database.write { sql in
             var query: SQLQueryString = """
-                SELECT id, order_id, event, fields, received_at FROM webhook_events e
-                WHERE received_at < \(integer: cutoffMicros) AND confirmation_status <> 'pending'
+                SELECT source, \(unsafeRaw: PrunedEvent.columns) FROM webhook_events e WHERE received_at < \(integer: cutoffMicros)
                 """
+            for condition in projections.keptWhile { query += " AND NOT (\(unsafeRaw: condition))" }
             if let maximumID { query += " AND id <= \(integer: maximumID)" }
             query += """
                  AND NOT EXISTS (SELECT 1 FROM relay_deliveries d WHERE d.event_id = e.id AND d.state = 'pending')
@@ -43,43 +49,15 @@ public struct SQLRetentionStore: Sendable {
             let rows = try await sql.raw(query).all()
             guard !rows.isEmpty else { return EventBatch(deleted: 0, deliveries: 0, lastID: nil) }
             var ids: [Int64] = []
-            var orderEvents: [Int64: [OrderFacts.Event]] = [:]
+            var bySource: [EventSource: [PrunedEvent]] = [:]
             for row in rows {
-                let id = try row.decode(column: "id", as: Int64.self)
-                ids.append(id)
-                guard let orderID = try row.decode(column: "order_id", as: Int64?.self),
-                    let kind = OrderEventKind(rawValue: try row.decode(column: "event", as: String.self))
-                else { continue }
-                // Read exactly as the order's recomputation reads it.
-                let details = try row.decode(column: "fields", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }
-                    .flatMap { try? OrderDetails(json: $0) }
-                orderEvents[orderID, default: []].append(
-                    OrderFacts.Event(
-                        id: id, kind: kind, details: details ?? OrderDetails(id: orderID),
-                        receivedAt: try row.decode(column: "received_at", as: Int64.self)))
+                let event = try PrunedEvent(row: row)
+                ids.append(event.id)
+                bySource[EventSource(rawValue: try row.decode(column: "source", as: String.self)), default: []].append(event)
             }
-            if !orderEvents.isEmpty {
-                let orderIDs = orderEvents.keys.sorted()
-                if dialect == .postgres {
-                    // The same per-order locks as a recomputation: it sees the events or their summary, never neither.
-                    try await sql.raw(
-                        """
-                        SELECT pg_advisory_xact_lock(\(literal: OrderProjection.orderLockClass), hashtext(id::text))
-                        FROM unnest(\(bind: orderIDs)::bigint[]) AS id
-                        """
-                    ).run()
-                }
-                var summaries: [Int64: PrunedOrderEvents] = [:]
-                var known = Set<Int64>()
-                for row in try await sql.raw("SELECT order_id, pruned_events FROM orders WHERE order_id IN (\(binds: orderIDs))").all() {
-                    let orderID = try row.decode(column: "order_id", as: Int64.self)
-                    known.insert(orderID)
-                    summaries[orderID] = PrunedOrderEvents(stored: try row.decode(column: "pruned_events", as: String?.self))
-                }
-                for orderID in orderIDs where known.contains(orderID) {
-                    guard let summary = PrunedOrderEvents(events: orderEvents[orderID] ?? [], adding: summaries[orderID]) else { continue }
-                    try await sql.raw("UPDATE orders SET pruned_events = \(bind: summary.stored) WHERE order_id = \(integer: orderID)").run()
-                }
+            for projection in projections.all {
+                guard let events = bySource[projection.source] else { continue }
+                try await projection.willPrune(events, sql: sql, dialect: dialect)
             }
             try await sql.raw(
                 """

@@ -52,12 +52,18 @@ extension SignInController {
         let id: String
         let name: String
         let login: String
+        /// Its proxy and forwarded endpoints, for the API console (``ProviderConsole``), if any.
+        let api: String?
+        let endpoints: [String]?
     }
 
     func status(_ session: Session?) -> SessionStatus {
         let offered = providers.values.map(\.provider).sorted()
         return SessionStatus(
             signed_in: session != nil, user: session.map(Me.init), providers: offered,
-            sign_in: offered.map { SignInOption(id: $0.rawValue, name: $0.displayName, login: $0.loginPath) }, forum: forumPath)
+            sign_in: offered.map {
+                SignInOption(
+                    id: $0.rawValue, name: $0.displayName, login: $0.loginPath, api: consoles[$0]?.api, endpoints: consoles[$0]?.endpoints)
+            }, forum: forumPath)
     }
 }

@@ -18,18 +18,21 @@ public struct SignInController<Context: RequestContext>: Sendable {
     let sameOrigin: SameOriginPolicy
     /// Where single sign-on into the app's forum starts (`/sso/userecho`), when it is on.
     let forumPath: String?
+    /// What the pages' API console offers for providers it has no console of its own for.
+    let consoles: [ProviderID: ProviderConsole]
     /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
     let onLogout: @Sendable (Session) -> Void
 
     public init(
         providers: [any SignInProvider], cookies: SessionCookies, publicURL: String, forumPath: String? = nil,
-        onLogout: @escaping @Sendable (Session) -> Void = { _ in }
+        consoles: [ProviderID: ProviderConsole] = [:], onLogout: @escaping @Sendable (Session) -> Void = { _ in }
     ) {
         self.providers = Dictionary(providers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.cookies = cookies
         self.publicURL = publicURL
         self.sameOrigin = SameOriginPolicy(publicURL: publicURL)
         self.forumPath = forumPath
+        self.consoles = consoles
         self.onLogout = onLogout
     }
 

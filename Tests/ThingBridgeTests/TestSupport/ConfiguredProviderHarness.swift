@@ -14,7 +14,7 @@ import ThingiverseSimulator
 /// A generic OAuth2 provider simulator on its own server (port 0), beside the Thingiverse and
 /// Flattr ones of ``SignInHarness``, and ThingBridge configured with it as the provider
 /// `example`, by settings alone.
-struct ConfiguredProviderHarness: Sendable {
+struct ConfiguredProviderHarness: TestHarness {
     static let clientID = "example-client"
     static let clientSecret = "example-client-secret-value"
     /// The allow-list file's lines: what an app would list.
@@ -32,9 +32,15 @@ struct ConfiguredProviderHarness: Sendable {
     /// Where the provider listens, e.g. `http://127.0.0.1:40123`.
     let providerURL: String
 
+    /// Runs `body` with the provider registered as `example`'s test app and started.
+    static func run<Value: Sendable>(_ body: @Sendable (ConfiguredProviderHarness) async throws -> Value) async throws -> Value {
+        try await run(
+            .init(clientID: clientID, clientSecret: clientSecret, redirectURI: SignInHarness.publicURL + "/auth/example/callback"), body)
+    }
+
+    /// Runs `body` with a provider configured as `configuration` and started.
     static func run<Value: Sendable>(
-        _ configuration: OAuth2ProviderSimulator.Configuration = .init(
-            clientID: clientID, clientSecret: clientSecret, redirectURI: SignInHarness.publicURL + "/auth/example/callback"),
+        _ configuration: OAuth2ProviderSimulator.Configuration,
         _ body: @Sendable (ConfiguredProviderHarness) async throws -> Value
     ) async throws -> Value {
         let provider = OAuth2ProviderSimulator(configuration: configuration)
@@ -77,28 +83,12 @@ struct ConfiguredProviderHarness: Sendable {
 
     /// Signs in with `example` (linking to the session in `jar`, if any) as `user`.
     func signInWithExample(_ client: some TestClientProtocol, user: String = "alice_oauth", jar: CookieJar = CookieJar()) async throws -> CookieJar {
-        var jar = jar
-        let login = try await client.execute(uri: "/auth/example/login", method: .get, headers: jar.header)
-        jar.take(login)
-        let callbackURL = try await authorize(try #require(login.headers[.location]), user: user)
-        let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-        #expect(callback.status == .found, "example sign-in failed: \(callback.text)")
-        jar.take(callback)
-        return jar
+        try await client.signIn(at: "/auth/example/login", jar: jar) { try await authorize($0, user: user) }
     }
 
     /// Presses Allow as `user` on the provider's authorization page for `authorizeURL`; returns
     /// where the provider sends the browser back.
     func authorize(_ authorizeURL: String, user: String = "alice_oauth") async throws -> String {
-        let components = try #require(URLComponents(string: authorizeURL))
-        var fields = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
-        fields += [("user", user), ("decision", "allow")]
-        var request = HTTPClientRequest(url: providerURL + "/authorize")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
-        let decision = try await signIn.browser.execute(request, timeout: .seconds(5))
-        #expect(decision.status == .found)
-        return try #require(decision.headers.first(name: "location"))
+        try await signIn.pressAllow(on: authorizeURL, form: providerURL + "/authorize", user: user, allow: true)
     }
 }

@@ -124,6 +124,21 @@ enum RelayTesting {
         return try await check()
     }
 
+    /// Posts order `id` and waits until its relay delivery has failed for good; returns it.
+    static func postOrderUntilItsDeliveryFails(
+        id: String, server: ThingBridgeServer, client: some TestClientProtocol
+    ) async throws -> StoredRelayDelivery {
+        _ = try await client.postWebhook(WebhookBodies.order(id: id))
+        #expect(try await eventually { try await deliveries(server.database).first?.state == .failed })
+        return try #require(try await deliveries(server.database).first)
+    }
+
+    /// Posts order `id` and waits until its relay delivery has had its first attempt.
+    static func postOrderUntilItsFirstAttempt(id: String, server: ThingBridgeServer, client: some TestClientProtocol) async throws {
+        _ = try await client.postWebhook(WebhookBodies.order(id: id))
+        #expect(try await eventually { try await deliveries(server.database).first?.totalAttempts == 1 })
+    }
+
     static func deliveries(_ database: Database) async throws -> [StoredRelayDelivery] {
         try await SQLRelayStore(database: database).deliveries(RelayDeliveryQuery(page: PageQuery(limit: 500))).items
     }

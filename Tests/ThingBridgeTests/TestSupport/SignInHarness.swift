@@ -13,7 +13,7 @@ import ThingiverseSimulator
 
 /// Live Thingiverse and Flattr simulators (their own servers on port 0) with a registered test
 /// app each, and ThingBridge configured against them: what every sign-in and proxy test runs on.
-struct SignInHarness: Sendable {
+struct SignInHarness: TestHarness {
     static let publicURL = "http://thingbridge.test"
     static let clientID = "test-client-id"
     static let clientSecret = "test-client-secret-value"
@@ -94,7 +94,9 @@ struct SignInHarness: Sendable {
         try await pressAllow(on: authorizeURL, form: flattrURL + "/oauth/authorize", user: user, allow: allow)
     }
 
-    private func pressAllow(on authorizeURL: String, form: String, user: String, allow: Bool) async throws -> String {
+    /// Presses Allow (or Deny) as `user` on the authorization page at `form` (of any provider) for
+    /// `authorizeURL`; returns the Location the provider redirects the browser to.
+    func pressAllow(on authorizeURL: String, form: String, user: String, allow: Bool) async throws -> String {
         let components = try #require(URLComponents(string: authorizeURL))
         var fields = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
         fields.append(("user", user))
@@ -121,30 +123,12 @@ struct SignInHarness: Sendable {
 
     /// Signs in with the code flow as `user`; returns the browser's cookies afterwards.
     func signIn(_ client: some TestClientProtocol, user: String = "alice_prints", returnTo: String = "/") async throws -> CookieJar {
-        var jar = CookieJar()
-        let login = try await client.execute(uri: "/auth/login?return_to=\(FormEncoding.escape(returnTo))", method: .get)
-        jar.take(login)
-        let authorizeURL = try #require(login.headers[.location])
-        let callbackURL = try await authorize(authorizeURL, user: user)
-        let callback = try await client.execute(uri: Self.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-        #expect(callback.status == .found, "sign-in failed: \(callback.text)")
-        jar.take(callback)
-        return jar
+        try await client.signIn(at: "/auth/login?return_to=\(FormEncoding.escape(returnTo))") { try await authorize($0, user: user) }
     }
-}
 
-extension SignInHarness {
     /// Signs in with Flattr's code flow as `user`, linking to the session in `jar` if it has one.
     func signInWithFlattr(_ client: some TestClientProtocol, user: String = "alice_flattrs", jar: CookieJar = CookieJar()) async throws -> CookieJar {
-        var jar = jar
-        let login = try await client.execute(uri: "/auth/flattr/login", method: .get, headers: jar.header)
-        jar.take(login)
-        let authorizeURL = try #require(login.headers[.location])
-        let callbackURL = try await authorizeFlattr(authorizeURL, user: user)
-        let callback = try await client.execute(uri: Self.pathAndQuery(callbackURL), method: .get, headers: jar.header)
-        #expect(callback.status == .found, "Flattr sign-in failed: \(callback.text)")
-        jar.take(callback)
-        return jar
+        try await client.signIn(at: "/auth/flattr/login", jar: jar) { try await authorizeFlattr($0, user: user) }
     }
 }
 
@@ -172,5 +156,14 @@ struct CookieJar: Sendable {
     var header: HTTPFields {
         guard !values.isEmpty else { return [:] }
         return [.cookie: values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")]
+    }
+}
+
+extension ThingiverseSimulator {
+    /// Replaces the fault switches: all off but those `adjust` turns on.
+    func setFaults(_ adjust: (inout SimulatorFaults) -> Void) {
+        var faults = SimulatorFaults()
+        adjust(&faults)
+        setFaults(faults)
     }
 }

@@ -55,3 +55,12 @@ extension TestResponse {
         return (decoded.error, decoded.message)
     }
 }
+
+extension TestClientProtocol {
+    /// GETs `uri` (with `headers`) and expects `200 OK`.
+    func getOK(_ uri: String, headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestResponse {
+        let response = try await execute(uri: uri, method: .get, headers: headers)
+        #expect(response.status == .ok, "GET \(uri) answered \(response.status): \(response.text)", sourceLocation: sourceLocation)
+        return response
+    }
+}

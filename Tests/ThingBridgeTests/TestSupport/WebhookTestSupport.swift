@@ -79,11 +79,11 @@ extension TestClientProtocol {
         )
     }
 
-    /// GET on the admin API with the bearer token.
-    func admin(_ path: String, token: String? = WebhookTesting.adminToken) async throws -> TestResponse {
+    /// A request (GET unless told) to the admin API with the bearer token.
+    func admin(_ path: String, method: HTTPRequest.Method = .get, token: String? = WebhookTesting.adminToken) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await execute(uri: path, method: .get, headers: headers)
+        return try await execute(uri: path, method: method, headers: headers)
     }
 }
 

@@ -11,9 +11,8 @@ import ThingiverseSimulator
 
     @Test func pageAsksToAuthorizeTheAppAndListsTheSeededUsers() async throws {
         let simulator = FlattrFixture.simulator()
-        try await withFlattrRouter(simulator) { client in
-            let response = try await client.execute(uri: Self.query, method: .get)
-            #expect(response.status == .ok)
+        try await withRouter(simulator) { client in
+            let response = try await client.getOK(Self.query)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
             #expect(response.headers[.cacheControl] == "no-store")
             #expect(response.header("X-Frame-Options") == "DENY")
@@ -56,7 +55,7 @@ import ThingiverseSimulator
         ("/oauth/authorize?response_type=code&client_id=flattr-client-one&scope=flattr,thing", "scope"),
     ])
     func badRequestsGetA400Page(uri: String, message: String) async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let response = try await client.execute(uri: uri, method: .get)
             #expect(response.status == .badRequest)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
@@ -65,41 +64,36 @@ import ThingiverseSimulator
     }
 
     @Test func allowRedirectsWithACodeAndTheState() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let response = try await FlattrSteps.decide(client, state: "a b&c")
-            #expect(response.status == .found)
-            let redirect = Redirect(try #require(response.headers[.location]))
-            #expect(redirect.base == FlattrFixture.app.redirectURI)
+            let redirect = try response.foundRedirect(to: FlattrFixture.app.redirectURI)
             #expect(redirect.query["state"] == "a b&c")
             #expect(redirect.query["code"]?.wholeMatch(of: /[0-9a-f]{32}/) != nil)
         }
     }
 
     @Test func denyRedirectsWithAccessDeniedAndTheState() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let response = try await FlattrSteps.decide(client, decision: "deny")
-            #expect(response.status == .found)
-            let redirect = Redirect(try #require(response.headers[.location]))
-            #expect(redirect.base == FlattrFixture.app.redirectURI)
+            let redirect = try response.foundRedirect(to: FlattrFixture.app.redirectURI)
             #expect(redirect.query == ["error": "access_denied", "state": "state-123"])
         }
     }
 
     @Test func decisionRevalidatesTheHiddenFields() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
-            let form = formRequest([
-                ("client_id", "flattr-client-one"), ("response_type", "code"), ("redirect_uri", "https://evil.example/"),
-                ("user", "alice_flattrs"), ("decision", "allow"),
-            ])
-            let response = try await client.execute(
-                uri: "/oauth/authorize", method: .post, headers: form.headers, body: form.body)
-            #expect(response.status == .badRequest)
-            #expect(response.headers[.location] == nil)
+        try await withRouter(FlattrFixture.simulator()) { client in
+            let response = try await client.postForm(
+                "/oauth/authorize",
+                [
+                    ("client_id", "flattr-client-one"), ("response_type", "code"), ("redirect_uri", "https://evil.example/"),
+                    ("user", "alice_flattrs"), ("decision", "allow"),
+                ])
+            response.expectRefusedWithoutRedirect()
         }
     }
 
     @Test func decisionNeedsASeededUserAndAChoice() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let unknownUser = try await FlattrSteps.decide(client, user: "mallory")
             #expect(unknownUser.status == .badRequest)
             let noChoice = try await FlattrSteps.decide(client, decision: "maybe")

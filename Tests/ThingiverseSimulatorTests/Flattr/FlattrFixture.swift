@@ -34,20 +34,6 @@ enum FlattrFixture {
     }
 }
 
-/// Mounts `simulator` at "" (web) and "/api" in a fresh router and runs `test` against it
-/// through HummingbirdTesting's in-process router client.
-func withFlattrRouter<Value: Sendable>(
-    _ simulator: FlattrSimulator,
-    webPrefix: String = "",
-    apiPrefix: String = "/api",
-    _ test: @Sendable (any TestClientProtocol) async throws -> Value
-) async throws -> Value {
-    let router = Router()
-    router.addRoutes(simulator.routes(context: BasicRequestContext.self, webPrefix: webPrefix, apiPrefix: apiPrefix))
-    let application = Application(router: router)
-    return try await application.test(.router, test)
-}
-
 /// `Authorization: Basic base64(id:secret)`
 func basicAuthorization(_ id: String, _ secret: String) -> String {
     "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()
@@ -76,8 +62,7 @@ enum FlattrSteps {
         if includeRedirectURI { fields.append(("redirect_uri", app.redirectURI)) }
         if let scope { fields.append(("scope", scope)) }
         if let state { fields.append(("state", state)) }
-        let form = formRequest(fields)
-        return try await client.execute(uri: "/oauth/authorize", method: .post, headers: form.headers, body: form.body)
+        return try await client.postForm("/oauth/authorize", fields)
     }
 
     /// Allows and returns the code from the redirect.
@@ -87,9 +72,7 @@ enum FlattrSteps {
     ) async throws -> String {
         let response = try await decide(
             client, app: app, user: user, scope: scope, includeRedirectURI: includeRedirectURI)
-        #expect(response.status == .found)
-        let location = try #require(response.headers[.location])
-        return try #require(Redirect(location).query["code"])
+        return try #require(try response.foundRedirect().query["code"])
     }
 
     /// Posts a form to `/oauth/token`. `basic` defaults to the app's credentials (`.some(nil)`
@@ -102,12 +85,11 @@ enum FlattrSteps {
         var fields: [(String, String)] = [("grant_type", grantType), ("code", code)]
         if let redirectURI = redirectURI ?? app.redirectURI { fields.append(("redirect_uri", redirectURI)) }
         fields += extraFields
-        var form = formRequest(fields)
-        let credentials: (String, String)? = basic ?? (app.clientID, app.clientSecret)
-        if let credentials {
-            form.headers[.authorization] = basicAuthorization(credentials.0, credentials.1)
+        var headers = HTTPFields()
+        if let credentials = basic ?? (app.clientID, app.clientSecret) {
+            headers[.authorization] = basicAuthorization(credentials.0, credentials.1)
         }
-        return try await client.execute(uri: "/oauth/token", method: .post, headers: form.headers, body: form.body)
+        return try await client.postForm("/oauth/token", fields, headers: headers)
     }
 
     /// The whole code flow: allow, exchange; returns the access token.
@@ -120,4 +102,21 @@ enum FlattrSteps {
         #expect(response.status == .ok)
         return try #require(try response.jsonObject()["access_token"] as? String)
     }
+}
+
+/// Checks that `response` is a Flattr API error: `status` and a JSON body with `error`, Flattr's
+/// documentation link in `error_uri` and, when given, exactly `description`. Returns the body.
+@discardableResult
+func expectFlattrAPIError(
+    _ response: TestResponse, _ status: HTTPResponse.Status, _ error: String, description: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> [String: Any] {
+    #expect(response.status == status, sourceLocation: sourceLocation)
+    let body = try response.jsonObject(sourceLocation: sourceLocation)
+    #expect(body["error"] as? String == error, sourceLocation: sourceLocation)
+    #expect(body["error_uri"] as? String == "http://developers.flattr.net/api", sourceLocation: sourceLocation)
+    if let description {
+        #expect(body["error_description"] as? String == description, sourceLocation: sourceLocation)
+    }
+    return body
 }

@@ -7,16 +7,15 @@ import ThingiverseSimulator
 @Suite struct FlattrRateLimitTests {
     @Test func everyAnswerCarriesTheBudgetOfItsToken() async throws {
         let simulator = FlattrFixture.simulator()
-        let alice = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        let bob = simulator.issueToken(user: "bob_supports", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let first = try await client.execute(uri: "/api/user", method: .get, headers: bearer(alice))
+        let alice = simulator.token(for: "alice_flattrs")
+        try await withRouter(simulator, signedIn: "bob_supports") { client, bob in
+            let first = try await client.api(.get, "/user", token: alice)
             #expect(first.header("X-RateLimit-Limit") == "5000")
             #expect(first.header("X-RateLimit-Remaining") == "4999")
-            let notFound = try await client.execute(uri: "/api/things/1", method: .get, headers: bearer(alice))
+            let notFound = try await client.api(.get, "/things/1", token: alice)
             #expect(notFound.status == .notFound)
             #expect(notFound.header("X-RateLimit-Remaining") == "4998")
-            let other = try await client.execute(uri: "/api/user", method: .get, headers: bearer(bob))
+            let other = try await client.api(.get, "/user", token: bob)
             #expect(other.header("X-RateLimit-Remaining") == "4999")
             let anonymous = try await client.execute(uri: "/api/users/smgt", method: .get)
             #expect(anonymous.header("X-RateLimit-Remaining") == "4999")
@@ -32,14 +31,12 @@ import ThingiverseSimulator
             // Long enough that a busy machine cannot let the window pass between the requests.
             $0.rateWindow = .seconds(3)
         }
-        let token = simulator.issueToken(user: "smgt", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "smgt") { client, token in
             for remaining in ["1", "0"] {
-                let response = try await client.execute(uri: "/api/user", method: .get, headers: bearer(token))
-                #expect(response.status == .ok)
+                let response = try await client.getOK("/api/user", headers: bearer(token))
                 #expect(response.header("X-RateLimit-Remaining") == remaining)
             }
-            let refused = try await client.execute(uri: "/api/user", method: .get, headers: bearer(token))
+            let refused = try await client.api(.get, "/user", token: token)
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers[.contentType] == "application/json;charset=utf-8")
             #expect(refused.header("X-RateLimit-Limit") == "2")
@@ -49,8 +46,7 @@ import ThingiverseSimulator
             #expect(error["error"] as? String == "rate_limit_exceeded")
             #expect(error["error_uri"] as? String == "http://developers.flattr.net/api")
             try await Task.sleep(for: .milliseconds(3100))
-            let later = try await client.execute(uri: "/api/user", method: .get, headers: bearer(token))
-            #expect(later.status == .ok)
+            let later = try await client.getOK("/api/user", headers: bearer(token))
             #expect(later.header("X-RateLimit-Remaining") == "1")
         }
     }
@@ -65,15 +61,15 @@ import ThingiverseSimulator
 
     @Test func htmlChallengeAnswersOAuthAndAPIWithAnHTMLPage() async throws {
         let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
+        let token = simulator.token(for: "alice_flattrs")
         var faults = FlattrSimulatorFaults()
         faults.htmlChallenge = true
         faults.serverError = true
         simulator.setFaults(faults)
         #expect(simulator.faults == faults)
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator) { client in
             let responses = [
-                try await client.execute(uri: "/api/user", method: .get, headers: bearer(token)),
+                try await client.api(.get, "/user", token: token),
                 try await client.execute(uri: "/oauth/authorize?response_type=code&client_id=flattr-client-one", method: .get),
                 try await FlattrSteps.decide(client),
                 try await FlattrSteps.exchange(client, code: "x"),
@@ -84,18 +80,15 @@ import ThingiverseSimulator
                 #expect(response.text.contains("<title>Just a moment...</title>"))
                 #expect(response.header("cf-mitigated") == "challenge")
             }
-            let image = try await client.execute(uri: "/thing/image/4/2/3/4/0/5/medium.png", method: .get)
-            #expect(image.status == .ok)
+            _ = try await client.getOK("/thing/image/4/2/3/4/0/5/medium.png")
         }
         #expect(simulator.tokenRequests().map(\.succeeded) == [false])
     }
 
     @Test func serverErrorAnswers503HTML() async throws {
         let simulator = FlattrFixture.simulator()
-        var faults = FlattrSimulatorFaults()
-        faults.serverError = true
-        simulator.setFaults(faults)
-        try await withFlattrRouter(simulator) { client in
+        simulator.setFaults { $0.serverError = true }
+        try await withRouter(simulator) { client in
             for uri in ["/api/things/423405", "/oauth/authorize?response_type=code&client_id=flattr-client-one"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .serviceUnavailable)
@@ -107,14 +100,11 @@ import ThingiverseSimulator
 
     @Test func delayIsMeasurableOnAPIAndOAuth() async throws {
         let simulator = FlattrFixture.simulator()
-        var faults = FlattrSimulatorFaults()
-        faults.delay = .milliseconds(300)
-        simulator.setFaults(faults)
-        try await withFlattrRouter(simulator) { client in
+        simulator.setFaults { $0.delay = .milliseconds(300) }
+        try await withRouter(simulator) { client in
             let clock = ContinuousClock()
             let apiTime = try await clock.measure {
-                let response = try await client.execute(uri: "/api/things/423405", method: .get)
-                #expect(response.status == .ok)
+                _ = try await client.getOK("/api/things/423405")
             }
             #expect(apiTime >= .milliseconds(300))
             let oauthTime = try await clock.measure {
@@ -131,8 +121,8 @@ import ThingiverseSimulator
         let simulator = FlattrFixture.simulator()
         simulator.setBaseURLs(web: "http://127.0.0.1:9000/sim/flattr/", api: "http://127.0.0.1:9000/sim/flattr/api/")
         #expect(simulator.configuration.webBaseURL == "http://127.0.0.1:9000/sim/flattr")
-        let token = simulator.issueToken(user: "flattr", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator, webPrefix: "/sim/flattr", apiPrefix: "/sim/flattr/api/") { client in
+        let token = simulator.token(for: "flattr")
+        try await withRouter(simulator, webPrefix: "/sim/flattr", apiPrefix: "/sim/flattr/api/") { client in
             let page = try await client.execute(
                 uri: "/sim/flattr/oauth/authorize?response_type=code&client_id=flattr-client-one", method: .get)
             #expect(page.status == .ok)
@@ -160,14 +150,12 @@ import ThingiverseSimulator
 
 @Suite struct FlattrWebPageTests {
     @Test func profileAndThingLinksArePages() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
-            let profile = try await client.execute(uri: "/profile/alice_flattrs", method: .get)
-            #expect(profile.status == .ok)
+        try await withRouter(FlattrFixture.simulator()) { client in
+            let profile = try await client.getOK("/profile/alice_flattrs")
             #expect(profile.text.contains("Alice Andersson"))
             #expect(profile.text.contains("Knitting patterns for winter"))
             #expect(!profile.text.contains("Lisbon"))
-            let thing = try await client.execute(uri: "/thing/423405", method: .get)
-            #expect(thing.status == .ok)
+            let thing = try await client.getOK("/thing/423405")
             #expect(thing.text.contains("API v2 beta out - what&#39;s changed?"))
             #expect(try await client.execute(uri: "/profile/nobody", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/thing/1", method: .get).status == .notFound)
@@ -175,7 +163,7 @@ import ThingiverseSimulator
     }
 
     @Test func avatarsAndThingImagesArePNGs() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             for uri in ["/profile/smgt/avatar.png", "/thing/image/4/2/3/4/0/5/medium.png", "/thing/image/4/5/large.png"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .ok, "\(uri)")

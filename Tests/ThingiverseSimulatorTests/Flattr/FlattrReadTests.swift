@@ -7,10 +7,9 @@ import ThingiverseSimulator
 @Suite struct FlattrReadTests {
     @Test func currentUserIsTheTokensAccountWithEmail() async throws {
         let simulator = FlattrFixture.simulator()
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator) { client in
             let token = try await FlattrSteps.token(client)
-            let response = try await client.execute(uri: "/api/user", method: .get, headers: bearer(token))
-            #expect(response.status == .ok)
+            let response = try await client.getOK("/api/user", headers: bearer(token))
             #expect(response.headers[.contentType] == "application/json;charset=utf-8")
             let user = try response.jsonObject()
             #expect(user["type"] as? String == "user")
@@ -22,21 +21,17 @@ import ThingiverseSimulator
             #expect(user["avatar"] as? String == "http://flattr.test/profile/alice_flattrs/avatar.png")
             #expect(user["email"] as? String == "alice@example.com")
             // The trailing slash is optional.
-            #expect(try await client.execute(uri: "/api/user/", method: .get, headers: bearer(token)).status == .ok)
+            #expect(try await client.api(.get, "/user/", token: token).status == .ok)
         }
     }
 
     @Test func currentUserNeedsAToken() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let missing = try await client.execute(uri: "/api/user", method: .get)
-            #expect(missing.status == .unauthorized)
-            let body = try missing.jsonObject()
-            #expect(body["error"] as? String == "unauthorized")
-            #expect(body["error_uri"] as? String == "http://developers.flattr.net/api")
+            let body = try expectFlattrAPIError(missing, .unauthorized, "unauthorized")
             #expect((body["error_description"] as? String)?.isEmpty == false)
             let unknown = try await client.execute(uri: "/api/user", method: .get, headers: bearer("nope"))
-            #expect(unknown.status == .unauthorized)
-            #expect(try unknown.jsonObject()["error"] as? String == "unauthorized")
+            try expectFlattrAPIError(unknown, .unauthorized, "unauthorized")
             // Even a public read refuses a token it does not know.
             let publicRead = try await client.execute(uri: "/api/things/423405", method: .get, headers: bearer("nope"))
             #expect(publicRead.status == .unauthorized)
@@ -44,41 +39,33 @@ import ThingiverseSimulator
     }
 
     @Test func otherUsersAreReadableWithoutTokenAndWithoutEmail() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
-            let response = try await client.execute(uri: "/api/users/smgt", method: .get)
-            #expect(response.status == .ok)
+        try await withRouter(FlattrFixture.simulator()) { client in
+            let response = try await client.getOK("/api/users/smgt")
             let user = try response.jsonObject()
             #expect(user["username"] as? String == "smgt")
             #expect(user["email"] == nil)
             let missing = try await client.execute(uri: "/api/users/nobody", method: .get)
-            #expect(missing.status == .notFound)
-            let body = try missing.jsonObject()
-            #expect(body["error"] as? String == "not_found")
-            #expect(body["error_description"] as? String == "The requested user could not be found")
-            #expect(body["error_uri"] as? String == "http://developers.flattr.net/api")
+            try expectFlattrAPIError(missing, .notFound, "not_found", description: "The requested user could not be found")
         }
     }
 
     @Test func hiddenThingsAreListedOnlyForTheirOwner() async throws {
         let simulator = FlattrFixture.simulator()
-        let alice = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        let bob = simulator.issueToken(user: "bob_supports", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let asBob = try await client.execute(
-                uri: "/api/users/alice_flattrs/things", method: .get, headers: bearer(bob))
+        let alice = simulator.token(for: "alice_flattrs")
+        try await withRouter(simulator, signedIn: "bob_supports") { client, bob in
+            let asBob = try await client.api(.get, "/users/alice_flattrs/things", token: bob)
             #expect(try asBob.jsonArray().map { $0["id"] as? Int } == [447_981, 441_203])
-            let own = try await client.execute(uri: "/api/user/things", method: .get, headers: bearer(alice))
+            let own = try await client.api(.get, "/user/things", token: alice)
             #expect(try own.jsonArray().map { $0["id"] as? Int } == [452_310, 447_981, 441_203])
-            let paged = try await client.execute(uri: "/api/user/things?count=1&page=2", method: .get, headers: bearer(alice))
+            let paged = try await client.api(.get, "/user/things?count=1&page=2", token: alice)
             #expect(try paged.jsonArray().map { $0["id"] as? Int } == [447_981])
             #expect(try await client.execute(uri: "/api/user/things", method: .get).status == .unauthorized)
         }
     }
 
     @Test func thingHasTheReferenceShapeWithConfiguredURLs() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
-            let response = try await client.execute(uri: "/api/things/423405", method: .get)
-            #expect(response.status == .ok)
+        try await withRouter(FlattrFixture.simulator()) { client in
+            let response = try await client.getOK("/api/things/423405")
             #expect(response.headers[.contentType] == "application/json;charset=utf-8")
             let keys = try #require(response.text.firstMatch(of: /^\{"type":"thing","resource":/))
             #expect(!keys.output.isEmpty)
@@ -112,27 +99,24 @@ import ThingiverseSimulator
 
     @Test func flattredAppearsWhenATokenIsSent() async throws {
         let simulator = FlattrFixture.simulator()
-        let alice = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        let smgt = simulator.issueToken(user: "smgt", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let byAlice = try await client.execute(uri: "/api/things/423405", method: .get, headers: bearer(alice))
+        let alice = simulator.token(for: "alice_flattrs")
+        try await withRouter(simulator, signedIn: "smgt") { client, smgt in
+            let byAlice = try await client.api(.get, "/things/423405", token: alice)
             #expect(try byAlice.jsonObject()["flattred"] as? Bool == true)
-            let bySmgt = try await client.execute(uri: "/api/things/423405", method: .get, headers: bearer(smgt))
+            let bySmgt = try await client.api(.get, "/things/423405", token: smgt)
             #expect(try bySmgt.jsonObject()["flattred"] as? Bool == false)
         }
     }
 
     @Test func commaSeparatedIdsAnswerAnArrayOfTheThingsFound() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
-            let response = try await client.execute(uri: "/api/things/450287,999999,423405", method: .get)
-            #expect(response.status == .ok)
+        try await withRouter(FlattrFixture.simulator()) { client in
+            let response = try await client.getOK("/api/things/450287,999999,423405")
             let things = try response.jsonArray()
             #expect(things.map { $0["id"] as? Int } == [450_287, 423_405])
             #expect(things[0]["image"] as? String == "")
             #expect(things[0]["last_flattr_at"] == nil)
             let none = try await client.execute(uri: "/api/things/1,2", method: .get)
-            #expect(none.status == .notFound)
-            #expect(try none.jsonObject()["error"] as? String == "not_found")
+            try expectFlattrAPIError(none, .notFound, "not_found")
             let single = try await client.execute(uri: "/api/things/1", method: .get)
             #expect(single.status == .notFound)
             #expect(try single.jsonObject()["error_description"] as? String == "the thing can not be found")
@@ -140,7 +124,7 @@ import ThingiverseSimulator
     }
 
     @Test func lookupRedirectsToTheThingsAPIResource() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             for path in ["/api/things/lookup", "/api/things/lookup/"] {
                 let response = try await client.execute(
                     uri: "\(path)?url=http%3A%2F%2Fblog.flattr.net%2F2011%2F10%2Fapi-v2-beta-out-whats-changed%2F",
@@ -157,7 +141,7 @@ import ThingiverseSimulator
     }
 
     @Test func lookupUnderstandsAutoSubmitURLs() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let inner = "http://flattr.com/submit/auto?url=https%3A%2F%2Fgithub.com%2Fsimon%2Fflattr&user_id=smgt"
             let query = String(buffer: formRequest([("url", inner)]).body)
             let response = try await client.execute(uri: "/api/things/lookup/?\(query)", method: .get)
@@ -167,7 +151,7 @@ import ThingiverseSimulator
     }
 
     @Test func lookupOfAnUnknownURLIs404() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let response = try await client.execute(
                 uri: "/api/things/lookup?url=https%3A%2F%2Fnowhere.example%2F", method: .get)
             #expect(response.status == .notFound)
@@ -179,7 +163,7 @@ import ThingiverseSimulator
     }
 
     @Test func searchFiltersByQueryCategoryAndTags() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let response = try await client.execute(
                 uri: "/api/things/search?query=flattr&category=software&tags=ruby", method: .get)
             #expect(response.status == .ok)
@@ -193,7 +177,7 @@ import ThingiverseSimulator
     }
 
     @Test func searchUnderstandsTheTagSyntaxAndLeavesHiddenThingsOut() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             func ids(_ query: String) async throws -> [Int] {
                 let response = try await client.execute(uri: "/api/things/search?\(query)", method: .get)
                 let things = try #require(try response.jsonObject()["things"] as? [[String: Any]])
@@ -212,7 +196,7 @@ import ThingiverseSimulator
     }
 
     @Test func searchPages() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let response = try await client.execute(uri: "/api/things/search?count=3&page=2&sort=flattrs", method: .get)
             let body = try response.jsonObject()
             #expect(body["total_items"] as? Int == 10)
@@ -221,16 +205,14 @@ import ThingiverseSimulator
             let things = try #require(body["things"] as? [[String: Any]])
             #expect(things.map { $0["flattrs"] as? Int } == [23, 12, 9])
             let bad = try await client.execute(uri: "/api/things/search?count=zero", method: .get)
-            #expect(bad.status == .badRequest)
-            #expect(try bad.jsonObject()["error"] as? String == "validation")
+            try expectFlattrAPIError(bad, .badRequest, "validation")
         }
     }
 
     @Test func unknownPathsAreJSON404s() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let response = try await client.execute(uri: "/api/flattrs/everything", method: .get)
-            #expect(response.status == .notFound)
-            #expect(try response.jsonObject()["error"] as? String == "not_found")
+            try expectFlattrAPIError(response, .notFound, "not_found")
         }
     }
 }

@@ -5,22 +5,15 @@ import Testing
 import ThingiverseSimulator
 
 @Suite struct FlattrThingWriteTests {
-    /// Bearer and JSON content type.
-    static func jsonHeaders(_ token: String) -> HTTPFields {
-        [.authorization: "Bearer \(token)", .contentType: "application/json"]
-    }
-
+    /// Bearer and form content type.
     static func formHeaders(_ token: String) -> HTTPFields {
         [.authorization: "Bearer \(token)", .contentType: "application/x-www-form-urlencoded"]
     }
 
     @Test func createAnswers201WithTheNewThing() async throws {
-        let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let response = try await client.execute(
-                uri: "/api/things", method: .post, headers: Self.jsonHeaders(token),
-                body: ByteBuffer(string: #"{"url":"http://developers.flattr.net","title":"Docs","tags":["api","docs"]}"#))
+        try await withRouter(FlattrFixture.simulator(), signedIn: "alice_flattrs") { client, token in
+            let response = try await client.api(
+                .post, "/things", token: token, json: #"{"url":"http://developers.flattr.net","title":"Docs","tags":["api","docs"]}"#)
             #expect(response.status == .created)
             #expect(response.headers[.contentType] == "application/json;charset=utf-8")
             #expect(response.header("X-RateLimit-Remaining") == "4999")
@@ -39,9 +32,7 @@ import ThingiverseSimulator
     }
 
     @Test func createAcceptsAForm() async throws {
-        let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "bob_supports", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(FlattrFixture.simulator(), signedIn: "bob_supports") { client, token in
             let response = try await client.execute(
                 uri: "/api/things/", method: .post, headers: Self.formHeaders(token),
                 body: ByteBuffer(string: "url=https%3A%2F%2Fbob.example%2Fnew&category=video&tags=a%2Cb&hidden=1"))
@@ -56,68 +47,44 @@ import ThingiverseSimulator
 
     @Test(arguments: [#"{"url":"not a url"}"#, #"{"url":"ftp://example.com/x"}"#, #"{"title":"no url"}"#])
     func createWithAnInvalidURLIsAValidationError(body: String) async throws {
-        let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let response = try await client.execute(
-                uri: "/api/things", method: .post, headers: Self.jsonHeaders(token), body: ByteBuffer(string: body))
-            #expect(response.status == .badRequest)
-            let error = try response.jsonObject()
-            #expect(error["error"] as? String == "validation")
-            #expect(error["error_description"] as? String == "Invalid url")
-            #expect(error["error_uri"] as? String == "http://developers.flattr.net/api")
+        try await withRouter(FlattrFixture.simulator(), signedIn: "alice_flattrs") { client, token in
+            let response = try await client.api(.post, "/things", token: token, json: body)
+            try expectFlattrAPIError(response, .badRequest, "validation", description: "Invalid url")
         }
     }
 
     @Test func createOfAnExistingURLDependsOnItsOwner() async throws {
-        let simulator = FlattrFixture.simulator()
-        let alice = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let foreign = try await client.execute(
-                uri: "/api/things", method: .post, headers: Self.jsonHeaders(alice),
-                body: ByteBuffer(string: #"{"url":"https://github.com/simon/flattr"}"#))
-            #expect(foreign.status == .badRequest)
-            let error = try foreign.jsonObject()
-            #expect(error["error"] as? String == "validation")
-            #expect(error["error_description"] as? String == "Owner mismatch. Current thing owned by other account.")
+        try await withRouter(FlattrFixture.simulator(), signedIn: "alice_flattrs") { client, alice in
+            let foreign = try await client.api(.post, "/things", token: alice, json: #"{"url":"https://github.com/simon/flattr"}"#)
+            try expectFlattrAPIError(foreign, .badRequest, "validation", description: "Owner mismatch. Current thing owned by other account.")
 
-            let own = try await client.execute(
-                uri: "/api/things", method: .post, headers: Self.jsonHeaders(alice),
-                body: ByteBuffer(string: #"{"url":"https://alice.example/music/sunday-piano/"}"#))
+            let own = try await client.api(.post, "/things", token: alice, json: #"{"url":"https://alice.example/music/sunday-piano/"}"#)
             #expect(own.status == .ok)
             #expect(try own.jsonObject()["id"] as? Int == 447_981)
         }
     }
 
     @Test func writesNeedATokenWithTheThingScope() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let anonymous = try await client.execute(
                 uri: "/api/things", method: .post, headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: #"{"url":"https://x.example/"}"#))
-            #expect(anonymous.status == .unauthorized)
-            #expect(try anonymous.jsonObject()["error"] as? String == "unauthorized")
+            try expectFlattrAPIError(anonymous, .unauthorized, "unauthorized")
 
             let flattrOnly = try await FlattrSteps.token(client, scope: "flattr")
-            let create = try await client.execute(
-                uri: "/api/things", method: .post, headers: Self.jsonHeaders(flattrOnly),
-                body: ByteBuffer(string: #"{"url":"https://x.example/"}"#))
-            #expect(create.status == .forbidden)
-            #expect(try create.jsonObject()["error"] as? String == "forbidden")
-            let delete = try await client.execute(
-                uri: "/api/things/441203", method: .delete, headers: bearer(flattrOnly))
+            let create = try await client.api(.post, "/things", token: flattrOnly, json: #"{"url":"https://x.example/"}"#)
+            try expectFlattrAPIError(create, .forbidden, "forbidden")
+            let delete = try await client.api(.delete, "/things/441203", token: flattrOnly)
             #expect(delete.status == .forbidden)
             // Reads still work with that token.
-            #expect(try await client.execute(uri: "/api/user", method: .get, headers: bearer(flattrOnly)).status == .ok)
+            #expect(try await client.api(.get, "/user", token: flattrOnly).status == .ok)
         }
     }
 
     @Test func patchUpdatesOnlyTheFieldsSent() async throws {
         let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let response = try await client.execute(
-                uri: "/api/things/441203", method: .patch, headers: Self.jsonHeaders(token),
-                body: ByteBuffer(string: #"{"title":"API v2 documentation"}"#))
+        try await withRouter(simulator, signedIn: "alice_flattrs") { client, token in
+            let response = try await client.api(.patch, "/things/441203", token: token, json: #"{"title":"API v2 documentation"}"#)
             #expect(response.status == .ok)
             let body = try response.jsonObject()
             #expect(body["message"] as? String == "ok")
@@ -138,8 +105,7 @@ import ThingiverseSimulator
     ])
     func postWithMethodPatchInAFormOrTheQueryUpdates(uri: String, form: String) async throws {
         let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator, signedIn: "alice_flattrs") { client, token in
             let response = try await client.execute(
                 uri: uri, method: .post, headers: Self.formHeaders(token), body: ByteBuffer(string: form))
             #expect(response.status == .ok)
@@ -154,12 +120,9 @@ import ThingiverseSimulator
     }
 
     @Test func postWithMethodPatchInAJSONBodyUpdates() async throws {
-        let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let response = try await client.execute(
-                uri: "/api/things/441203", method: .post, headers: Self.jsonHeaders(token),
-                body: ByteBuffer(string: #"{"_method":"patch","hidden":true,"category":"people"}"#))
+        try await withRouter(FlattrFixture.simulator(), signedIn: "alice_flattrs") { client, token in
+            let response = try await client.api(
+                .post, "/things/441203", token: token, json: #"{"_method":"patch","hidden":true,"category":"people"}"#)
             #expect(response.status == .ok)
             let thing = try await client.execute(uri: "/api/things/441203", method: .get).jsonObject()
             #expect(thing["hidden"] as? Bool == true)
@@ -168,12 +131,8 @@ import ThingiverseSimulator
     }
 
     @Test func postWithoutMethodPatchIs405() async throws {
-        let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let response = try await client.execute(
-                uri: "/api/things/441203", method: .post, headers: Self.jsonHeaders(token),
-                body: ByteBuffer(string: #"{"title":"x"}"#))
+        try await withRouter(FlattrFixture.simulator(), signedIn: "alice_flattrs") { client, token in
+            let response = try await client.api(.post, "/things/441203", token: token, json: #"{"title":"x"}"#)
             #expect(response.status == .methodNotAllowed)
             #expect(response.headers[.allow] == "GET, PATCH, DELETE")
             let error = try response.jsonObject()
@@ -185,13 +144,9 @@ import ThingiverseSimulator
     }
 
     @Test func updateValidatesItsFields() async throws {
-        let simulator = FlattrFixture.simulator()
-        let token = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(FlattrFixture.simulator(), signedIn: "alice_flattrs") { client, token in
             for body in [#"{"category":"cats"}"#, #"{"hidden":"perhaps"}"#, #"{"url":"https://elsewhere.example/"}"#, "[1]"] {
-                let response = try await client.execute(
-                    uri: "/api/things/441203", method: .patch, headers: Self.jsonHeaders(token),
-                    body: ByteBuffer(string: body))
+                let response = try await client.api(.patch, "/things/441203", token: token, json: body)
                 #expect(response.status == .badRequest, "body \(body)")
                 #expect(try response.jsonObject()["error"] as? String == "validation")
             }
@@ -199,33 +154,25 @@ import ThingiverseSimulator
     }
 
     @Test func onlyTheOwnerMayUpdateOrDelete() async throws {
-        let simulator = FlattrFixture.simulator()
-        let bob = simulator.issueToken(user: "bob_supports", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let patch = try await client.execute(
-                uri: "/api/things/441203", method: .patch, headers: Self.jsonHeaders(bob),
-                body: ByteBuffer(string: #"{"title":"mine now"}"#))
-            #expect(patch.status == .forbidden)
-            #expect(try patch.jsonObject()["error"] as? String == "forbidden")
-            let delete = try await client.execute(uri: "/api/things/441203", method: .delete, headers: bearer(bob))
+        try await withRouter(FlattrFixture.simulator(), signedIn: "bob_supports") { client, bob in
+            let patch = try await client.api(.patch, "/things/441203", token: bob, json: #"{"title":"mine now"}"#)
+            try expectFlattrAPIError(patch, .forbidden, "forbidden")
+            let delete = try await client.api(.delete, "/things/441203", token: bob)
             #expect(delete.status == .forbidden)
             #expect(try await client.execute(uri: "/api/things/441203", method: .get).status == .ok)
-            let missing = try await client.execute(
-                uri: "/api/things/1", method: .patch, headers: Self.jsonHeaders(bob), body: ByteBuffer(string: "{}"))
+            let missing = try await client.api(.patch, "/things/1", token: bob, json: "{}")
             #expect(missing.status == .notFound)
         }
     }
 
     @Test func deleteRemovesTheThingWith204() async throws {
-        let simulator = FlattrFixture.simulator()
-        let alice = simulator.issueToken(user: "alice_flattrs", clientID: "flattr-client-one")
-        try await withFlattrRouter(simulator) { client in
-            let response = try await client.execute(uri: "/api/things/441203", method: .delete, headers: bearer(alice))
+        try await withRouter(FlattrFixture.simulator(), signedIn: "alice_flattrs") { client, alice in
+            let response = try await client.api(.delete, "/things/441203", token: alice)
             #expect(response.status == .noContent)
             #expect(response.body.readableBytes == 0)
             #expect(response.header("X-RateLimit-Limit") == "5000")
             #expect(try await client.execute(uri: "/api/things/441203", method: .get).status == .notFound)
-            let again = try await client.execute(uri: "/api/things/441203", method: .delete, headers: bearer(alice))
+            let again = try await client.api(.delete, "/things/441203", token: alice)
             #expect(again.status == .notFound)
         }
     }

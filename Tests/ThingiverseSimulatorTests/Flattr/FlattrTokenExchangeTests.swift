@@ -7,7 +7,7 @@ import ThingiverseSimulator
 @Suite struct FlattrTokenExchangeTests {
     @Test func codeExchangeWithBasicAuthRepliesJSON() async throws {
         let simulator = FlattrFixture.simulator()
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator) { client in
             let code = try await FlattrSteps.code(client)
             let response = try await FlattrSteps.exchange(client, code: code)
             #expect(response.status == .ok)
@@ -29,7 +29,7 @@ import ThingiverseSimulator
 
     @Test func jsonBodyIsAcceptedToo() async throws {
         let simulator = FlattrFixture.simulator()
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator) { client in
             let code = try await FlattrSteps.code(client)
             var request = jsonRequest(
                 #"{"grant_type":"authorization_code","code":"\#(code)","redirect_uri":"https://app.example/auth/flattr/callback"}"#
@@ -45,7 +45,7 @@ import ThingiverseSimulator
 
     @Test func missingBasicAuthGets401InvalidClient() async throws {
         let simulator = FlattrFixture.simulator()
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator) { client in
             let code = try await FlattrSteps.code(client)
             let response = try await FlattrSteps.exchange(client, code: code, basic: .some(nil))
             #expect(response.status == .unauthorized)
@@ -61,7 +61,7 @@ import ThingiverseSimulator
 
     @Test func secretOnlyInTheBodyGets401() async throws {
         let simulator = FlattrFixture.simulator()
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator) { client in
             let code = try await FlattrSteps.code(client)
             let response = try await FlattrSteps.exchange(
                 client, code: code, basic: .some(nil),
@@ -75,7 +75,7 @@ import ThingiverseSimulator
     }
 
     @Test func wrongBasicSecretGets401AndLeavesTheCodeUsable() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let code = try await FlattrSteps.code(client)
             let wrong = try await FlattrSteps.exchange(client, code: code, basic: ("flattr-client-one", "guess"))
             #expect(wrong.status == .unauthorized)
@@ -87,19 +87,18 @@ import ThingiverseSimulator
     }
 
     @Test func malformedBasicHeaderGets401() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let code = try await FlattrSteps.code(client)
-            var form = formRequest([("grant_type", "authorization_code"), ("code", code)])
-            form.headers[.authorization] = "Basic not base64!"
-            let response = try await client.execute(
-                uri: "/oauth/token", method: .post, headers: form.headers, body: form.body)
+            let response = try await client.postForm(
+                "/oauth/token", [("grant_type", "authorization_code"), ("code", code)],
+                headers: [.authorization: "Basic not base64!"])
             #expect(response.status == .unauthorized)
         }
     }
 
     @Test func secretInTheBodyIsRefusedEvenWithBasicAuth() async throws {
         let simulator = FlattrFixture.simulator()
-        try await withFlattrRouter(simulator) { client in
+        try await withRouter(simulator) { client in
             let code = try await FlattrSteps.code(client)
             let response = try await FlattrSteps.exchange(
                 client, code: code, extraFields: [("client_secret", "flattr-secret-one-7f3a9c")])
@@ -117,35 +116,11 @@ import ThingiverseSimulator
         #expect(simulator.tokenRequests().map(\.succeeded) == [false, false, true])
     }
 
-    @Test func codeCanBeUsedOnlyOnce() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+    /// A different redirect URI is refused as for every provider (`CodeFlowTests`); one left out
+    /// when the authorize request had one is a malformed request.
+    @Test func redirectURIMustBeSentWhenTheAuthorizeRequestSentIt() async throws {
+        try await withRouter(FlattrFixture.simulator()) { client in
             let code = try await FlattrSteps.code(client)
-            #expect(try await FlattrSteps.exchange(client, code: code).status == .ok)
-            let replay = try await FlattrSteps.exchange(client, code: code)
-            #expect(replay.status == .badRequest)
-            #expect(try replay.jsonObject()["error"] as? String == "invalid_grant")
-        }
-    }
-
-    @Test func expiredCodeIsRejected() async throws {
-        let simulator = FlattrFixture.simulator { $0.codeLifetime = .milliseconds(50) }
-        try await withFlattrRouter(simulator) { client in
-            let code = try await FlattrSteps.code(client)
-            try await Task.sleep(for: .milliseconds(120))
-            let response = try await FlattrSteps.exchange(client, code: code)
-            #expect(response.status == .badRequest)
-            let body = try response.jsonObject()
-            #expect(body["error"] as? String == "invalid_grant")
-            #expect((body["error_description"] as? String)?.contains("expired") == true)
-        }
-    }
-
-    @Test func redirectURIDifferentFromTheAuthorizeOneIsRejected() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
-            let code = try await FlattrSteps.code(client)
-            let response = try await FlattrSteps.exchange(client, code: code, redirectURI: "https://app.example/other")
-            #expect(response.status == .badRequest)
-            #expect(try response.jsonObject()["error"] as? String == "invalid_grant")
             let missing = try await FlattrSteps.exchange(client, code: code, redirectURI: .some(nil))
             #expect(missing.status == .badRequest)
             #expect(try missing.jsonObject()["error"] as? String == "invalid_request")
@@ -153,14 +128,14 @@ import ThingiverseSimulator
     }
 
     @Test func redirectURIMayBeLeftOutWhenTheAuthorizeRequestLeftItOut() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let code = try await FlattrSteps.code(client, includeRedirectURI: false)
             #expect(try await FlattrSteps.exchange(client, code: code, redirectURI: .some(nil)).status == .ok)
         }
     }
 
     @Test func grantTypeMustBeAuthorizationCode() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let code = try await FlattrSteps.code(client)
             let response = try await FlattrSteps.exchange(client, code: code, grantType: "client_credentials")
             #expect(response.status == .badRequest)
@@ -169,7 +144,7 @@ import ThingiverseSimulator
     }
 
     @Test func codeIssuedToAnotherAppIsRejected() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let code = try await FlattrSteps.code(client, app: FlattrFixture.otherApp)
             let response = try await FlattrSteps.exchange(
                 client, code: code, app: FlattrFixture.app, redirectURI: FlattrFixture.otherApp.redirectURI)
@@ -179,7 +154,7 @@ import ThingiverseSimulator
     }
 
     @Test func tokenCarriesTheScopesAskedFor() async throws {
-        try await withFlattrRouter(FlattrFixture.simulator()) { client in
+        try await withRouter(FlattrFixture.simulator()) { client in
             let code = try await FlattrSteps.code(client, scope: "thing email")
             let response = try await FlattrSteps.exchange(client, code: code)
             #expect(try response.jsonObject()["scope"] as? String == "thing email")

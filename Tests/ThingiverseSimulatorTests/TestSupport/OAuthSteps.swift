@@ -22,8 +22,7 @@ enum OAuthSteps {
             ("response_type", responseType), ("user", user), ("decision", decision),
         ]
         if let state { fields.append(("state", state)) }
-        let form = formRequest(fields)
-        return try await client.execute(uri: "/login/oauth/authorize", method: .post, headers: form.headers, body: form.body)
+        return try await client.postForm("/login/oauth/authorize", fields)
     }
 
     /// Allows in the code flow and returns the code from the redirect.
@@ -31,9 +30,7 @@ enum OAuthSteps {
         _ client: some TestClientProtocol, app: SimulatorApp = Fixture.app, user: String = "alice_prints"
     ) async throws -> String {
         let response = try await decide(client, app: app, user: user)
-        #expect(response.status == .found)
-        let location = try #require(response.headers[.location])
-        return try #require(Redirect(location).query["code"])
+        return try #require(try response.foundRedirect().query["code"])
     }
 
     /// Posts to `/login/oauth/access_token`.
@@ -45,8 +42,7 @@ enum OAuthSteps {
             ("client_id", app.clientID), ("client_secret", secret ?? app.clientSecret), ("code", code),
         ]
         if let redirectURI { fields.append(("redirect_uri", redirectURI)) }
-        let form = formRequest(fields)
-        return try await client.execute(uri: "/login/oauth/access_token", method: .post, headers: form.headers, body: form.body)
+        return try await client.postForm("/login/oauth/access_token", fields)
     }
 
     /// The whole code flow: allow, exchange; returns the access token.
@@ -61,7 +57,6 @@ enum OAuthSteps {
 
     /// Posts a token to `/login/oauth/tokeninfo` as a form.
     static func tokenInfo(_ client: some TestClientProtocol, token: String) async throws -> TestResponse {
-        let form = formRequest([("access_token", token)])
-        return try await client.execute(uri: "/login/oauth/tokeninfo", method: .post, headers: form.headers, body: form.body)
+        try await client.postForm("/login/oauth/tokeninfo", [("access_token", token)])
     }
 }

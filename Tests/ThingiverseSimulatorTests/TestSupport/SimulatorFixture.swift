@@ -29,20 +29,6 @@ enum Fixture {
     }
 }
 
-/// Mounts `simulator` at "" (web) and "/api" in a fresh router and runs `test` against it
-/// through HummingbirdTesting's in-process router client.
-func withRouter<Value: Sendable>(
-    _ simulator: ThingiverseSimulator,
-    webPrefix: String = "",
-    apiPrefix: String = "/api",
-    _ test: @Sendable (any TestClientProtocol) async throws -> Value
-) async throws -> Value {
-    let router = Router()
-    router.addRoutes(simulator.routes(context: BasicRequestContext.self, webPrefix: webPrefix, apiPrefix: apiPrefix))
-    let application = Application(router: router)
-    return try await application.test(.router, test)
-}
-
 /// `Authorization: Bearer TOKEN`
 func bearer(_ token: String) -> HTTPFields {
     [.authorization: "Bearer \(token)"]

@@ -42,6 +42,21 @@ func formFields(_ text: String) -> [String: String] {
     return result
 }
 
+extension TestClientProtocol {
+    /// GETs `uri` (with `headers`) and expects `200 OK`.
+    func getOK(_ uri: String, headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestResponse {
+        let response = try await execute(uri: uri, method: .get, headers: headers)
+        #expect(response.status == .ok, "GET \(uri) answered \(response.status): \(response.text)", sourceLocation: sourceLocation)
+        return response
+    }
+
+    /// Posts `fields` to `uri` as a form, with any further `headers`.
+    func postForm(_ uri: String, _ fields: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+        let form = formRequest(fields)
+        return try await execute(uri: uri, method: .post, headers: form.headers + headers, body: form.body)
+    }
+}
+
 /// A form body with the matching content type.
 func formRequest(_ fields: [(String, String)]) -> (headers: HTTPFields, body: ByteBuffer) {
     var allowed = CharacterSet.alphanumerics
@@ -50,6 +65,25 @@ func formRequest(_ fields: [(String, String)]) -> (headers: HTTPFields, body: By
         "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
     }.joined(separator: "&")
     return ([.contentType: "application/x-www-form-urlencoded"], ByteBuffer(string: text))
+}
+
+extension TestResponse {
+    /// Where this `302 Found` points, split into its parts (fails the test unless it is one, or
+    /// unless it goes to `base` when one is given).
+    func foundRedirect(to base: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Redirect {
+        #expect(status == .found, sourceLocation: sourceLocation)
+        let redirect = Redirect(try #require(headers[.location], sourceLocation: sourceLocation))
+        if let base {
+            #expect(redirect.base == base, sourceLocation: sourceLocation)
+        }
+        return redirect
+    }
+
+    /// Checks that this is a `400 Bad Request` that sends the browser nowhere.
+    func expectRefusedWithoutRedirect(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(status == .badRequest, sourceLocation: sourceLocation)
+        #expect(headers[.location] == nil, sourceLocation: sourceLocation)
+    }
 }
 
 /// Splits a redirect target into its parts.

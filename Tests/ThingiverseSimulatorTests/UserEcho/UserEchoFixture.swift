@@ -75,10 +75,7 @@ func withUserEchoRouter<Value: Sendable>(
     prefix: String = "",
     _ test: @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
-    let router = Router()
-    router.addRoutes(simulator.routes(context: BasicRequestContext.self, prefix: prefix))
-    let application = Application(router: router)
-    return try await application.test(.router, test)
+    try await withRoutes(simulator.routes(context: BasicRequestContext.self, prefix: prefix), test)
 }
 
 extension TestClientProtocol {

@@ -7,8 +7,7 @@ import ThingiverseSimulator
 @Suite struct UserEchoForumPageTests {
     @Test func forumListShowsForumsAndNotSignedIn() async throws {
         try await withUserEchoRouter(UserEchoFixture.simulator()) { client in
-            let page = try await client.execute(uri: "/", method: .get)
-            #expect(page.status == .ok)
+            let page = try await client.getOK("/")
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.text.contains("Not signed in"))
             #expect(!page.text.contains("signed-in-as"))
@@ -31,8 +30,7 @@ import ThingiverseSimulator
             #expect(setCookie.contains("HttpOnly"))
             let session = String(setCookie.prefix { $0 != ";" })
 
-            let page = try await client.execute(uri: "/sim/userecho/topics/2?ref=mail", method: .get, headers: [.cookie: session])
-            #expect(page.status == .ok)
+            let page = try await client.getOK("/sim/userecho/topics/2?ref=mail", headers: [.cookie: session])
             #expect(page.text.contains("<strong id=\"signed-in-as\">Eve &lt;Evil&gt; &amp; &quot;Co&quot;</strong>"))
             #expect(!page.text.contains("Not signed in"))
             // Every page knows the session; without the cookie nobody is signed in.
@@ -47,8 +45,7 @@ import ThingiverseSimulator
     @Test func refusedTokenShowsANoticeAndSignsNobodyIn() async throws {
         let expired = UserEchoFixture.percentEncoded(try UserEchoFixture.ssoToken(expires: 1_000))
         try await withUserEchoRouter(UserEchoFixture.simulator()) { client in
-            let page = try await client.execute(uri: "/forums/1?sso_token=\(expired)", method: .get)
-            #expect(page.status == .ok)
+            let page = try await client.getOK("/forums/1?sso_token=\(expired)")
             #expect(page.headers[.setCookie] == nil)
             #expect(page.text.contains("id=\"notice\""))
             #expect(page.text.contains("Not signed in"))
@@ -57,14 +54,12 @@ import ThingiverseSimulator
 
     @Test func forumAndTopicPagesShowEscapedContent() async throws {
         try await withUserEchoRouter(UserEchoFixture.simulator()) { client in
-            let forum = try await client.execute(uri: "/forums/1-ideas-feedback", method: .get)
-            #expect(forum.status == .ok)
+            let forum = try await client.getOK("/forums/1-ideas-feedback")
             #expect(forum.text.contains("Export print settings as a &quot;profile&quot; &amp; share them"))
             #expect(forum.text.contains("Dark mode for the thing editor"))
             #expect(!forum.text.contains("Upload stalls"))
 
-            let topic = try await client.execute(uri: "/topics/2", method: .get)
-            #expect(topic.status == .ok)
+            let topic = try await client.getOK("/topics/2")
             #expect(topic.text.contains("I tune &lt;layer height&gt; and infill"))
             #expect(topic.text.contains("sharing &lt;Prusa&gt; &amp; Ultimaker"))
             #expect(topic.text.contains("2 comments"))
@@ -96,8 +91,7 @@ import ThingiverseSimulator
 
     @Test func avatarsAreGeneratedPictures() async throws {
         try await withUserEchoRouter(UserEchoFixture.simulator()) { client in
-            let avatar = try await client.execute(uri: "/avatars/3.png", method: .get)
-            #expect(avatar.status == .ok)
+            let avatar = try await client.getOK("/avatars/3.png")
             #expect(avatar.headers[.contentType] == "image/png")
             #expect(Array(avatar.bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
         }

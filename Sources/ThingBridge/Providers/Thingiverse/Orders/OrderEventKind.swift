@@ -4,3 +4,8 @@ public enum OrderEventKind: String, Sendable, CaseIterable, Codable {
     case refundRequested = "refund_requested"
     case refunded = "order_refunded"
 }
+
+extension EventSource {
+    /// Thingiverse's order webhooks.
+    public static let thingiverse = EventSource(rawValue: "thingiverse")
+}

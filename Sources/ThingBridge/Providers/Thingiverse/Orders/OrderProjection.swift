@@ -41,6 +41,26 @@ public struct OrderProjection: EventProjection {
         [RelayAnnotation(key: "order_state", query: "SELECT state FROM orders WHERE order_id = e.order_id")]
     }
 
+    /// Its three order events are relayed as `thingiverse.order.created`, `.refund_requested`
+    /// and `.refunded`; its others keep the log's rule.
+    public func relayType(of event: String) -> String? {
+        switch OrderEventKind(rawValue: event) {
+        case .created: "thingiverse.order.created"
+        case .refundRequested: "thingiverse.order.refund_requested"
+        case .refunded: "thingiverse.order.refunded"
+        case nil: nil
+        }
+    }
+
+    /// Every event shows its confirmation (listings its status only).
+    public var shownColumns: [ShownColumn] {
+        [
+            ShownColumn(key: "confirmation", column: "confirmation_status", kind: .text, inListings: true),
+            ShownColumn(key: "confirmation_detail", column: "confirmation_detail", kind: .json),
+            ShownColumn(key: "confirmation_attempts", column: "confirmation_attempts", kind: .integer),
+        ]
+    }
+
     public func project(_ events: [ProjectedEvent], sql: any SQLDatabase, dialect: Database.Dialect) async throws {
         // The orders of these events are known already; only older events' fields are read back.
         var touched = Set<Int64>()
@@ -74,25 +94,13 @@ public struct OrderProjection: EventProjection {
         // event index and scan every event of that kind (measured: 0.5 ms per delivery at 100k rows).
         // Unknown events of the order are skipped below.
         let rows = try await sql.raw(
-            "SELECT id, order_id, event, fields, received_at FROM webhook_events WHERE order_id IN (\(binds: orderIDs))"
+            "SELECT \(unsafeRaw: PrunedEvent.columns) FROM webhook_events WHERE order_id IN (\(binds: orderIDs))"
         ).all()
         var eventsByOrder: [Int64: [OrderFacts.Event]] = [:]
         for row in rows {
-            guard let kind = OrderEventKind(rawValue: try row.decode(column: "event", as: String.self)) else { continue }
-            let orderID = try row.decode(column: "order_id", as: Int64.self)
-            let id = try row.decode(column: "id", as: Int64.self)
-            let details =
-                try known[id]
-                ?? row.decode(column: "fields", as: String?.self).flatMap { try? JSONParser.parse(Array($0.utf8)) }.flatMap {
-                    try? OrderDetails(json: $0)
-                }
-            eventsByOrder[orderID, default: []].append(
-                OrderFacts.Event(
-                    id: id, kind: kind,
-                    details: details ?? OrderDetails(id: orderID),
-                    receivedAt: try row.decode(column: "received_at", as: Int64.self)
-                )
-            )
+            let stored = try PrunedEvent(row: row)
+            guard let orderID = stored.subjectID, let event = OrderFacts.Event(stored, known: known[stored.id]) else { continue }
+            eventsByOrder[orderID, default: []].append(event)
         }
         // The rows as they stand: what the figures take away, and what pruned events added up to.
         var before: [Int64: OrderFigures.Snapshot] = [:]

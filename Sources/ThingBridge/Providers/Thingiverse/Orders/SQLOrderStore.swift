@@ -48,12 +48,16 @@ public struct SQLOrderStore: OrderStore {
 
     /// Every event of an order, oldest first: its history.
     public func history(orderID: Int64) async throws -> [StoredEvent] {
+        let shown = OrderProjection().shownColumns
         let rows = try await database.read { sql in
             try await sql.raw(
-                "SELECT \(unsafeRaw: SQLWebhookEventStore.eventColumns) FROM webhook_events WHERE order_id = \(bind: orderID) ORDER BY id"
+                """
+                SELECT \(unsafeRaw: SQLWebhookEventStore.eventColumns(shown: shown)) FROM webhook_events
+                WHERE order_id = \(bind: orderID) ORDER BY id
+                """
             ).all()
         }
-        return try rows.map(SQLWebhookEventStore.event(from:))
+        return try rows.map { try SQLWebhookEventStore.event(from: $0, shown: shown) }
     }
 
     static func order(from row: any SQLRow) throws -> StoredOrder {

@@ -86,3 +86,8 @@ struct UserEchoSignature: Sendable {
         return bytes
     }
 }
+
+extension EventSource {
+    /// UserEcho's hooks.
+    public static let userecho = EventSource(rawValue: "userecho")
+}
