@@ -25,21 +25,34 @@ struct APICall: Sendable {
         return value
     }
 
+    /// The element of `list` (a thing's images or files) whose id the path's `parameter` holds;
+    /// 404 "OWNER has no WHAT ID." otherwise.
+    func member<Element: Identifiable>(
+        of list: [Element], _ parameter: String, what: String, owner: String
+    ) throws(APIError) -> Element where Element.ID == Int {
+        let id = try id(parameter, what: what)
+        guard let element = list.first(where: { $0.id == id }) else { throw .notFound("\(owner) has no \(what) \(id).") }
+        return element
+    }
+
+    /// The thing, copy or group topic (`kind`) that `:id` names, as what comments are on; 404
+    /// naming `what` when it is no id.
+    func target(_ kind: (Int) -> CommentTarget, _ what: String) throws(APIError) -> CommentTarget {
+        kind(try id("id", what: what))
+    }
+
     /// The request body's fields: a JSON object, or a form.
     func bodyFields() throws(APIError) -> BodyFields {
         if input.isForm {
-            let pairs = FormEncoding.dictionary(String(decoding: input.body, as: UTF8.self))
-            return BodyFields(members: pairs.mapValues { .string($0) })
+            return BodyFields(members: input.formMembers)
         }
-        if input.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if input.bodyIsBlank {
             return BodyFields(members: [:])
         }
-        guard case .object(let members) = input.jsonBody else {
+        guard let members = input.jsonObjectMembers else {
             throw .badRequest("The body must be a JSON object (or a form).", code: "invalid_json")
         }
-        var dictionary: [String: JSONValue] = [:]
-        for (name, value) in members { dictionary[name] = value }
-        return BodyFields(members: dictionary)
+        return BodyFields(members: members)
     }
 }
 
@@ -60,6 +73,13 @@ extension TypedFields<APIError> {
         case .string(let value)? where Int(value.trimmingWhitespace) != nil: return Int(value.trimmingWhitespace)!
         default: throw .badRequest("\(name) must be a whole number.", code: "invalid_field")
         }
+    }
+
+    /// A string that may be absent but not blank (400 naming the field), without surrounding whitespace.
+    func nonBlankString(_ name: String) throws(APIError) -> String? {
+        guard let value = try string(name)?.trimmingWhitespace else { return nil }
+        guard !value.isEmpty else { throw .badRequest("\(name) cannot be blank.", code: "invalid_field") }
+        return value
     }
 
     /// A string that must be present and not blank (400 naming the field otherwise).

@@ -17,6 +17,8 @@ extension APIController {
         return counts
     }
 
+    /// A list of things in their short form; `GET /newest`, `/featured` and `/verified` are the
+    /// published things (newest first), featured ones and ones Thingiverse has verified.
     func summaries(_ things: [SimThing], _ state: SimulatorState, _ call: APICall) -> APIReply {
         .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
     }
@@ -36,22 +38,12 @@ extension APIController {
         return summaries(ranked, state, call)
     }
 
-    /// `GET /newest`
-    func newest(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        summaries(publishedThings(state), state, call)
-    }
-
     /// `GET /popular`: most liked first.
     func popular(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let things = publishedThings(state).map { ($0, state.likeCount(of: $0)) }
             .sorted { ($0.1, $1.0.id) > ($1.1, $0.0.id) }
             .map(\.0)
         return summaries(things, state, call)
-    }
-
-    /// `GET /featured`
-    func featured(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        summaries(publishedThings(state).filter(\.isFeatured), state, call)
     }
 
     /// `GET /copies/{id}`
@@ -145,11 +137,6 @@ extension APIController {
 
 /// The lists the first release left out: verified things, a search of your own library, prints.
 extension APIController {
-    /// `GET /verified`: published things Thingiverse has verified, newest first.
-    func verified(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        summaries(publishedThings(state).filter(\.isVerified), state, call)
-    }
-
     /// `GET /search/{term}/library`: matches among the caller's things, likes, collected and
     /// downloaded things (an empty list when nothing matches).
     func searchLibrary(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {

@@ -29,10 +29,7 @@ extension APIController {
     func updateCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let index = try ownedCollectionIndex(state, call, parameter: "id", action: "change it")
         let fields = try call.bodyFields()
-        if let name = try fields.string("name") {
-            guard !name.trimmingWhitespace.isEmpty else { throw .badRequest("name cannot be blank.", code: "invalid_field") }
-            state.collections[index].name = name.trimmingWhitespace
-        }
+        if let name = try fields.nonBlankString("name") { state.collections[index].name = name }
         if let description = try fields.string("description") { state.collections[index].description = description }
         state.collections[index].modified = call.now
         return .object(presenter.collection(state.collections[index], in: state, viewerID: call.viewerID))

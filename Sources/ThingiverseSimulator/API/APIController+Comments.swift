@@ -25,9 +25,10 @@ extension APIController {
         }
     }
 
-    /// Adds a comment by the caller; 201 with the comment.
+    /// Adds a comment by the caller; 201 with the comment. `POST .../comments` of things,
+    /// copies and group topics (`body`).
     func addComment(
-        to target: CommentTarget, parentID: Int?, _ state: inout SimulatorState, _ call: APICall
+        to target: CommentTarget, parentID: Int? = nil, _ state: inout SimulatorState, _ call: APICall
     ) throws(APIError) -> APIReply {
         try checkTarget(target, state, call)
         let body = try call.bodyFields().requiredString("body", what: "A comment")
@@ -38,47 +39,16 @@ extension APIController {
         return .object(presenter.comment(comment, in: state), status: .created)
     }
 
+    /// `GET .../comments` of things, copies and group topics: oldest first.
     func commentList(on target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         try checkTarget(target, state, call)
         return .list(state.comments(on: target).map { presenter.comment($0, in: state) })
     }
 
+    /// `GET .../threaded-comments` of things, copies and group topics.
     func threadedComments(on target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         try checkTarget(target, state, call)
         return .object(presenter.threadedComments(state.comments(on: target), in: state))
-    }
-
-    /// `GET /things/{id}/comments`, `/copies/{id}/comments`, `/group-topics/{id}/comments`: oldest first.
-    func thingComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try commentList(on: .thing(try call.id("id", what: "thing")), state, call)
-    }
-    func copyComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try commentList(on: .copy(try call.id("id", what: "copy")), state, call)
-    }
-    func topicComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try commentList(on: .groupTopic(try call.id("id", what: "group topic")), state, call)
-    }
-
-    /// `GET .../threaded-comments` for things, copies and group topics.
-    func thingThreadedComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try threadedComments(on: .thing(try call.id("id", what: "thing")), state, call)
-    }
-    func copyThreadedComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try threadedComments(on: .copy(try call.id("id", what: "copy")), state, call)
-    }
-    func topicThreadedComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try threadedComments(on: .groupTopic(try call.id("id", what: "group topic")), state, call)
-    }
-
-    /// `POST .../comments` for things, copies and group topics (`body`).
-    func commentOnThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try addComment(to: .thing(try call.id("id", what: "thing")), parentID: nil, &state, call)
-    }
-    func commentOnCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try addComment(to: .copy(try call.id("id", what: "copy")), parentID: nil, &state, call)
-    }
-    func commentOnTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try addComment(to: .groupTopic(try call.id("id", what: "group topic")), parentID: nil, &state, call)
     }
 
     /// `GET /comments`: the latest comments, newest first.
@@ -109,7 +79,7 @@ extension APIController {
         case "make"?, "copy"?: target = .copy(targetID)
         default: throw .badRequest("target_type must be thing or make.", code: "invalid_field")
         }
-        return try addComment(to: target, parentID: nil, &state, call)
+        return try addComment(to: target, &state, call)
     }
 
     /// `POST /comments/{id}/reply`: a reply on the same target.
@@ -126,9 +96,8 @@ extension APIController {
         guard let index = state.comments.firstIndex(where: { $0.id == comment.id }) else {
             throw .notFound("No comment with id \(comment.id).")
         }
-        if let body = try fields.string("body") {
-            guard !body.trimmingWhitespace.isEmpty else { throw .badRequest("body cannot be blank.", code: "invalid_field") }
-            state.comments[index].body = body.trimmingWhitespace
+        if let body = try fields.nonBlankString("body") {
+            state.comments[index].body = body
             state.comments[index].modified = call.now
         }
         return .object(presenter.comment(state.comments[index], in: state))

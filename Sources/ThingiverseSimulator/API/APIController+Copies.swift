@@ -48,24 +48,13 @@ extension APIController {
         return .ok
     }
 
-    /// `POST /copies/{id}/likes`: 400 for your own copy or a second like.
-    func likeCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `POST` (like) and `DELETE /copies/{id}/likes` (unlike): 400 for your own copy, a second
+    /// like or one you do not like.
+    func setCopyLiked(_ liked: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let copy = state.copies[try namedCopyIndex(state, call)]
-        guard copy.makerID != call.viewerID else { throw .badRequest("You cannot like your own copy.") }
-        let like = CopyLike(userID: call.viewerID, copyID: copy.id)
-        guard !state.copyLikes.contains(like) else { throw .badRequest("You already like copy \(copy.id).") }
-        state.copyLikes.insert(like)
-        return .ok
-    }
-
-    /// `DELETE /copies/{id}/likes`: 400 for your own copy or one you do not like.
-    func unlikeCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let copy = state.copies[try namedCopyIndex(state, call)]
-        guard copy.makerID != call.viewerID else { throw .badRequest("You cannot unlike your own copy.") }
-        let like = CopyLike(userID: call.viewerID, copyID: copy.id)
-        guard state.copyLikes.contains(like) else { throw .badRequest("You do not like copy \(copy.id).") }
-        state.copyLikes.remove(like)
-        return .ok
+        guard copy.makerID != call.viewerID else { throw .badRequest("You cannot \(liked ? "like" : "unlike") your own copy.") }
+        let refusal = liked ? "You already like copy \(copy.id)." : "You do not like copy \(copy.id)."
+        return try mark(CopyLike(userID: call.viewerID, copyID: copy.id), liked, in: &state.copyLikes, refusal: refusal)
     }
 
     /// `GET /copies/{id}/images`

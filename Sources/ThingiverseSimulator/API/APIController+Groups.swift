@@ -80,10 +80,7 @@ extension APIController {
         let group = try ownedGroup(state, call, action: "change it")
         let index = try groupIndex(group, state)
         let fields = try call.bodyFields()
-        if let name = try fields.string("name") {
-            guard !name.trimmingWhitespace.isEmpty else { throw .badRequest("name cannot be blank.", code: "invalid_field") }
-            state.groups[index].name = name.trimmingWhitespace
-        }
+        if let name = try fields.nonBlankString("name") { state.groups[index].name = name }
         if let description = try fields.string("description") { state.groups[index].description = description }
         state.groups[index].modified = call.now
         return .object(presenter.group(state.groups[index], in: state, viewerID: call.viewerID))
@@ -255,26 +252,14 @@ extension APIController {
             throw .notFound("No group topic with id \(topic.id).")
         }
         let fields = try call.bodyFields()
-        if let name = try fields.string("name") {
-            guard !name.trimmingWhitespace.isEmpty else { throw .badRequest("name cannot be blank.", code: "invalid_field") }
-            state.groupTopics[index].name = name.trimmingWhitespace
-        }
+        if let name = try fields.nonBlankString("name") { state.groupTopics[index].name = name }
         if let body = try fields.string("body") { state.groupTopics[index].body = body }
         state.groupTopics[index].modified = call.now
         return .object(presenter.groupTopic(state.groupTopics[index], in: state))
     }
 
-    /// `POST /group-topics/{id}/pin`: the group owner only.
-    func pinGroupTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try setPinned(true, &state, call)
-    }
-
-    /// `DELETE /group-topics/{id}/pin`: the group owner only.
-    func unpinGroupTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try setPinned(false, &state, call)
-    }
-
-    private func setPinned(_ pinned: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `POST` (pin) and `DELETE /group-topics/{id}/pin` (unpin): the group owner only.
+    func setPinned(_ pinned: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let topic = try namedTopic(state, call)
         guard state.group(id: topic.groupID)?.ownerID == call.viewerID else {
             throw .forbidden("Only the owner of group \(topic.groupID) can pin or unpin its topics.")

@@ -54,10 +54,7 @@ extension APIController {
     func updateThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         var thing = try ownedThing(state, call, action: "change")
         let fields = try call.bodyFields()
-        if let name = try fields.string("name") {
-            guard !name.trimmingWhitespace.isEmpty else { throw .badRequest("name cannot be blank.", code: "invalid_field") }
-            thing.name = name.trimmingWhitespace
-        }
+        if let name = try fields.nonBlankString("name") { thing.name = name }
         try apply(fields, to: &thing, in: state)
         thing.modified = call.now
         if let index = state.thingIndex(id: thing.id) {
@@ -147,11 +144,7 @@ extension APIController {
     /// `GET /things/{id}/images/{image_id}`
     func thingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        let imageID = try call.id("image_id", what: "image")
-        guard let image = thing.images.first(where: { $0.id == imageID }) else {
-            throw .notFound("Thing \(thing.id) has no image \(imageID).")
-        }
-        return .object(presenter.image(image, of: thing))
+        return .object(presenter.image(try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)"), of: thing))
     }
 
     /// `GET /things/{id}/files`
@@ -163,11 +156,7 @@ extension APIController {
     /// `GET /things/{id}/files/{file_id}`
     func thingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        let fileID = try call.id("file_id", what: "file")
-        guard let file = thing.files.first(where: { $0.id == fileID }) else {
-            throw .notFound("Thing \(thing.id) has no file \(fileID).")
-        }
-        return .object(presenter.file(file, of: thing))
+        return .object(presenter.file(try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)"), of: thing))
     }
 
     /// `GET /things/{id}/likes`: the users who liked it.
@@ -177,23 +166,24 @@ extension APIController {
         return .list(state.users.filter { likerIDs.contains($0.id) }.map(presenter.userSummary))
     }
 
-    /// `POST /things/{id}/likes`: 400 for your own thing or a second like.
-    func likeThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `POST` (like) and `DELETE /things/{id}/likes` (unlike): 400 for your own thing, a second
+    /// like or one you do not like.
+    func setThingLiked(_ liked: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        guard thing.ownerID != call.viewerID else { throw .badRequest("You cannot like your own thing.") }
-        let like = Like(userID: call.viewerID, thingID: thing.id)
-        guard !state.likes.contains(like) else { throw .badRequest("You already like thing \(thing.id).") }
-        state.likes.insert(like)
-        return .ok
+        guard thing.ownerID != call.viewerID else { throw .badRequest("You cannot \(liked ? "like" : "unlike") your own thing.") }
+        let refusal = liked ? "You already like thing \(thing.id)." : "You do not like thing \(thing.id)."
+        return try mark(Like(userID: call.viewerID, thingID: thing.id), liked, in: &state.likes, refusal: refusal)
     }
 
-    /// `DELETE /things/{id}/likes`: 400 for your own thing or one you do not like.
-    func unlikeThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        guard thing.ownerID != call.viewerID else { throw .badRequest("You cannot unlike your own thing.") }
-        let like = Like(userID: call.viewerID, thingID: thing.id)
-        guard state.likes.contains(like) else { throw .badRequest("You do not like thing \(thing.id).") }
-        state.likes.remove(like)
+    /// Adds (`on`) or takes away one of the caller's marks (a like, a follow); 400 with
+    /// `refusal` when it is already so.
+    func mark<Mark: Hashable>(_ mark: Mark, _ on: Bool, in marks: inout Set<Mark>, refusal: String) throws(APIError) -> APIReply {
+        guard marks.contains(mark) != on else { throw .badRequest(refusal) }
+        if on {
+            marks.insert(mark)
+        } else {
+            marks.remove(mark)
+        }
         return .ok
     }
 

@@ -118,23 +118,13 @@ extension APIController {
             ]))
     }
 
-    /// `POST /users/{name}/followers`: follows; 400 for yourself or someone you follow.
-    func followUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `POST` (follow) and `DELETE /users/{name}/followers` (unfollow): 400 for following
+    /// yourself, someone you follow, or unfollowing someone you do not.
+    func setFollowing(_ following: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let target = try user(state, call)
-        guard target.id != call.viewerID else { throw .badRequest("You cannot follow yourself.") }
-        let follow = Follow(followerID: call.viewerID, followedID: target.id)
-        guard !state.follows.contains(follow) else { throw .badRequest("You already follow \(target.name).") }
-        state.follows.insert(follow)
-        return .ok
-    }
-
-    /// `DELETE /users/{name}/followers`: unfollows; 400 for someone you do not follow.
-    func unfollowUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let target = try user(state, call)
-        let follow = Follow(followerID: call.viewerID, followedID: target.id)
-        guard state.follows.contains(follow) else { throw .badRequest("You do not follow \(target.name).") }
-        state.follows.remove(follow)
-        return .ok
+        guard !following || target.id != call.viewerID else { throw .badRequest("You cannot follow yourself.") }
+        let refusal = following ? "You already follow \(target.name)." : "You do not follow \(target.name)."
+        return try mark(Follow(followerID: call.viewerID, followedID: target.id), following, in: &state.follows, refusal: refusal)
     }
 
     /// `POST /users/{name}/avatar-image`: yourself only; answers the storage form for the picture.

@@ -1,15 +1,10 @@
 /// Turns the simulator's records into the JSON objects the Thingiverse API returns, with
 /// absolute URLs on the configured API and web base URLs.
-struct Presenter: Sendable {
+struct Presenter: ProviderPresenter {
     /// API base URL, e.g. `http://127.0.0.1:8080/sim/api`.
     let api: String
     /// Web base URL, e.g. `http://127.0.0.1:8080/sim`.
     let web: String
-
-    init(configuration: SimulatorConfiguration) {
-        self.api = configuration.api
-        self.web = configuration.web
-    }
 
     func mediaURL(_ name: String, size: PlaceholderImage.Size) -> String {
         "\(api)/_media/\(name)_\(size.rawValue).png"
@@ -56,11 +51,9 @@ struct Presenter: Sendable {
             ("location", .string(user.location)),
             ("registered", .string(Timestamp.iso8601(user.registered))),
             ("last_active", .string(Timestamp.iso8601(user.lastActive))),
-            ("things", .string("\(base)/things")),
-            ("copies", .string("\(base)/copies")),
-            ("likes", .string("\(base)/likes")),
-            ("collections", .string("\(base)/collections")),
-            ("downloads", .string("\(base)/downloads")),
+        ]
+        members += ["things", "copies", "likes", "collections", "downloads"].map { ($0, JSONValue.string("\(base)/\($0)")) }
+        members += [
             ("default_license", .string(user.defaultLicense)),
             ("follower_count", .integer(state.follows.filter { $0.followedID == user.id }.count)),
             ("following_count", .integer(state.follows.filter { $0.followerID == user.id }.count)),
@@ -113,15 +106,10 @@ struct Presenter: Sendable {
             ("description", .string(thing.description)),
             ("instructions", .string(thing.instructions)),
             ("license", .string(thing.license)),
-            ("files_url", .string("\(base)/files")),
-            ("images_url", .string("\(base)/images")),
-            ("likes_url", .string("\(base)/likes")),
-            ("ancestors_url", .string("\(base)/ancestors")),
-            ("derivatives_url", .string("\(base)/derivatives")),
-            ("tags_url", .string("\(base)/tags")),
-            ("comments_url", .string("\(base)/comments")),
-            ("copies_url", .string("\(base)/copies")),
-            ("categories_url", .string("\(base)/categories")),
+        ]
+        let lists = ["files", "images", "likes", "ancestors", "derivatives", "tags", "comments", "copies", "categories"]
+        members += lists.map { ("\($0)_url", JSONValue.string("\(base)/\($0)")) }
+        members += [
             ("file_count", .integer(thing.files.count)),
             ("default_image", thing.images.first.map { image($0, of: thing) } ?? .null),
             ("tags", .array(thing.tags.map { tagSummary($0, count: nil) })),

@@ -19,7 +19,7 @@ struct SimUser: Sendable {
 }
 
 /// A picture of a thing or a copy; its pixels are generated from its id unless it was uploaded.
-struct SimImage: Sendable {
+struct SimImage: Sendable, Identifiable {
     var id: Int
     var name: String
     var added: Int
@@ -29,7 +29,7 @@ struct SimImage: Sendable {
 
 /// A downloadable file of a thing. Seeded files have generated STL bytes; uploaded ones keep
 /// what was uploaded (in `SimulatorState.storedObjects` under `storageKey`).
-struct SimFile: Sendable {
+struct SimFile: Sendable, Identifiable {
     var id: Int
     var name: String
     var size: Int

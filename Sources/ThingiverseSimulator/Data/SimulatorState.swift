@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the simulator remembers, kept behind one `Mutex` in `ThingiverseSimulator`.
 /// Each request does its work inside a single lock, so it sees and leaves a consistent state.
 struct SimulatorState: Sendable {
@@ -107,16 +109,8 @@ struct SimulatorState: Sendable {
 
 /// Random identifiers for codes and tokens.
 enum RandomToken {
+    /// `byteCount` random bytes (from the system's generator) as lowercase hex.
     static func hex(byteCount: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        var result = ""
-        result.reserveCapacity(byteCount * 2)
-        for _ in 0..<byteCount {
-            let byte = UInt8.random(in: .min ... .max, using: &generator)
-            result.append(digits[Int(byte >> 4)])
-            result.append(digits[Int(byte & 0x0F)])
-        }
-        return result
+        (0..<byteCount).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
     }
 }

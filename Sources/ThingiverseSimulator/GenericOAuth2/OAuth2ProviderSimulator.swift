@@ -1,23 +1,6 @@
 // OAuth2ProviderSimulator: any standard OAuth2 provider (RFC 6749 code flow, RFC 7636 PKCE,
-// refresh tokens that expire and rotate) with a small JSON API, for apps that add a provider by
-// configuration alone. It knows nothing about ThingBridge.
-//
-// Routes (P = prefix):
-//   GET  P/authorize     "Authorize APP?" page (response_type=code; code_challenge + S256 required
-//                        when `requiresPKCE`); the form posts Allow/Deny to POST P/authorize, which
-//                        redirects 302 to redirect_uri?code=..&state=.. or ?error=access_denied&state=..
-//   POST P/token         client in HTTP Basic or in the form (`client_id`, `client_secret`);
-//                        grant_type=authorization_code (code, redirect_uri, code_verifier) or
-//                        grant_type=refresh_token (refresh_token) -> {"access_token","token_type",
-//                        "expires_in","refresh_token","scope"}; refused: 400 {"error":"invalid_grant"}.
-//                        A refresh token is single use when `rotatesRefreshTokens`.
-//   GET  P/userinfo      {"user": {"id": 7001, "login": "alice_oauth", "name": "Alice Example"}}
-//   GET  P/api/me, P/api/items, P/api/items/{id}, P/api/users/{login}   the token's view (JSON)
-//   POST P/api/items     201 with the new item
-//   GET  P/api/admin/keys   exists, but an app would never allow it (tests: not forwarded)
-// An expired or unknown token gets 401 {"error":"invalid_token"} from the API and user-info.
-// `tokenReplyStyle` makes the token endpoint answer as real sites do: JSON, or a form labelled
-// text/html.
+// refresh tokens that expire and rotate) with a small JSON API, on the simulator kit (Kit/).
+// Routes and choices: ../README.md.
 
 import Crypto
 import Foundation
@@ -151,9 +134,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
     /// The routes below `prefix` (e.g. `/sim/oauth2`).
     public func routes<Context: RequestContext>(context: Context.Type = Context.self, prefix: String) -> RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        let screen = OAuth2AuthorizationScreen(simulator: self, prefix: prefix)
-        routes.get(RouterPath(prefix + "/authorize")) { request, _ in try await screen.showPage(request: request) }
-        routes.post(RouterPath(prefix + "/authorize")) { request, context in try await screen.decide(request: request, context: context) }
+        OAuth2AuthorizationScreen(simulator: self, prefix: prefix).addAuthorizeRoutes(to: routes, path: prefix + "/authorize")
         routes.post(RouterPath(prefix + "/token")) { request, _ in try await self.token(request) }
         routes.get(RouterPath(prefix + "/userinfo")) { request, _ in self.userinfo(request) }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
@@ -213,7 +194,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         guard let issued else {
             return .json(.object([("error", .string("invalid_grant"))]), status: .badRequest)
         }
-        let accessToken = Self.randomWord()
+        let accessToken = RandomToken.hex(byteCount: 32)
         var reply: [(String, String)] = [
             ("access_token", accessToken), ("token_type", "bearer"), ("expires_in", String(configuration.tokenLifetime)), ("scope", issued.scope),
         ]
@@ -223,7 +204,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
                 user: issued.user, scope: issued.scope, expiresAt: Date().addingTimeInterval(TimeInterval(configuration.tokenLifetime)))
             if configuration.issuesRefreshTokens {
                 let presented = values["grant_type"] == "refresh_token" ? values["refresh_token"] : nil
-                let refresh = configuration.rotatesRefreshTokens || presented == nil ? Self.randomWord() : presented!
+                let refresh = configuration.rotatesRefreshTokens || presented == nil ? RandomToken.hex(byteCount: 32) : presented!
                 state.refreshTokens[refresh] = (issued.user, issued.scope)
                 state.issued.append(refresh)
                 reply.append(("refresh_token", refresh))
@@ -241,11 +222,8 @@ public final class OAuth2ProviderSimulator: KitSimulator {
     }
 
     private func clientAuthenticated(_ request: Request, _ values: [String: String], configuration: Configuration) -> Bool {
-        if let authorization = request.headers[.authorization], authorization.hasPrefix("Basic "),
-            let decoded = Data(base64Encoded: String(authorization.dropFirst(6))).flatMap({ String(data: $0, encoding: .utf8) })
-        {
-            let parts = decoded.split(separator: ":", maxSplits: 1).map { FormEncoding.decodeComponent($0) }
-            return parts.count == 2 && parts[0] == configuration.clientID && parts[1] == configuration.clientSecret
+        if let basic = BasicCredentials(header: request.headers[.authorization]) {
+            return basic.matches(clientID: configuration.clientID, clientSecret: configuration.clientSecret)
         }
         return values["client_id"] == configuration.clientID && values["client_secret"] == configuration.clientSecret
     }
@@ -254,8 +232,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
 
     /// The user of a live bearer token, or nil.
     private func user(_ request: Request) -> User? {
-        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") else { return nil }
-        let value = String(authorization.dropFirst(7))
+        guard let value = BearerToken.value(in: request.headers[.authorization]) else { return nil }
         let login = state.withLock { state -> String? in
             guard let token = state.tokens[value], token.expiresAt > Date() else { return nil }
             return token.user
@@ -321,9 +298,5 @@ public final class OAuth2ProviderSimulator: KitSimulator {
     public static func challenge(for verifier: String) -> String {
         Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func randomWord() -> String {
-        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
     }
 }

@@ -48,6 +48,12 @@ protocol AuthorizationFailure: Error {
 }
 
 extension AuthorizationScreen {
+    /// Adds the page (`GET path`) and the decision (`POST path`).
+    func addAuthorizeRoutes<Context: RequestContext>(to routes: RouteCollection<Context>, path: String) {
+        routes.get(RouterPath(path)) { request, _ in try await self.showPage(request: request) }
+        routes.post(RouterPath(path)) { request, context in try await self.decide(request: request, context: context) }
+    }
+
     /// `GET .../authorize`: the consent page, or a 400 page for a bad request.
     func showPage(request: Request) async throws -> Response {
         simulator.record(request, prefix: prefix)

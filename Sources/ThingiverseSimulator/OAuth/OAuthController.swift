@@ -10,12 +10,7 @@ struct OAuthController: AuthorizationScreen {
     let prefix: String
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        routes.get(RouterPath("\(prefix)/login/oauth/authorize")) { request, _ in
-            try await self.showPage(request: request)
-        }
-        routes.post(RouterPath("\(prefix)/login/oauth/authorize")) { request, context in
-            try await self.decide(request: request, context: context)
-        }
+        addAuthorizeRoutes(to: routes, path: "\(prefix)/login/oauth/authorize")
         routes.post(RouterPath("\(prefix)/login/oauth/access_token")) { request, context in
             try await self.accessToken(request: request, context: context)
         }

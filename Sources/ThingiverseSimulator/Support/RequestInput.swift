@@ -37,6 +37,23 @@ struct RequestInput: Sendable {
         return try? JSONDecoder().decode(JSONValue.self, from: Data(body))
     }
 
+    /// Whether the body is empty or only spaces, tabs and line breaks.
+    var bodyIsBlank: Bool {
+        body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
+    /// The fields of the body read as a form, as JSON strings.
+    var formMembers: [String: JSONValue] {
+        FormEncoding.dictionary(String(decoding: body, as: UTF8.self)).mapValues { .string($0) }
+    }
+
+    /// The members of a JSON object body by name (the last of a repeated name wins); `nil` when
+    /// the body is no JSON object.
+    var jsonObjectMembers: [String: JSONValue]? {
+        guard case .object(let pairs) = jsonBody else { return nil }
+        return Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    }
+
     /// OAuth-style parameters: the query string, overridden by a form body or a JSON object body.
     /// A body without a content type is tried as a form.
     var oauthParameters: [String: String] {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Formats instants the way Thingiverse writes them, without locale-dependent formatters.
+/// Formats instants the way Thingiverse writes them, in UTC and without locale-dependent formatters.
 enum Timestamp {
     /// Seconds since 1970 now, from the wall clock.
     static func now() -> Int {
@@ -9,39 +9,29 @@ enum Timestamp {
 
     /// `2013-02-22T21:32:27+00:00`, as in user and thing objects.
     static func iso8601(_ epochSeconds: Int) -> String {
-        let parts = civil(epochSeconds)
-        return "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day))T"
-            + "\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))+00:00"
+        let (date, time) = civil(epochSeconds)
+        return "\(date)T\(time)+00:00"
     }
 
     /// `2016-04-28 16:28:40`, as in order objects.
     static func orderDate(_ epochSeconds: Int) -> String {
-        let parts = civil(epochSeconds)
-        return "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day)) "
-            + "\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
+        let (date, time) = civil(epochSeconds)
+        return "\(date) \(time)"
     }
 
-    private static func pad(_ value: Int, _ width: Int = 2) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
+    /// The Gregorian calendar in UTC, which every simulated provider writes times in.
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 
-    /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian, UTC).
-    private static func civil(_ epochSeconds: Int) -> (
-        year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
-    ) {
-        let days = Int((Double(epochSeconds) / 86_400).rounded(.down))
-        let secondsOfDay = epochSeconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day, secondsOfDay / 3600, (secondsOfDay % 3600) / 60, secondsOfDay % 60)
+    /// The UTC date and time of day, `2016-04-28` and `16:28:40`.
+    private static func civil(_ epochSeconds: Int) -> (date: String, time: String) {
+        let parts = utc.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(epochSeconds)))
+        let date = String(format: "%04ld-%02ld-%02ld", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        return (date, String(format: "%02ld:%02ld:%02ld", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0))
     }
 }
 
@@ -74,13 +64,7 @@ extension Timestamp {
             else { return nil }
             offset = sign * (hours * 3600 + minutes * 60)
         }
-        // Howard Hinnant's days-from-civil, the inverse of `civil` above.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        return utc.date(from: components).map { Int($0.timeIntervalSince1970) - offset }
     }
 }

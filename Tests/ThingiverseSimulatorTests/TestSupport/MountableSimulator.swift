@@ -75,8 +75,8 @@ protocol FaultSwitches: Sendable {
     init()
 }
 
+// One type since the simulator kit shares its fault switches (`FlattrSimulatorFaults` is `SimulatorFaults`).
 extension SimulatorFaults: FaultSwitches {}
-extension FlattrSimulatorFaults: FaultSwitches {}
 
 extension MountableSimulator {
     /// Replaces the fault switches: all off but those `adjust` turns on.

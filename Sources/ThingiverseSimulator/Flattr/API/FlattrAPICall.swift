@@ -58,17 +58,14 @@ extension TypedFields<FlattrAPIError> {
     /// Reads a form, a JSON object or an empty body; `nil` for anything else. A body without a
     /// content type is read as JSON when it is JSON, else as a form.
     init?(input: RequestInput) {
-        let text = String(decoding: input.body, as: UTF8.self)
         if input.isForm {
-            self.members = FormEncoding.dictionary(text).mapValues { .string($0) }
-        } else if text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }) {
+            self.members = input.formMembers
+        } else if input.bodyIsBlank {
             self.members = [:]
-        } else if case .object(let pairs) = input.jsonBody {
-            var members: [String: JSONValue] = [:]
-            for (name, value) in pairs { members[name] = value }
+        } else if let members = input.jsonObjectMembers {
             self.members = members
         } else if input.contentType.isEmpty {
-            self.members = FormEncoding.dictionary(text).mapValues { .string($0) }
+            self.members = input.formMembers
         } else {
             return nil
         }

@@ -74,12 +74,7 @@ extension FlattrAPIController {
         guard let url = try fields.string("url"), Self.isValidURL(url) else {
             throw FlattrAPIError.validation("Invalid url")
         }
-        let title = try fields.string("title")
-        let description = try fields.string("description")
-        let category = try fields.category("category")
-        let language = try fields.string("language")
-        let tags = try fields.strings("tags")
-        let hidden = try fields.bool("hidden")
+        let edits = try ThingEdits(fields)
 
         if let existing = state.things.first(where: { Self.comparable($0.url) == Self.comparable(url) }) {
             guard existing.ownerName == token.username else {
@@ -95,12 +90,11 @@ extension FlattrAPIController {
         }
         let id = state.nextThingID
         state.nextThingID += 1
-        state.things.append(
-            FlattrThing(
-                id: id, url: url, ownerName: token.username, title: title ?? url, description: description ?? "",
-                category: category ?? .rest, language: language ?? "en_GB", tags: tags ?? [],
-                hidden: hidden ?? false, hasImage: false, createdAt: call.now, updatedAt: 0, lastFlattrAt: 0,
-                anonymousFlattrs: 0, flattredBy: []))
+        var thing = FlattrThing(
+            id: id, url: url, ownerName: token.username, title: url, description: "", category: .rest, tags: [],
+            hasImage: false, createdAt: call.now, lastFlattrAt: 0, anonymousFlattrs: 0)
+        edits.apply(to: &thing)
+        state.things.append(thing)
         return .json(
             .object([
                 ("id", .integer(id)),
@@ -123,22 +117,8 @@ extension FlattrAPIController {
         if let url = try fields.string("url"), Self.comparable(url) != Self.comparable(state.things[index].url) {
             throw FlattrAPIError.validation("The url of a thing cannot be changed.")
         }
-        let title = try fields.string("title")
-        let description = try fields.string("description")
-        let category = try fields.category("category")
-        let language = try fields.string("language")
-        let tags = try fields.strings("tags")
-        let hidden = try fields.bool("hidden")
-
-        var thing = state.things[index]
-        if let title { thing.title = title }
-        if let description { thing.description = description }
-        if let category { thing.category = category }
-        if let language { thing.language = language }
-        if let tags { thing.tags = tags }
-        if let hidden { thing.hidden = hidden }
-        thing.updatedAt = call.now
-        state.things[index] = thing
+        try ThingEdits(fields).apply(to: &state.things[index])
+        state.things[index].updatedAt = call.now
         return .json(.object([("message", .string("ok")), ("description", .string("Thing was updated correctly"))]))
     }
 
@@ -155,6 +135,34 @@ extension FlattrAPIController {
     }
 
     // MARK: Helpers
+
+    /// What a thing's owner may set when creating or updating it; absent fields change nothing.
+    private struct ThingEdits {
+        var title: String?
+        var description: String?
+        var category: FlattrCategory?
+        var language: String?
+        var tags: [String]?
+        var hidden: Bool?
+
+        init(_ fields: FlattrFields) throws(FlattrAPIError) {
+            title = try fields.string("title")
+            description = try fields.string("description")
+            category = try fields.category("category")
+            language = try fields.string("language")
+            tags = try fields.strings("tags")
+            hidden = try fields.bool("hidden")
+        }
+
+        func apply(to thing: inout FlattrThing) {
+            if let title { thing.title = title }
+            if let description { thing.description = description }
+            if let category { thing.category = category }
+            if let language { thing.language = language }
+            if let tags { thing.tags = tags }
+            if let hidden { thing.hidden = hidden }
+        }
+    }
 
     /// The index of the single thing named by the path (a list of ids cannot be changed).
     private static func thingIndex(_ call: FlattrAPICall, in state: FlattrState) throws(FlattrAPIError) -> Int {

@@ -1,16 +1,11 @@
 /// Turns the simulator's records into the JSON objects of Flattr's REST API v2, with absolute
 /// URLs on the configured API (`resource`) and web (`link`, images) base URLs. Member order
 /// follows the reference.
-struct FlattrPresenter: Sendable {
+struct FlattrPresenter: ProviderPresenter {
     /// API base URL, e.g. `http://127.0.0.1:8080/sim/flattr/api`.
     let api: String
     /// Web base URL, e.g. `http://127.0.0.1:8080/sim/flattr`.
     let web: String
-
-    init(configuration: FlattrSimulatorConfiguration) {
-        self.api = configuration.api
-        self.web = configuration.web
-    }
 
     // MARK: URLs
 

@@ -21,19 +21,19 @@ struct FlattrThing: Sendable {
     var title: String
     var description: String
     var category: FlattrCategory
-    var language: String
+    var language = "en_GB"
     var tags: [String]
-    var hidden: Bool
+    var hidden = false
     /// Whether the thing has a picture (Flattr answers `"image": ""` for one without).
-    var hasImage: Bool
+    var hasImage = true
     var createdAt: Int
     /// 0 until the thing is first updated, as in the reference.
-    var updatedAt: Int
+    var updatedAt = 0
     var lastFlattrAt: Int
     /// Flattrs from people outside the seeded users, so counts look realistic.
     var anonymousFlattrs: Int
     /// Seeded users who flattred the thing (for `flattred`).
-    var flattredBy: Set<String>
+    var flattredBy: Set<String> = []
 
     var flattrs: Int { anonymousFlattrs + flattredBy.count }
 }

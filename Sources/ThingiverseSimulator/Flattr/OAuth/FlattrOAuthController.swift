@@ -10,12 +10,7 @@ struct FlattrOAuthController: AuthorizationScreen {
     let prefix: String
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        routes.get(RouterPath("\(prefix)/oauth/authorize")) { request, _ in
-            try await self.showPage(request: request)
-        }
-        routes.post(RouterPath("\(prefix)/oauth/authorize")) { request, context in
-            try await self.decide(request: request, context: context)
-        }
+        addAuthorizeRoutes(to: routes, path: "\(prefix)/oauth/authorize")
         routes.post(RouterPath("\(prefix)/oauth/token")) { request, context in
             try await self.token(request: request, context: context)
         }
@@ -115,7 +110,7 @@ struct FlattrOAuthController: AuthorizationScreen {
                     "Authenticate the client with HTTP Basic (Authorization: Basic base64(client_id:client_secret)); "
                         + "credentials in the body are not accepted."))
         }
-        guard let app = configuration.apps.first(where: { credentials.matches($0) }) else {
+        guard let app = configuration.apps.first(where: { credentials.matches(clientID: $0.clientID, clientSecret: $0.clientSecret) }) else {
             return .failure(.invalidClient("Unknown client_id or wrong client_secret in the Basic credentials."))
         }
         if call.body?["client_secret"] != nil || containsSecret {

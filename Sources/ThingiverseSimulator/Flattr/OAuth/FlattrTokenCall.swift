@@ -5,11 +5,6 @@ import HTTPTypes
 /// the body's parameters (form or JSON), plus the raw text to search for a leaked secret.
 struct FlattrTokenCall: Sendable {
     /// The client credentials of an `Authorization: Basic` header.
-    struct BasicCredentials: Sendable, Equatable {
-        var clientID: String
-        var clientSecret: String
-    }
-
     var basic: BasicCredentials?
     /// The body's parameters, or `nil` when the body is neither a form nor a JSON object.
     var body: [String: String]?
@@ -18,7 +13,7 @@ struct FlattrTokenCall: Sendable {
     private var rawTexts: [String]
 
     init(input: RequestInput, authorization: String?) {
-        self.basic = Self.basicCredentials(authorization)
+        self.basic = BasicCredentials(header: authorization)
         let text = String(decoding: input.body, as: UTF8.self)
         let looksLikeJSON = input.isJSON || (input.contentType.isEmpty && text.first { $0 != " " } == "{")
         if input.body.isEmpty {
@@ -50,30 +45,6 @@ struct FlattrTokenCall: Sendable {
         secrets.contains { secret in
             !secret.isEmpty && rawTexts.contains { $0.contains(secret) }
         }
-    }
-
-    /// `Basic base64(client_id:client_secret)`; RFC 6749 form-encodes both parts first, which
-    /// few clients do, so `matches` accepts either spelling.
-    static func basicCredentials(_ header: String?) -> BasicCredentials? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "basic",
-            let data = Data(base64Encoded: String(parts[1]).filter { $0 != " " }),
-            let decoded = String(data: data, encoding: .utf8),
-            let colon = decoded.firstIndex(of: ":")
-        else { return nil }
-        return BasicCredentials(
-            clientID: String(decoded[..<colon]), clientSecret: String(decoded[decoded.index(after: colon)...]))
-    }
-}
-
-extension FlattrTokenCall.BasicCredentials {
-    /// Whether these are `app`'s credentials, sent plainly or form-encoded.
-    func matches(_ app: FlattrSimulatorApp) -> Bool {
-        let idMatches = clientID == app.clientID || FormEncoding.decodeComponent(clientID) == app.clientID
-        let secretMatches =
-            clientSecret == app.clientSecret || FormEncoding.decodeComponent(clientSecret) == app.clientSecret
-        return idMatches && secretMatches
     }
 }
 

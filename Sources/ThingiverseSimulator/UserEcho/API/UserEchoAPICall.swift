@@ -19,6 +19,11 @@ struct UserEchoAPICall: Sendable {
         return id
     }
 
+    /// `objects` narrowed and paged as the request's `filter__...`, `page` and `limit` ask.
+    func listed(_ objects: [JSONValue]) throws(UserEchoAPIError) -> JSONValue {
+        .array(try UserEchoListQuery(input.queryParameters).apply(objects))
+    }
+
     /// 403 unless the acting user is an admin (the API key's own user is one).
     func requireAdmin(_ action: String) throws(UserEchoAPIError) {
         guard actor.isAdmin else {
@@ -61,20 +66,14 @@ struct UserEchoFields: Sendable {
     /// A form or JSON object body's members; `[:]` for an empty or other (e.g. multipart) body;
     /// `nil` for a body labelled JSON that is no JSON object.
     static func bodyMembers(_ input: RequestInput) -> [String: JSONValue]? {
-        let text = String(decoding: input.body, as: UTF8.self)
-        if text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }) {
+        if input.bodyIsBlank {
             return [:]
         }
         if input.isForm {
-            return FormEncoding.dictionary(text).mapValues { .string($0) }
+            return input.formMembers
         }
         if input.isJSON || input.contentType.isEmpty {
-            if case .object(let pairs) = input.jsonBody {
-                var members: [String: JSONValue] = [:]
-                for (name, value) in pairs { members[name] = value }
-                return members
-            }
-            return input.isJSON ? nil : FormEncoding.dictionary(text).mapValues { .string($0) }
+            return input.jsonObjectMembers ?? (input.isJSON ? nil : input.formMembers)
         }
         return [:]
     }

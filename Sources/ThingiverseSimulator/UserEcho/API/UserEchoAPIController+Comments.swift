@@ -28,8 +28,7 @@ extension UserEchoAPIController {
     }
 
     private func commentList(_ comments: [UserEchoComment], _ state: UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let list = try UserEchoListQuery(call.input.queryParameters)
         let oldestFirst = comments.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-        return .array(list.apply(oldestFirst.map { presenter.comment($0, in: state) }))
+        return try call.listed(oldestFirst.map { presenter.comment($0, in: state) })
     }
 }

@@ -4,8 +4,7 @@ import Foundation
 /// `access_list`.
 extension UserEchoAPIController {
     func forums(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.forums.map { presenter.forum($0, in: state) }))
+        return try call.listed(state.forums.map { presenter.forum($0, in: state) })
     }
 
     /// `name` (required), `description`, `is_private`.
@@ -39,18 +38,17 @@ extension UserEchoAPIController {
 
     func labels(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.labels(kind).filter { $0.forumID == forum.id }.map { presenter.label($0) }))
+        return try call.listed(state.labels(kind).filter { $0.forumID == forum.id }.map { presenter.label($0) })
     }
 
     /// `name` (required; unique in the forum).
     func createLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("create \(Self.plural(kind))")
+        try call.requireAdmin("create \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
         let name = try call.fields.requiredString("name")
         var labels = state.labels(kind)
         guard !labels.contains(where: { $0.forumID == forum.id && $0.name.lowercased() == name.lowercased() }) else {
-            throw UserEchoAPIError.badRequest("The forum has a \(Self.singular(kind)) named \"\(name)\" already.")
+            throw UserEchoAPIError.badRequest("The forum has a \(kind.rawValue) named \"\(name)\" already.")
         }
         let label = UserEchoLabel(id: state.newID(kind.objectKind), forumID: forum.id, name: name)
         labels.append(label)
@@ -60,7 +58,7 @@ extension UserEchoAPIController {
 
     /// Renames the label `id`.
     func updateLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("change \(Self.plural(kind))")
+        try call.requireAdmin("change \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
         var labels = state.labels(kind)
         let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
@@ -71,7 +69,7 @@ extension UserEchoAPIController {
 
     /// Removes the label `id`; topics lose it.
     func deleteLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("delete \(Self.plural(kind))")
+        try call.requireAdmin("delete \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
         var labels = state.labels(kind)
         let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
@@ -130,7 +128,7 @@ extension UserEchoAPIController {
     ) throws(UserEchoAPIError) -> Int {
         guard let id = try call.fields.int("id") else { throw .badRequest("id is required.") }
         guard let index = labels.firstIndex(where: { $0.id == id && $0.forumID == forumID }) else {
-            throw .notFound("\(title(kind)) not found.")
+            throw .notFound("\(kind.title) not found.")
         }
         return index
     }
@@ -145,34 +143,5 @@ extension UserEchoAPIController {
             throw .badRequest("\"\(email)\" is not an email address.")
         }
         return emails
-    }
-
-    static func singular(_ kind: UserEchoLabelKind) -> String {
-        switch kind {
-        case .type: return "type"
-        case .category: return "category"
-        case .tag: return "tag"
-        }
-    }
-
-    /// `Type`, `Category`, `Tag`, for messages that start with one.
-    static func title(_ kind: UserEchoLabelKind) -> String {
-        let name = singular(kind)
-        return name.prefix(1).uppercased() + name.dropFirst()
-    }
-
-    static func plural(_ kind: UserEchoLabelKind) -> String {
-        kind == .category ? "categories" : singular(kind) + "s"
-    }
-}
-
-extension UserEchoLabelKind {
-    /// Which id counter labels of this kind draw from.
-    var objectKind: UserEchoObjectKind {
-        switch self {
-        case .type: return .type
-        case .category: return .category
-        case .tag: return .tag
-        }
     }
 }

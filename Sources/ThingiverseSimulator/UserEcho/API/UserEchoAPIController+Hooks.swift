@@ -2,8 +2,7 @@
 extension UserEchoAPIController {
     func hooks(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         try call.requireAdmin("see webhooks")
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.hooks.map { presenter.hook($0) }))
+        return try call.listed(state.hooks.map { presenter.hook($0) })
     }
 
     /// `event` (one of `hooks/events`) and `target_url` (absolute http or https).

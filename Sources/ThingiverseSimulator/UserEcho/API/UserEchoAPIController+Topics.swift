@@ -21,9 +21,9 @@ extension UserEchoAPIController {
 
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let capture = kind == .tag ? "tag" : "category"
-        let id = try call.id(capture, Self.title(kind))
+        let id = try call.id(capture, kind.title)
         guard state.labels(kind).contains(where: { $0.id == id }) else {
-            throw UserEchoAPIError.notFound("\(Self.title(kind)) not found.")
+            throw UserEchoAPIError.notFound("\(kind.title) not found.")
         }
         let topics = state.topics.filter { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
         return try topicList(topics, state, call)
@@ -103,17 +103,15 @@ extension UserEchoAPIController {
     /// Who voted, oldest vote first.
     func voters(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let topic = state.topics[try Self.topicIndex(call, in: state)]
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.votes.filter { $0.topicID == topic.id }.map { presenter.voter($0, in: state) }))
+        return try call.listed(state.votes.filter { $0.topicID == topic.id }.map { presenter.voter($0, in: state) })
     }
 
     // MARK: Helpers
 
     /// The topics newest first, filtered and paged.
     private func topicList(_ topics: [UserEchoTopic], _ state: UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let list = try UserEchoListQuery(call.input.queryParameters)
         let newestFirst = topics.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
-        return .array(list.apply(newestFirst.map { presenter.topic($0, in: state) }))
+        return try call.listed(newestFirst.map { presenter.topic($0, in: state) })
     }
 
     static func topicIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {

@@ -5,8 +5,7 @@ import Foundation
 extension UserEchoAPIController {
     /// Every user of the project, by id (paged, filterable).
     func users(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.users.map { presenter.user($0) }))
+        return try call.listed(state.users.map { presenter.user($0) })
     }
 
     /// The acting user: the `sso_token`'s person, or the API key's own user.
@@ -53,8 +52,7 @@ extension UserEchoAPIController {
 
     func groups(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         try call.requireAdmin("see user groups")
-        let list = try UserEchoListQuery(call.input.queryParameters)
-        return .array(list.apply(state.groups.map { presenter.group($0, in: state) }))
+        return try call.listed(state.groups.map { presenter.group($0, in: state) })
     }
 
     func createGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {

@@ -9,9 +9,9 @@ struct UserEchoForum: Sendable {
     var id: Int
     var name: String
     var description: String
-    var isPrivate: Bool
+    var isPrivate = false
     /// Emails allowed into a private forum (`forums/{id}/access_list`).
-    var accessList: [String]
+    var accessList: [String] = []
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
 }
@@ -33,26 +33,19 @@ enum UserEchoTopicStatus: Int, Sendable, CaseIterable {
     case completed = 5
     case declined = 6
 
-    var name: String {
-        switch self {
-        case .new: return "New"
-        case .underReview: return "Under review"
-        case .planned: return "Planned"
-        case .started: return "Started"
-        case .completed: return "Completed"
-        case .declined: return "Declined"
-        }
-    }
-
+    /// The name the API gives it.
+    var name: String { looks.name }
     /// The badge colour on the forum pages.
-    var colour: String {
+    var colour: String { looks.colour }
+
+    private var looks: (name: String, colour: String) {
         switch self {
-        case .new: return "#7b8794"
-        case .underReview: return "#d97706"
-        case .planned: return "#2563eb"
-        case .started: return "#7c3aed"
-        case .completed: return "#16a34a"
-        case .declined: return "#b91c1c"
+        case .new: return ("New", "#7b8794")
+        case .underReview: return ("Under review", "#d97706")
+        case .planned: return ("Planned", "#2563eb")
+        case .started: return ("Started", "#7c3aed")
+        case .completed: return ("Completed", "#16a34a")
+        case .declined: return ("Declined", "#b91c1c")
         }
     }
 }

@@ -125,13 +125,20 @@ struct UserEchoState: Sendable {
 }
 
 /// The kinds of object that get ids from `UserEchoState.newID`.
-enum UserEchoObjectKind: Hashable, Sendable {
+enum UserEchoObjectKind: String, Hashable, Sendable {
     case user, group, forum, type, category, tag, topic, comment, hook, file
 }
 
-/// The three per-forum label lists.
-enum UserEchoLabelKind: Sendable {
+/// The three per-forum label lists; the raw value is the singular noun.
+enum UserEchoLabelKind: String, Sendable {
     case type, category, tag
+
+    /// `types`, `categories`, `tags`.
+    var plural: String { self == .category ? "categories" : rawValue + "s" }
+    /// `Type`, `Category`, `Tag`, for messages that start with one.
+    var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    /// Which id counter labels of this kind draw from.
+    var objectKind: UserEchoObjectKind { UserEchoObjectKind(rawValue: rawValue)! }
 }
 
 extension UserEchoState {

@@ -1,6 +1,9 @@
-/// Switches that make the simulated Thingiverse misbehave the ways the real one can.
-/// All are off by default. They apply to the OAuth and API routes, never to the media
-/// images or the `_control` endpoint.
+import Hummingbird
+
+/// Switches that make a simulated OAuth provider misbehave the ways a real one can. All are off
+/// by default. They apply to the OAuth and API routes, never to the media images, Flattr's
+/// profile and thing pages or Thingiverse's `_control` endpoint. The first four are trouble at
+/// the provider's edge and apply to Thingiverse and Flattr; the others are Thingiverse's own.
 public struct SimulatorFaults: Sendable, Equatable {
     /// Sleep this long (cancellably) before answering each OAuth/API request.
     public var delay: Duration?
@@ -36,4 +39,26 @@ public struct SimulatorFaults: Sendable, Equatable {
     static let foreignClientID = "someone-elses-app"
 }
 
-extension SimulatorFaults: EdgeFaults {}
+extension SimulatorFaults {
+    /// Applies the edge faults (`delay`, `htmlChallenge`, `serverError`, `htmlErrorPage`):
+    /// sleeps if asked, then returns the page to send instead of the real answer, if any.
+    /// - Parameter host: the provider's host name, shown on the challenge page
+    func response(host: String) async throws -> Response? {
+        if let delay {
+            try await Task.sleep(for: delay)
+        }
+        if htmlChallenge {
+            return FaultPages.challenge(host: host)
+        }
+        if serverError {
+            return FaultPages.serviceUnavailable()
+        }
+        if htmlErrorPage {
+            return FaultPages.phpErrorPage()
+        }
+        return nil
+    }
+}
+
+/// The fault switches of the simulated Flattr: the edge faults apply (Thingiverse's own are ignored).
+public typealias FlattrSimulatorFaults = SimulatorFaults

@@ -1,39 +1,6 @@
 import HTTPTypes
 import Hummingbird
 
-/// The fault switches every simulator has: trouble at the provider's edge (a slow answer, a
-/// CDN's challenge page, a load balancer's 503, a PHP error page) rather than in its logic.
-protocol EdgeFaults: Sendable {
-    /// Sleep this long (cancellably) before answering.
-    var delay: Duration? { get }
-    /// Answer with a 403 Cloudflare-style "Just a moment..." page; before `serverError`.
-    var htmlChallenge: Bool { get }
-    /// Answer with 503 and a small HTML body.
-    var serverError: Bool { get }
-    /// Answer with 200 and a PHP error screen; after the other two.
-    var htmlErrorPage: Bool { get }
-}
-
-extension EdgeFaults {
-    /// Sleeps if asked, then returns the page to send instead of the real answer, if any.
-    /// - Parameter host: the provider's host name, shown on the challenge page
-    func response(host: String) async throws -> Response? {
-        if let delay {
-            try await Task.sleep(for: delay)
-        }
-        if htmlChallenge {
-            return FaultPages.challenge(host: host)
-        }
-        if serverError {
-            return FaultPages.serviceUnavailable()
-        }
-        if htmlErrorPage {
-            return FaultPages.phpErrorPage()
-        }
-        return nil
-    }
-}
-
 /// The pages the fault switches answer with, shaped like what a real edge network sends.
 enum FaultPages {
     /// A Cloudflare-style bot challenge: 403, HTML, "Just a moment...".
