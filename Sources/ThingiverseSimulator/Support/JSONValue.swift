@@ -12,18 +12,9 @@ enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
+    /// Two values are equal when they write the same JSON (member order included).
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case (.bool(let l), .bool(let r)): return l == r
-        case (.number(let l), .number(let r)): return l == r
-        case (.integer(let l), .integer(let r)): return l == r
-        case (.string(let l), .string(let r)): return l == r
-        case (.array(let l), .array(let r)): return l == r
-        case (.object(let l), .object(let r)):
-            return l.count == r.count && zip(l, r).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: return false
-        }
+        lhs.bytes == rhs.bytes
     }
 
     /// The value stored under `key` when this is an object (the last one wins, like JavaScript).

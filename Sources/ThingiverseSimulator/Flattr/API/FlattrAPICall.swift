@@ -38,11 +38,17 @@ struct FlattrAPICall: Sendable {
         throw .validation("The body must be a JSON object or a form.")
     }
 
-    /// A positive integer query parameter such as `page` or `count`, or `fallback` if absent.
-    func positiveInteger(_ name: String, fallback: Int, maximum: Int) throws(FlattrAPIError) -> Int {
-        guard let text = query[name], !text.isEmpty else { return fallback }
-        guard let value = Int(text), value >= 1 else { throw .validation("\(name) must be a positive integer.") }
-        return min(value, maximum)
+    /// One page of `items`, chosen by the `page` (from 1) and `count` (at most 100, else
+    /// `defaultCount`) query parameters; 400 for a value that is no positive integer.
+    func page<Item>(of items: [Item], defaultCount: Int) throws(FlattrAPIError) -> (page: Int, items: ArraySlice<Item>) {
+        func positive(_ name: String, fallback: Int, maximum: Int) throws(FlattrAPIError) -> Int {
+            guard let text = query[name], !text.isEmpty else { return fallback }
+            guard let value = Int(text), value >= 1 else { throw .validation("\(name) must be a positive integer.") }
+            return min(value, maximum)
+        }
+        let count = try positive("count", fallback: defaultCount, maximum: 100)
+        let page = try positive("page", fallback: 1, maximum: Int.max / 1000)
+        return (page, items.dropFirst((page - 1) * count).prefix(count))
     }
 }
 

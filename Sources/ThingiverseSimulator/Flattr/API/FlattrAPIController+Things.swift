@@ -54,9 +54,7 @@ extension FlattrAPIController {
         if let sort = call.query["sort"], sort == "trend" || sort.hasPrefix("flattrs") {
             matches.sort { ($0.flattrs, $0.createdAt) > ($1.flattrs, $1.createdAt) }
         }
-        let count = try call.positiveInteger("count", fallback: 30, maximum: 100)
-        let page = try call.positiveInteger("page", fallback: 1, maximum: Int.max / 1000)
-        let shown = matches.dropFirst((page - 1) * count).prefix(count)
+        let (page, shown) = try call.page(of: matches, defaultCount: 30)
         return .json(
             .object([
                 ("total_items", .integer(matches.count)),
@@ -80,13 +78,7 @@ extension FlattrAPIController {
             guard existing.ownerName == token.username else {
                 throw FlattrAPIError.validation("Owner mismatch. Current thing owned by other account.")
             }
-            return .json(
-                .object([
-                    ("id", .integer(existing.id)),
-                    ("link", .string(presenter.thingResource(existing.id))),
-                    ("message", .string("ok")),
-                    ("description", .string("Thing already exists")),
-                ]))
+            return registered(existing.id, "Thing already exists", status: .ok)
         }
         let id = state.nextThingID
         state.nextThingID += 1
@@ -95,14 +87,7 @@ extension FlattrAPIController {
             hasImage: false, createdAt: call.now, lastFlattrAt: 0, anonymousFlattrs: 0)
         edits.apply(to: &thing)
         state.things.append(thing)
-        return .json(
-            .object([
-                ("id", .integer(id)),
-                ("link", .string(presenter.thingResource(id))),
-                ("message", .string("ok")),
-                ("description", .string("Thing was created successfully")),
-            ]),
-            status: .created)
+        return registered(id, "Thing was created successfully", status: .created)
     }
 
     /// Changes the fields sent (`title`, `description`, `category`, `language`, `tags`,
@@ -135,6 +120,14 @@ extension FlattrAPIController {
     }
 
     // MARK: Helpers
+
+    /// `{"id", "link", "message": "ok", "description"}`: where the registered thing is.
+    private func registered(_ id: Int, _ description: String, status: HTTPResponse.Status) -> FlattrAPIReply {
+        let link = presenter.thingResource(id)
+        return .json(
+            .object([("id", .integer(id)), ("link", .string(link)), ("message", .string("ok")), ("description", .string(description))]),
+            status: status)
+    }
 
     /// What a thing's owner may set when creating or updating it; absent fields change nothing.
     private struct ThingEdits {

@@ -123,8 +123,8 @@ typealias FlattrAPIRoute = SimulatorRoute<
 extension FlattrAPIController {
     /// Every endpoint the simulator implements; literal paths come before `things/:ids`.
     static let routes: [FlattrAPIRoute] = [
-        FlattrAPIRoute(.get, "user") { try $0.currentUser(&$1, $2) },
-        FlattrAPIRoute(.get, "user/things") { try $0.currentUserThings(&$1, $2) },
+        FlattrAPIRoute(.get, "user") { try $0.user(&$1, $2) },
+        FlattrAPIRoute(.get, "user/things") { try $0.userThings(&$1, $2) },
         FlattrAPIRoute(.get, "users/:username") { try $0.user(&$1, $2) },
         FlattrAPIRoute(.get, "users/:username/things") { try $0.userThings(&$1, $2) },
 

@@ -25,31 +25,24 @@ struct FlattrPresenter: ProviderPresenter {
 
     // MARK: Users
 
-    /// The short form in a thing's `owner`.
+    /// The short form in a thing's `owner`, which also begins the full user.
     func owner(_ username: String) -> JSONValue {
-        .object([
-            ("type", .string("user")),
-            ("resource", .string(userResource(username))),
-            ("link", .string(userLink(username))),
+        .object(ownerMembers(username))
+    }
+
+    private func ownerMembers(_ username: String) -> [(String, JSONValue)] {
+        [
+            ("type", .string("user")), ("resource", .string(userResource(username))), ("link", .string(userLink(username))),
             ("username", .string(username)),
-        ])
+        ]
     }
 
     /// The full user; `email` only for the token's own account (`GET /user`).
     func user(_ user: FlattrUser, includeEmail: Bool) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("type", .string("user")),
-            ("resource", .string(userResource(user.username))),
-            ("link", .string(userLink(user.username))),
-            ("username", .string(user.username)),
-            ("firstname", .string(user.firstname)),
-            ("lastname", .string(user.lastname)),
-            ("avatar", .string(avatar(user.username))),
+        let details: [(String, JSONValue)] = [
+            ("firstname", .string(user.firstname)), ("lastname", .string(user.lastname)), ("avatar", .string(avatar(user.username))),
         ]
-        if includeEmail {
-            members.append(("email", .string(user.email)))
-        }
-        return .object(members)
+        return .object(ownerMembers(user.username) + details + (includeEmail ? [("email", .string(user.email))] : []))
     }
 
     // MARK: Things

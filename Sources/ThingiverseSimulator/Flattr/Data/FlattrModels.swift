@@ -75,13 +75,13 @@ struct FlattrScopes: Sendable, Equatable {
     }
 
     /// Parses `flattr thing` (space-separated); fails naming the first unknown scope.
-    static func parse(_ text: String?) -> Result<FlattrScopes, FlattrScopeError> {
-        guard let text, text.contains(where: { $0 != " " }) else { return .success(.standard) }
+    static func parse(_ text: String?) throws(FlattrScopeError) -> FlattrScopes {
+        guard let text, text.contains(where: { $0 != " " }) else { return .standard }
         let requested = text.split(separator: " ").map(String.init)
-        for name in requested where !known.contains(where: { $0.name == name }) {
-            return .failure(FlattrScopeError(scope: name))
+        if let unknown = requested.first(where: { name in !known.contains { $0.name == name } }) {
+            throw FlattrScopeError(scope: unknown)
         }
-        return .success(FlattrScopes(names: known.map(\.name).filter { requested.contains($0) }))
+        return FlattrScopes(names: known.map(\.name).filter { requested.contains($0) })
     }
 
     func contains(_ name: String) -> Bool { names.contains(name) }

@@ -50,9 +50,10 @@ struct FlattrAuthorizeRequest: AuthorizationRedirect {
         }
         let responseType = parameters["response_type"].flatMap { $0.isEmpty ? nil : $0 }
         guard responseType == "code" else { throw .unsupportedResponseType(responseType) }
-        switch FlattrScopes.parse(parameters["scope"]) {
-        case .success(let scopes): self.scopes = scopes
-        case .failure(let error): throw .unknownScope(error.scope)
+        do {
+            self.scopes = try FlattrScopes.parse(parameters["scope"])
+        } catch {
+            throw .unknownScope(error.scope)
         }
         self.app = app
         self.state = parameters["state"]

@@ -91,7 +91,7 @@ struct FlattrOAuthController: AuthorizationScreen {
         case .failure(let error):
             note(succeeded: false)
             var headers = HTTPFields()
-            if case .invalidClient = error {
+            if error.status == .unauthorized {
                 headers[.wwwAuthenticate] = "Basic realm=\"flattr\""
             }
             return Self.tokenReply(

@@ -19,19 +19,7 @@ struct FlattrTokenCall: Sendable {
         if input.body.isEmpty {
             self.body = [:]
         } else if looksLikeJSON {
-            if case .object(let members) = input.jsonBody {
-                var fields: [String: String] = [:]
-                for (name, value) in members {
-                    switch value {
-                    case .string(let string): fields[name] = string
-                    case .integer(let number): fields[name] = String(number)
-                    default: fields[name] = value.text
-                    }
-                }
-                self.body = fields
-            } else {
-                self.body = nil
-            }
+            self.body = input.jsonObjectMembers?.mapValues { $0.stringValue ?? $0.text }
         } else {
             self.body = FormEncoding.dictionary(text)
         }
@@ -48,34 +36,16 @@ struct FlattrTokenCall: Sendable {
     }
 }
 
-/// Why the token endpoint refused a call; each case maps to RFC 6749's error codes.
-enum FlattrTokenError: Error, Equatable {
-    case invalidClient(String)
-    case invalidRequest(String)
-    case invalidGrant(String)
-    case unsupportedGrantType(String)
+/// Why the token endpoint refused a call: RFC 6749's error code and a message.
+struct FlattrTokenError: Error, Equatable {
+    var code: String
+    var message: String
 
-    var status: HTTPResponse.Status {
-        switch self {
-        case .invalidClient: return .unauthorized
-        case .invalidRequest, .invalidGrant, .unsupportedGrantType: return .badRequest
-        }
-    }
+    static func invalidClient(_ message: String) -> Self { Self(code: "invalid_client", message: message) }
+    static func invalidRequest(_ message: String) -> Self { Self(code: "invalid_request", message: message) }
+    static func invalidGrant(_ message: String) -> Self { Self(code: "invalid_grant", message: message) }
+    static func unsupportedGrantType(_ message: String) -> Self { Self(code: "unsupported_grant_type", message: message) }
 
-    var code: String {
-        switch self {
-        case .invalidClient: return "invalid_client"
-        case .invalidRequest: return "invalid_request"
-        case .invalidGrant: return "invalid_grant"
-        case .unsupportedGrantType: return "unsupported_grant_type"
-        }
-    }
-
-    var message: String {
-        switch self {
-        case .invalidClient(let text), .invalidRequest(let text), .invalidGrant(let text),
-            .unsupportedGrantType(let text):
-            return text
-        }
-    }
+    /// 401 for a client that failed to authenticate, 400 for anything else.
+    var status: HTTPResponse.Status { code == "invalid_client" ? .unauthorized : .badRequest }
 }
