@@ -3,26 +3,22 @@ import Hummingbird
 /// A validated request to the generic provider's `/authorize`: the registered client, its
 /// redirect URI, `response_type=code`, and (when the provider requires PKCE) an S256 challenge.
 struct OAuth2AuthorizeRequest: AuthorizationRedirect {
-    struct Failure: AuthorizationFailure {
-        let message: String
-    }
-
     var redirectURI: String
     var state: String?
     var challenge: String?
     var scope: String
     var hiddenFields: [(String, String)]
 
-    init(parameters: [String: String], configuration: OAuth2ProviderSimulator.Configuration) throws(Failure) {
-        guard parameters["client_id"] == configuration.clientID else { throw Failure(message: "Unknown client_id.") }
-        guard parameters["response_type"] == "code" else { throw Failure(message: "Only response_type=code is supported.") }
+    init(parameters: [String: String], configuration: OAuth2ProviderSimulator.Configuration) throws(AuthorizationRefusal) {
+        guard parameters["client_id"] == configuration.clientID else { throw AuthorizationRefusal(message: "Unknown client_id.") }
+        guard parameters["response_type"] == "code" else { throw AuthorizationRefusal(message: "Only response_type=code is supported.") }
         if let given = parameters["redirect_uri"], given != configuration.redirectURI {
-            throw Failure(message: "The redirect_uri \"\(given)\" is not registered for this app.")
+            throw AuthorizationRefusal(message: "The redirect_uri \"\(given)\" is not registered for this app.")
         }
         challenge = parameters["code_challenge"]
         if configuration.requiresPKCE {
             guard let challenge, challenge.utf8.count == 43, parameters["code_challenge_method"] == "S256" else {
-                throw Failure(message: "PKCE is required: send code_challenge with code_challenge_method=S256.")
+                throw AuthorizationRefusal(message: "PKCE is required: send code_challenge with code_challenge_method=S256.")
             }
         }
         redirectURI = configuration.redirectURI
@@ -43,7 +39,7 @@ struct OAuth2AuthorizationScreen: AuthorizationScreen {
     let prefix: String
     var dropsState: Bool { false }
 
-    func authorization(from parameters: [String: String]) throws(OAuth2AuthorizeRequest.Failure) -> OAuth2AuthorizeRequest {
+    func authorization(from parameters: [String: String]) throws(AuthorizationRefusal) -> OAuth2AuthorizeRequest {
         try OAuth2AuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
     }
 

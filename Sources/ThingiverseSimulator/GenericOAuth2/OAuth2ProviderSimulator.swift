@@ -161,7 +161,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         let values = Dictionary(FormEncoding.parse(String(buffer: body)), uniquingKeysWith: { first, _ in first })
         let configuration = self.configuration
         guard clientAuthenticated(request, values, configuration: configuration) else {
-            return .json(.object([("error", .string("invalid_client"))]), status: .unauthorized)
+            return Self.error("invalid_client", status: .unauthorized)
         }
         let issued: (user: String, scope: String)?
         switch values["grant_type"] {
@@ -189,10 +189,10 @@ public final class OAuth2ProviderSimulator: KitSimulator {
                 return known
             }
         default:
-            return .json(.object([("error", .string("unsupported_grant_type"))]), status: .badRequest)
+            return Self.error("unsupported_grant_type", status: .badRequest)
         }
         guard let issued else {
-            return .json(.object([("error", .string("invalid_grant"))]), status: .badRequest)
+            return Self.error("invalid_grant", status: .badRequest)
         }
         let accessToken = RandomToken.hex(byteCount: 32)
         var reply: [(String, String)] = [
@@ -240,8 +240,13 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         return Self.users.first { $0.login == login }
     }
 
+    /// `{"error": code}`, the provider's only error body.
+    private static func error(_ code: String, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        .json(.object([("error", .string(code))]), status: status, headers: headers)
+    }
+
     private static var invalidToken: Response {
-        .json(.object([("error", .string("invalid_token"))]), status: .unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        error("invalid_token", status: .unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     }
 
     private func userinfo(_ request: Request) -> Response {
@@ -254,7 +259,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         state.withLock { $0.apiRequests.append("\(request.method.rawValue) \(path)") }
         guard let user = user(request) else { return Self.invalidToken }
         let segments = path.split(separator: "/").map(String.init)
-        let notFound = Response.json(.object([("error", .string("not_found"))]), status: .notFound)
+        let notFound = Self.error("not_found", status: .notFound)
         switch (request.method, segments.first, segments.count) {
         case (.get, "me", 1):
             return .json(Self.json(user))

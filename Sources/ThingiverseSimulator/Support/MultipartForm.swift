@@ -26,7 +26,7 @@ struct MultipartForm: Sendable {
         let delimiter = Array("--\(boundary)".utf8)
         var positions: [Int] = []
         var searchFrom = 0
-        while let found = Self.find(delimiter, in: body, from: searchFrom) {
+        while let found = body[searchFrom...].firstRange(of: delimiter)?.lowerBound {
             positions.append(found)
             searchFrom = found + delimiter.count
         }
@@ -40,7 +40,7 @@ struct MultipartForm: Sendable {
             if partEnd - 2 >= partStart, body[partEnd - 2] == 0x0D, body[partEnd - 1] == 0x0A { partEnd -= 2 }
             guard partStart <= partEnd else { return nil }
             let part = Array(body[partStart..<partEnd])
-            guard let split = Self.find([0x0D, 0x0A, 0x0D, 0x0A], in: part, from: 0) else { return nil }
+            guard let split = part.firstRange(of: [0x0D, 0x0A, 0x0D, 0x0A])?.lowerBound else { return nil }
             let headerText = String(decoding: part[..<split], as: UTF8.self)
             var name: String?
             var filename: String?
@@ -73,18 +73,6 @@ struct MultipartForm: Sendable {
                 value = String(value.dropFirst().dropLast())
             }
             return value
-        }
-        return nil
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == needle[0], haystack[index..<index + needle.count].elementsEqual(needle) {
-                return index
-            }
-            index += 1
         }
         return nil
     }

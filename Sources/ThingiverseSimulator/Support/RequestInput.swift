@@ -59,19 +59,13 @@ struct RequestInput: Sendable {
     var oauthParameters: [String: String] {
         var result = queryParameters
         if isJSON {
-            if case .object(let members) = jsonBody {
-                for (name, value) in members {
-                    switch value {
-                    case .string(let text): result[name] = text
-                    case .integer(let number): result[name] = String(number)
-                    default: break
-                    }
-                }
+            let scalars = (jsonObjectMembers ?? [:]).compactMapValues { value -> String? in
+                if case .integer(let number) = value { return String(number) }
+                return value.stringValue
             }
+            result.merge(scalars) { _, fromBody in fromBody }
         } else if !body.isEmpty {
-            for (name, value) in FormEncoding.dictionary(String(decoding: body, as: UTF8.self)) {
-                result[name] = value
-            }
+            result.merge(FormEncoding.dictionary(String(decoding: body, as: UTF8.self))) { _, fromBody in fromBody }
         }
         return result
     }

@@ -58,7 +58,7 @@ struct FlattrAPIController: Sendable {
                 case .json(let value, let status):
                     return .flattrJSON(value, status: status, headers: headers)
                 case .noContent:
-                    headers[.contentType] = FlattrJSONContentType.value
+                    headers[.contentType] = Response.flattrJSONType
                     return Response(status: .noContent, headers: headers)
                 case .redirect(let location, let body):
                     headers[.location] = location

@@ -2,33 +2,6 @@
 /// registered one, the response type is `code` and every scope is known. Built from the query
 /// (the page) and again from the form (the decision), so hidden fields are never trusted.
 struct FlattrAuthorizeRequest: AuthorizationRedirect {
-    /// Why an authorization request cannot be shown; each case reads well on an HTML page.
-    enum Failure: AuthorizationFailure, Equatable {
-        case missingClientID
-        case unknownClient(String)
-        case redirectMismatch(given: String)
-        case unsupportedResponseType(String?)
-        case unknownScope(String)
-
-        var message: String {
-            switch self {
-            case .missingClientID:
-                return "The request has no client_id. Apps must send the client id they registered."
-            case .unknownClient(let clientID):
-                return "No app is registered with the client_id \"\(clientID)\"."
-            case .redirectMismatch(let given):
-                return "The redirect_uri \"\(given)\" is not the redirect URI registered for this app."
-            case .unsupportedResponseType(let type?):
-                return "The response_type \"\(type)\" is not supported; Flattr only knows \"code\"."
-            case .unsupportedResponseType(nil):
-                return "The request has no response_type; send response_type=code."
-            case .unknownScope(let scope):
-                return "The scope \"\(scope)\" is unknown; use flattr, thing, email or extendedread, "
-                    + "separated by spaces."
-            }
-        }
-    }
-
     var app: FlattrSimulatorApp
     /// The given `redirect_uri`, or the registered one when none was given.
     var redirectURI: String
@@ -37,23 +10,33 @@ struct FlattrAuthorizeRequest: AuthorizationRedirect {
     var state: String?
 
     /// Validates the OAuth parameters against the registered apps.
-    init(parameters: [String: String], configuration: FlattrSimulatorConfiguration) throws(Failure) {
-        guard let clientID = parameters["client_id"], !clientID.isEmpty else { throw .missingClientID }
-        guard let app = configuration.app(clientID: clientID) else { throw .unknownClient(clientID) }
+    init(parameters: [String: String], configuration: FlattrSimulatorConfiguration) throws(AuthorizationRefusal) {
+        guard let clientID = parameters["client_id"], !clientID.isEmpty else {
+            throw AuthorizationRefusal(message: "The request has no client_id. Apps must send the client id they registered.")
+        }
+        guard let app = configuration.app(clientID: clientID) else {
+            throw AuthorizationRefusal(message: "No app is registered with the client_id \"\(clientID)\".")
+        }
         if let given = parameters["redirect_uri"], !given.isEmpty {
-            guard given == app.redirectURI else { throw .redirectMismatch(given: given) }
+            guard given == app.redirectURI else {
+                throw AuthorizationRefusal(message: "The redirect_uri \"\(given)\" is not the redirect URI registered for this app.")
+            }
             self.redirectURI = given
             self.redirectURIWasGiven = true
         } else {
             self.redirectURI = app.redirectURI
             self.redirectURIWasGiven = false
         }
-        let responseType = parameters["response_type"].flatMap { $0.isEmpty ? nil : $0 }
-        guard responseType == "code" else { throw .unsupportedResponseType(responseType) }
+        switch parameters["response_type"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        case "code": break
+        case let type?: throw AuthorizationRefusal(message: "The response_type \"\(type)\" is not supported; Flattr only knows \"code\".")
+        case nil: throw AuthorizationRefusal(message: "The request has no response_type; send response_type=code.")
+        }
         do {
             self.scopes = try FlattrScopes.parse(parameters["scope"])
         } catch {
-            throw .unknownScope(error.scope)
+            throw AuthorizationRefusal(
+                message: "The scope \"\(error.scope)\" is unknown; use flattr, thing, email or extendedread, separated by spaces.")
         }
         self.app = app
         self.state = parameters["state"]

@@ -18,7 +18,7 @@ struct FlattrOAuthController: AuthorizationScreen {
 
     // MARK: The authorization screen
 
-    func authorization(from parameters: [String: String]) throws(FlattrAuthorizeRequest.Failure) -> FlattrAuthorizeRequest {
+    func authorization(from parameters: [String: String]) throws(AuthorizationRefusal) -> FlattrAuthorizeRequest {
         try FlattrAuthorizeRequest(parameters: parameters, configuration: simulator.configuration)
     }
 

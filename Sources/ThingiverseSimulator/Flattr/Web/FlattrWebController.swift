@@ -83,12 +83,9 @@ struct FlattrWebController: Sendable {
         else {
             return .html(Self.notFound("There is no image at this address."), status: .notFound)
         }
-        let size: PlaceholderImage.Size
-        switch file {
-        case "small.png": size = .thumb
-        case "medium.png": size = .preview
-        case "large.png": size = .large
-        default: return .html(Self.notFound("Images come in small, medium and large."), status: .notFound)
+        let sizes: [String: PlaceholderImage.Size] = ["small.png": .thumb, "medium.png": .preview, "large.png": .large]
+        guard let size = sizes[file] else {
+            return .html(Self.notFound("Images come in small, medium and large."), status: .notFound)
         }
         return .placeholderImage(name: "flattr-thing-\(segments.joined())", size: size)
     }
