@@ -72,7 +72,10 @@ extension FlattrAPIController {
         guard let url = try fields.string("url"), Self.isValidURL(url) else {
             throw FlattrAPIError.validation("Invalid url")
         }
-        let edits = try ThingEdits(fields)
+        var thing = FlattrThing(
+            id: state.nextThingID, url: url, ownerName: token.username, title: url, description: "", category: .rest, tags: [],
+            hasImage: false, createdAt: call.now, lastFlattrAt: 0, anonymousFlattrs: 0)
+        try Self.apply(fields, to: &thing)
 
         if let existing = state.things.first(where: { Self.comparable($0.url) == Self.comparable(url) }) {
             guard existing.ownerName == token.username else {
@@ -80,30 +83,24 @@ extension FlattrAPIController {
             }
             return registered(existing.id, "Thing already exists", status: .ok)
         }
-        let id = state.nextThingID
         state.nextThingID += 1
-        var thing = FlattrThing(
-            id: id, url: url, ownerName: token.username, title: url, description: "", category: .rest, tags: [],
-            hasImage: false, createdAt: call.now, lastFlattrAt: 0, anonymousFlattrs: 0)
-        edits.apply(to: &thing)
         state.things.append(thing)
-        return registered(id, "Thing was created successfully", status: .created)
+        return registered(thing.id, "Thing was created successfully", status: .created)
     }
 
     /// Changes the fields sent (`title`, `description`, `category`, `language`, `tags`,
     /// `hidden`) of one of the token's things; a thing's `url` cannot change.
     func updateThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
         let token = try call.requireToken(scope: "thing", refusal: "Cannot update the thing.")
-        let index = try Self.thingIndex(call, in: state)
-        guard state.things[index].ownerName == token.username else {
-            throw FlattrAPIError.forbidden("Cannot update the thing. It is not your thing.")
-        }
+        let index = try Self.thingIndex(call, in: state, owner: token, refusal: "Cannot update the thing. It is not your thing.")
         let fields = try call.bodyFields()
-        if let url = try fields.string("url"), Self.comparable(url) != Self.comparable(state.things[index].url) {
+        var thing = state.things[index]
+        if let url = try fields.string("url"), Self.comparable(url) != Self.comparable(thing.url) {
             throw FlattrAPIError.validation("The url of a thing cannot be changed.")
         }
-        try ThingEdits(fields).apply(to: &state.things[index])
-        state.things[index].updatedAt = call.now
+        try Self.apply(fields, to: &thing)
+        thing.updatedAt = call.now
+        state.things[index] = thing
         return .json(.object([("message", .string("ok")), ("description", .string("Thing was updated correctly"))]))
     }
 
@@ -111,10 +108,7 @@ extension FlattrAPIController {
     func deleteThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
         let refusal = "Cannot delete the thing. Maybe it's not your thing or the scope thing is missing."
         let token = try call.requireToken(scope: "thing", refusal: refusal)
-        let index = try Self.thingIndex(call, in: state)
-        guard state.things[index].ownerName == token.username else {
-            throw FlattrAPIError.forbidden(refusal)
-        }
+        let index = try Self.thingIndex(call, in: state, owner: token, refusal: refusal)
         state.things.remove(at: index)
         return .noContent
     }
@@ -129,39 +123,25 @@ extension FlattrAPIController {
             status: status)
     }
 
-    /// What a thing's owner may set when creating or updating it; absent fields change nothing.
-    private struct ThingEdits {
-        var title: String?
-        var description: String?
-        var category: FlattrCategory?
-        var language: String?
-        var tags: [String]?
-        var hidden: Bool?
-
-        init(_ fields: FlattrFields) throws(FlattrAPIError) {
-            title = try fields.string("title")
-            description = try fields.string("description")
-            category = try fields.category("category")
-            language = try fields.string("language")
-            tags = try fields.strings("tags")
-            hidden = try fields.bool("hidden")
-        }
-
-        func apply(to thing: inout FlattrThing) {
-            if let title { thing.title = title }
-            if let description { thing.description = description }
-            if let category { thing.category = category }
-            if let language { thing.language = language }
-            if let tags { thing.tags = tags }
-            if let hidden { thing.hidden = hidden }
-        }
+    /// Sets what a thing's owner may set when creating or updating it; absent fields change nothing.
+    private static func apply(_ fields: FlattrFields, to thing: inout FlattrThing) throws(FlattrAPIError) {
+        if let title = try fields.string("title") { thing.title = title }
+        if let description = try fields.string("description") { thing.description = description }
+        if let category = try fields.category("category") { thing.category = category }
+        if let language = try fields.string("language") { thing.language = language }
+        if let tags = try fields.strings("tags") { thing.tags = tags }
+        if let hidden = try fields.bool("hidden") { thing.hidden = hidden }
     }
 
-    /// The index of the single thing named by the path (a list of ids cannot be changed).
-    private static func thingIndex(_ call: FlattrAPICall, in state: FlattrState) throws(FlattrAPIError) -> Int {
+    /// The index of the single thing named by the path (a list of ids cannot be changed), which
+    /// must be `owner`'s (403 with `refusal` otherwise).
+    private static func thingIndex(
+        _ call: FlattrAPICall, in state: FlattrState, owner: FlattrToken, refusal: String
+    ) throws(FlattrAPIError) -> Int {
         guard let id = Int(call.parameter("ids")), let index = state.thingIndex(id: id) else {
             throw .notFound("the thing can not be found")
         }
+        guard state.things[index].ownerName == owner.username else { throw .forbidden(refusal) }
         return index
     }
 

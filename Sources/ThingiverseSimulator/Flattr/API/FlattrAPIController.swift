@@ -40,14 +40,13 @@ struct FlattrAPIController: Sendable {
                 key: token?.value ?? FlattrState.anonymousBudget, limit: configuration.rateLimit,
                 window: configuration.rateWindow, now: now)
             var headers = rate.headers(withReset: false)
-            if let retryAfter = rate.retryAfter {
-                headers[.retryAfter] = String(retryAfter)
-                let error = FlattrAPIError(
-                    status: .tooManyRequests, code: "rate_limit_exceeded",
-                    description: "Rate limit of \(configuration.rateLimit) requests exceeded; retry in \(retryAfter) s.")
-                return .flattrJSON(error.json, status: error.status, headers: headers)
-            }
             do {
+                if let retryAfter = rate.retryAfter {
+                    headers[.retryAfter] = String(retryAfter)
+                    throw FlattrAPIError(
+                        status: .tooManyRequests, code: "rate_limit_exceeded",
+                        description: "Rate limit of \(configuration.rateLimit) requests exceeded; retry in \(retryAfter) s.")
+                }
                 if presented != nil && token == nil {
                     throw FlattrAPIError.unauthorized(
                         "You are unauthorized to access the resource (the bearer token is unknown or malformed).")
@@ -64,12 +63,11 @@ struct FlattrAPIController: Sendable {
                     headers[.location] = location
                     return .flattrJSON(body, status: .found, headers: headers)
                 }
-            } catch let error as FlattrAPIError {
-                headers.append(contentsOf: error.headers)
-                return .flattrJSON(error.json, status: error.status, headers: headers)
             } catch {
-                let failure = FlattrAPIError(
-                    status: .internalServerError, code: "internal_error", description: "The simulator failed: \(error)")
+                let failure =
+                    error as? FlattrAPIError
+                    ?? FlattrAPIError(status: .internalServerError, code: "internal_error", description: "The simulator failed: \(error)")
+                headers.append(contentsOf: failure.headers)
                 return .flattrJSON(failure.json, status: failure.status, headers: headers)
             }
         }
