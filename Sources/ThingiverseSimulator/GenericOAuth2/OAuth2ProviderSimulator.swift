@@ -270,11 +270,8 @@ public final class OAuth2ProviderSimulator: KitSimulator {
             guard let item = state.withLock({ $0.items }).first(where: { String($0.id) == segments[1] }) else { return notFound }
             return .json(Self.json(item))
         case (.post, "items", 1):
-            struct NewItem: Decodable {
-                let title: String?
-            }
             let body = try await request.body.collect(upTo: 64 * 1024)
-            let title = (try? JSONDecoder().decode(NewItem.self, from: Data(body.readableBytesView)))?.title ?? "Untitled"
+            let title = (try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)))?["title"]?.stringValue ?? "Untitled"
             let item = state.withLock { state in
                 let item = (id: (state.items.map(\.id).max() ?? 100) + 1, owner: user.login, title: title)
                 state.items.append(item)

@@ -37,10 +37,4 @@ struct FlattrState: Sendable {
         tokens[value] = FlattrToken(value: value, username: username, clientID: clientID, scopes: scopes)
         return value
     }
-
-    // MARK: Logs
-
-    mutating func record(tokenRequest: FlattrTokenRequestRecord) {
-        tokenRequests.appendKeepingRecent(tokenRequest)
-    }
 }

@@ -70,26 +70,25 @@ struct FlattrOAuthController: AuthorizationScreen {
         let call = FlattrTokenCall(input: input, authorization: request.headers[.authorization])
         let configuration = simulator.configuration
         let containsSecret = call.containsAny(of: configuration.apps.map(\.clientSecret))
-        func note(succeeded: Bool) {
+        var succeeded = false
+        defer {
             let record = FlattrTokenRequestRecord(
-                basicClientID: call.basic?.clientID, bodyFieldNames: call.bodyFieldNames,
-                bodyContainsSecret: containsSecret, succeeded: succeeded)
-            simulator.state.withLock { $0.record(tokenRequest: record) }
+                basicClientID: call.basic?.clientID, bodyFieldNames: call.bodyFieldNames, bodyContainsSecret: containsSecret,
+                succeeded: succeeded)
+            simulator.state.withLock { $0.tokenRequests.appendKeepingRecent(record) }
         }
         if let fault = try await simulator.faultResponse() {
-            note(succeeded: false)
             return fault
         }
         switch exchange(call, containsSecret: containsSecret, configuration: configuration) {
         case .success(let (token, scopes)):
-            note(succeeded: true)
+            succeeded = true
             return Self.tokenReply(
                 .object([
                     ("access_token", .string(token)), ("token_type", .string("bearer")),
                     ("scope", .string(scopes.text)),
                 ]))
         case .failure(let error):
-            note(succeeded: false)
             var headers = HTTPFields()
             if error.status == .unauthorized {
                 headers[.wwwAuthenticate] = "Basic realm=\"flattr\""
