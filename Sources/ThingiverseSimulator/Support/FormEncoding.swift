@@ -14,11 +14,7 @@ enum FormEncoding {
 
     /// The last value given for each name (later values win, like most web frameworks).
     static func dictionary(_ text: some StringProtocol) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in parse(text) {
-            result[pair.name] = pair.value
-        }
-        return result
+        Dictionary(parse(text), uniquingKeysWith: { _, last in last })
     }
 
     /// Encodes pairs as `a=1&b=2`, escaping everything outside the unreserved set.

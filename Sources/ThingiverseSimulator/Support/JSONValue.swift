@@ -56,11 +56,7 @@ enum JSONValue: Sendable, Equatable {
             output.append(contentsOf: String(value).utf8)
         case .number(let value):
             // JSON has no NaN or infinity; null is the conventional stand-in.
-            if value.isFinite {
-                output.append(contentsOf: String(value).utf8)
-            } else {
-                output.append(contentsOf: "null".utf8)
-            }
+            output.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
         case .string(let value):
             Self.writeString(value, into: &output)
         case .array(let elements):
@@ -87,8 +83,7 @@ enum JSONValue: Sendable, Equatable {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), byte])
             case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
