@@ -118,7 +118,7 @@ public final class UserEchoSimulator: Sendable {
                 }
                 data = presenter.comment(comment, in: state)
             }
-            return UserEchoHookDelivery.body(event: hook, created: UserEchoTimestamp.now(), data: data)
+            return UserEchoHookSender.body(event: hook, created: UserEchoTimestamp.now(), data: data)
         }
         return try await UserEchoHookSender.send(body, to: url, webhookKey: configuration.webhookKey, using: client)
     }

@@ -28,9 +28,7 @@ extension UserEchoAPIController {
         state.topics.removeAll { topicIDs.contains($0.id) }
         state.comments.removeAll { topicIDs.contains($0.topicID) }
         state.votes.removeAll { topicIDs.contains($0.topicID) }
-        for kind in [UserEchoLabelKind.type, .category, .tag] {
-            state.setLabels(kind, state.labels(kind).filter { $0.forumID != id })
-        }
+        state.labels.removeAll { $0.forumID == id }
         return .object([("id", .integer(id))])
     }
 
@@ -46,13 +44,11 @@ extension UserEchoAPIController {
         try call.requireAdmin("create \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
         let name = try call.fields.requiredString("name")
-        var labels = state.labels(kind)
-        guard !labels.contains(where: { $0.forumID == forum.id && $0.name.lowercased() == name.lowercased() }) else {
+        guard !state.labels(kind).contains(where: { $0.forumID == forum.id && $0.name.lowercased() == name.lowercased() }) else {
             throw UserEchoAPIError.badRequest("The forum has a \(kind.rawValue) named \"\(name)\" already.")
         }
-        let label = UserEchoLabel(id: state.newID(kind.objectKind), forumID: forum.id, name: name)
-        labels.append(label)
-        state.setLabels(kind, labels)
+        let label = UserEchoLabel(kind: kind, id: state.newID(kind.objectKind), forumID: forum.id, name: name)
+        state.labels.append(label)
         return presenter.label(label)
     }
 
@@ -60,21 +56,16 @@ extension UserEchoAPIController {
     func updateLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         try call.requireAdmin("change \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
-        var labels = state.labels(kind)
-        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
-        labels[index].name = try call.fields.requiredString("name")
-        state.setLabels(kind, labels)
-        return presenter.label(labels[index])
+        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: state)
+        state.labels[index].name = try call.fields.requiredString("name")
+        return presenter.label(state.labels[index])
     }
 
     /// Removes the label `id`; topics lose it.
     func deleteLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         try call.requireAdmin("delete \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
-        var labels = state.labels(kind)
-        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
-        let removed = labels.remove(at: index)
-        state.setLabels(kind, labels)
+        let removed = state.labels.remove(at: try Self.labelIndex(kind, call, forumID: forum.id, in: state))
         for topicIndex in state.topics.indices {
             switch kind {
             case .type where state.topics[topicIndex].typeID == removed.id: state.topics[topicIndex].typeID = nil
@@ -124,10 +115,10 @@ extension UserEchoAPIController {
     }
 
     private static func labelIndex(
-        _ kind: UserEchoLabelKind, _ call: UserEchoAPICall, forumID: Int, in labels: [UserEchoLabel]
+        _ kind: UserEchoLabelKind, _ call: UserEchoAPICall, forumID: Int, in state: UserEchoState
     ) throws(UserEchoAPIError) -> Int {
         guard let id = try call.fields.int("id") else { throw .badRequest("id is required.") }
-        guard let index = labels.firstIndex(where: { $0.id == id && $0.forumID == forumID }) else {
+        guard let index = state.labels.firstIndex(where: { $0.kind == kind && $0.id == id && $0.forumID == forumID }) else {
             throw .notFound("\(kind.title) not found.")
         }
         return index

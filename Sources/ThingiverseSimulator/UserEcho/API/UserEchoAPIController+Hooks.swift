@@ -49,7 +49,7 @@ extension UserEchoAPIController {
 extension UserEchoState {
     /// Puts `event` in the outbox for every hook registered for it.
     mutating func queueHooks(_ event: String, data: JSONValue, created: String) {
-        let body = UserEchoHookDelivery.body(event: event, created: created, data: data)
+        let body = UserEchoHookSender.body(event: event, created: created, data: data)
         for hook in hooks where hook.event == event {
             outbox.append(OutgoingDelivery(event: event, url: hook.targetURL, body: body))
         }

@@ -22,7 +22,7 @@ extension UserEchoAPIController {
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let capture = kind == .tag ? "tag" : "category"
         let id = try call.id(capture, kind.title)
-        guard state.labels(kind).contains(where: { $0.id == id }) else {
+        guard state.label(kind, id: id) != nil else {
             throw UserEchoAPIError.notFound("\(kind.title) not found.")
         }
         let topics = state.topics.filter { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
@@ -56,7 +56,7 @@ extension UserEchoAPIController {
         var topic = UserEchoTopic(
             id: 0, forumID: forum.id, authorID: call.actor.id, header: try fields.requiredString("header"),
             description: try fields.string("description") ?? "", status: .new,
-            typeID: state.types.first { $0.forumID == forum.id }?.id, categoryID: nil, tagIDs: [],
+            typeID: state.labels(.type).first { $0.forumID == forum.id }?.id, categoryID: nil, tagIDs: [],
             created: call.now, updated: call.now)
         try Self.apply(fields, to: &topic, forumID: forum.id, call: call, state: state)
         topic.id = state.newID(.topic)
@@ -132,13 +132,13 @@ extension UserEchoAPIController {
         _ fields: UserEchoFields, to topic: inout UserEchoTopic, forumID: Int, call: UserEchoAPICall, state: UserEchoState
     ) throws(UserEchoAPIError) {
         if let typeID = try fields.int("type", "type_id") {
-            guard state.types.contains(where: { $0.id == typeID && $0.forumID == forumID }) else {
+            guard state.label(.type, id: typeID)?.forumID == forumID else {
                 throw .badRequest("type \(typeID) is not a topic type of forum \(forumID).")
             }
             topic.typeID = typeID
         }
         if let categoryID = try fields.int("category", "category_id") {
-            guard state.categories.contains(where: { $0.id == categoryID && $0.forumID == forumID }) else {
+            guard state.label(.category, id: categoryID)?.forumID == forumID else {
                 throw .badRequest("category \(categoryID) is not a category of forum \(forumID).")
             }
             topic.categoryID = categoryID
@@ -146,7 +146,7 @@ extension UserEchoAPIController {
         if let tags = try fields.strings("tags") {
             var ids: [Int] = []
             for wanted in tags {
-                let tag = state.tags.first {
+                let tag = state.labels(.tag).first {
                     $0.forumID == forumID && (String($0.id) == wanted || $0.name.lowercased() == wanted.lowercased())
                 }
                 guard let tag else { throw .badRequest("\"\(wanted)\" is not a tag of forum \(forumID).") }

@@ -80,8 +80,8 @@ struct UserEchoPresenter: Sendable {
         .object([("id", .integer(label.id)), ("forum_id", .integer(label.forumID)), ("name", .string(label.name))])
     }
 
-    private func labelReference(_ id: Int?, in labels: [UserEchoLabel]) -> JSONValue {
-        guard let id, let label = labels.first(where: { $0.id == id }) else { return .null }
+    private func labelReference(_ label: UserEchoLabel?) -> JSONValue {
+        guard let label else { return .null }
         return .object([("id", .integer(label.id)), ("name", .string(label.name))])
     }
 
@@ -109,9 +109,9 @@ struct UserEchoPresenter: Sendable {
             ("description", .string(topic.description)),
             ("status", .integer(topic.status.rawValue)),
             ("status_name", .string(topic.status.name)),
-            ("type", labelReference(topic.typeID, in: state.types)),
-            ("category", labelReference(topic.categoryID, in: state.categories)),
-            ("tags", .array(topic.tagIDs.map { labelReference($0, in: state.tags) })),
+            ("type", labelReference(state.label(.type, id: topic.typeID))),
+            ("category", labelReference(state.label(.category, id: topic.categoryID))),
+            ("tags", .array(topic.tagIDs.map { labelReference(state.label(.tag, id: $0)) })),
             ("vote_diff", .integer(state.voteDiff(topicID: topic.id))),
             ("comment_count", .integer(state.commentCount(topicID: topic.id))),
             ("author", author(topic.authorID, in: state)),

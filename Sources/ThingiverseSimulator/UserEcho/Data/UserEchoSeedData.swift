@@ -37,14 +37,15 @@ enum UserEchoSeedData {
             created: "2014-03-03T09:25:00.000Z"),
     ]
 
-    static let types = labels(ideas: ["Idea", "Question", "Praise"], bugs: ["Problem", "Question"])
-    static let categories = labels(ideas: ["Slicer", "Thing pages", "Mobile app"], bugs: ["Website", "Uploads"])
-    static let tags = labels(ideas: ["ui", "performance", "accessibility"], bugs: ["crash", "regression"])
+    static let labels =
+        labels(.type, ideas: ["Idea", "Question", "Praise"], bugs: ["Problem", "Question"])
+        + labels(.category, ideas: ["Slicer", "Thing pages", "Mobile app"], bugs: ["Website", "Uploads"])
+        + labels(.tag, ideas: ["ui", "performance", "accessibility"], bugs: ["crash", "regression"])
 
-    /// Labels numbered from 1: those of forum 1 (ideas), then those of forum 2 (bugs).
-    private static func labels(ideas: [String], bugs: [String]) -> [UserEchoLabel] {
+    /// Labels of one kind numbered from 1: those of forum 1 (ideas), then those of forum 2 (bugs).
+    private static func labels(_ kind: UserEchoLabelKind, ideas: [String], bugs: [String]) -> [UserEchoLabel] {
         let named = ideas.map { (1, $0) } + bugs.map { (2, $0) }
-        return named.enumerated().map { UserEchoLabel(id: $0.offset + 1, forumID: $0.element.0, name: $0.element.1) }
+        return named.enumerated().map { UserEchoLabel(kind: kind, id: $0.offset + 1, forumID: $0.element.0, name: $0.element.1) }
     }
 
     static let topics: [UserEchoTopic] = [

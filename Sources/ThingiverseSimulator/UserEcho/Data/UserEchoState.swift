@@ -4,9 +4,8 @@ struct UserEchoState: Sendable {
     var users: [UserEchoUser]
     var groups: [UserEchoGroup]
     var forums: [UserEchoForum]
-    var types: [UserEchoLabel]
-    var categories: [UserEchoLabel]
-    var tags: [UserEchoLabel]
+    /// Types, categories and tags; each kind numbers its own ids.
+    var labels: [UserEchoLabel]
     var topics: [UserEchoTopic]
     var votes: [UserEchoVote]
     var comments: [UserEchoComment]
@@ -37,18 +36,18 @@ struct UserEchoState: Sendable {
         self.users = UserEchoSeedData.users
         self.groups = UserEchoSeedData.groups
         self.forums = UserEchoSeedData.forums
-        self.types = UserEchoSeedData.types
-        self.categories = UserEchoSeedData.categories
-        self.tags = UserEchoSeedData.tags
+        self.labels = UserEchoSeedData.labels
         self.topics = UserEchoSeedData.topics
         self.votes = UserEchoSeedData.votes
         self.comments = UserEchoSeedData.comments
         func next(_ ids: [Int]) -> Int { (ids.max() ?? 0) + 1 }
         self.nextIDs = [
             .user: next(users.map(\.id)), .group: next(groups.map(\.id)), .forum: next(forums.map(\.id)),
-            .type: next(types.map(\.id)), .category: next(categories.map(\.id)), .tag: next(tags.map(\.id)),
             .topic: next(topics.map(\.id)), .comment: next(comments.map(\.id)), .hook: 1, .file: 1,
         ]
+        for kind in UserEchoLabelKind.allCases {
+            nextIDs[kind.objectKind] = next(labels(kind).map(\.id))
+        }
     }
 
     /// Hands out the next id of `kind`.
@@ -77,21 +76,8 @@ struct UserEchoState: Sendable {
     }
 
     /// The labels of one kind (types, categories or tags).
-    func labels(_ kind: UserEchoLabelKind) -> [UserEchoLabel] {
-        switch kind {
-        case .type: return types
-        case .category: return categories
-        case .tag: return tags
-        }
-    }
-
-    mutating func setLabels(_ kind: UserEchoLabelKind, _ labels: [UserEchoLabel]) {
-        switch kind {
-        case .type: types = labels
-        case .category: categories = labels
-        case .tag: tags = labels
-        }
-    }
+    func labels(_ kind: UserEchoLabelKind) -> [UserEchoLabel] { labels.filter { $0.kind == kind } }
+    func label(_ kind: UserEchoLabelKind, id: Int?) -> UserEchoLabel? { labels.first { $0.kind == kind && $0.id == id } }
 
     // MARK: People
 
@@ -127,18 +113,6 @@ struct UserEchoState: Sendable {
 /// The kinds of object that get ids from `UserEchoState.newID`.
 enum UserEchoObjectKind: String, Hashable, Sendable {
     case user, group, forum, type, category, tag, topic, comment, hook, file
-}
-
-/// The three per-forum label lists; the raw value is the singular noun.
-enum UserEchoLabelKind: String, Sendable {
-    case type, category, tag
-
-    /// `types`, `categories`, `tags`.
-    var plural: String { self == .category ? "categories" : rawValue + "s" }
-    /// `Type`, `Category`, `Tag`, for messages that start with one.
-    var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
-    /// Which id counter labels of this kind draw from.
-    var objectKind: UserEchoObjectKind { UserEchoObjectKind(rawValue: rawValue)! }
 }
 
 extension UserEchoState {

@@ -124,9 +124,8 @@ struct UserEchoWebController: Sendable {
         let presenter = UserEchoPresenter(configuration: simulator.configuration)
         let author = state.user(id: topic.authorID) ?? .anonymous
         let labels =
-            [topic.typeID.flatMap { id in state.types.first { $0.id == id } }]
-            + [topic.categoryID.flatMap { id in state.categories.first { $0.id == id } }]
-            + topic.tagIDs.map { id in state.tags.first { $0.id == id } }
+            [state.label(.type, id: topic.typeID), state.label(.category, id: topic.categoryID)]
+            + topic.tagIDs.map { state.label(.tag, id: $0) }
         let tags = labels.compactMap { $0 }.map { "<span class=\"tag\">\(HTML.escape($0.name))</span>" }.joined()
         let comments = state.comments.filter { $0.topicID == topic.id }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         let items = comments.map { comment in
