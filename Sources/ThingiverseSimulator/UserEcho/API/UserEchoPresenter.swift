@@ -14,7 +14,7 @@ struct UserEchoPresenter: Sendable {
     func avatar(_ user: UserEchoUser) -> String { user.avatarURL ?? "\(base)/avatars/\(user.id).png" }
     func forumLink(_ forum: UserEchoForum) -> String { "\(base)/forums/\(forum.id)-\(Self.slug(forum.name))" }
     func topicLink(_ topic: UserEchoTopic) -> String { "\(base)/topics/\(topic.id)-\(Self.slug(topic.header))" }
-    func fileLink(_ file: UserEchoFile) -> String { "\(base)/files/\(file.id)/\(FormEncoding.encodeComponent(file.name))" }
+    func fileLink(_ file: UserEchoFile) -> String { "\(base)/files/\(file.id)/\(FormEncoding.encodeComponent(file.upload.name))" }
 
     /// `Dark mode for the editor!` -> `dark-mode-for-the-editor`, as UserEcho's topic URLs read.
     static func slug(_ text: String) -> String {
@@ -89,11 +89,11 @@ struct UserEchoPresenter: Sendable {
         .object([
             ("id", .integer(file.id)),
             ("forum_id", .integer(file.forumID)),
-            ("name", .string(file.name)),
+            ("name", .string(file.upload.name)),
             ("url", .string(fileLink(file))),
-            ("size", .integer(file.bytes.count)),
-            ("content_type", .string(file.contentType)),
-            ("is_image", .bool(file.isImage)),
+            ("size", .integer(file.upload.bytes.count)),
+            ("content_type", .string(file.upload.contentType)),
+            ("is_image", .bool(file.upload.isImage)),
             ("created", .string(file.created)),
         ])
     }

@@ -96,10 +96,8 @@ struct UserEchoComment: Sendable {
 struct UserEchoFile: Sendable {
     var id: Int
     var forumID: Int
-    var name: String
-    var contentType: String
-    var bytes: [UInt8]
-    var isImage: Bool
+    /// The file's name, type and bytes as they were sent.
+    var upload: UserEchoUpload
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
 }

@@ -1,14 +1,14 @@
 /// Everything the UserEcho simulator remembers, kept behind one `Mutex` in `UserEchoSimulator`.
 /// Each request does its work inside a single lock, so it sees and leaves a consistent state.
 struct UserEchoState: Sendable {
-    var users: [UserEchoUser]
-    var groups: [UserEchoGroup]
-    var forums: [UserEchoForum]
+    var users = UserEchoSeedData.users
+    var groups = UserEchoSeedData.groups
+    var forums = UserEchoSeedData.forums
     /// Types, categories and tags; each kind numbers its own ids.
-    var labels: [UserEchoLabel]
-    var topics: [UserEchoTopic]
-    var votes: [UserEchoVote]
-    var comments: [UserEchoComment]
+    var labels = UserEchoSeedData.labels
+    var topics = UserEchoSeedData.topics
+    var votes = UserEchoSeedData.votes
+    var comments = UserEchoSeedData.comments
     var hooks: [UserEchoHook] = []
     var files: [UserEchoFile] = []
     /// Deleted topics and comments, kept so that `sendHook("topic.deleted", ...)` can still show them.
@@ -33,13 +33,6 @@ struct UserEchoState: Sendable {
     static let rateWindow = Duration.seconds(60)
 
     init() {
-        self.users = UserEchoSeedData.users
-        self.groups = UserEchoSeedData.groups
-        self.forums = UserEchoSeedData.forums
-        self.labels = UserEchoSeedData.labels
-        self.topics = UserEchoSeedData.topics
-        self.votes = UserEchoSeedData.votes
-        self.comments = UserEchoSeedData.comments
         func next(_ ids: [Int]) -> Int { (ids.max() ?? 0) + 1 }
         self.nextIDs = [
             .user: next(users.map(\.id)), .group: next(groups.map(\.id)), .forum: next(forums.map(\.id)),
@@ -84,23 +77,17 @@ struct UserEchoState: Sendable {
     /// The user `profile` names: a new guid makes a new user, a known one is updated with the
     /// token's name, email, avatar, locale and groups (fields the token leaves out are kept).
     mutating func signIn(_ profile: UserEchoSSOProfile) -> UserEchoUser {
-        if let index = users.firstIndex(where: { $0.guid == profile.guid }) {
-            var user = users[index]
-            user.name = profile.displayName
-            if let email = profile.email { user.email = email }
-            if let avatar = profile.avatarURL { user.avatarURL = avatar }
-            if let locale = profile.locale { user.locale = locale }
-            if let verified = profile.verifiedEmail { user.verifiedEmail = verified }
-            if !profile.groups.isEmpty { user.groups = profile.groups }
-            users[index] = user
-            return user
+        let index = users.firstIndex { $0.guid == profile.guid } ?? users.endIndex
+        if index == users.endIndex {
+            users.append(UserEchoUser(id: newID(.user), guid: profile.guid, name: profile.displayName, created: UserEchoTimestamp.now()))
         }
-        let user = UserEchoUser(
-            id: newID(.user), guid: profile.guid, name: profile.displayName, email: profile.email,
-            avatarURL: profile.avatarURL, locale: profile.locale, verifiedEmail: profile.verifiedEmail,
-            groups: profile.groups, created: UserEchoTimestamp.now())
-        users.append(user)
-        return user
+        users[index].name = profile.displayName
+        if let email = profile.email { users[index].email = email }
+        if let avatar = profile.avatarURL { users[index].avatarURL = avatar }
+        if let locale = profile.locale { users[index].locale = locale }
+        if let verified = profile.verifiedEmail { users[index].verifiedEmail = verified }
+        if !profile.groups.isEmpty { users[index].groups = profile.groups }
+        return users[index]
     }
 
     /// Ends every forum page session of `userID`.

@@ -172,7 +172,7 @@ struct UserEchoWebController: Sendable {
     private func file(_ id: Int?) -> Response {
         let file = simulator.state.withLock { state in state.files.first { $0.id == id } }
         guard let file else { return .html(HTML.escape("Not found"), status: .notFound) }
-        return .cachedBytes(file.bytes, contentType: file.contentType)
+        return .cachedBytes(file.upload.bytes, contentType: file.upload.contentType)
     }
 
     // MARK: Helpers
