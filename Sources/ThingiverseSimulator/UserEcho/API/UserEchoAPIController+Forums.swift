@@ -71,23 +71,23 @@ extension UserEchoAPIController {
 
     // MARK: Access list
 
-    /// `emails`: a JSON array or comma-separated text; answers the whole list.
-    func addToAccessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
+    /// `emails` (a JSON array or comma-separated text) added to or taken from the list; answers
+    /// the whole list.
+    func changeAccessList(adding: Bool, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
         let emails = try Self.emails(call)
         guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
-        for email in emails where !state.forums[index].accessList.contains(where: { $0.lowercased() == email.lowercased() }) {
-            state.forums[index].accessList.append(email)
+        var list = state.forums[index].accessList
+        if adding {
+            for email in emails where !list.contains(where: { $0.lowercased() == email.lowercased() }) {
+                list.append(email)
+            }
+        } else {
+            let taken = Set(emails.map { $0.lowercased() })
+            list.removeAll { taken.contains($0.lowercased()) }
         }
-        return .array(state.forums[index].accessList.map { .string($0) })
-    }
-
-    func removeFromAccessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let forum = try Self.existingForum(call, in: state)
-        let emails = Set(try Self.emails(call).map { $0.lowercased() })
-        guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
-        state.forums[index].accessList.removeAll { emails.contains($0.lowercased()) }
-        return .array(state.forums[index].accessList.map { .string($0) })
+        state.forums[index].accessList = list
+        return .array(list.map { .string($0) })
     }
 
     // MARK: Helpers

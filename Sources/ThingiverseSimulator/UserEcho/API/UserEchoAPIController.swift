@@ -50,7 +50,7 @@ struct UserEchoAPIController: Sendable {
             return Self.reply(error)
         }
         // Decrypting needs no state, so it happens before the lock is taken.
-        let profile = Self.ssoProfile(fields, ssoKey: configuration.ssoKey)
+        let profile = ssoProfile(fields)
         let now = ContinuousClock.now
         let timestamp = UserEchoTimestamp.now()
 
@@ -93,7 +93,7 @@ struct UserEchoAPIController: Sendable {
     /// `/api/v2/forums/1/topics.json` -> `["forums", "1", "topics"]`. A missing `.json` is
     /// tolerated.
     static func commandSegments(path: String, apiPrefix: String) -> [String] {
-        var segments = path.dropFirst(apiPrefix.count).split(separator: "/").map { FormEncoding.decodePathSegment($0) }
+        var segments = path.pathSegments(below: apiPrefix)
         if let last = segments.last, last.hasSuffix(".json") {
             segments[segments.count - 1] = String(last.dropLast(".json".count))
             if segments[segments.count - 1].isEmpty { segments.removeLast() }
@@ -102,12 +102,10 @@ struct UserEchoAPIController: Sendable {
     }
 
     /// The decrypted `sso_token`, if the request has one (an empty one is invalid).
-    static func ssoProfile(_ fields: UserEchoFields, ssoKey: String) -> Result<UserEchoSSOProfile, UserEchoSSOError>? {
+    func ssoProfile(_ fields: UserEchoFields) -> Result<UserEchoSSOProfile, UserEchoSSOError>? {
         guard let value = fields.members["sso_token"] else { return nil }
         guard case .string(let token) = value, !token.isEmpty else { return .failure(.notBase64) }
-        return Result { () throws(UserEchoSSOError) in
-            try UserEchoSSOToken.decode(token, ssoKey: ssoKey, now: Timestamp.now())
-        }
+        return simulator.decodeProfile(token)
     }
 
     /// Who the request acts as, in UserEcho's order: `sso_token` (a new guid makes a user, a bad
@@ -208,8 +206,8 @@ extension UserEchoAPIController {
         UserEchoAPIRoute(.get, "forums/:forum/access_list", admin: "see access lists") { _, state, call in
             .array(try existingForum(call, in: state).accessList.map { .string($0) })
         },
-        UserEchoAPIRoute(.post, "forums/:forum/access_list", admin: "change access lists") { try $0.addToAccessList(&$1, $2) },
-        UserEchoAPIRoute(.delete, "forums/:forum/access_list", admin: "change access lists") { try $0.removeFromAccessList(&$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/access_list", admin: "change access lists") { try $0.changeAccessList(adding: true, &$1, $2) },
+        UserEchoAPIRoute(.delete, "forums/:forum/access_list", admin: "change access lists") { try $0.changeAccessList(adding: false, &$1, $2) },
         UserEchoAPIRoute(.post, "forums/:forum/upload/:kind", admin: "upload files") { try $0.upload(&$1, $2) },
 
         // Topics

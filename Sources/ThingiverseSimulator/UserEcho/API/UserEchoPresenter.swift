@@ -49,8 +49,11 @@ struct UserEchoPresenter: Sendable {
 
     /// The short form in topics and comments.
     func author(_ userID: Int, in state: UserEchoState) -> JSONValue {
-        let user = state.user(id: userID) ?? .anonymous
-        return .object([("id", .integer(user.id)), ("name", .string(user.name)), ("avatar_url", .string(avatar(user)))])
+        .object(authorMembers(state.user(id: userID) ?? .anonymous))
+    }
+
+    private func authorMembers(_ user: UserEchoUser) -> [(String, JSONValue)] {
+        [("id", .integer(user.id)), ("name", .string(user.name)), ("avatar_url", .string(avatar(user)))]
     }
 
     func group(_ group: UserEchoGroup, in state: UserEchoState) -> JSONValue {
@@ -138,14 +141,7 @@ struct UserEchoPresenter: Sendable {
 
     /// One entry of `topics/{id}/voters`: the person and their vote (+1 or -1).
     func voter(_ vote: UserEchoVote, in state: UserEchoState) -> JSONValue {
-        let user = state.user(id: vote.userID) ?? .anonymous
-        return .object([
-            ("id", .integer(user.id)),
-            ("name", .string(user.name)),
-            ("avatar_url", .string(avatar(user))),
-            ("vote", .integer(vote.value)),
-            ("created", .string(vote.created)),
-        ])
+        .object(authorMembers(state.user(id: vote.userID) ?? .anonymous) + [("vote", .integer(vote.value)), ("created", .string(vote.created))])
     }
 
     func hook(_ hook: UserEchoHook) -> JSONValue {
