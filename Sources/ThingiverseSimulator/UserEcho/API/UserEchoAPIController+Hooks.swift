@@ -8,7 +8,7 @@ extension UserEchoAPIController {
                 "Unknown event \"\(event)\"; use one of \(UserEchoHook.events.joined(separator: ", ")).")
         }
         let target = try call.fields.requiredString("target_url")
-        guard Self.isWebURL(target) else {
+        guard AbsoluteWebURL.isValid(target) else {
             throw UserEchoAPIError.badRequest("target_url must be an absolute http or https URL.")
         }
         let hook = UserEchoHook(id: state.newID(.hook), event: event, targetURL: target, created: call.now)
@@ -22,14 +22,6 @@ extension UserEchoAPIController {
             throw UserEchoAPIError.notFound("Hook not found.")
         }
         return presenter.hook(state.hooks.remove(at: index))
-    }
-
-    /// An absolute `http` or `https` URL with a host.
-    static func isWebURL(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        guard let scheme = ["http://", "https://"].first(where: { lowered.hasPrefix($0) }) else { return false }
-        let host = text.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return !host.isEmpty && !text.contains(" ") && !host.hasPrefix(":")
     }
 }
 

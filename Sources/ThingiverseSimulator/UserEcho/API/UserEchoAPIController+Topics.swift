@@ -20,8 +20,7 @@ extension UserEchoAPIController {
     }
 
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let capture = kind == .tag ? "tag" : "category"
-        let id = try call.id(capture, kind.title)
+        let id = try call.id(kind.rawValue, kind.title)
         guard state.label(kind, id: id) != nil else {
             throw UserEchoAPIError.notFound("\(kind.title) not found.")
         }
@@ -127,17 +126,15 @@ extension UserEchoAPIController {
     private static func apply(
         _ fields: UserEchoFields, to topic: inout UserEchoTopic, forumID: Int, call: UserEchoAPICall, state: UserEchoState
     ) throws(UserEchoAPIError) {
-        if let typeID = try fields.int("type", "type_id") {
-            guard state.label(.type, id: typeID)?.forumID == forumID else {
-                throw .badRequest("type \(typeID) is not a topic type of forum \(forumID).")
+        let single: [(UserEchoLabelKind, WritableKeyPath<UserEchoTopic, Int?>, noun: String)] = [
+            (.type, \.typeID, "topic type"), (.category, \.categoryID, "category"),
+        ]
+        for (kind, member, noun) in single {
+            guard let id = try fields.int(kind.rawValue, "\(kind.rawValue)_id") else { continue }
+            guard state.label(kind, id: id)?.forumID == forumID else {
+                throw .badRequest("\(kind.rawValue) \(id) is not a \(noun) of forum \(forumID).")
             }
-            topic.typeID = typeID
-        }
-        if let categoryID = try fields.int("category", "category_id") {
-            guard state.label(.category, id: categoryID)?.forumID == forumID else {
-                throw .badRequest("category \(categoryID) is not a category of forum \(forumID).")
-            }
-            topic.categoryID = categoryID
+            topic[keyPath: member] = id
         }
         if let tags = try fields.strings("tags") {
             var ids: [Int] = []

@@ -36,15 +36,11 @@ struct UserEchoAPIController: Sendable {
         simulator.record(request, input: input, prefix: prefix, command: commandName)
         let configuration = simulator.configuration
 
-        let query = input.queryParameters
-        guard let key = query["access_token"] ?? BearerToken.nonEmptyValue(in: request.headers[.authorization]) else {
-            return Self.reply(UserEchoAPIError.missingKey)
-        }
-        guard key == configuration.apiKey else {
-            return Self.reply(UserEchoAPIError.wrongKey)
-        }
+        let key = input.queryParameters["access_token"] ?? BearerToken.nonEmptyValue(in: request.headers[.authorization])
         let fields: UserEchoFields
         do {
+            guard let key else { throw UserEchoAPIError.missingKey }
+            guard key == configuration.apiKey else { throw UserEchoAPIError.wrongKey }
             fields = try UserEchoFields(input: input)
         } catch {
             return Self.reply(error)
@@ -55,7 +51,9 @@ struct UserEchoAPIController: Sendable {
         let timestamp = UserEchoTimestamp.now()
 
         let (response, outbox) = simulator.state.withLock { state -> (Response, [OutgoingDelivery]) in
-            let rate = state.rateBudgets.consume(key: key, limit: configuration.rateLimit, window: UserEchoState.rateWindow, now: now)
+            // The key was checked: it is the configured one.
+            let rate = state.rateBudgets.consume(
+                key: configuration.apiKey, limit: configuration.rateLimit, window: UserEchoState.rateWindow, now: now)
             if let retryAfter = rate.retryAfter {
                 var error = UserEchoAPIError(
                     status: .tooManyRequests,
