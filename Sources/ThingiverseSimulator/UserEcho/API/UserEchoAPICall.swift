@@ -19,6 +19,12 @@ struct UserEchoAPICall: Sendable {
         return id
     }
 
+    /// `value`, or 404 "`what` not found." when there is none.
+    func found<Value>(_ value: Value?, _ what: String) throws(UserEchoAPIError) -> Value {
+        guard let value else { throw .notFound("\(what) not found.") }
+        return value
+    }
+
     /// `objects` narrowed and paged as the request's `filter__...`, `page` and `limit` ask.
     func listed(_ objects: [JSONValue]) throws(UserEchoAPIError) -> JSONValue {
         .array(try UserEchoListQuery(input.queryParameters).apply(objects))

@@ -16,7 +16,7 @@ extension UserEchoAPIController {
     /// Removes the forum `id` (or `forum_id`) with its topics, comments, votes and labels.
     func deleteForum(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         guard let id = try call.fields.int("id", "forum_id") else { throw UserEchoAPIError.badRequest("id is required.") }
-        guard state.forum(id: id) != nil else { throw UserEchoAPIError.notFound("Forum not found.") }
+        _ = try call.found(state.forum(id: id), "Forum")
         let topicIDs = Set(state.topics.filter { $0.forumID == id }.map(\.id))
         state.forums.removeAll { $0.id == id }
         state.topics.removeAll { topicIDs.contains($0.id) }
@@ -93,18 +93,14 @@ extension UserEchoAPIController {
     // MARK: Helpers
 
     static func existingForum(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> UserEchoForum {
-        guard let forum = state.forum(id: try call.id("forum", "Forum")) else { throw .notFound("Forum not found.") }
-        return forum
+        try call.found(state.forum(id: try call.id("forum", "Forum")), "Forum")
     }
 
     private static func labelIndex(
         _ kind: UserEchoLabelKind, _ call: UserEchoAPICall, forumID: Int, in state: UserEchoState
     ) throws(UserEchoAPIError) -> Int {
         guard let id = try call.fields.int("id") else { throw .badRequest("id is required.") }
-        guard let index = state.labels.firstIndex(where: { $0.kind == kind && $0.id == id && $0.forumID == forumID }) else {
-            throw .notFound("\(kind.title) not found.")
-        }
-        return index
+        return try call.found(state.labels.firstIndex { $0.kind == kind && $0.id == id && $0.forumID == forumID }, kind.title)
     }
 
     private static func emails(_ call: UserEchoAPICall) throws(UserEchoAPIError) -> [String] {

@@ -18,10 +18,7 @@ extension UserEchoAPIController {
 
     func deleteHook(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let id = try call.id("hook", "Hook")
-        guard let index = state.hooks.firstIndex(where: { $0.id == id }) else {
-            throw UserEchoAPIError.notFound("Hook not found.")
-        }
-        return presenter.hook(state.hooks.remove(at: index))
+        return presenter.hook(state.hooks.remove(at: try call.found(state.hooks.firstIndex { $0.id == id }, "Hook")))
     }
 }
 

@@ -21,9 +21,7 @@ extension UserEchoAPIController {
 
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let id = try call.id(kind.rawValue, kind.title)
-        guard state.label(kind, id: id) != nil else {
-            throw UserEchoAPIError.notFound("\(kind.title) not found.")
-        }
+        _ = try call.found(state.label(kind, id: id), kind.title)
         let topics = state.topics.filter { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
         return try topicList(topics, state, call)
     }
@@ -66,9 +64,7 @@ extension UserEchoAPIController {
     func updateTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
         guard let id = try call.fields.int("id", "topic_id") else { throw UserEchoAPIError.badRequest("id is required.") }
-        guard let index = state.topicIndex(id: id), state.topics[index].forumID == forum.id else {
-            throw UserEchoAPIError.notFound("Topic not found.")
-        }
+        let index = try call.found(state.topicIndex(id: id).flatMap { state.topics[$0].forumID == forum.id ? $0 : nil }, "Topic")
         try Self.requireAuthorOrAdmin(state.topics[index].authorID, call, "change this topic")
         var topic = state.topics[index]
         if let header = try call.fields.string("header") { topic.header = header }
@@ -110,8 +106,7 @@ extension UserEchoAPIController {
     }
 
     static func topicIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
-        guard let index = state.topicIndex(id: try call.id("topic", "Topic")) else { throw .notFound("Topic not found.") }
-        return index
+        try call.found(state.topicIndex(id: try call.id("topic", "Topic")), "Topic")
     }
 
     private static func requireAuthorOrAdmin(

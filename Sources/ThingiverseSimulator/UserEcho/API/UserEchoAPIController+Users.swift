@@ -4,10 +4,7 @@ import Foundation
 /// `users/get_or_create` and `users/groups`.
 extension UserEchoAPIController {
     func userBySSOGuid(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        guard let user = state.user(guid: call.captures["guid"] ?? "") else {
-            throw UserEchoAPIError.notFound("User not found.")
-        }
-        return presenter.user(user)
+        presenter.user(try call.found(state.user(guid: call.captures["guid"] ?? ""), "User"))
     }
 
     /// Ends the user's forum page sessions (admins only).
@@ -68,14 +65,12 @@ extension UserEchoAPIController {
     // MARK: Helpers
 
     static func existingUser(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> UserEchoUser {
-        guard let user = state.user(id: try call.id("user", "User")) else { throw .notFound("User not found.") }
-        return user
+        try call.found(state.user(id: try call.id("user", "User")), "User")
     }
 
     private static func groupIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
         guard let id = try call.fields.int("id", "group_id") else { throw .badRequest("id is required.") }
-        guard let index = state.groups.firstIndex(where: { $0.id == id }) else { throw .notFound("Group not found.") }
-        return index
+        return try call.found(state.groups.firstIndex { $0.id == id }, "Group")
     }
 
     static func isPlausibleEmail(_ text: String) -> Bool {
