@@ -3,27 +3,26 @@
 extension UserEchoAPIController {
     func forumTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
-        return try topicList(state.topics.filter { $0.forumID == forum.id }, state, call)
+        return try topicList(state, call) { $0.forumID == forum.id }
     }
 
     func forumUserTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
         let user = try Self.existingUser(call, in: state)
-        return try topicList(state.topics.filter { $0.forumID == forum.id && $0.authorID == user.id }, state, call)
+        return try topicList(state, call) { $0.forumID == forum.id && $0.authorID == user.id }
     }
 
     /// A user's topics in every forum: their own, or anyone's for an admin.
     func userTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let user = try Self.existingUser(call, in: state)
         try call.requireSelfOrAdmin(user.id, "list the topics")
-        return try topicList(state.topics.filter { $0.authorID == user.id }, state, call)
+        return try topicList(state, call) { $0.authorID == user.id }
     }
 
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let id = try call.id(kind.rawValue, kind.title)
         _ = try call.found(state.label(kind, id: id), kind.title)
-        let topics = state.topics.filter { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
-        return try topicList(topics, state, call)
+        return try topicList(state, call) { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
     }
 
     /// `query` (or `q`, `text`): topics whose header or description holds every word, in any case.
@@ -34,11 +33,10 @@ extension UserEchoAPIController {
             throw UserEchoAPIError.badRequest("query is required.")
         }
         let words = text.lowercased().split(whereSeparator: \.isWhitespace)
-        let matches = state.topics.filter { topic in
+        return try topicList(state, call) { topic in
             let haystack = (topic.header + " " + topic.description).lowercased()
             return topic.forumID == forum.id && words.allSatisfy { haystack.contains($0) }
         }
-        return try topicList(matches, state, call)
     }
 
     /// `header` (required), `description`, `type`, `category`, `tags` (names or ids of the
@@ -100,9 +98,10 @@ extension UserEchoAPIController {
     // MARK: Helpers
 
     /// The topics newest first, filtered and paged.
-    private func topicList(_ topics: [UserEchoTopic], _ state: UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let newestFirst = topics.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
-        return try call.listed(newestFirst.map { presenter.topic($0, in: state) })
+    private func topicList(
+        _ state: UserEchoState, _ call: UserEchoAPICall, where include: (UserEchoTopic) -> Bool
+    ) throws -> JSONValue {
+        try call.listed(state.topics(where: include).map { presenter.topic($0, in: state) })
     }
 
     static func topicIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {

@@ -60,6 +60,16 @@ struct UserEchoState: Sendable {
     func topicIndex(id: Int) -> Int? { topics.firstIndex { $0.id == id } }
     func comment(id: Int) -> UserEchoComment? { comments.first { $0.id == id } }
 
+    /// The topics `include` keeps, newest first, as UserEcho lists them.
+    func topics(where include: (UserEchoTopic) -> Bool) -> [UserEchoTopic] {
+        topics.filter(include).sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+    }
+
+    /// The comments `include` keeps, oldest first, as a conversation reads.
+    func comments(where include: (UserEchoComment) -> Bool) -> [UserEchoComment] {
+        comments.filter(include).sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+    }
+
     func voteDiff(topicID: Int) -> Int {
         votes.lazy.filter { $0.topicID == topicID }.reduce(0) { $0 + $1.value }
     }
