@@ -88,9 +88,9 @@ struct UserEchoFields: Sendable {
     func string(_ name: String) throws(UserEchoAPIError) -> String? {
         switch members[name] {
         case nil, .null?: return nil
-        case .string(let value)?: return value.isEmpty ? nil : value
-        case .integer(let value)?: return String(value)
-        default: throw .badRequest("\(name) must be text.")
+        case let value?:
+            guard let text = Self.scalarText(value) else { throw .badRequest("\(name) must be text.") }
+            return text.isEmpty ? nil : text
         }
     }
 
@@ -143,17 +143,18 @@ struct UserEchoFields: Sendable {
         case .string(let value)?:
             return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case .integer(let value)?: return [String(value)]
-        case .array(let elements)?:
-            var result: [String] = []
-            for element in elements {
-                switch element {
-                case .string(let value): result.append(value)
-                case .integer(let value): result.append(String(value))
-                default: throw .badRequest("\(name) must be a list of texts.")
-                }
-            }
-            return result
+        case .array(let elements)? where elements.allSatisfy({ Self.scalarText($0) != nil }):
+            return elements.compactMap(Self.scalarText)
         default: throw .badRequest("\(name) must be a list of texts.")
+        }
+    }
+
+    /// A text, or an integer written as text; `nil` for other values.
+    private static func scalarText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        default: return nil
         }
     }
 
