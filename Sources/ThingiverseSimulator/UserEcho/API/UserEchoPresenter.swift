@@ -12,8 +12,6 @@ struct UserEchoPresenter: Sendable {
     // MARK: URLs
 
     func avatar(_ user: UserEchoUser) -> String { user.avatarURL ?? "\(base)/avatars/\(user.id).png" }
-    func forumLink(_ forum: UserEchoForum) -> String { "\(base)/forums/\(forum.id)-\(Self.slug(forum.name))" }
-    func topicLink(_ topic: UserEchoTopic) -> String { "\(base)/topics/\(topic.id)-\(Self.slug(topic.header))" }
     func fileLink(_ file: UserEchoFile) -> String { "\(base)/files/\(file.id)/\(FormEncoding.encodeComponent(file.upload.name))" }
 
     /// `Dark mode for the editor!` -> `dark-mode-for-the-editor`, as UserEcho's topic URLs read.
@@ -73,7 +71,7 @@ struct UserEchoPresenter: Sendable {
             ("description", .string(forum.description)),
             ("is_private", .bool(forum.isPrivate)),
             ("topics_count", .integer(state.topics.filter { $0.forumID == forum.id }.count)),
-            ("url", .string(forumLink(forum))),
+            ("url", .string(base + forum.path)),
             ("created", .string(forum.created)),
         ])
     }
@@ -120,7 +118,7 @@ struct UserEchoPresenter: Sendable {
             ("author", author(topic.authorID, in: state)),
             ("created", .string(topic.created)),
             ("updated", .string(topic.updated)),
-            ("url", .string(topicLink(topic))),
+            ("url", .string(base + topic.path)),
         ])
     }
 
@@ -135,7 +133,7 @@ struct UserEchoPresenter: Sendable {
             ("author", author(comment.authorID, in: state)),
             ("created", .string(comment.created)),
             ("updated", .string(comment.updated)),
-            ("url", .string(topic.map { "\(topicLink($0))#comment-\(comment.id)" } ?? "")),
+            ("url", .string(topic.map { "\(base)\($0.path)#comment-\(comment.id)" } ?? "")),
         ])
     }
 

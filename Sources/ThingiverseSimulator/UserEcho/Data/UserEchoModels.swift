@@ -14,6 +14,9 @@ struct UserEchoForum: Sendable {
     var accessList: [String] = []
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
+
+    /// Its page below the forum's origin, id and slug: `/forums/1-ideas-feedback`.
+    var path: String { "/forums/\(id)-\(UserEchoPresenter.slug(name))" }
 }
 
 /// A topic type, category or tag: a named thing that belongs to one forum. Ids are unique
@@ -70,6 +73,9 @@ struct UserEchoTopic: Sendable {
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
     var updated: String
+
+    /// Its page below the forum's origin, id and slug: `/topics/1-dark-mode-for-the-thing-editor`.
+    var path: String { "/topics/\(id)-\(UserEchoPresenter.slug(header))" }
 }
 
 /// One person's vote on a topic: +1 or -1.

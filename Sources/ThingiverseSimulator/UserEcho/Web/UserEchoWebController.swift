@@ -75,7 +75,7 @@ struct UserEchoWebController: Sendable {
             let count = state.topics.filter { $0.forumID == forum.id }.count
             return """
                 <li><div class="votes">\(count)<small>topics</small></div><div>
-                <a href="\(HTML.escape(forumPath(forum)))"><strong>\(HTML.escape(forum.name))</strong></a>
+                <a href="\(HTML.escape(prefix + forum.path))"><strong>\(HTML.escape(forum.name))</strong></a>
                 <p class="meta">\(HTML.escape(forum.description))</p></div></li>
                 """
         }.joined(separator: "\n")
@@ -97,7 +97,7 @@ struct UserEchoWebController: Sendable {
             let author = state.user(id: topic.authorID) ?? .anonymous
             return """
                 <li><div class="votes">\(state.voteDiff(topicID: topic.id))<small>votes</small></div><div>
-                <a href="\(HTML.escape(topicPath(topic)))"><strong>\(HTML.escape(topic.header))</strong></a>
+                <a href="\(HTML.escape(prefix + topic.path))"><strong>\(HTML.escape(topic.header))</strong></a>
                 \(Self.statusBadge(topic.status))
                 <p class="meta">\(HTML.escape(author.name)) · \(Self.day(topic.created)) · \(Self.count(state.commentCount(topicID: topic.id), "comment"))</p>
                 </div></li>
@@ -137,7 +137,7 @@ struct UserEchoWebController: Sendable {
         }.joined(separator: "\n")
         let body = """
             <div class="card">
-            <p class="meta"><a href="\(HTML.escape(home))">Forums</a> › <a href="\(HTML.escape(forumPath(forum)))">\(HTML.escape(forum.name))</a></p>
+            <p class="meta"><a href="\(HTML.escape(home))">Forums</a> › <a href="\(HTML.escape(prefix + forum.path))">\(HTML.escape(forum.name))</a></p>
             <h1>\(HTML.escape(topic.header))</h1>
             <p>\(Self.statusBadge(topic.status)) \(Self.count(state.voteDiff(topicID: topic.id), "vote")) \(tags)</p>
             <p class="meta author"><img src="\(HTML.escape(presenter.avatar(author)))" alt=""> \(HTML.escape(author.name)) · \(Self.day(topic.created))</p>
@@ -176,8 +176,6 @@ struct UserEchoWebController: Sendable {
     // MARK: Helpers
 
     private var home: String { prefix.isEmpty ? "/" : "\(prefix)/" }
-    private func forumPath(_ forum: UserEchoForum) -> String { "\(prefix)/forums/\(forum.id)-\(UserEchoPresenter.slug(forum.name))" }
-    private func topicPath(_ topic: UserEchoTopic) -> String { "\(prefix)/topics/\(topic.id)-\(UserEchoPresenter.slug(topic.header))" }
 
     /// `12-dark-mode` -> 12, as UserEcho's URLs put the id before the slug.
     static func leadingID(_ segment: String?) -> Int? {
