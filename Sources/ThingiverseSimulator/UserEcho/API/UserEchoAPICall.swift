@@ -37,11 +37,10 @@ struct UserEchoAPICall: Sendable {
         }
     }
 
-    /// 403 unless the acting user is `userID` or an admin.
-    func requireSelfOrAdmin(_ userID: Int, _ action: String) throws(UserEchoAPIError) {
-        guard actor.isAdmin || (actor.id == userID && actor.id != UserEchoUser.anonymousID) else {
-            throw .forbidden("You are not allowed to \(action) of another user.")
-        }
+    /// 403 with `message` unless the acting user is `ownerID` (and not the anonymous visitor) or
+    /// an admin.
+    func requireOwnerOrAdmin(_ ownerID: Int, _ message: String) throws(UserEchoAPIError) {
+        guard actor.isAdmin || (actor.id == ownerID && ownerID != UserEchoUser.anonymousID) else { throw .forbidden(message) }
     }
 }
 

@@ -9,7 +9,7 @@ extension UserEchoAPIController {
     /// A user's comments: their own, or anyone's for an admin.
     func userComments(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let user = try Self.existingUser(call, in: state)
-        try call.requireSelfOrAdmin(user.id, "list the comments")
+        try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the comments of another user.")
         return try commentList(state, call) { $0.authorID == user.id }
     }
 

@@ -15,7 +15,7 @@ extension UserEchoAPIController {
     /// A user's topics in every forum: their own, or anyone's for an admin.
     func userTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let user = try Self.existingUser(call, in: state)
-        try call.requireSelfOrAdmin(user.id, "list the topics")
+        try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the topics of another user.")
         return try topicList(state, call) { $0.authorID == user.id }
     }
 
@@ -63,7 +63,7 @@ extension UserEchoAPIController {
         let forum = try Self.existingForum(call, in: state)
         guard let id = try call.fields.int("id", "topic_id") else { throw UserEchoAPIError.badRequest("id is required.") }
         let index = try call.found(state.topicIndex(id: id).flatMap { state.topics[$0].forumID == forum.id ? $0 : nil }, "Topic")
-        try Self.requireAuthorOrAdmin(state.topics[index].authorID, call, "change this topic")
+        try call.requireOwnerOrAdmin(state.topics[index].authorID, "You are not allowed to change this topic; only its author or an admin may.")
         var topic = state.topics[index]
         if let header = try call.fields.string("header") { topic.header = header }
         if let description = try call.fields.string("description") { topic.description = description }
@@ -76,7 +76,7 @@ extension UserEchoAPIController {
     /// Removes a topic with its comments and votes (its author or an admin).
     func deleteTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let index = try Self.topicIndex(call, in: state)
-        try Self.requireAuthorOrAdmin(state.topics[index].authorID, call, "delete this topic")
+        try call.requireOwnerOrAdmin(state.topics[index].authorID, "You are not allowed to delete this topic; only its author or an admin may.")
         let shown = presenter.topic(state.topics[index], in: state)
         let topic = state.topics.remove(at: index)
         state.deletedTopics[topic.id] = topic
@@ -106,14 +106,6 @@ extension UserEchoAPIController {
 
     static func topicIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
         try call.found(state.topicIndex(id: try call.id("topic", "Topic")), "Topic")
-    }
-
-    private static func requireAuthorOrAdmin(
-        _ authorID: Int, _ call: UserEchoAPICall, _ action: String
-    ) throws(UserEchoAPIError) {
-        guard call.actor.isAdmin || (call.actor.id == authorID && authorID != UserEchoUser.anonymousID) else {
-            throw .forbidden("You are not allowed to \(action); only its author or an admin may.")
-        }
     }
 
     /// Sets `type`, `category`, `tags` and `status` from the fields that are present.
