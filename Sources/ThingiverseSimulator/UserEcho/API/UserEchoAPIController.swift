@@ -51,6 +51,8 @@ struct UserEchoAPIController: Sendable {
         let timestamp = UserEchoTimestamp.now()
 
         let (response, outbox) = simulator.state.withLock { state -> (Response, [OutgoingDelivery]) in
+            // Hooks are sent only for a command that succeeded, and never twice.
+            defer { state.outbox = [] }
             // The key was checked: it is the configured one.
             let rate = state.rateBudgets.consume(
                 key: configuration.apiKey, limit: configuration.rateLimit, window: UserEchoState.rateWindow, now: now)
@@ -67,11 +69,8 @@ struct UserEchoAPIController: Sendable {
                 let call = UserEchoAPICall(captures: captures, fields: fields, input: input, actor: actor, now: timestamp)
                 if let action = route.handle.adminAction { try call.requireAdmin(action) }
                 let data = try route.handle.run(self, &state, call)
-                let outbox = state.outbox
-                state.outbox = []
-                return (.json(.object([("status", .string("success")), ("data", data)])), outbox)
+                return (.json(.object([("status", .string("success")), ("data", data)])), state.outbox)
             } catch {
-                state.outbox = []
                 return (Self.reply(error), [])
             }
         }
