@@ -26,14 +26,6 @@ public struct ThingBridgeServer: Sendable {
     public let routes: [String]
 }
 
-/// What the built-in webhook sources make of their events (Thingiverse's orders), for the parts
-/// of the event log a tool opens without the server (``EventProjections/builtIn``). The server
-/// takes its providers' own (``Provider/projections``), which add whether orders are confirmed.
-public let builtInEventProjections: [any EventProjection] = [OrderProjection()]
-
-/// The providers that send webhooks, by the name their events are stored under.
-public let builtInEventSources: [EventSource] = [.thingiverse, .userecho]
-
 /// The composition root: creates the shared things (database, HTTP client, keys), builds the
 /// router and hands each controller exactly what it needs. Nothing else reads configuration.
 ///

@@ -36,11 +36,12 @@ import ThingiverseSimulator
                 #expect(try await client.api(.patch, "/orders/1234", token: other, json: #"{"is_shipped":true}"#).status == .notFound)
             }
             try await simulator.shutdown()
+            // Each webhook goes out on its own task, as real sites promise no order: match them by event.
             let bodies = try await received.bodies.map(decodedOrderWebhook)
-            #expect(bodies.map(\.event) == ["order_shipped", "refund_requested"])
+            #expect(bodies.map(\.event).sorted() == ["order_shipped", "refund_requested"])
             #expect(bodies.allSatisfy { $0.order["id"] as? String == "1234" })
-            #expect(bodies.first?.order["is_shipped"] as? String == "true")
-            #expect(bodies.last?.order["status"] as? String == "refund_requested")
+            #expect(bodies.first { $0.event == "order_shipped" }?.order["is_shipped"] as? String == "true")
+            #expect(bodies.first { $0.event == "refund_requested" }?.order["status"] as? String == "refund_requested")
             #expect(simulator.sentWebhooks().map(\.status) == [200, 200])
             #expect(simulator.sentWebhooks().allSatisfy { $0.url == url })
         }

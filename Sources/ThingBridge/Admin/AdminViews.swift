@@ -50,39 +50,22 @@ public enum AdminViews {
         }
     }
 
-    /// One event with everything stored about it, raw body included.
+    /// One event with everything stored about it, raw body included (written out so absent
+    /// values show as null rather than disappear).
     public struct EventDetail: Encodable, Sendable {
-        public let id: Int64
-        public let source: EventSource
-        public let receivedAt: String
-        public let event: String
-        public let orderID: Int64?
-        public let dedupeKey: String
-        public let fields: JSONValue?
-        /// Every column the projections show.
-        public let shown: [ShownValue]
-        public let rawBody: String
-        public let rawBodyEncoding: String
+        public let event: StoredEvent
 
         public init(_ event: StoredEvent) {
-            self.id = event.id
-            self.source = event.source
-            self.receivedAt = AdminViews.time(event.receivedAt)
-            self.event = event.event
-            self.orderID = event.subjectID
-            self.dedupeKey = event.dedupeKey
-            self.fields = event.fields
-            self.shown = event.shown
-            (self.rawBody, self.rawBodyEncoding) = AdminViews.body(event.rawBody)
+            self.event = event
         }
 
         public func encode(to encoder: any Encoder) throws {
-            // Written out so absent values show as null rather than disappear.
             var container = encoder.container(keyedBy: ViewKey.self)
-            try container.encodeEvent(id: id, receivedAt: receivedAt, event: event, shown: shown)
-            try container.encode(orderID, forKey: "order_id")
-            try container.encode(dedupeKey, forKey: "dedupe_key")
-            try container.encode(fields, forKey: "fields")
+            try container.encodeEvent(id: event.id, receivedAt: AdminViews.time(event.receivedAt), event: event.event, shown: event.shown)
+            try container.encode(event.subjectID, forKey: "order_id")
+            try container.encode(event.dedupeKey, forKey: "dedupe_key")
+            try container.encode(event.fields, forKey: "fields")
+            let (rawBody, rawBodyEncoding) = AdminViews.body(event.rawBody)
             try container.encode(rawBody, forKey: "raw_body")
             try container.encode(rawBodyEncoding, forKey: "raw_body_encoding")
         }

@@ -4,8 +4,8 @@ import SQLKit
 /// the relay and retention. At most one per source.
 ///
 /// Every store defaults to ``builtIn``, the projections of ThingBridge's own webhook sources
-/// (the composition root lists them), so a tool that opens the log without the server (the
-/// CLI) sees, relays and prunes events exactly as the server does.
+/// (`Providers/BuiltInProviders.swift` lists them), so a tool that opens the log without the
+/// server (the CLI) sees, relays and prunes events exactly as the server does.
 public struct EventProjections: Sendable {
     public let all: [any EventProjection]
 

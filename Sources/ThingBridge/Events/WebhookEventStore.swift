@@ -73,12 +73,7 @@ public struct EventQuery: Sendable {
         source: EventSource? = nil, event: String? = nil, subjectID: Int64? = nil, since: Date? = nil, until: Date? = nil,
         page: PageQuery = PageQuery()
     ) {
-        self.source = source
-        self.event = event
-        self.subjectID = subjectID
-        self.since = since
-        self.until = until
-        self.page = page
+        (self.source, self.event, self.subjectID, self.since, self.until, self.page) = (source, event, subjectID, since, until, page)
     }
 }
 

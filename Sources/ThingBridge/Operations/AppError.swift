@@ -18,11 +18,7 @@ public struct AppError: Error, Sendable, Equatable {
     }
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:], action: Action? = nil) {
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = headers
-        self.action = action
+        (self.status, self.code, self.message, self.headers, self.action) = (status, code, message, headers, action)
     }
 }
 

@@ -1,3 +1,6 @@
+// The lists that name the built-in providers: with the composition root's list of providers
+// (``buildApplication``), the only places outside their folders that do.
+
 extension ProviderID {
     /// The built-in providers, in the order pages list them.
     public static let builtIn: [ProviderID] = [.thingiverse, .flattr, .userecho]
@@ -9,3 +12,11 @@ extension ThingBridgeConfiguration {
     /// composition root's list of providers, the one place outside their folders that names them.
     static let sectionTypes: [any ProviderSettingsSection.Type] = [FlattrSettings.self, UserEchoSettings.self]
 }
+
+/// What the built-in webhook sources make of their events (Thingiverse's orders), for the parts
+/// of the event log a tool opens without the server (``EventProjections/builtIn``). The server
+/// takes its providers' own (``Provider/projections``), which add whether orders are confirmed.
+public let builtInEventProjections: [any EventProjection] = [OrderProjection()]
+
+/// The providers that send webhooks, by the name their events are stored under.
+public let builtInEventSources: [EventSource] = [.thingiverse, .userecho]

@@ -25,11 +25,7 @@ public struct Session: Codable, Sendable, Equatable {
     }
 
     public init(id: String, accounts: [LinkedAccount], issuedAt: Int64, lastSeenAt: Int64, expiresAt: Int64) {
-        self.id = id
-        self.accounts = accounts
-        self.issuedAt = issuedAt
-        self.lastSeenAt = lastSeenAt
-        self.expiresAt = expiresAt
+        (self.id, self.accounts, self.issuedAt, self.lastSeenAt, self.expiresAt) = (id, accounts, issuedAt, lastSeenAt, expiresAt)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -7,14 +7,6 @@ public struct UserEchoHook: Sendable, Equatable {
     /// When it was registered, ISO 8601 with milliseconds.
     public var created: String
 
-    /// A hook with these facts.
-    public init(id: Int, event: String, targetURL: String, created: String) {
-        self.id = id
-        self.event = event
-        self.targetURL = targetURL
-        self.created = created
-    }
-
     /// The eight events UserEcho offers (`GET hooks/events.json`), in its order.
     public static let events = [
         "topic.created", "topic.accepted", "topic.deleted", "topic.satisfaction_changed",

@@ -15,17 +15,4 @@ public struct UserEchoRequestRecord: Sendable, Equatable {
     public var contentType: String?
     /// Whether an `Authorization` header was sent (its value is not kept).
     public var hasAuthorizationHeader: Bool
-
-    /// A record with these facts.
-    public init(
-        method: String, path: String, query: [String: String], body: [String: String], contentType: String?,
-        hasAuthorizationHeader: Bool
-    ) {
-        self.method = method
-        self.path = path
-        self.query = query
-        self.body = body
-        self.contentType = contentType
-        self.hasAuthorizationHeader = hasAuthorizationHeader
-    }
 }

@@ -108,17 +108,13 @@ public final class UserEchoSimulator: Sendable {
         let body = try state.withLock { state throws(UserEchoHookError) -> [UInt8] in
             let data: JSONValue
             if hook.hasPrefix("topic.") {
-                guard let topic = state.topic(id: dataID) ?? state.deletedTopics[dataID] else {
-                    throw .unknownTopic(dataID)
-                }
+                guard let topic = state.topic(id: dataID) ?? state.deletedTopics[dataID] else { throw .unknownTopic(dataID) }
                 data = presenter.topic(topic, in: state)
             } else {
-                guard let comment = state.comment(id: dataID) ?? state.deletedComments[dataID] else {
-                    throw .unknownComment(dataID)
-                }
+                guard let comment = state.comment(id: dataID) ?? state.deletedComments[dataID] else { throw .unknownComment(dataID) }
                 data = presenter.comment(comment, in: state)
             }
-            return UserEchoHookDelivery.body(event: hook, created: UserEchoTimestamp.now(), data: data)
+            return UserEchoHookSender.body(event: hook, created: UserEchoTimestamp.now(), data: data)
         }
         return try await UserEchoHookSender.send(body, to: url, webhookKey: configuration.webhookKey, using: client)
     }

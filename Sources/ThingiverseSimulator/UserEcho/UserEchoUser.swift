@@ -16,26 +16,9 @@ public struct UserEchoUser: Sendable, Equatable {
     public var verifiedEmail: Bool?
     /// Admins may use every command (hooks, groups, forum and category writes, logout, uploads)
     /// and change anyone's topics.
-    public var isAdmin: Bool
+    public var isAdmin = false
     /// Names of the user groups the person is in.
-    public var groups: [String]
+    public var groups: [String] = []
     /// When the account was made, ISO 8601 with milliseconds (`2014-04-25T04:17:38.306Z`).
     public var created: String
-
-    /// A user with these facts.
-    public init(
-        id: Int, guid: String?, name: String, email: String?, avatarURL: String? = nil, locale: String? = nil,
-        verifiedEmail: Bool? = nil, isAdmin: Bool = false, groups: [String] = [], created: String
-    ) {
-        self.id = id
-        self.guid = guid
-        self.name = name
-        self.email = email
-        self.avatarURL = avatarURL
-        self.locale = locale
-        self.verifiedEmail = verifiedEmail
-        self.isAdmin = isAdmin
-        self.groups = groups
-        self.created = created
-    }
 }

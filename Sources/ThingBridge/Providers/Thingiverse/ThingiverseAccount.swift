@@ -28,10 +28,7 @@ public struct UserProfile: Sendable, Equatable, Codable {
     }
 
     public init(id: String, name: String, fullName: String?, thumbnail: String?) {
-        self.id = id
-        self.name = name
-        self.fullName = fullName
-        self.thumbnail = thumbnail
+        (self.id, self.name, self.fullName, self.thumbnail) = (id, name, fullName, thumbnail)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -19,6 +19,12 @@ struct UserEchoAPICall: Sendable {
         return id
     }
 
+    /// `value`, or 404 "`what` not found." when there is none.
+    func found<Value>(_ value: Value?, _ what: String) throws(UserEchoAPIError) -> Value {
+        guard let value else { throw .notFound("\(what) not found.") }
+        return value
+    }
+
     /// `objects` narrowed and paged as the request's `filter__...`, `page` and `limit` ask.
     func listed(_ objects: [JSONValue]) throws(UserEchoAPIError) -> JSONValue {
         .array(try UserEchoListQuery(input.queryParameters).apply(objects))
@@ -31,11 +37,10 @@ struct UserEchoAPICall: Sendable {
         }
     }
 
-    /// 403 unless the acting user is `userID` or an admin.
-    func requireSelfOrAdmin(_ userID: Int, _ action: String) throws(UserEchoAPIError) {
-        guard actor.isAdmin || (actor.id == userID && actor.id != UserEchoUser.anonymousID) else {
-            throw .forbidden("You are not allowed to \(action) of another user.")
-        }
+    /// 403 with `message` unless the acting user is `ownerID` (and not the anonymous visitor) or
+    /// an admin.
+    func requireOwnerOrAdmin(_ ownerID: Int, _ message: String) throws(UserEchoAPIError) {
+        guard actor.isAdmin || (actor.id == ownerID && ownerID != UserEchoUser.anonymousID) else { throw .forbidden(message) }
     }
 }
 
@@ -82,9 +87,9 @@ struct UserEchoFields: Sendable {
     func string(_ name: String) throws(UserEchoAPIError) -> String? {
         switch members[name] {
         case nil, .null?: return nil
-        case .string(let value)?: return value.isEmpty ? nil : value
-        case .integer(let value)?: return String(value)
-        default: throw .badRequest("\(name) must be text.")
+        case let value?:
+            guard let text = Self.scalarText(value) else { throw .badRequest("\(name) must be text.") }
+            return text.isEmpty ? nil : text
         }
     }
 
@@ -137,17 +142,18 @@ struct UserEchoFields: Sendable {
         case .string(let value)?:
             return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case .integer(let value)?: return [String(value)]
-        case .array(let elements)?:
-            var result: [String] = []
-            for element in elements {
-                switch element {
-                case .string(let value): result.append(value)
-                case .integer(let value): result.append(String(value))
-                default: throw .badRequest("\(name) must be a list of texts.")
-                }
-            }
-            return result
+        case .array(let elements)? where elements.allSatisfy({ Self.scalarText($0) != nil }):
+            return elements.compactMap(Self.scalarText)
         default: throw .badRequest("\(name) must be a list of texts.")
+        }
+    }
+
+    /// A text, or an integer written as text; `nil` for other values.
+    private static func scalarText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        default: return nil
         }
     }
 

@@ -3,14 +3,14 @@
 extension UserEchoAPIController {
     func comments(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let topic = state.topics[try Self.topicIndex(call, in: state)]
-        return try commentList(state.comments.filter { $0.topicID == topic.id }, state, call)
+        return try commentList(state, call) { $0.topicID == topic.id }
     }
 
     /// A user's comments: their own, or anyone's for an admin.
     func userComments(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let user = try Self.existingUser(call, in: state)
-        try call.requireSelfOrAdmin(user.id, "list the comments")
-        return try commentList(state.comments.filter { $0.authorID == user.id }, state, call)
+        try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the comments of another user.")
+        return try commentList(state, call) { $0.authorID == user.id }
     }
 
     /// `text` (required); the acting user is the author.
@@ -27,8 +27,9 @@ extension UserEchoAPIController {
         return shown
     }
 
-    private func commentList(_ comments: [UserEchoComment], _ state: UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let oldestFirst = comments.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-        return try call.listed(oldestFirst.map { presenter.comment($0, in: state) })
+    private func commentList(
+        _ state: UserEchoState, _ call: UserEchoAPICall, where include: (UserEchoComment) -> Bool
+    ) throws -> JSONValue {
+        try call.listed(state.comments(where: include).map { presenter.comment($0, in: state) })
     }
 }

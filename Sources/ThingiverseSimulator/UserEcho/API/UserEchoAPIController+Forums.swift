@@ -3,13 +3,8 @@ import Foundation
 /// `forums` (list, create, delete) and each forum's `types`, `categories`, `tags` and
 /// `access_list`.
 extension UserEchoAPIController {
-    func forums(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        return try call.listed(state.forums.map { presenter.forum($0, in: state) })
-    }
-
     /// `name` (required), `description`, `is_private`.
     func createForum(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("create forums")
         let forum = UserEchoForum(
             id: state.newID(.forum), name: try call.fields.requiredString("name"),
             description: try call.fields.string("description") ?? "",
@@ -20,17 +15,14 @@ extension UserEchoAPIController {
 
     /// Removes the forum `id` (or `forum_id`) with its topics, comments, votes and labels.
     func deleteForum(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("delete forums")
         guard let id = try call.fields.int("id", "forum_id") else { throw UserEchoAPIError.badRequest("id is required.") }
-        guard state.forum(id: id) != nil else { throw UserEchoAPIError.notFound("Forum not found.") }
+        _ = try call.found(state.forum(id: id), "Forum")
         let topicIDs = Set(state.topics.filter { $0.forumID == id }.map(\.id))
         state.forums.removeAll { $0.id == id }
         state.topics.removeAll { topicIDs.contains($0.id) }
         state.comments.removeAll { topicIDs.contains($0.topicID) }
         state.votes.removeAll { topicIDs.contains($0.topicID) }
-        for kind in [UserEchoLabelKind.type, .category, .tag] {
-            state.setLabels(kind, state.labels(kind).filter { $0.forumID != id })
-        }
+        state.labels.removeAll { $0.forumID == id }
         return .object([("id", .integer(id))])
     }
 
@@ -43,38 +35,28 @@ extension UserEchoAPIController {
 
     /// `name` (required; unique in the forum).
     func createLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("create \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
         let name = try call.fields.requiredString("name")
-        var labels = state.labels(kind)
-        guard !labels.contains(where: { $0.forumID == forum.id && $0.name.lowercased() == name.lowercased() }) else {
+        guard !state.labels(kind).contains(where: { $0.forumID == forum.id && $0.name.lowercased() == name.lowercased() }) else {
             throw UserEchoAPIError.badRequest("The forum has a \(kind.rawValue) named \"\(name)\" already.")
         }
-        let label = UserEchoLabel(id: state.newID(kind.objectKind), forumID: forum.id, name: name)
-        labels.append(label)
-        state.setLabels(kind, labels)
+        let label = UserEchoLabel(kind: kind, id: state.newID(kind.objectKind), forumID: forum.id, name: name)
+        state.labels.append(label)
         return presenter.label(label)
     }
 
     /// Renames the label `id`.
     func updateLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("change \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
-        var labels = state.labels(kind)
-        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
-        labels[index].name = try call.fields.requiredString("name")
-        state.setLabels(kind, labels)
-        return presenter.label(labels[index])
+        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: state)
+        state.labels[index].name = try call.fields.requiredString("name")
+        return presenter.label(state.labels[index])
     }
 
     /// Removes the label `id`; topics lose it.
     func deleteLabel(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("delete \(kind.plural)")
         let forum = try Self.existingForum(call, in: state)
-        var labels = state.labels(kind)
-        let index = try Self.labelIndex(kind, call, forumID: forum.id, in: labels)
-        let removed = labels.remove(at: index)
-        state.setLabels(kind, labels)
+        let removed = state.labels.remove(at: try Self.labelIndex(kind, call, forumID: forum.id, in: state))
         for topicIndex in state.topics.indices {
             switch kind {
             case .type where state.topics[topicIndex].typeID == removed.id: state.topics[topicIndex].typeID = nil
@@ -89,48 +71,36 @@ extension UserEchoAPIController {
 
     // MARK: Access list
 
-    func accessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("see access lists")
-        let forum = try Self.existingForum(call, in: state)
-        return .array(forum.accessList.map { .string($0) })
-    }
-
-    /// `emails`: a JSON array or comma-separated text; answers the whole list.
-    func addToAccessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("change access lists")
+    /// `emails` (a JSON array or comma-separated text) added to or taken from the list; answers
+    /// the whole list.
+    func changeAccessList(adding: Bool, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
         let emails = try Self.emails(call)
         guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
-        for email in emails where !state.forums[index].accessList.contains(where: { $0.lowercased() == email.lowercased() }) {
-            state.forums[index].accessList.append(email)
+        var list = state.forums[index].accessList
+        if adding {
+            for email in emails where !list.contains(where: { $0.lowercased() == email.lowercased() }) {
+                list.append(email)
+            }
+        } else {
+            let taken = Set(emails.map { $0.lowercased() })
+            list.removeAll { taken.contains($0.lowercased()) }
         }
-        return .array(state.forums[index].accessList.map { .string($0) })
-    }
-
-    func removeFromAccessList(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("change access lists")
-        let forum = try Self.existingForum(call, in: state)
-        let emails = Set(try Self.emails(call).map { $0.lowercased() })
-        guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
-        state.forums[index].accessList.removeAll { emails.contains($0.lowercased()) }
-        return .array(state.forums[index].accessList.map { .string($0) })
+        state.forums[index].accessList = list
+        return .array(list.map { .string($0) })
     }
 
     // MARK: Helpers
 
     static func existingForum(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> UserEchoForum {
-        guard let forum = state.forum(id: try call.id("forum", "Forum")) else { throw .notFound("Forum not found.") }
-        return forum
+        try call.found(state.forum(id: try call.id("forum", "Forum")), "Forum")
     }
 
     private static func labelIndex(
-        _ kind: UserEchoLabelKind, _ call: UserEchoAPICall, forumID: Int, in labels: [UserEchoLabel]
+        _ kind: UserEchoLabelKind, _ call: UserEchoAPICall, forumID: Int, in state: UserEchoState
     ) throws(UserEchoAPIError) -> Int {
         guard let id = try call.fields.int("id") else { throw .badRequest("id is required.") }
-        guard let index = labels.firstIndex(where: { $0.id == id && $0.forumID == forumID }) else {
-            throw .notFound("\(kind.title) not found.")
-        }
-        return index
+        return try call.found(state.labels.firstIndex { $0.kind == kind && $0.id == id && $0.forumID == forumID }, kind.title)
     }
 
     private static func emails(_ call: UserEchoAPICall) throws(UserEchoAPIError) -> [String] {

@@ -1,20 +1,14 @@
 /// `hooks` (list, register), `hooks/{id}` (delete) and `hooks/events`; admins only.
 extension UserEchoAPIController {
-    func hooks(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("see webhooks")
-        return try call.listed(state.hooks.map { presenter.hook($0) })
-    }
-
     /// `event` (one of `hooks/events`) and `target_url` (absolute http or https).
     func createHook(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("register webhooks")
         let event = try call.fields.requiredString("event")
         guard UserEchoHook.events.contains(event) else {
             throw UserEchoAPIError.badRequest(
                 "Unknown event \"\(event)\"; use one of \(UserEchoHook.events.joined(separator: ", ")).")
         }
         let target = try call.fields.requiredString("target_url")
-        guard Self.isWebURL(target) else {
+        guard AbsoluteWebURL.isValid(target) else {
             throw UserEchoAPIError.badRequest("target_url must be an absolute http or https URL.")
         }
         let hook = UserEchoHook(id: state.newID(.hook), event: event, targetURL: target, created: call.now)
@@ -23,33 +17,15 @@ extension UserEchoAPIController {
     }
 
     func deleteHook(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("delete webhooks")
         let id = try call.id("hook", "Hook")
-        guard let index = state.hooks.firstIndex(where: { $0.id == id }) else {
-            throw UserEchoAPIError.notFound("Hook not found.")
-        }
-        return presenter.hook(state.hooks.remove(at: index))
-    }
-
-    /// The eight event names.
-    func hookEvents(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("see webhook events")
-        return .array(UserEchoHook.events.map { .string($0) })
-    }
-
-    /// An absolute `http` or `https` URL with a host.
-    static func isWebURL(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        guard let scheme = ["http://", "https://"].first(where: { lowered.hasPrefix($0) }) else { return false }
-        let host = text.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return !host.isEmpty && !text.contains(" ") && !host.hasPrefix(":")
+        return presenter.hook(state.hooks.remove(at: try call.found(state.hooks.firstIndex { $0.id == id }, "Hook")))
     }
 }
 
 extension UserEchoState {
     /// Puts `event` in the outbox for every hook registered for it.
     mutating func queueHooks(_ event: String, data: JSONValue, created: String) {
-        let body = UserEchoHookDelivery.body(event: event, created: created, data: data)
+        let body = UserEchoHookSender.body(event: event, created: created, data: data)
         for hook in hooks where hook.event == event {
             outbox.append(OutgoingDelivery(event: event, url: hook.targetURL, body: body))
         }

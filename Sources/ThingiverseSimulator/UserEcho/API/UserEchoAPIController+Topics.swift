@@ -3,30 +3,26 @@
 extension UserEchoAPIController {
     func forumTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
-        return try topicList(state.topics.filter { $0.forumID == forum.id }, state, call)
+        return try topicList(state, call) { $0.forumID == forum.id }
     }
 
     func forumUserTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
         let user = try Self.existingUser(call, in: state)
-        return try topicList(state.topics.filter { $0.forumID == forum.id && $0.authorID == user.id }, state, call)
+        return try topicList(state, call) { $0.forumID == forum.id && $0.authorID == user.id }
     }
 
     /// A user's topics in every forum: their own, or anyone's for an admin.
     func userTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let user = try Self.existingUser(call, in: state)
-        try call.requireSelfOrAdmin(user.id, "list the topics")
-        return try topicList(state.topics.filter { $0.authorID == user.id }, state, call)
+        try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the topics of another user.")
+        return try topicList(state, call) { $0.authorID == user.id }
     }
 
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let capture = kind == .tag ? "tag" : "category"
-        let id = try call.id(capture, kind.title)
-        guard state.labels(kind).contains(where: { $0.id == id }) else {
-            throw UserEchoAPIError.notFound("\(kind.title) not found.")
-        }
-        let topics = state.topics.filter { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
-        return try topicList(topics, state, call)
+        let id = try call.id(kind.rawValue, kind.title)
+        _ = try call.found(state.label(kind, id: id), kind.title)
+        return try topicList(state, call) { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
     }
 
     /// `query` (or `q`, `text`): topics whose header or description holds every word, in any case.
@@ -37,15 +33,10 @@ extension UserEchoAPIController {
             throw UserEchoAPIError.badRequest("query is required.")
         }
         let words = text.lowercased().split(whereSeparator: \.isWhitespace)
-        let matches = state.topics.filter { topic in
+        return try topicList(state, call) { topic in
             let haystack = (topic.header + " " + topic.description).lowercased()
             return topic.forumID == forum.id && words.allSatisfy { haystack.contains($0) }
         }
-        return try topicList(matches, state, call)
-    }
-
-    func topic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        presenter.topic(state.topics[try Self.topicIndex(call, in: state)], in: state)
     }
 
     /// `header` (required), `description`, `type`, `category`, `tags` (names or ids of the
@@ -56,7 +47,7 @@ extension UserEchoAPIController {
         var topic = UserEchoTopic(
             id: 0, forumID: forum.id, authorID: call.actor.id, header: try fields.requiredString("header"),
             description: try fields.string("description") ?? "", status: .new,
-            typeID: state.types.first { $0.forumID == forum.id }?.id, categoryID: nil, tagIDs: [],
+            typeID: state.labels(.type).first { $0.forumID == forum.id }?.id, categoryID: nil, tagIDs: [],
             created: call.now, updated: call.now)
         try Self.apply(fields, to: &topic, forumID: forum.id, call: call, state: state)
         topic.id = state.newID(.topic)
@@ -71,10 +62,8 @@ extension UserEchoAPIController {
     func updateTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
         guard let id = try call.fields.int("id", "topic_id") else { throw UserEchoAPIError.badRequest("id is required.") }
-        guard let index = state.topicIndex(id: id), state.topics[index].forumID == forum.id else {
-            throw UserEchoAPIError.notFound("Topic not found.")
-        }
-        try Self.requireAuthorOrAdmin(state.topics[index].authorID, call, "change this topic")
+        let index = try call.found(state.topicIndex(id: id).flatMap { state.topics[$0].forumID == forum.id ? $0 : nil }, "Topic")
+        try call.requireOwnerOrAdmin(state.topics[index].authorID, "You are not allowed to change this topic; only its author or an admin may.")
         var topic = state.topics[index]
         if let header = try call.fields.string("header") { topic.header = header }
         if let description = try call.fields.string("description") { topic.description = description }
@@ -87,7 +76,7 @@ extension UserEchoAPIController {
     /// Removes a topic with its comments and votes (its author or an admin).
     func deleteTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let index = try Self.topicIndex(call, in: state)
-        try Self.requireAuthorOrAdmin(state.topics[index].authorID, call, "delete this topic")
+        try call.requireOwnerOrAdmin(state.topics[index].authorID, "You are not allowed to delete this topic; only its author or an admin may.")
         let shown = presenter.topic(state.topics[index], in: state)
         let topic = state.topics.remove(at: index)
         state.deletedTopics[topic.id] = topic
@@ -109,44 +98,34 @@ extension UserEchoAPIController {
     // MARK: Helpers
 
     /// The topics newest first, filtered and paged.
-    private func topicList(_ topics: [UserEchoTopic], _ state: UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let newestFirst = topics.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
-        return try call.listed(newestFirst.map { presenter.topic($0, in: state) })
+    private func topicList(
+        _ state: UserEchoState, _ call: UserEchoAPICall, where include: (UserEchoTopic) -> Bool
+    ) throws -> JSONValue {
+        try call.listed(state.topics(where: include).map { presenter.topic($0, in: state) })
     }
 
     static func topicIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
-        guard let index = state.topicIndex(id: try call.id("topic", "Topic")) else { throw .notFound("Topic not found.") }
-        return index
-    }
-
-    private static func requireAuthorOrAdmin(
-        _ authorID: Int, _ call: UserEchoAPICall, _ action: String
-    ) throws(UserEchoAPIError) {
-        guard call.actor.isAdmin || (call.actor.id == authorID && authorID != UserEchoUser.anonymousID) else {
-            throw .forbidden("You are not allowed to \(action); only its author or an admin may.")
-        }
+        try call.found(state.topicIndex(id: try call.id("topic", "Topic")), "Topic")
     }
 
     /// Sets `type`, `category`, `tags` and `status` from the fields that are present.
     private static func apply(
         _ fields: UserEchoFields, to topic: inout UserEchoTopic, forumID: Int, call: UserEchoAPICall, state: UserEchoState
     ) throws(UserEchoAPIError) {
-        if let typeID = try fields.int("type", "type_id") {
-            guard state.types.contains(where: { $0.id == typeID && $0.forumID == forumID }) else {
-                throw .badRequest("type \(typeID) is not a topic type of forum \(forumID).")
+        let single: [(UserEchoLabelKind, WritableKeyPath<UserEchoTopic, Int?>, noun: String)] = [
+            (.type, \.typeID, "topic type"), (.category, \.categoryID, "category"),
+        ]
+        for (kind, member, noun) in single {
+            guard let id = try fields.int(kind.rawValue, "\(kind.rawValue)_id") else { continue }
+            guard state.label(kind, id: id)?.forumID == forumID else {
+                throw .badRequest("\(kind.rawValue) \(id) is not a \(noun) of forum \(forumID).")
             }
-            topic.typeID = typeID
-        }
-        if let categoryID = try fields.int("category", "category_id") {
-            guard state.categories.contains(where: { $0.id == categoryID && $0.forumID == forumID }) else {
-                throw .badRequest("category \(categoryID) is not a category of forum \(forumID).")
-            }
-            topic.categoryID = categoryID
+            topic[keyPath: member] = id
         }
         if let tags = try fields.strings("tags") {
             var ids: [Int] = []
             for wanted in tags {
-                let tag = state.tags.first {
+                let tag = state.labels(.tag).first {
                     $0.forumID == forumID && (String($0.id) == wanted || $0.name.lowercased() == wanted.lowercased())
                 }
                 guard let tag else { throw .badRequest("\"\(wanted)\" is not a tag of forum \(forumID).") }

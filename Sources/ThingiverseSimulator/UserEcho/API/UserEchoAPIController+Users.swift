@@ -3,30 +3,12 @@ import Foundation
 /// `users`, `users/current`, `users/{id}`, `users/sso/{guid}`, `users/{id}/logout`,
 /// `users/get_or_create` and `users/groups`.
 extension UserEchoAPIController {
-    /// Every user of the project, by id (paged, filterable).
-    func users(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        return try call.listed(state.users.map { presenter.user($0) })
-    }
-
-    /// The acting user: the `sso_token`'s person, or the API key's own user.
-    func currentUser(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        presenter.user(call.actor)
-    }
-
-    func user(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        presenter.user(try Self.existingUser(call, in: state))
-    }
-
     func userBySSOGuid(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        guard let user = state.user(guid: call.captures["guid"] ?? "") else {
-            throw UserEchoAPIError.notFound("User not found.")
-        }
-        return presenter.user(user)
+        presenter.user(try call.found(state.user(guid: call.captures["guid"] ?? ""), "User"))
     }
 
     /// Ends the user's forum page sessions (admins only).
     func logOut(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("log users out")
         let user = try Self.existingUser(call, in: state)
         state.logOut(userID: user.id)
         return presenter.user(user)
@@ -34,7 +16,6 @@ extension UserEchoAPIController {
 
     /// The user with `email`, made (named `name`, else the email's local part) if there is none.
     func getOrCreateUser(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("create users")
         let email = try call.fields.requiredString("email").trimmingCharacters(in: .whitespaces)
         guard Self.isPlausibleEmail(email) else { throw UserEchoAPIError.badRequest("email is not an email address.") }
         if let user = state.users.first(where: { $0.email?.lowercased() == email.lowercased() }) {
@@ -50,13 +31,7 @@ extension UserEchoAPIController {
 
     // MARK: Groups
 
-    func groups(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("see user groups")
-        return try call.listed(state.groups.map { presenter.group($0, in: state) })
-    }
-
     func createGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("create user groups")
         let name = try call.fields.requiredString("name")
         guard !state.groups.contains(where: { $0.name.lowercased() == name.lowercased() }) else {
             throw UserEchoAPIError.badRequest("A group named \"\(name)\" exists already.")
@@ -68,7 +43,6 @@ extension UserEchoAPIController {
 
     /// Renames the group `id` (its members follow).
     func updateGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("change user groups")
         let index = try Self.groupIndex(call, in: state)
         let name = try call.fields.requiredString("name")
         let old = state.groups[index].name
@@ -80,7 +54,6 @@ extension UserEchoAPIController {
     }
 
     func deleteGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        try call.requireAdmin("delete user groups")
         let index = try Self.groupIndex(call, in: state)
         let group = state.groups.remove(at: index)
         for userIndex in state.users.indices {
@@ -92,14 +65,12 @@ extension UserEchoAPIController {
     // MARK: Helpers
 
     static func existingUser(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> UserEchoUser {
-        guard let user = state.user(id: try call.id("user", "User")) else { throw .notFound("User not found.") }
-        return user
+        try call.found(state.user(id: try call.id("user", "User")), "User")
     }
 
     private static func groupIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
         guard let id = try call.fields.int("id", "group_id") else { throw .badRequest("id is required.") }
-        guard let index = state.groups.firstIndex(where: { $0.id == id }) else { throw .notFound("Group not found.") }
-        return index
+        return try call.found(state.groups.firstIndex { $0.id == id }, "Group")
     }
 
     static func isPlausibleEmail(_ text: String) -> Bool {

@@ -36,26 +36,26 @@ struct UserEchoAPIController: Sendable {
         simulator.record(request, input: input, prefix: prefix, command: commandName)
         let configuration = simulator.configuration
 
-        let query = input.queryParameters
-        guard let key = query["access_token"] ?? BearerToken.nonEmptyValue(in: request.headers[.authorization]) else {
-            return Self.reply(UserEchoAPIError.missingKey)
-        }
-        guard key == configuration.apiKey else {
-            return Self.reply(UserEchoAPIError.wrongKey)
-        }
+        let key = input.queryParameters["access_token"] ?? BearerToken.nonEmptyValue(in: request.headers[.authorization])
         let fields: UserEchoFields
         do {
+            guard let key else { throw UserEchoAPIError.missingKey }
+            guard key == configuration.apiKey else { throw UserEchoAPIError.wrongKey }
             fields = try UserEchoFields(input: input)
         } catch {
             return Self.reply(error)
         }
         // Decrypting needs no state, so it happens before the lock is taken.
-        let profile = Self.ssoProfile(fields, ssoKey: configuration.ssoKey)
+        let profile = ssoProfile(fields)
         let now = ContinuousClock.now
         let timestamp = UserEchoTimestamp.now()
 
         let (response, outbox) = simulator.state.withLock { state -> (Response, [OutgoingDelivery]) in
-            let rate = state.rateBudgets.consume(key: key, limit: configuration.rateLimit, window: UserEchoState.rateWindow, now: now)
+            // Hooks are sent only for a command that succeeded, and never twice.
+            defer { state.outbox = [] }
+            // The key was checked: it is the configured one.
+            let rate = state.rateBudgets.consume(
+                key: configuration.apiKey, limit: configuration.rateLimit, window: UserEchoState.rateWindow, now: now)
             if let retryAfter = rate.retryAfter {
                 var error = UserEchoAPIError(
                     status: .tooManyRequests,
@@ -67,12 +67,10 @@ struct UserEchoAPIController: Sendable {
                 let (route, captures) = try Self.route(method: request.method, segments: segments)
                 let actor = try Self.actor(profile: profile, fields: fields, state: &state)
                 let call = UserEchoAPICall(captures: captures, fields: fields, input: input, actor: actor, now: timestamp)
-                let data = try route.handle(self, &state, call)
-                let outbox = state.outbox
-                state.outbox = []
-                return (.json(.object([("status", .string("success")), ("data", data)])), outbox)
+                if let action = route.handle.adminAction { try call.requireAdmin(action) }
+                let data = try route.handle.run(self, &state, call)
+                return (.json(.object([("status", .string("success")), ("data", data)])), state.outbox)
             } catch {
-                state.outbox = []
                 return (Self.reply(error), [])
             }
         }
@@ -92,7 +90,7 @@ struct UserEchoAPIController: Sendable {
     /// `/api/v2/forums/1/topics.json` -> `["forums", "1", "topics"]`. A missing `.json` is
     /// tolerated.
     static func commandSegments(path: String, apiPrefix: String) -> [String] {
-        var segments = path.dropFirst(apiPrefix.count).split(separator: "/").map { FormEncoding.decodePathSegment($0) }
+        var segments = path.pathSegments(below: apiPrefix)
         if let last = segments.last, last.hasSuffix(".json") {
             segments[segments.count - 1] = String(last.dropLast(".json".count))
             if segments[segments.count - 1].isEmpty { segments.removeLast() }
@@ -101,12 +99,10 @@ struct UserEchoAPIController: Sendable {
     }
 
     /// The decrypted `sso_token`, if the request has one (an empty one is invalid).
-    static func ssoProfile(_ fields: UserEchoFields, ssoKey: String) -> Result<UserEchoSSOProfile, UserEchoSSOError>? {
+    func ssoProfile(_ fields: UserEchoFields) -> Result<UserEchoSSOProfile, UserEchoSSOError>? {
         guard let value = fields.members["sso_token"] else { return nil }
         guard case .string(let token) = value, !token.isEmpty else { return .failure(.notBase64) }
-        return Result { () throws(UserEchoSSOError) in
-            try UserEchoSSOToken.decode(token, ssoKey: ssoKey, now: Timestamp.now())
-        }
+        return simulator.decodeProfile(token)
     }
 
     /// Who the request acts as, in UserEcho's order: `sso_token` (a new guid makes a user, a bad
@@ -151,46 +147,65 @@ struct UserEchoAPIController: Sendable {
     }
 }
 
-/// One command, whose handler returns the reply's `data`.
-typealias UserEchoAPIRoute = SimulatorRoute<
-    @Sendable (UserEchoAPIController, inout UserEchoState, UserEchoAPICall) throws -> JSONValue
->
+/// One command: who may run it, and the handler that returns the reply's `data`.
+struct UserEchoCommand: Sendable {
+    /// What only an admin may do, for the 403 that everyone else gets; `nil` when anyone may.
+    var adminAction: String?
+    var run: @Sendable (UserEchoAPIController, inout UserEchoState, UserEchoAPICall) throws -> JSONValue
+}
+
+typealias UserEchoAPIRoute = SimulatorRoute<UserEchoCommand>
+
+extension SimulatorRoute where Handler == UserEchoCommand {
+    /// A command; `admin` names what it does when only admins may run it ("create forums").
+    init(
+        _ method: HTTPRequest.Method, _ pattern: String, admin: String? = nil,
+        _ run: @escaping @Sendable (UserEchoAPIController, inout UserEchoState, UserEchoAPICall) throws -> JSONValue
+    ) {
+        self.init(method, pattern, UserEchoCommand(adminAction: admin, run: run))
+    }
+}
 
 extension UserEchoAPIController {
     /// Every command of the reference; literal segments come before captures that could take them.
+    /// Lists are paged and filtered by `call.listed`.
     static let routes: [UserEchoAPIRoute] = [
-        // Users
-        UserEchoAPIRoute(.get, "users") { try $0.users(&$1, $2) },
-        UserEchoAPIRoute(.get, "users/current") { try $0.currentUser(&$1, $2) },
-        UserEchoAPIRoute(.post, "users/get_or_create") { try $0.getOrCreateUser(&$1, $2) },
-        UserEchoAPIRoute(.get, "users/groups") { try $0.groups(&$1, $2) },
-        UserEchoAPIRoute(.post, "users/groups") { try $0.createGroup(&$1, $2) },
-        UserEchoAPIRoute(.put, "users/groups") { try $0.updateGroup(&$1, $2) },
-        UserEchoAPIRoute(.delete, "users/groups") { try $0.deleteGroup(&$1, $2) },
+        // Users; `users/current` is the acting user (the `sso_token`'s person, or the API key's own user)
+        UserEchoAPIRoute(.get, "users") { api, state, call in try call.listed(state.users.map { api.presenter.user($0) }) },
+        UserEchoAPIRoute(.get, "users/current") { api, _, call in api.presenter.user(call.actor) },
+        UserEchoAPIRoute(.post, "users/get_or_create", admin: "create users") { try $0.getOrCreateUser(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/groups", admin: "see user groups") { api, state, call in
+            try call.listed(state.groups.map { api.presenter.group($0, in: state) })
+        },
+        UserEchoAPIRoute(.post, "users/groups", admin: "create user groups") { try $0.createGroup(&$1, $2) },
+        UserEchoAPIRoute(.put, "users/groups", admin: "change user groups") { try $0.updateGroup(&$1, $2) },
+        UserEchoAPIRoute(.delete, "users/groups", admin: "delete user groups") { try $0.deleteGroup(&$1, $2) },
         UserEchoAPIRoute(.get, "users/sso/:guid") { try $0.userBySSOGuid(&$1, $2) },
-        UserEchoAPIRoute(.get, "users/:user") { try $0.user(&$1, $2) },
-        UserEchoAPIRoute(.get, "users/:user/logout") { try $0.logOut(&$1, $2) },
-        UserEchoAPIRoute(.post, "users/:user/logout") { try $0.logOut(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/:user") { api, state, call in api.presenter.user(try existingUser(call, in: state)) },
+        UserEchoAPIRoute(.get, "users/:user/logout", admin: "log users out") { try $0.logOut(&$1, $2) },
+        UserEchoAPIRoute(.post, "users/:user/logout", admin: "log users out") { try $0.logOut(&$1, $2) },
         UserEchoAPIRoute(.get, "users/:user/topics") { try $0.userTopics(&$1, $2) },
         UserEchoAPIRoute(.get, "users/:user/comments") { try $0.userComments(&$1, $2) },
 
         // Forums, their types, categories, tags and access lists
-        UserEchoAPIRoute(.get, "forums") { try $0.forums(&$1, $2) },
-        UserEchoAPIRoute(.post, "forums") { try $0.createForum(&$1, $2) },
-        UserEchoAPIRoute(.delete, "forums") { try $0.deleteForum(&$1, $2) },
+        UserEchoAPIRoute(.get, "forums") { api, state, call in try call.listed(state.forums.map { api.presenter.forum($0, in: state) }) },
+        UserEchoAPIRoute(.post, "forums", admin: "create forums") { try $0.createForum(&$1, $2) },
+        UserEchoAPIRoute(.delete, "forums", admin: "delete forums") { try $0.deleteForum(&$1, $2) },
         UserEchoAPIRoute(.get, "forums/:forum/types") { try $0.labels(.type, &$1, $2) },
         UserEchoAPIRoute(.get, "forums/:forum/categories") { try $0.labels(.category, &$1, $2) },
-        UserEchoAPIRoute(.post, "forums/:forum/categories") { try $0.createLabel(.category, &$1, $2) },
-        UserEchoAPIRoute(.put, "forums/:forum/categories") { try $0.updateLabel(.category, &$1, $2) },
-        UserEchoAPIRoute(.delete, "forums/:forum/categories") { try $0.deleteLabel(.category, &$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/categories", admin: "create categories") { try $0.createLabel(.category, &$1, $2) },
+        UserEchoAPIRoute(.put, "forums/:forum/categories", admin: "change categories") { try $0.updateLabel(.category, &$1, $2) },
+        UserEchoAPIRoute(.delete, "forums/:forum/categories", admin: "delete categories") { try $0.deleteLabel(.category, &$1, $2) },
         UserEchoAPIRoute(.get, "forums/:forum/tags") { try $0.labels(.tag, &$1, $2) },
-        UserEchoAPIRoute(.post, "forums/:forum/tags") { try $0.createLabel(.tag, &$1, $2) },
-        UserEchoAPIRoute(.put, "forums/:forum/tags") { try $0.updateLabel(.tag, &$1, $2) },
-        UserEchoAPIRoute(.delete, "forums/:forum/tags") { try $0.deleteLabel(.tag, &$1, $2) },
-        UserEchoAPIRoute(.get, "forums/:forum/access_list") { try $0.accessList(&$1, $2) },
-        UserEchoAPIRoute(.post, "forums/:forum/access_list") { try $0.addToAccessList(&$1, $2) },
-        UserEchoAPIRoute(.delete, "forums/:forum/access_list") { try $0.removeFromAccessList(&$1, $2) },
-        UserEchoAPIRoute(.post, "forums/:forum/upload/:kind") { try $0.upload(&$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/tags", admin: "create tags") { try $0.createLabel(.tag, &$1, $2) },
+        UserEchoAPIRoute(.put, "forums/:forum/tags", admin: "change tags") { try $0.updateLabel(.tag, &$1, $2) },
+        UserEchoAPIRoute(.delete, "forums/:forum/tags", admin: "delete tags") { try $0.deleteLabel(.tag, &$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/access_list", admin: "see access lists") { _, state, call in
+            .array(try existingForum(call, in: state).accessList.map { .string($0) })
+        },
+        UserEchoAPIRoute(.post, "forums/:forum/access_list", admin: "change access lists") { try $0.changeAccessList(adding: true, &$1, $2) },
+        UserEchoAPIRoute(.delete, "forums/:forum/access_list", admin: "change access lists") { try $0.changeAccessList(adding: false, &$1, $2) },
+        UserEchoAPIRoute(.post, "forums/:forum/upload/:kind", admin: "upload files") { try $0.upload(&$1, $2) },
 
         // Topics
         UserEchoAPIRoute(.get, "forums/:forum/topics") { try $0.forumTopics(&$1, $2) },
@@ -200,7 +215,9 @@ extension UserEchoAPIController {
         UserEchoAPIRoute(.get, "forums/:forum/users/:user/topics") { try $0.forumUserTopics(&$1, $2) },
         UserEchoAPIRoute(.get, "categories/:category/topics") { try $0.labelTopics(.category, &$1, $2) },
         UserEchoAPIRoute(.get, "tags/:tag/topics") { try $0.labelTopics(.tag, &$1, $2) },
-        UserEchoAPIRoute(.get, "topics/:topic") { try $0.topic(&$1, $2) },
+        UserEchoAPIRoute(.get, "topics/:topic") { api, state, call in
+            api.presenter.topic(state.topics[try topicIndex(call, in: state)], in: state)
+        },
         UserEchoAPIRoute(.delete, "topics/:topic") { try $0.deleteTopic(&$1, $2) },
         UserEchoAPIRoute(.get, "topics/:topic/voters") { try $0.voters(&$1, $2) },
 
@@ -208,10 +225,10 @@ extension UserEchoAPIController {
         UserEchoAPIRoute(.get, "topics/:topic/comments") { try $0.comments(&$1, $2) },
         UserEchoAPIRoute(.post, "topics/:topic/comments") { try $0.createComment(&$1, $2) },
 
-        // Webhooks
-        UserEchoAPIRoute(.get, "hooks") { try $0.hooks(&$1, $2) },
-        UserEchoAPIRoute(.post, "hooks") { try $0.createHook(&$1, $2) },
-        UserEchoAPIRoute(.get, "hooks/events") { try $0.hookEvents(&$1, $2) },
-        UserEchoAPIRoute(.delete, "hooks/:hook") { try $0.deleteHook(&$1, $2) },
+        // Webhooks: admins only; `hooks/events` lists the eight event names
+        UserEchoAPIRoute(.get, "hooks", admin: "see webhooks") { api, state, call in try call.listed(state.hooks.map { api.presenter.hook($0) }) },
+        UserEchoAPIRoute(.post, "hooks", admin: "register webhooks") { try $0.createHook(&$1, $2) },
+        UserEchoAPIRoute(.get, "hooks/events", admin: "see webhook events") { _, _, _ in .array(UserEchoHook.events.map { .string($0) }) },
+        UserEchoAPIRoute(.delete, "hooks/:hook", admin: "delete webhooks") { try $0.deleteHook(&$1, $2) },
     ]
 }

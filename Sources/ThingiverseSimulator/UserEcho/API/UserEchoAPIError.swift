@@ -7,21 +7,10 @@ struct UserEchoAPIError: Error, Sendable {
     /// Headers the error adds, e.g. `Allow` on a 405 or `Retry-After` on a 429.
     var headers: HTTPFields = [:]
 
-    static func badRequest(_ message: String) -> UserEchoAPIError {
-        UserEchoAPIError(status: .badRequest, message: message)
-    }
-
-    static func unauthorized(_ message: String) -> UserEchoAPIError {
-        UserEchoAPIError(status: .unauthorized, message: message)
-    }
-
-    static func forbidden(_ message: String) -> UserEchoAPIError {
-        UserEchoAPIError(status: .forbidden, message: message)
-    }
-
-    static func notFound(_ message: String) -> UserEchoAPIError {
-        UserEchoAPIError(status: .notFound, message: message)
-    }
+    static func badRequest(_ message: String) -> Self { Self(status: .badRequest, message: message) }
+    static func unauthorized(_ message: String) -> Self { Self(status: .unauthorized, message: message) }
+    static func forbidden(_ message: String) -> Self { Self(status: .forbidden, message: message) }
+    static func notFound(_ message: String) -> Self { Self(status: .notFound, message: message) }
 
     /// What every refused `sso_token` gets, whatever was wrong with it.
     static let invalidSSOToken = unauthorized("Invalid sso_token")

@@ -12,9 +12,7 @@ struct UserEchoPresenter: Sendable {
     // MARK: URLs
 
     func avatar(_ user: UserEchoUser) -> String { user.avatarURL ?? "\(base)/avatars/\(user.id).png" }
-    func forumLink(_ forum: UserEchoForum) -> String { "\(base)/forums/\(forum.id)-\(Self.slug(forum.name))" }
-    func topicLink(_ topic: UserEchoTopic) -> String { "\(base)/topics/\(topic.id)-\(Self.slug(topic.header))" }
-    func fileLink(_ file: UserEchoFile) -> String { "\(base)/files/\(file.id)/\(FormEncoding.encodeComponent(file.name))" }
+    func fileLink(_ file: UserEchoFile) -> String { "\(base)/files/\(file.id)/\(FormEncoding.encodeComponent(file.upload.name))" }
 
     /// `Dark mode for the editor!` -> `dark-mode-for-the-editor`, as UserEcho's topic URLs read.
     static func slug(_ text: String) -> String {
@@ -49,8 +47,11 @@ struct UserEchoPresenter: Sendable {
 
     /// The short form in topics and comments.
     func author(_ userID: Int, in state: UserEchoState) -> JSONValue {
-        let user = state.user(id: userID) ?? .anonymous
-        return .object([("id", .integer(user.id)), ("name", .string(user.name)), ("avatar_url", .string(avatar(user)))])
+        .object(authorMembers(state.user(id: userID) ?? .anonymous))
+    }
+
+    private func authorMembers(_ user: UserEchoUser) -> [(String, JSONValue)] {
+        [("id", .integer(user.id)), ("name", .string(user.name)), ("avatar_url", .string(avatar(user)))]
     }
 
     func group(_ group: UserEchoGroup, in state: UserEchoState) -> JSONValue {
@@ -70,7 +71,7 @@ struct UserEchoPresenter: Sendable {
             ("description", .string(forum.description)),
             ("is_private", .bool(forum.isPrivate)),
             ("topics_count", .integer(state.topics.filter { $0.forumID == forum.id }.count)),
-            ("url", .string(forumLink(forum))),
+            ("url", .string(base + forum.path)),
             ("created", .string(forum.created)),
         ])
     }
@@ -80,8 +81,8 @@ struct UserEchoPresenter: Sendable {
         .object([("id", .integer(label.id)), ("forum_id", .integer(label.forumID)), ("name", .string(label.name))])
     }
 
-    private func labelReference(_ id: Int?, in labels: [UserEchoLabel]) -> JSONValue {
-        guard let id, let label = labels.first(where: { $0.id == id }) else { return .null }
+    private func labelReference(_ label: UserEchoLabel?) -> JSONValue {
+        guard let label else { return .null }
         return .object([("id", .integer(label.id)), ("name", .string(label.name))])
     }
 
@@ -89,11 +90,11 @@ struct UserEchoPresenter: Sendable {
         .object([
             ("id", .integer(file.id)),
             ("forum_id", .integer(file.forumID)),
-            ("name", .string(file.name)),
+            ("name", .string(file.upload.name)),
             ("url", .string(fileLink(file))),
-            ("size", .integer(file.bytes.count)),
-            ("content_type", .string(file.contentType)),
-            ("is_image", .bool(file.isImage)),
+            ("size", .integer(file.upload.bytes.count)),
+            ("content_type", .string(file.upload.contentType)),
+            ("is_image", .bool(file.upload.isImage)),
             ("created", .string(file.created)),
         ])
     }
@@ -109,15 +110,15 @@ struct UserEchoPresenter: Sendable {
             ("description", .string(topic.description)),
             ("status", .integer(topic.status.rawValue)),
             ("status_name", .string(topic.status.name)),
-            ("type", labelReference(topic.typeID, in: state.types)),
-            ("category", labelReference(topic.categoryID, in: state.categories)),
-            ("tags", .array(topic.tagIDs.map { labelReference($0, in: state.tags) })),
+            ("type", labelReference(state.label(.type, id: topic.typeID))),
+            ("category", labelReference(state.label(.category, id: topic.categoryID))),
+            ("tags", .array(topic.tagIDs.map { labelReference(state.label(.tag, id: $0)) })),
             ("vote_diff", .integer(state.voteDiff(topicID: topic.id))),
             ("comment_count", .integer(state.commentCount(topicID: topic.id))),
             ("author", author(topic.authorID, in: state)),
             ("created", .string(topic.created)),
             ("updated", .string(topic.updated)),
-            ("url", .string(topicLink(topic))),
+            ("url", .string(base + topic.path)),
         ])
     }
 
@@ -132,20 +133,13 @@ struct UserEchoPresenter: Sendable {
             ("author", author(comment.authorID, in: state)),
             ("created", .string(comment.created)),
             ("updated", .string(comment.updated)),
-            ("url", .string(topic.map { "\(topicLink($0))#comment-\(comment.id)" } ?? "")),
+            ("url", .string(topic.map { "\(base)\($0.path)#comment-\(comment.id)" } ?? "")),
         ])
     }
 
     /// One entry of `topics/{id}/voters`: the person and their vote (+1 or -1).
     func voter(_ vote: UserEchoVote, in state: UserEchoState) -> JSONValue {
-        let user = state.user(id: vote.userID) ?? .anonymous
-        return .object([
-            ("id", .integer(user.id)),
-            ("name", .string(user.name)),
-            ("avatar_url", .string(avatar(user))),
-            ("vote", .integer(vote.value)),
-            ("created", .string(vote.created)),
-        ])
+        .object(authorMembers(state.user(id: vote.userID) ?? .anonymous) + [("vote", .integer(vote.value)), ("created", .string(vote.created))])
     }
 
     func hook(_ hook: UserEchoHook) -> JSONValue {

@@ -14,14 +14,28 @@ struct UserEchoForum: Sendable {
     var accessList: [String] = []
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
+
+    /// Its page below the forum's origin, id and slug: `/forums/1-ideas-feedback`.
+    var path: String { "/forums/\(id)-\(UserEchoPresenter.slug(name))" }
 }
 
 /// A topic type, category or tag: a named thing that belongs to one forum. Ids are unique
 /// across forums, as `categories/{id}/topics` and `tags/{id}/topics` need.
 struct UserEchoLabel: Sendable {
+    var kind: UserEchoLabelKind
     var id: Int
     var forumID: Int
     var name: String
+}
+
+/// The three kinds of per-forum label; the raw value is the singular noun.
+enum UserEchoLabelKind: String, Sendable, CaseIterable {
+    case type, category, tag
+
+    /// `Type`, `Category`, `Tag`, for messages that start with one.
+    var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    /// Which id counter labels of this kind draw from.
+    var objectKind: UserEchoObjectKind { UserEchoObjectKind(rawValue: rawValue)! }
 }
 
 /// The stages a topic goes through; `status` in the API is the id.
@@ -34,20 +48,15 @@ enum UserEchoTopicStatus: Int, Sendable, CaseIterable {
     case declined = 6
 
     /// The name the API gives it.
-    var name: String { looks.name }
+    var name: String { Self.looks[rawValue - 1].name }
     /// The badge colour on the forum pages.
-    var colour: String { looks.colour }
+    var colour: String { Self.looks[rawValue - 1].colour }
 
-    private var looks: (name: String, colour: String) {
-        switch self {
-        case .new: return ("New", "#7b8794")
-        case .underReview: return ("Under review", "#d97706")
-        case .planned: return ("Planned", "#2563eb")
-        case .started: return ("Started", "#7c3aed")
-        case .completed: return ("Completed", "#16a34a")
-        case .declined: return ("Declined", "#b91c1c")
-        }
-    }
+    /// Name and colour of each status, in raw value order.
+    private static let looks = [
+        (name: "New", colour: "#7b8794"), (name: "Under review", colour: "#d97706"), (name: "Planned", colour: "#2563eb"),
+        (name: "Started", colour: "#7c3aed"), (name: "Completed", colour: "#16a34a"), (name: "Declined", colour: "#b91c1c"),
+    ]
 }
 
 /// A topic: an idea, question or problem someone posted in a forum.
@@ -64,6 +73,9 @@ struct UserEchoTopic: Sendable {
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
     var updated: String
+
+    /// Its page below the forum's origin, id and slug: `/topics/1-dark-mode-for-the-thing-editor`.
+    var path: String { "/topics/\(id)-\(UserEchoPresenter.slug(header))" }
 }
 
 /// One person's vote on a topic: +1 or -1.
@@ -90,10 +102,8 @@ struct UserEchoComment: Sendable {
 struct UserEchoFile: Sendable {
     var id: Int
     var forumID: Int
-    var name: String
-    var contentType: String
-    var bytes: [UInt8]
-    var isImage: Bool
+    /// The file's name, type and bytes as they were sent.
+    var upload: UserEchoUpload
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
 }

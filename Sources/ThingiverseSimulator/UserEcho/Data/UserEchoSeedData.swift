@@ -37,14 +37,15 @@ enum UserEchoSeedData {
             created: "2014-03-03T09:25:00.000Z"),
     ]
 
-    static let types = labels(ideas: ["Idea", "Question", "Praise"], bugs: ["Problem", "Question"])
-    static let categories = labels(ideas: ["Slicer", "Thing pages", "Mobile app"], bugs: ["Website", "Uploads"])
-    static let tags = labels(ideas: ["ui", "performance", "accessibility"], bugs: ["crash", "regression"])
+    static let labels =
+        labels(.type, ideas: ["Idea", "Question", "Praise"], bugs: ["Problem", "Question"])
+        + labels(.category, ideas: ["Slicer", "Thing pages", "Mobile app"], bugs: ["Website", "Uploads"])
+        + labels(.tag, ideas: ["ui", "performance", "accessibility"], bugs: ["crash", "regression"])
 
-    /// Labels numbered from 1: those of forum 1 (ideas), then those of forum 2 (bugs).
-    private static func labels(ideas: [String], bugs: [String]) -> [UserEchoLabel] {
+    /// Labels of one kind numbered from 1: those of forum 1 (ideas), then those of forum 2 (bugs).
+    private static func labels(_ kind: UserEchoLabelKind, ideas: [String], bugs: [String]) -> [UserEchoLabel] {
         let named = ideas.map { (1, $0) } + bugs.map { (2, $0) }
-        return named.enumerated().map { UserEchoLabel(id: $0.offset + 1, forumID: $0.element.0, name: $0.element.1) }
+        return named.enumerated().map { UserEchoLabel(kind: kind, id: $0.offset + 1, forumID: $0.element.0, name: $0.element.1) }
     }
 
     static let topics: [UserEchoTopic] = [
@@ -81,21 +82,25 @@ enum UserEchoSeedData {
             created: "2014-05-06T13:40:02.915Z", updated: "2014-05-14T21:03:47.560Z"),
     ]
 
-    static let votes: [UserEchoVote] = [
-        UserEchoVote(topicID: 1, userID: 4, value: 1, created: "2014-03-11T10:00:00.000Z"),
-        UserEchoVote(topicID: 1, userID: 5, value: 1, created: "2014-03-12T10:00:00.000Z"),
-        UserEchoVote(topicID: 1, userID: 2, value: 1, created: "2014-03-13T10:00:00.000Z"),
-        UserEchoVote(topicID: 2, userID: 3, value: 1, created: "2014-03-18T10:00:00.000Z"),
-        UserEchoVote(topicID: 2, userID: 5, value: 1, created: "2014-03-19T10:00:00.000Z"),
-        UserEchoVote(topicID: 3, userID: 4, value: 1, created: "2014-03-23T10:00:00.000Z"),
-        UserEchoVote(topicID: 3, userID: 3, value: -1, created: "2014-03-24T10:00:00.000Z"),
-        UserEchoVote(topicID: 4, userID: 5, value: 1, created: "2014-04-03T10:00:00.000Z"),
-        UserEchoVote(topicID: 5, userID: 4, value: 1, created: "2014-04-10T10:00:00.000Z"),
-        UserEchoVote(topicID: 5, userID: 2, value: 1, created: "2014-04-10T11:00:00.000Z"),
-        UserEchoVote(topicID: 6, userID: 3, value: 1, created: "2014-04-19T10:00:00.000Z"),
-        UserEchoVote(topicID: 6, userID: 4, value: 1, created: "2014-04-20T10:00:00.000Z"),
-        UserEchoVote(topicID: 7, userID: 5, value: 1, created: "2014-04-26T10:00:00.000Z"),
-    ]
+    /// (topic, voter, +1 or -1, created).
+    static let votes: [UserEchoVote] = {
+        let rows: [(Int, Int, Int, String)] = [
+            (1, 4, 1, "2014-03-11T10:00:00.000Z"),
+            (1, 5, 1, "2014-03-12T10:00:00.000Z"),
+            (1, 2, 1, "2014-03-13T10:00:00.000Z"),
+            (2, 3, 1, "2014-03-18T10:00:00.000Z"),
+            (2, 5, 1, "2014-03-19T10:00:00.000Z"),
+            (3, 4, 1, "2014-03-23T10:00:00.000Z"),
+            (3, 3, -1, "2014-03-24T10:00:00.000Z"),
+            (4, 5, 1, "2014-04-03T10:00:00.000Z"),
+            (5, 4, 1, "2014-04-10T10:00:00.000Z"),
+            (5, 2, 1, "2014-04-10T11:00:00.000Z"),
+            (6, 3, 1, "2014-04-19T10:00:00.000Z"),
+            (6, 4, 1, "2014-04-20T10:00:00.000Z"),
+            (7, 5, 1, "2014-04-26T10:00:00.000Z"),
+        ]
+        return rows.map { UserEchoVote(topicID: $0.0, userID: $0.1, value: $0.2, created: $0.3) }
+    }()
 
     /// (id, topic, author, text, created); no seeded comment was edited since.
     static let comments: [UserEchoComment] = {

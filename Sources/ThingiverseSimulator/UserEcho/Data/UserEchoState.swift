@@ -1,15 +1,14 @@
 /// Everything the UserEcho simulator remembers, kept behind one `Mutex` in `UserEchoSimulator`.
 /// Each request does its work inside a single lock, so it sees and leaves a consistent state.
 struct UserEchoState: Sendable {
-    var users: [UserEchoUser]
-    var groups: [UserEchoGroup]
-    var forums: [UserEchoForum]
-    var types: [UserEchoLabel]
-    var categories: [UserEchoLabel]
-    var tags: [UserEchoLabel]
-    var topics: [UserEchoTopic]
-    var votes: [UserEchoVote]
-    var comments: [UserEchoComment]
+    var users = UserEchoSeedData.users
+    var groups = UserEchoSeedData.groups
+    var forums = UserEchoSeedData.forums
+    /// Types, categories and tags; each kind numbers its own ids.
+    var labels = UserEchoSeedData.labels
+    var topics = UserEchoSeedData.topics
+    var votes = UserEchoSeedData.votes
+    var comments = UserEchoSeedData.comments
     var hooks: [UserEchoHook] = []
     var files: [UserEchoFile] = []
     /// Deleted topics and comments, kept so that `sendHook("topic.deleted", ...)` can still show them.
@@ -34,21 +33,14 @@ struct UserEchoState: Sendable {
     static let rateWindow = Duration.seconds(60)
 
     init() {
-        self.users = UserEchoSeedData.users
-        self.groups = UserEchoSeedData.groups
-        self.forums = UserEchoSeedData.forums
-        self.types = UserEchoSeedData.types
-        self.categories = UserEchoSeedData.categories
-        self.tags = UserEchoSeedData.tags
-        self.topics = UserEchoSeedData.topics
-        self.votes = UserEchoSeedData.votes
-        self.comments = UserEchoSeedData.comments
         func next(_ ids: [Int]) -> Int { (ids.max() ?? 0) + 1 }
         self.nextIDs = [
             .user: next(users.map(\.id)), .group: next(groups.map(\.id)), .forum: next(forums.map(\.id)),
-            .type: next(types.map(\.id)), .category: next(categories.map(\.id)), .tag: next(tags.map(\.id)),
             .topic: next(topics.map(\.id)), .comment: next(comments.map(\.id)), .hook: 1, .file: 1,
         ]
+        for kind in UserEchoLabelKind.allCases {
+            nextIDs[kind.objectKind] = next(labels(kind).map(\.id))
+        }
     }
 
     /// Hands out the next id of `kind`.
@@ -68,6 +60,16 @@ struct UserEchoState: Sendable {
     func topicIndex(id: Int) -> Int? { topics.firstIndex { $0.id == id } }
     func comment(id: Int) -> UserEchoComment? { comments.first { $0.id == id } }
 
+    /// The topics `include` keeps, newest first, as UserEcho lists them.
+    func topics(where include: (UserEchoTopic) -> Bool) -> [UserEchoTopic] {
+        topics.filter(include).sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+    }
+
+    /// The comments `include` keeps, oldest first, as a conversation reads.
+    func comments(where include: (UserEchoComment) -> Bool) -> [UserEchoComment] {
+        comments.filter(include).sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+    }
+
     func voteDiff(topicID: Int) -> Int {
         votes.lazy.filter { $0.topicID == topicID }.reduce(0) { $0 + $1.value }
     }
@@ -77,44 +79,25 @@ struct UserEchoState: Sendable {
     }
 
     /// The labels of one kind (types, categories or tags).
-    func labels(_ kind: UserEchoLabelKind) -> [UserEchoLabel] {
-        switch kind {
-        case .type: return types
-        case .category: return categories
-        case .tag: return tags
-        }
-    }
-
-    mutating func setLabels(_ kind: UserEchoLabelKind, _ labels: [UserEchoLabel]) {
-        switch kind {
-        case .type: types = labels
-        case .category: categories = labels
-        case .tag: tags = labels
-        }
-    }
+    func labels(_ kind: UserEchoLabelKind) -> [UserEchoLabel] { labels.filter { $0.kind == kind } }
+    func label(_ kind: UserEchoLabelKind, id: Int?) -> UserEchoLabel? { labels.first { $0.kind == kind && $0.id == id } }
 
     // MARK: People
 
     /// The user `profile` names: a new guid makes a new user, a known one is updated with the
     /// token's name, email, avatar, locale and groups (fields the token leaves out are kept).
     mutating func signIn(_ profile: UserEchoSSOProfile) -> UserEchoUser {
-        if let index = users.firstIndex(where: { $0.guid == profile.guid }) {
-            var user = users[index]
-            user.name = profile.displayName
-            if let email = profile.email { user.email = email }
-            if let avatar = profile.avatarURL { user.avatarURL = avatar }
-            if let locale = profile.locale { user.locale = locale }
-            if let verified = profile.verifiedEmail { user.verifiedEmail = verified }
-            if !profile.groups.isEmpty { user.groups = profile.groups }
-            users[index] = user
-            return user
+        let index = users.firstIndex { $0.guid == profile.guid } ?? users.endIndex
+        if index == users.endIndex {
+            users.append(UserEchoUser(id: newID(.user), guid: profile.guid, name: profile.displayName, created: UserEchoTimestamp.now()))
         }
-        let user = UserEchoUser(
-            id: newID(.user), guid: profile.guid, name: profile.displayName, email: profile.email,
-            avatarURL: profile.avatarURL, locale: profile.locale, verifiedEmail: profile.verifiedEmail,
-            groups: profile.groups, created: UserEchoTimestamp.now())
-        users.append(user)
-        return user
+        users[index].name = profile.displayName
+        if let email = profile.email { users[index].email = email }
+        if let avatar = profile.avatarURL { users[index].avatarURL = avatar }
+        if let locale = profile.locale { users[index].locale = locale }
+        if let verified = profile.verifiedEmail { users[index].verifiedEmail = verified }
+        if !profile.groups.isEmpty { users[index].groups = profile.groups }
+        return users[index]
     }
 
     /// Ends every forum page session of `userID`.
@@ -127,18 +110,6 @@ struct UserEchoState: Sendable {
 /// The kinds of object that get ids from `UserEchoState.newID`.
 enum UserEchoObjectKind: String, Hashable, Sendable {
     case user, group, forum, type, category, tag, topic, comment, hook, file
-}
-
-/// The three per-forum label lists; the raw value is the singular noun.
-enum UserEchoLabelKind: String, Sendable {
-    case type, category, tag
-
-    /// `types`, `categories`, `tags`.
-    var plural: String { self == .category ? "categories" : rawValue + "s" }
-    /// `Type`, `Category`, `Tag`, for messages that start with one.
-    var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
-    /// Which id counter labels of this kind draw from.
-    var objectKind: UserEchoObjectKind { UserEchoObjectKind(rawValue: rawValue)! }
 }
 
 extension UserEchoState {

@@ -42,14 +42,9 @@ enum UserEchoSSOToken {
         if text.contains("%") {
             text = FormEncoding.decodePathSegment(text)
         }
-        text = String(
-            text.map { character -> Character in
-                switch character {
-                case " ", "-": return "+"
-                case "_": return "/"
-                default: return character
-                }
-            })
+        for (urlSafe, standard) in [(" ", "+"), ("-", "+"), ("_", "/")] {
+            text = text.replacingOccurrences(of: urlSafe, with: standard)
+        }
         while text.count % 4 != 0 { text.append("=") }
         return Data(base64Encoded: text).map { Array($0) }
     }

@@ -15,16 +15,14 @@ struct UserEchoWebController: Sendable {
     static let sessionCookie = "ue_session"
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
-        routes.get(RouterPath(prefix.isEmpty ? "/" : prefix)) { request, _ in
-            self.page(request) { state, viewer, notice in self.forumList(state, viewer, notice) }
-        }
+        routes.get(RouterPath(prefix.isEmpty ? "/" : prefix)) { request, _ in self.page(request, render: self.forumList) }
         routes.get(RouterPath("\(prefix)/forums/:forum")) { request, context in
             let id = Self.leadingID(context.parameters.get("forum"))
-            return self.page(request) { state, viewer, notice in self.forumPage(id, state, viewer, notice) }
+            return self.page(request) { self.forumPage(id, $0) }
         }
         routes.get(RouterPath("\(prefix)/topics/:topic")) { request, context in
             let id = Self.leadingID(context.parameters.get("topic"))
-            return self.page(request) { state, viewer, notice in self.topicPage(id, state, viewer, notice) }
+            return self.page(request) { self.topicPage(id, $0) }
         }
         routes.get(RouterPath("\(prefix)/avatars/:file")) { request, context in
             simulator.record(request, input: nil, prefix: prefix, command: nil)
@@ -36,10 +34,12 @@ struct UserEchoWebController: Sendable {
         }
     }
 
-    /// Logs the request, handles `sso_token`, finds the session's person and renders.
-    private func page(
-        _ request: Request, render: (UserEchoState, UserEchoUser?, String?) -> Response
-    ) -> Response {
+    /// A page's title, content (trusted HTML) and status, before the frame goes around it.
+    private typealias Content = (title: String, body: String, status: HTTPResponse.Status)
+
+    /// Logs the request, handles `sso_token`, finds the session's person and renders the page in
+    /// the frame.
+    private func page(_ request: Request, render: (UserEchoState) -> Content) -> Response {
         simulator.record(request, input: nil, prefix: prefix, command: nil)
         let pairs = FormEncoding.parse(request.uri.query ?? "")
         var notice: String?
@@ -62,18 +62,20 @@ struct UserEchoWebController: Sendable {
         let session = request.cookies[Self.sessionCookie]?.value
         return simulator.state.withLock { state in
             let viewer = session.flatMap { state.sessions[$0] }.flatMap { state.user(id: $0) }
-            return render(state, viewer, notice)
+            let content = render(state)
+            let page = UserEchoPage.render(title: content.title, viewer: viewer, notice: notice, home: home, body: content.body)
+            return .html(page, status: content.status)
         }
     }
 
     // MARK: Pages
 
-    private func forumList(_ state: UserEchoState, _ viewer: UserEchoUser?, _ notice: String?) -> Response {
+    private func forumList(_ state: UserEchoState) -> Content {
         let items = state.forums.map { forum in
             let count = state.topics.filter { $0.forumID == forum.id }.count
             return """
                 <li><div class="votes">\(count)<small>topics</small></div><div>
-                <a href="\(HTML.escape(forumPath(forum)))"><strong>\(HTML.escape(forum.name))</strong></a>
+                <a href="\(HTML.escape(prefix + forum.path))"><strong>\(HTML.escape(forum.name))</strong></a>
                 <p class="meta">\(HTML.escape(forum.description))</p></div></li>
                 """
         }.joined(separator: "\n")
@@ -86,19 +88,16 @@ struct UserEchoWebController: Sendable {
             </ul>
             </div>
             """
-        return .html(UserEchoPage.render(title: "Forums", viewer: viewer, notice: notice, home: home, body: body))
+        return ("Forums", body, .ok)
     }
 
-    private func forumPage(_ id: Int?, _ state: UserEchoState, _ viewer: UserEchoUser?, _ notice: String?) -> Response {
-        guard let forum = id.flatMap({ state.forum(id: $0) }) else {
-            return notFound("There is no forum with this id.", viewer: viewer, notice: notice)
-        }
-        let topics = state.topics.filter { $0.forumID == forum.id }.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
-        let items = topics.map { topic in
+    private func forumPage(_ id: Int?, _ state: UserEchoState) -> Content {
+        guard let forum = id.flatMap({ state.forum(id: $0) }) else { return notFound("There is no forum with this id.") }
+        let items = state.topics(where: { $0.forumID == forum.id }).map { topic in
             let author = state.user(id: topic.authorID) ?? .anonymous
             return """
                 <li><div class="votes">\(state.voteDiff(topicID: topic.id))<small>votes</small></div><div>
-                <a href="\(HTML.escape(topicPath(topic)))"><strong>\(HTML.escape(topic.header))</strong></a>
+                <a href="\(HTML.escape(prefix + topic.path))"><strong>\(HTML.escape(topic.header))</strong></a>
                 \(Self.statusBadge(topic.status))
                 <p class="meta">\(HTML.escape(author.name)) · \(Self.day(topic.created)) · \(Self.count(state.commentCount(topicID: topic.id), "comment"))</p>
                 </div></li>
@@ -114,21 +113,20 @@ struct UserEchoWebController: Sendable {
             </ul>
             </div>
             """
-        return .html(UserEchoPage.render(title: forum.name, viewer: viewer, notice: notice, home: home, body: body))
+        return (forum.name, body, .ok)
     }
 
-    private func topicPage(_ id: Int?, _ state: UserEchoState, _ viewer: UserEchoUser?, _ notice: String?) -> Response {
+    private func topicPage(_ id: Int?, _ state: UserEchoState) -> Content {
         guard let topic = id.flatMap({ state.topic(id: $0) }), let forum = state.forum(id: topic.forumID) else {
-            return notFound("There is no topic with this id.", viewer: viewer, notice: notice)
+            return notFound("There is no topic with this id.")
         }
         let presenter = UserEchoPresenter(configuration: simulator.configuration)
         let author = state.user(id: topic.authorID) ?? .anonymous
         let labels =
-            [topic.typeID.flatMap { id in state.types.first { $0.id == id } }]
-            + [topic.categoryID.flatMap { id in state.categories.first { $0.id == id } }]
-            + topic.tagIDs.map { id in state.tags.first { $0.id == id } }
+            [state.label(.type, id: topic.typeID), state.label(.category, id: topic.categoryID)]
+            + topic.tagIDs.map { state.label(.tag, id: $0) }
         let tags = labels.compactMap { $0 }.map { "<span class=\"tag\">\(HTML.escape($0.name))</span>" }.joined()
-        let comments = state.comments.filter { $0.topicID == topic.id }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        let comments = state.comments { $0.topicID == topic.id }
         let items = comments.map { comment in
             let writer = state.user(id: comment.authorID) ?? .anonymous
             return """
@@ -139,7 +137,7 @@ struct UserEchoWebController: Sendable {
         }.joined(separator: "\n")
         let body = """
             <div class="card">
-            <p class="meta"><a href="\(HTML.escape(home))">Forums</a> › <a href="\(HTML.escape(forumPath(forum)))">\(HTML.escape(forum.name))</a></p>
+            <p class="meta"><a href="\(HTML.escape(home))">Forums</a> › <a href="\(HTML.escape(prefix + forum.path))">\(HTML.escape(forum.name))</a></p>
             <h1>\(HTML.escape(topic.header))</h1>
             <p>\(Self.statusBadge(topic.status)) \(Self.count(state.voteDiff(topicID: topic.id), "vote")) \(tags)</p>
             <p class="meta author"><img src="\(HTML.escape(presenter.avatar(author)))" alt=""> \(HTML.escape(author.name)) · \(Self.day(topic.created))</p>
@@ -150,13 +148,12 @@ struct UserEchoWebController: Sendable {
             \(items.isEmpty ? "<p class=\"empty\">No comments yet.</p>" : items)
             </div>
             """
-        return .html(UserEchoPage.render(title: topic.header, viewer: viewer, notice: notice, home: home, body: body))
+        return (topic.header, body, .ok)
     }
 
-    private func notFound(_ message: String, viewer: UserEchoUser?, notice: String?) -> Response {
+    private func notFound(_ message: String) -> Content {
         let body = "<div class=\"card\"><h1>Not found</h1><p>\(HTML.escape(message))</p><p><a href=\"\(HTML.escape(home))\">All forums</a></p></div>"
-        return .html(
-            UserEchoPage.render(title: "Not found", viewer: viewer, notice: notice, home: home, body: body), status: .notFound)
+        return ("Not found", body, .notFound)
     }
 
     // MARK: Files
@@ -173,14 +170,12 @@ struct UserEchoWebController: Sendable {
     private func file(_ id: Int?) -> Response {
         let file = simulator.state.withLock { state in state.files.first { $0.id == id } }
         guard let file else { return .html(HTML.escape("Not found"), status: .notFound) }
-        return .cachedBytes(file.bytes, contentType: file.contentType)
+        return .cachedBytes(file.upload.bytes, contentType: file.upload.contentType)
     }
 
     // MARK: Helpers
 
     private var home: String { prefix.isEmpty ? "/" : "\(prefix)/" }
-    private func forumPath(_ forum: UserEchoForum) -> String { "\(prefix)/forums/\(forum.id)-\(UserEchoPresenter.slug(forum.name))" }
-    private func topicPath(_ topic: UserEchoTopic) -> String { "\(prefix)/topics/\(topic.id)-\(UserEchoPresenter.slug(topic.header))" }
 
     /// `12-dark-mode` -> 12, as UserEcho's URLs put the id before the slug.
     static func leadingID(_ segment: String?) -> Int? {

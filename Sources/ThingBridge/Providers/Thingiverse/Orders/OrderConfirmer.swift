@@ -32,12 +32,8 @@ public struct OrderConfirmer: Service {
         batchSize: Int = 20,
         logger: Logger
     ) {
-        self.store = store
-        self.lookup = lookup
-        self.budget = budget
-        self.pollInterval = pollInterval
-        self.batchSize = batchSize
-        self.logger = logger
+        (self.store, self.lookup, self.budget) = (store, lookup, budget)
+        (self.pollInterval, self.batchSize, self.logger) = (pollInterval, batchSize, logger)
     }
 
     /// Tells the confirmer that an event is waiting, so it does not wait for the next poll.
