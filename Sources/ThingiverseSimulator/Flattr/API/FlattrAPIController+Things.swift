@@ -69,7 +69,7 @@ extension FlattrAPIController {
     func createThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
         let token = try call.requireToken(scope: "thing", refusal: "Cannot create a thing.")
         let fields = try call.bodyFields()
-        guard let url = try fields.string("url"), Self.isValidURL(url) else {
+        guard let url = try fields.string("url"), AbsoluteWebURL.isValid(url) else {
             throw FlattrAPIError.validation("Invalid url")
         }
         var thing = FlattrThing(
@@ -143,15 +143,6 @@ extension FlattrAPIController {
         }
         guard state.things[index].ownerName == owner.username else { throw .forbidden(refusal) }
         return index
-    }
-
-    /// An absolute `http` or `https` URL with a host.
-    static func isValidURL(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        guard let scheme = ["http://", "https://"].first(where: { lowered.hasPrefix($0) }) else { return false }
-        let rest = text.dropFirst(scheme.count)
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return !host.isEmpty && !text.contains(" ") && !host.hasPrefix(":")
     }
 
     /// URLs compare equal regardless of a trailing slash.
