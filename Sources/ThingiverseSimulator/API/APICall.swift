@@ -25,6 +25,20 @@ struct APICall: Sendable {
         return value
     }
 
+    /// The index in `list` of the record whose id the path's `parameter` holds; 404 "No WHAT with
+    /// id ID." otherwise.
+    func index<Record: Identifiable>(in list: [Record], _ parameter: String = "id", what: String) throws(APIError) -> Int
+    where Record.ID == Int {
+        let id = try id(parameter, what: what)
+        guard let index = list.firstIndex(where: { $0.id == id }) else { throw .notFound("No \(what) with id \(id).") }
+        return index
+    }
+
+    /// The record in `list` whose id the path's `:id` holds; 404 "No WHAT with id ID." otherwise.
+    func record<Record: Identifiable>(in list: [Record], what: String) throws(APIError) -> Record where Record.ID == Int {
+        list[try index(in: list, what: what)]
+    }
+
     /// The element of `list` (a thing's images or files) whose id the path's `parameter` holds;
     /// 404 "OWNER has no WHAT ID." otherwise.
     func member<Element: Identifiable>(

@@ -1,14 +1,8 @@
 /// Copies ("I made one"): the latest, a new one through an image upload, edits and deletion
 /// by the maker, likes, and their images.
 extension APIController {
-    private func namedCopyIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
-        let id = try call.id("id", what: "copy")
-        guard let index = state.copies.firstIndex(where: { $0.id == id }) else { throw .notFound("No copy with id \(id).") }
-        return index
-    }
-
     private func madeCopyIndex(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
-        let index = try namedCopyIndex(state, call)
+        let index = try call.index(in: state.copies, what: "copy")
         guard state.copies[index].makerID == call.viewerID else {
             throw .forbidden("Only the maker of copy \(state.copies[index].id) can \(action).")
         }
@@ -20,13 +14,6 @@ extension APIController {
         .list(
             state.copies.sorted { ($0.added, $0.id) > ($1.added, $1.id) }
                 .map { presenter.copy($0, in: state, viewerID: call.viewerID) })
-    }
-
-    /// `POST /things/{id}/copies`: answers the storage form for the new copy's picture; the
-    /// copy exists once `POST /files/{id}/finalize` is called.
-    func startCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return try startUpload(&state, call, purpose: .newCopy(thingID: thing.id), isImage: true)
     }
 
     /// `PATCH /copies/{id}`: the maker only; `description`.
@@ -51,7 +38,7 @@ extension APIController {
     /// `POST` (like) and `DELETE /copies/{id}/likes` (unlike): 400 for your own copy, a second
     /// like or one you do not like.
     func setCopyLiked(_ liked: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let copy = state.copies[try namedCopyIndex(state, call)]
+        let copy = try call.record(in: state.copies, what: "copy")
         guard copy.makerID != call.viewerID else { throw .badRequest("You cannot \(liked ? "like" : "unlike") your own copy.") }
         let refusal = liked ? "You already like copy \(copy.id)." : "You do not like copy \(copy.id)."
         return try mark(CopyLike(userID: call.viewerID, copyID: copy.id), liked, in: &state.copyLikes, refusal: refusal)
@@ -59,7 +46,7 @@ extension APIController {
 
     /// `GET /copies/{id}/images`
     func copyImages(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let copy = state.copies[try namedCopyIndex(state, call)]
+        let copy = try call.record(in: state.copies, what: "copy")
         return .list(copy.images.map { presenter.image($0, url: "\(presenter.api)/copies/\(copy.id)/images/\($0.id)") })
     }
 

@@ -6,18 +6,13 @@ extension APIController {
     }
 
     /// The index of order `:id` when it belongs to the token's app (404 otherwise).
-    private func orderIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
+    func orderIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
         let id = call.parameter("id")
         guard let index = state.orders.firstIndex(where: { $0.order.id == id && $0.clientID == call.token.clientID })
         else {
             throw .notFound("No order \(id) exists for this app.")
         }
         return index
-    }
-
-    /// `GET /orders/{id}`: 404 unless the order belongs to the token's app.
-    func getOrder(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(state.orders[try orderIndex(state, call)].order.json)
     }
 
     /// Order statuses `PATCH /orders/{id}` accepts.

@@ -20,11 +20,6 @@ extension APIController {
         return thing
     }
 
-    /// `GET /things/{id}`
-    func getThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.thing(try visibleThing(state, call), in: state, viewerID: call.viewerID))
-    }
-
     /// `POST /things`: creates an unpublished thing owned by the caller; 201 with the thing.
     func createThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let fields = try call.bodyFields()
@@ -204,7 +199,8 @@ extension APIController {
             })
     }
 
-    /// `GET /things/{id}/copies`
+    /// `GET /things/{id}/copies` and `/prints` (the prints people reported; the simulator's
+    /// prints are its copies): newest first.
     func thingCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
         let copies = state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }
@@ -215,7 +211,7 @@ extension APIController {
     func thingAncestors(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
         let ancestors = thing.ancestors.compactMap(state.thing(id:)).filter { $0.isPublished || $0.ownerID == call.viewerID }
-        return .list(ancestors.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(ancestors, state, call)
     }
 
     /// `GET /things/{id}/derivatives`: the things that remix this one.
@@ -224,7 +220,7 @@ extension APIController {
         let derivatives = state.visibleThings(viewerID: call.viewerID)
             .filter { $0.ancestors.contains(thing.id) }
             .sorted { $0.added > $1.added }
-        return .list(derivatives.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(derivatives, state, call)
     }
 
     /// `GET /files/{id}`: a file of any thing the caller may see.

@@ -10,11 +10,6 @@ extension APIController {
         return found
     }
 
-    /// `GET /users/{name}`
-    func getUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.user(try user(state, call), in: state, viewerID: call.viewerID))
-    }
-
     /// `PATCH /users/{name}`: only the user themself.
     func updateUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         var target = try user(state, call)
@@ -43,7 +38,7 @@ extension APIController {
         let things = state.visibleThings(viewerID: call.viewerID)
             .filter { $0.ownerID == owner.id }
             .sorted { $0.added > $1.added }
-        return .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(things, state, call)
     }
 
     /// `GET /users/{name}/likes`
@@ -53,7 +48,7 @@ extension APIController {
         let things = state.visibleThings(viewerID: call.viewerID)
             .filter { liked.contains($0.id) }
             .sorted { $0.added > $1.added }
-        return .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(things, state, call)
     }
 
     /// `GET /users/{name}/collections`
@@ -85,7 +80,7 @@ extension APIController {
                 things.append(thing)
             }
         }
-        return .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(things, state, call)
     }
 
     /// `GET /users/{name}/event-count?timestamp=YYYY-MM-DDThh:mm:ssTZD`: how many comments and
@@ -127,17 +122,13 @@ extension APIController {
         return try mark(Follow(followerID: call.viewerID, followedID: target.id), following, in: &state.follows, refusal: refusal)
     }
 
-    /// `POST /users/{name}/avatar-image`: yourself only; answers the storage form for the picture.
-    func uploadAvatar(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `POST /users/{name}/avatar-image` and `.../cover-image`: yourself only; answers the storage
+    /// form for the picture.
+    func uploadProfileImage(cover: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let target = try user(state, call)
-        guard target.id == call.viewerID else { throw .forbidden("You can only change your own avatar.") }
-        return try startUpload(&state, call, purpose: .avatar(userID: target.id), isImage: true)
-    }
-
-    /// `POST /users/{name}/cover-image`: yourself only; answers the storage form for the picture.
-    func uploadCover(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let target = try user(state, call)
-        guard target.id == call.viewerID else { throw .forbidden("You can only change your own cover image.") }
-        return try startUpload(&state, call, purpose: .cover(userID: target.id), isImage: true)
+        guard target.id == call.viewerID else {
+            throw .forbidden("You can only change your own \(cover ? "cover image" : "avatar").")
+        }
+        return try startUpload(&state, call, purpose: cover ? .cover(userID: target.id) : .avatar(userID: target.id), isImage: true)
     }
 }

@@ -143,7 +143,7 @@ extension APIController {
     /// Every endpoint the simulator implements: each `METHOD /path` of the Thingiverse REST
     /// reference, plus `GET /comments` (the reference's "no id" form of `GET /comments/{id}`).
     static let routes: [APIRoute] = [
-        APIRoute(.get, "users/:name") { try $0.getUser(&$1, $2) },
+        APIRoute(.get, "users/:name") { .object($0.presenter.user(try $0.user($1, $2), in: $1, viewerID: $2.viewerID)) },
         APIRoute(.patch, "users/:name") { try $0.updateUser(&$1, $2) },
         APIRoute(.get, "users/:name/things") { try $0.userThings(&$1, $2) },
         APIRoute(.get, "users/:name/likes") { try $0.userLikes(&$1, $2) },
@@ -153,11 +153,11 @@ extension APIController {
         APIRoute(.get, "users/:name/event-count") { try $0.userEventCount(&$1, $2) },
         APIRoute(.post, "users/:name/followers") { try $0.setFollowing(true, &$1, $2) },
         APIRoute(.delete, "users/:name/followers") { try $0.setFollowing(false, &$1, $2) },
-        APIRoute(.post, "users/:name/avatar-image") { try $0.uploadAvatar(&$1, $2) },
-        APIRoute(.post, "users/:name/cover-image") { try $0.uploadCover(&$1, $2) },
+        APIRoute(.post, "users/:name/avatar-image") { try $0.uploadProfileImage(cover: false, &$1, $2) },
+        APIRoute(.post, "users/:name/cover-image") { try $0.uploadProfileImage(cover: true, &$1, $2) },
 
         APIRoute(.post, "things") { try $0.createThing(&$1, $2) },
-        APIRoute(.get, "things/:id") { try $0.getThing(&$1, $2) },
+        APIRoute(.get, "things/:id") { .object($0.presenter.thing(try $0.visibleThing($1, $2), in: $1, viewerID: $2.viewerID)) },
         APIRoute(.patch, "things/:id") { try $0.updateThing(&$1, $2) },
         APIRoute(.delete, "things/:id") { try $0.deleteThing(&$1, $2) },
         APIRoute(.post, "things/:id/publish") { try $0.publishThing(&$1, $2) },
@@ -175,11 +175,13 @@ extension APIController {
         APIRoute(.get, "things/:id/tags") { try $0.thingTags(&$1, $2) },
         APIRoute(.get, "things/:id/categories") { try $0.thingCategories(&$1, $2) },
         APIRoute(.get, "things/:id/copies") { try $0.thingCopies(&$1, $2) },
-        APIRoute(.post, "things/:id/copies") { try $0.startCopy(&$1, $2) },
+        APIRoute(.post, "things/:id/copies") {
+            try $0.startUpload(&$1, $2, purpose: .newCopy(thingID: try $0.visibleThing($1, $2).id), isImage: true)
+        },
         APIRoute(.get, "things/:id/ancestors") { try $0.thingAncestors(&$1, $2) },
         APIRoute(.get, "things/:id/derivatives") { try $0.thingDerivatives(&$1, $2) },
         APIRoute(.get, "things/:id/package-url") { try $0.packageURL(&$1, $2) },
-        APIRoute(.get, "things/:id/prints") { try $0.thingPrints(&$1, $2) },
+        APIRoute(.get, "things/:id/prints") { try $0.thingCopies(&$1, $2) },
         APIRoute(.get, "things/:id/comments") { try $0.commentList(on: $2.target(CommentTarget.thing, "thing"), $1, $2) },
         APIRoute(.post, "things/:id/comments") { try $0.addComment(to: $2.target(CommentTarget.thing, "thing"), &$1, $2) },
         APIRoute(.get, "things/:id/threaded-comments") { try $0.threadedComments(on: $2.target(CommentTarget.thing, "thing"), $1, $2) },
@@ -189,7 +191,7 @@ extension APIController {
         APIRoute(.get, "files/:id/download") { try $0.downloadFile(&$1, $2) },
 
         APIRoute(.get, "copies") { try $0.latestCopies(&$1, $2) },
-        APIRoute(.get, "copies/:id") { try $0.getCopy(&$1, $2) },
+        APIRoute(.get, "copies/:id") { .object($0.presenter.copy(try $2.record(in: $1.copies, what: "copy"), in: $1, viewerID: $2.viewerID)) },
         APIRoute(.patch, "copies/:id") { try $0.updateCopy(&$1, $2) },
         APIRoute(.delete, "copies/:id") { try $0.deleteCopy(&$1, $2) },
         APIRoute(.get, "copies/:id/images") { try $0.copyImages(&$1, $2) },
@@ -204,7 +206,9 @@ extension APIController {
 
         APIRoute(.get, "collections") { try $0.latestCollections(&$1, $2) },
         APIRoute(.post, "collections") { try $0.createCollection(&$1, $2) },
-        APIRoute(.get, "collections/:id") { try $0.getCollection(&$1, $2) },
+        APIRoute(.get, "collections/:id") {
+            .object($0.presenter.collection(try $2.record(in: $1.collections, what: "collection"), in: $1, viewerID: $2.viewerID))
+        },
         APIRoute(.patch, "collections/:id") { try $0.updateCollection(&$1, $2) },
         APIRoute(.delete, "collections/:id") { try $0.deleteCollection(&$1, $2) },
         APIRoute(.get, "collections/:id/things") { try $0.collectionThings(&$1, $2) },
@@ -227,14 +231,14 @@ extension APIController {
         APIRoute(.get, "verified") { $0.summaries($0.publishedThings($1).filter(\.isVerified), $1, $2) },
         APIRoute(.get, "categories") { try $0.allCategories(&$1, $2) },
         APIRoute(.get, "categories/:slug") { try $0.getCategory(&$1, $2) },
-        APIRoute(.get, "categories/:slug/things") { try $0.categoryThings(&$1, $2) },
+        APIRoute(.get, "categories/:slug/things") { $0.summaries($0.publishedThings($1, inCategory: try $0.category($1, $2).slug), $1, $2) },
         APIRoute(.get, "tags") { try $0.allTags(&$1, $2) },
         APIRoute(.get, "tags/:tag") { try $0.getTag(&$1, $2) },
         APIRoute(.get, "tags/:tag/things") { try $0.tagThings(&$1, $2) },
 
         APIRoute(.get, "groups") { try $0.allGroups(&$1, $2) },
         APIRoute(.post, "groups") { try $0.createGroup(&$1, $2) },
-        APIRoute(.get, "groups/:id") { try $0.getGroup(&$1, $2) },
+        APIRoute(.get, "groups/:id") { .object($0.presenter.group(try $2.record(in: $1.groups, what: "group"), in: $1, viewerID: $2.viewerID)) },
         APIRoute(.patch, "groups/:id") { try $0.updateGroup(&$1, $2) },
         APIRoute(.post, "groups/:id/image") { try $0.uploadGroupImage(&$1, $2) },
         APIRoute(.get, "groups/:id/group-topics") { try $0.groupTopicList(&$1, $2) },
@@ -248,7 +252,7 @@ extension APIController {
         APIRoute(.delete, "groups/:group_id/members") { try $0.leaveGroup(&$1, $2) },
         APIRoute(.delete, "groups/:group_id/members/:user_id") { try $0.leaveGroup(&$1, $2) },
 
-        APIRoute(.get, "group-topics/:id") { try $0.getGroupTopic(&$1, $2) },
+        APIRoute(.get, "group-topics/:id") { .object($0.presenter.groupTopic(try $2.record(in: $1.groupTopics, what: "group topic"), in: $1)) },
         APIRoute(.patch, "group-topics/:id") { try $0.updateGroupTopic(&$1, $2) },
         APIRoute(.post, "group-topics/:id/pin") { try $0.setPinned(true, &$1, $2) },
         APIRoute(.delete, "group-topics/:id/pin") { try $0.setPinned(false, &$1, $2) },
@@ -259,7 +263,7 @@ extension APIController {
         },
 
         APIRoute(.get, "orders") { try $0.appOrders(&$1, $2) },
-        APIRoute(.get, "orders/:id") { try $0.getOrder(&$1, $2) },
+        APIRoute(.get, "orders/:id") { .object($1.orders[try $0.orderIndex($1, $2)].order.json) },
         APIRoute(.patch, "orders/:id") { try $0.updateOrder(&$1, $2) },
     ]
 }

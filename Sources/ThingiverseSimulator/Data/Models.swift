@@ -1,5 +1,5 @@
 /// A Thingiverse member.
-struct SimUser: Sendable {
+struct SimUser: Sendable, Identifiable {
     var id: Int
     var name: String
     var firstName: String
@@ -40,7 +40,7 @@ struct SimFile: Sendable, Identifiable {
 }
 
 /// A design published (or drafted) on Thingiverse.
-struct SimThing: Sendable {
+struct SimThing: Sendable, Identifiable {
     var id: Int
     var name: String
     var ownerID: Int
@@ -71,7 +71,7 @@ struct SimCategory: Sendable {
 }
 
 /// A user's named list of things.
-struct SimCollection: Sendable {
+struct SimCollection: Sendable, Identifiable {
     var id: Int
     var name: String
     var description: String
@@ -82,7 +82,7 @@ struct SimCollection: Sendable {
 }
 
 /// A "make" ("I made one"): someone printed a thing and posted a photo.
-struct SimCopy: Sendable {
+struct SimCopy: Sendable, Identifiable {
     var id: Int
     var thingID: Int
     var makerID: Int

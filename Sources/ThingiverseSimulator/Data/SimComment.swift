@@ -21,7 +21,7 @@ enum CommentTarget: Hashable, Sendable {
 }
 
 /// A comment on a thing, a copy or a group topic; `parentID` makes it a reply.
-struct SimComment: Sendable {
+struct SimComment: Sendable, Identifiable {
     var id: Int
     var target: CommentTarget
     /// The comment this one replies to; `nil` for a top-level comment.

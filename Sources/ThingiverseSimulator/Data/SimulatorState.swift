@@ -76,7 +76,6 @@ struct SimulatorState: Sendable {
     func copy(id: Int) -> SimCopy? { copies.first { $0.id == id } }
     func group(id: Int) -> SimGroup? { groups.first { $0.id == id } }
     func groupTopic(id: Int) -> SimGroupTopic? { groupTopics.first { $0.id == id } }
-    func comment(id: Int) -> SimComment? { comments.first { $0.id == id } }
 
     /// The comments on `target`, oldest first.
     func comments(on target: CommentTarget) -> [SimComment] {
