@@ -104,6 +104,15 @@ extension TypedFields<APIError> {
         return value
     }
 
+    /// A string that must be one of `allowed` when present (400 listing them otherwise).
+    func choice(_ name: String, in allowed: Set<String>, code: String = "invalid_field") throws(APIError) -> String? {
+        guard let value = try string(name) else { return nil }
+        guard allowed.contains(value) else {
+            throw .badRequest("\(name) must be one of \(allowed.sorted().joined(separator: ", ")).", code: code)
+        }
+        return value
+    }
+
     /// An array of integers (numbers or numeric strings).
     func integers(_ name: String) throws(APIError) -> [Int]? {
         guard let value = members[name], value != .null else { return nil }

@@ -157,10 +157,8 @@ extension APIController {
     /// `GET /files/{id}/download`: redirects to the file's bytes and notes the download in the
     /// caller's history (`GET /users/{name}/downloads`).
     func downloadFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let id = try call.id("id", what: "file")
-        guard let (thing, file) = state.file(id: id), thing.isPublished || thing.ownerID == call.viewerID else {
-            throw .notFound("No file with id \(id).")
-        }
+        let (thing, file) = try visibleFile(state, call)
+        let id = file.id
         if let index = state.thingIndex(id: thing.id), let position = thing.files.firstIndex(where: { $0.id == id }) {
             state.things[index].files[position].downloadCount += 1
         }

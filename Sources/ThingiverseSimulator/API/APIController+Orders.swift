@@ -27,11 +27,7 @@ extension APIController {
         let fields = try call.bodyFields()
         var order = state.orders[index].order
         let before = order
-        if let status = try fields.string("status") {
-            guard Self.orderStatuses.contains(status) else {
-                throw .badRequest(
-                    "status must be one of \(Self.orderStatuses.sorted().joined(separator: ", ")).", code: "invalid_field")
-            }
+        if let status = try fields.choice("status", in: Self.orderStatuses) {
             order.status = status
             if status == "shipped" { order.isShipped = true }
         }

@@ -60,13 +60,7 @@ extension APIController {
 
     /// The fields `POST` and `PATCH` share (everything but `name` and `ancestors`).
     private func apply(_ fields: BodyFields, to thing: inout SimThing, in state: SimulatorState) throws(APIError) {
-        if let license = try fields.string("license") {
-            guard Self.licenses.contains(license) else {
-                throw .badRequest(
-                    "license must be one of \(Self.licenses.sorted().joined(separator: ", ")).", code: "invalid_field")
-            }
-            thing.license = license
-        }
+        if let license = try fields.choice("license", in: Self.licenses) { thing.license = license }
         if let categoryName = try fields.string("category") {
             guard let category = state.category(slugOrName: categoryName) else {
                 throw .badRequest("There is no category \"\(categoryName)\".", code: "invalid_field")
@@ -223,15 +217,13 @@ extension APIController {
         return summaries(derivatives, state, call)
     }
 
-    /// `GET /files/{id}`: a file of any thing the caller may see.
-    func getFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// The file `:id` names and its thing, when the caller may see the thing (404 otherwise).
+    func visibleFile(_ state: SimulatorState, _ call: APICall) throws(APIError) -> (thing: SimThing, file: SimFile) {
         let id = try call.id("id", what: "file")
-        for thing in state.visibleThings(viewerID: call.viewerID) {
-            if let file = thing.files.first(where: { $0.id == id }) {
-                return .object(presenter.file(file, of: thing))
-            }
+        guard let found = state.file(id: id), found.thing.isPublished || found.thing.ownerID == call.viewerID else {
+            throw .notFound("No file with id \(id).")
         }
-        throw .notFound("No file with id \(id).")
+        return found
     }
 
     /// Tags as Thingiverse normalizes them: lower case, whitespace to `_`, only letters,

@@ -19,12 +19,7 @@ extension APIController {
         if let value = try fields.string("last_name") { target.lastName = value }
         if let value = try fields.string("bio") { target.bio = value }
         if let value = try fields.string("location") { target.location = value }
-        if let value = try fields.string("default_license") {
-            guard Self.licenses.contains(value) else {
-                throw .badRequest("default_license must be one of \(Self.licenses.sorted().joined(separator: ", ")).")
-            }
-            target.defaultLicense = value
-        }
+        if let value = try fields.choice("default_license", in: Self.licenses, code: "bad_request") { target.defaultLicense = value }
         target.lastActive = call.now
         if let index = state.users.firstIndex(where: { $0.id == target.id }) {
             state.users[index] = target

@@ -186,7 +186,10 @@ extension APIController {
         APIRoute(.post, "things/:id/comments") { try $0.addComment(to: $2.target(CommentTarget.thing, "thing"), &$1, $2) },
         APIRoute(.get, "things/:id/threaded-comments") { try $0.threadedComments(on: $2.target(CommentTarget.thing, "thing"), $1, $2) },
 
-        APIRoute(.get, "files/:id") { try $0.getFile(&$1, $2) },
+        APIRoute(.get, "files/:id") { api, state, call in
+            let (thing, file) = try api.visibleFile(state, call)
+            return .object(api.presenter.file(file, of: thing))
+        },
         APIRoute(.post, "files/:id/finalize") { try $0.finalizeUpload(&$1, $2) },
         APIRoute(.get, "files/:id/download") { try $0.downloadFile(&$1, $2) },
 

@@ -25,18 +25,12 @@ enum SeedData {
             email: "bob@example.com"),
     ]
 
+    /// Slugs are the names in lower case with `-` for spaces and `and` for `&`.
     static let categories: [SimCategory] = [
-        SimCategory(slug: "3d-printing", name: "3D Printing"),
-        SimCategory(slug: "art", name: "Art"),
-        SimCategory(slug: "fashion", name: "Fashion"),
-        SimCategory(slug: "gadgets", name: "Gadgets"),
-        SimCategory(slug: "hobby", name: "Hobby"),
-        SimCategory(slug: "household", name: "Household"),
-        SimCategory(slug: "learning", name: "Learning"),
-        SimCategory(slug: "models", name: "Models"),
-        SimCategory(slug: "tools", name: "Tools"),
-        SimCategory(slug: "toys-and-games", name: "Toys & Games"),
-    ]
+        "3D Printing", "Art", "Fashion", "Gadgets", "Hobby", "Household", "Learning", "Models", "Tools", "Toys & Games",
+    ].map { name in
+        SimCategory(slug: name.lowercased().split(separator: " ").map { $0 == "&" ? "and" : $0 }.joined(separator: "-"), name: name)
+    }
 
     /// (name, owner index in `users`, category slug, tags)
     static let thingSpecs: [(String, Int, String, [String])] = [
