@@ -17,6 +17,21 @@ extension APIController {
         return counts
     }
 
+    /// Copies in their JSON form, in the order given.
+    func copies(_ copies: [SimCopy], _ state: SimulatorState, _ call: APICall) -> APIReply {
+        .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// Collections, newest first.
+    func collections(_ collections: [SimCollection], _ state: SimulatorState, _ call: APICall) -> APIReply {
+        .list(collections.sorted { $0.added > $1.added }.map { presenter.collection($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// A category with the number of published things in it.
+    func category(_ category: SimCategory, _ state: SimulatorState, full: Bool) -> JSONValue {
+        presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: full)
+    }
+
     /// A list of things in their short form; `GET /newest`, `/featured` and `/verified` are the
     /// published things (newest first), featured ones and ones Thingiverse has verified.
     func summaries(_ things: [SimThing], _ state: SimulatorState, _ call: APICall) -> APIReply {
@@ -46,11 +61,6 @@ extension APIController {
         return summaries(things, state, call)
     }
 
-    /// `GET /collections`: the latest collections.
-    func latestCollections(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(state.collections.sorted { $0.added > $1.added }.map { presenter.collection($0, in: state, viewerID: call.viewerID) })
-    }
-
     /// `GET /collections/{id}/things`: in the order added, or `sort=name|date` with `order=asc|desc`.
     func collectionThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let collection = try call.record(in: state.collections, what: "collection")
@@ -65,32 +75,13 @@ extension APIController {
         return summaries(things, state, call)
     }
 
-    /// `GET /categories`
-    func allCategories(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(
-            state.categories.map {
-                presenter.category($0, count: publishedThings(state, inCategory: $0.slug).count, full: false)
-            })
-    }
-
-    func category(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimCategory {
+    /// The category `:slug` names (404 if there is none).
+    func namedCategory(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimCategory {
         let slug = call.parameter("slug")
         guard let category = state.categories.first(where: { $0.slug == slug.lowercased() }) else {
             throw .notFound("No category \"\(slug)\".")
         }
         return category
-    }
-
-    /// `GET /categories/{slug}`
-    func getCategory(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let category = try category(state, call)
-        return .object(
-            presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: true))
-    }
-
-    /// `GET /tags`: all tags in alphabetical order.
-    func allTags(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(tagCounts(state).sorted { $0.key < $1.key }.map { presenter.tagSummary($0.key, count: $0.value) })
     }
 
     /// `GET /tags/{tag}`

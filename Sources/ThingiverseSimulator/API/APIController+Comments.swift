@@ -53,13 +53,6 @@ extension APIController {
         return .list(visible.sorted { ($0.added, $0.id) > ($1.added, $1.id) }.map { presenter.comment($0, in: state) })
     }
 
-    /// `GET /comments/{id}`
-    func getComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let comment = try call.record(in: state.comments, what: "comment")
-        try checkTarget(comment.target, state, call)
-        return .object(presenter.comment(comment, in: state))
-    }
-
     /// `POST /comments`: `body`, `target_type` (`thing` or `make`) and `target_id`.
     func createComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let fields = try call.bodyFields()

@@ -1,19 +1,12 @@
 /// Copies ("I made one"): the latest, a new one through an image upload, edits and deletion
 /// by the maker, likes, and their images.
 extension APIController {
-    private func madeCopyIndex(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
+    func madeCopyIndex(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
         let index = try call.index(in: state.copies, what: "copy")
         guard state.copies[index].makerID == call.viewerID else {
             throw .forbidden("Only the maker of copy \(state.copies[index].id) can \(action).")
         }
         return index
-    }
-
-    /// `GET /copies`: the latest copies.
-    func latestCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(
-            state.copies.sorted { ($0.added, $0.id) > ($1.added, $1.id) }
-                .map { presenter.copy($0, in: state, viewerID: call.viewerID) })
     }
 
     /// `PATCH /copies/{id}`: the maker only; `description`.
@@ -42,18 +35,6 @@ extension APIController {
         guard copy.makerID != call.viewerID else { throw .badRequest("You cannot \(liked ? "like" : "unlike") your own copy.") }
         let refusal = liked ? "You already like copy \(copy.id)." : "You do not like copy \(copy.id)."
         return try mark(CopyLike(userID: call.viewerID, copyID: copy.id), liked, in: &state.copyLikes, refusal: refusal)
-    }
-
-    /// `GET /copies/{id}/images`
-    func copyImages(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let copy = try call.record(in: state.copies, what: "copy")
-        return .list(copy.images.map { presenter.image($0, url: "\(presenter.api)/copies/\(copy.id)/images/\($0.id)") })
-    }
-
-    /// `POST /copies/{id}/images`: the maker only; answers the storage form for another picture.
-    func uploadCopyImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "add images to it")
-        return try startUpload(&state, call, purpose: .copyImage(copyID: state.copies[index].id), isImage: true)
     }
 
     /// `PATCH /copies/{id}/images/{image_id}`: the maker only; `rank`, `featured`.

@@ -34,12 +34,6 @@ extension APIController {
         return .object(presenter.uploadForm(upload, contentType: imageType ?? "application/octet-stream"))
     }
 
-    /// `POST /things/{id}/files`: owner only; answers the storage form for a new file.
-    func uploadThingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try ownedThing(state, call, action: "add files to")
-        return try startUpload(&state, call, purpose: .thingFile(thingID: thing.id), isImage: false)
-    }
-
     /// `DELETE /things/{id}/files/{file_id}`: owner only.
     func deleteThingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try ownedThing(state, call, action: "delete files of")

@@ -4,7 +4,7 @@ import HTTPTypes
 /// Owners change the group, pin topics and remove members; members post topics and add things.
 extension APIController {
     /// The index of the group the path's `parameter` names when the caller owns it (else 403).
-    private func ownedGroup(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
+    func ownedGroup(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
         let index = try call.index(in: state.groups, what: "group")
         guard state.groups[index].ownerID == call.viewerID else {
             throw .forbidden("Only the owner of group \(state.groups[index].id) can \(action).")
@@ -70,12 +70,6 @@ extension APIController {
         if let description = try fields.string("description") { state.groups[index].description = description }
         state.groups[index].modified = call.now
         return .object(presenter.group(state.groups[index], in: state, viewerID: call.viewerID))
-    }
-
-    /// `POST /groups/{id}/image`: owner only; answers the storage form for the new image.
-    func uploadGroupImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try ownedGroup(state, call, action: "change its image")
-        return try startUpload(&state, call, purpose: .groupImage(groupID: state.groups[index].id), isImage: true)
     }
 
     /// `GET /groups/{id}/group-topics`: pinned first, then newest.

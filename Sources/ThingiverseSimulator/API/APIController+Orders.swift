@@ -1,10 +1,4 @@
 extension APIController {
-    /// `GET /orders`: the orders of the app the token was issued to.
-    func appOrders(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let orders = state.orders.filter { $0.clientID == call.token.clientID }
-        return .list(orders.map(\.order.json))
-    }
-
     /// The index of order `:id` when it belongs to the token's app (404 otherwise).
     func orderIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
         let id = call.parameter("id")

@@ -124,30 +124,6 @@ extension APIController {
         return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
     }
 
-    /// `GET /things/{id}/images`
-    func thingImages(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return .list(thing.images.map { presenter.image($0, of: thing) })
-    }
-
-    /// `GET /things/{id}/images/{image_id}`
-    func thingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return .object(presenter.image(try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)"), of: thing))
-    }
-
-    /// `GET /things/{id}/files`
-    func thingFiles(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return .list(thing.files.map { presenter.file($0, of: thing) })
-    }
-
-    /// `GET /things/{id}/files/{file_id}`
-    func thingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return .object(presenter.file(try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)"), of: thing))
-    }
-
     /// `GET /things/{id}/likes`: the users who liked it.
     func thingLikes(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
@@ -183,22 +159,10 @@ extension APIController {
         return .list(thing.tags.map { presenter.tagSummary($0, count: counts[$0] ?? 0) })
     }
 
-    /// `GET /things/{id}/categories`
-    func thingCategories(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `GET /things/{id}/copies` (and `/prints`): newest first.
+    func thingCopies(_ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        let categories = state.categories.filter { $0.slug == thing.categorySlug }
-        return .list(
-            categories.map { category in
-                presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: false)
-            })
-    }
-
-    /// `GET /things/{id}/copies` and `/prints` (the prints people reported; the simulator's
-    /// prints are its copies): newest first.
-    func thingCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let copies = state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }
-        return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
+        return copies(state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }, state, call)
     }
 
     /// `GET /things/{id}/ancestors`: the things this one remixes.

@@ -46,19 +46,6 @@ extension APIController {
         return summaries(things, state, call)
     }
 
-    /// `GET /users/{name}/collections`
-    func userCollections(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let owner = try user(state, call)
-        let collections = state.collections.filter { $0.ownerID == owner.id }.sorted { $0.added > $1.added }
-        return .list(collections.map { presenter.collection($0, in: state, viewerID: call.viewerID) })
-    }
-
-    /// `GET /users/{name}/copies`
-    func userCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let maker = try user(state, call)
-        let copies = state.copies.filter { $0.makerID == maker.id }.sorted { $0.added > $1.added }
-        return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
-    }
 }
 
 /// Downloads, follows, event counts and profile pictures.
