@@ -20,7 +20,7 @@ extension APIController {
         let name = try fields.requiredString("name", what: "A collection")
         let collection = SimCollection(
             id: state.newID(), name: name, description: try fields.string("description") ?? "", ownerID: call.viewerID,
-            thingIDs: [], added: call.now, modified: call.now)
+            added: call.now, modified: call.now)
         state.collections.append(collection)
         return .object(presenter.collection(collection, in: state, viewerID: call.viewerID), status: .created)
     }

@@ -29,11 +29,8 @@ extension APIController {
         guard let owner = state.user(id: call.viewerID) else { throw .forbidden("The token's user no longer exists.") }
         let id = (state.things.map(\.id).max() ?? SeedData.firstThingID) + 17
         var thing = SimThing(
-            id: id, name: name, ownerID: owner.id, description: "", instructions: "",
-            license: owner.defaultLicense, categorySlug: nil, tags: [], isWIP: false, isPublished: false,
-            isFeatured: false, added: call.now, modified: call.now, anonymousLikes: 0, collectCount: 0,
-            images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)],
-            files: [], ancestors: [])
+            id: id, name: name, ownerID: owner.id, license: owner.defaultLicense, added: call.now, modified: call.now,
+            images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)])
         try apply(fields, to: &thing, in: state)
         if let ancestors = try fields.integers("ancestors") {
             guard ancestors.allSatisfy({ state.thing(id: $0) != nil }) else {
@@ -87,13 +84,7 @@ extension APIController {
         state.likes = state.likes.filter { $0.thingID != thing.id }
         let copyIDs = Set(state.copies.filter { $0.thingID == thing.id }.map(\.id))
         state.copies.removeAll { copyIDs.contains($0.id) }
-        state.comments.removeAll { comment in
-            switch comment.target {
-            case .thing(let id): return id == thing.id
-            case .copy(let id): return copyIDs.contains(id)
-            case .groupTopic: return false
-            }
-        }
+        state.comments.removeAll { $0.target.isAmong(things: [thing.id], copies: copyIDs) }
         state.downloads.removeAll { $0.thingID == thing.id }
         state.pendingUploads.removeAll { [.thingFile(thingID: thing.id), .newCopy(thingID: thing.id)].contains($0.purpose) }
         for index in state.collections.indices {

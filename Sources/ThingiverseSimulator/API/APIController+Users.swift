@@ -79,13 +79,8 @@ extension APIController {
         }
         let ownThings = Set(state.things.filter { $0.ownerID == target.id }.map(\.id))
         let ownCopies = Set(state.copies.filter { $0.makerID == target.id }.map(\.id))
-        let comments = state.comments.filter { comment in
-            guard comment.authorID != target.id, comment.added >= since else { return false }
-            switch comment.target {
-            case .thing(let id): return ownThings.contains(id)
-            case .copy(let id): return ownCopies.contains(id)
-            case .groupTopic: return false
-            }
+        let comments = state.comments.filter {
+            $0.authorID != target.id && $0.added >= since && $0.target.isAmong(things: ownThings, copies: ownCopies)
         }
         let copies = state.copies.filter { ownThings.contains($0.thingID) && $0.makerID != target.id && $0.added >= since }
         return .object(

@@ -44,24 +44,24 @@ struct SimThing: Sendable, Identifiable {
     var id: Int
     var name: String
     var ownerID: Int
-    var description: String
-    var instructions: String
+    var description = ""
+    var instructions = ""
     var license: String
-    var categorySlug: String?
-    var tags: [String]
-    var isWIP: Bool
-    var isPublished: Bool
-    var isFeatured: Bool
+    var categorySlug: String? = nil
+    var tags: [String] = []
+    var isWIP = false
+    var isPublished = false
+    var isFeatured = false
     /// Listed by `GET /verified`.
-    var isVerified: Bool = false
+    var isVerified = false
     var added: Int
     var modified: Int
     /// Likes from people outside the seeded users, so counts look realistic.
-    var anonymousLikes: Int
-    var collectCount: Int
+    var anonymousLikes = 0
+    var collectCount = 0
     var images: [SimImage]
-    var files: [SimFile]
-    var ancestors: [Int]
+    var files: [SimFile] = []
+    var ancestors: [Int] = []
 }
 
 /// A thing category such as "Household" (id: slug "household").
@@ -76,7 +76,7 @@ struct SimCollection: Sendable, Identifiable {
     var name: String
     var description: String
     var ownerID: Int
-    var thingIDs: [Int]
+    var thingIDs: [Int] = []
     var added: Int
     var modified: Int
 }

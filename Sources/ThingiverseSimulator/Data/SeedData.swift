@@ -119,8 +119,7 @@ enum SeedData {
                     SimFile(
                         id: id * 10 + 5, name: "\(slug).stl", size: GeneratedModel.stl(name: slug).count,
                         added: added, downloadCount: (index * 131) % 5000)
-                ],
-                ancestors: []
+                ]
             )
         }
     }
