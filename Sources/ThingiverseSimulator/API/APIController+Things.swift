@@ -49,9 +49,7 @@ extension APIController {
         if let name = try fields.nonBlankString("name") { thing.name = name }
         try apply(fields, to: &thing, in: state)
         thing.modified = call.now
-        if let index = state.thingIndex(id: thing.id) {
-            state.things[index] = thing
-        }
+        state.save(thing)
         return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
     }
 
@@ -109,9 +107,7 @@ extension APIController {
         }
         thing.isPublished = true
         thing.modified = call.now
-        if let index = state.thingIndex(id: thing.id) {
-            state.things[index] = thing
-        }
+        state.save(thing)
         return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
     }
 

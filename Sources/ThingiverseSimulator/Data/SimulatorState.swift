@@ -59,6 +59,8 @@ struct SimulatorState: Sendable {
     func user(named name: String) -> SimUser? { users.first { $0.name.lowercased() == name.lowercased() } }
     func thing(id: Int) -> SimThing? { things.first { $0.id == id } }
     func thingIndex(id: Int) -> Int? { things.firstIndex { $0.id == id } }
+    /// Replaces the stored thing with the same id.
+    mutating func save(_ thing: SimThing) { thingIndex(id: thing.id).map { things[$0] = thing } }
 
     func category(slugOrName key: String) -> SimCategory? {
         let wanted = key.lowercased()
