@@ -34,6 +34,17 @@ struct APICall: Sendable {
         return index
     }
 
+    /// The index in `list` of the record the path's `parameter` names when `allowed` says the
+    /// caller may change it; 403 "Only ROLE of WHAT ID can ACTION." otherwise.
+    func index<Record: Identifiable>(
+        in list: [Record], _ parameter: String = "id", what: String, only role: String, can action: String,
+        allowed: (Record) -> Bool
+    ) throws(APIError) -> Int where Record.ID == Int {
+        let index = try index(in: list, parameter, what: what)
+        guard allowed(list[index]) else { throw .forbidden("Only \(role) of \(what) \(list[index].id) can \(action).") }
+        return index
+    }
+
     /// The record in `list` whose id the path's `:id` holds; 404 "No WHAT with id ID." otherwise.
     func record<Record: Identifiable>(in list: [Record], what: String) throws(APIError) -> Record where Record.ID == Int {
         list[try index(in: list, what: what)]

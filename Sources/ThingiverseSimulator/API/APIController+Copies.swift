@@ -1,17 +1,9 @@
 /// Copies ("I made one"): the latest, a new one through an image upload, edits and deletion
 /// by the maker, likes, and their images.
 extension APIController {
-    func madeCopyIndex(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
-        let index = try call.index(in: state.copies, what: "copy")
-        guard state.copies[index].makerID == call.viewerID else {
-            throw .forbidden("Only the maker of copy \(state.copies[index].id) can \(action).")
-        }
-        return index
-    }
-
     /// `PATCH /copies/{id}`: the maker only; `description`.
     func updateCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "change it")
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "change it") { $0.makerID == call.viewerID }
         if let description = try call.bodyFields().string("description") {
             state.copies[index].description = description
         }
@@ -20,7 +12,7 @@ extension APIController {
 
     /// `DELETE /copies/{id}`: the maker only; its comments and likes go too.
     func deleteCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "delete it")
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "delete it") { $0.makerID == call.viewerID }
         let id = state.copies[index].id
         state.copies.remove(at: index)
         state.comments.removeAll { $0.target == .copy(id) }
@@ -39,14 +31,14 @@ extension APIController {
 
     /// `PATCH /copies/{id}/images/{image_id}`: the maker only; `rank`, `featured`.
     func updateCopyImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "change its images")
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "change its images") { $0.makerID == call.viewerID }
         state.copies[index].images = try reordered(state.copies[index].images, call, owner: "Copy \(state.copies[index].id)")
         return .ok
     }
 
     /// `DELETE /copies/{id}/images/{image_id}`: the maker only.
     func deleteCopyImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "delete its images")
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "delete its images") { $0.makerID == call.viewerID }
         let imageID = try call.id("image_id", what: "image")
         guard state.copies[index].images.contains(where: { $0.id == imageID }) else {
             throw .notFound("Copy \(state.copies[index].id) has no image \(imageID).")

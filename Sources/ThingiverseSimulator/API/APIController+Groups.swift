@@ -3,24 +3,6 @@ import HTTPTypes
 /// Groups: their members, things (some featured) and topics, and the topics themselves.
 /// Owners change the group, pin topics and remove members; members post topics and add things.
 extension APIController {
-    /// The index of the group the path's `parameter` names when the caller owns it (else 403).
-    func ownedGroup(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
-        let index = try call.index(in: state.groups, what: "group")
-        guard state.groups[index].ownerID == call.viewerID else {
-            throw .forbidden("Only the owner of group \(state.groups[index].id) can \(action).")
-        }
-        return index
-    }
-
-    /// The index of the group the path names when the caller is a member (else 403).
-    private func memberGroup(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
-        let index = try call.index(in: state.groups, what: "group")
-        guard state.groups[index].isMember(call.viewerID) else {
-            throw .forbidden("Only members of group \(state.groups[index].id) can \(action).")
-        }
-        return index
-    }
-
     /// `GET /groups`: `filter=my-groups`, `sort=members|topics|activity|newest` (descending,
     /// default members), `search` in name and description.
     func allGroups(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
@@ -64,7 +46,7 @@ extension APIController {
 
     /// `PATCH /groups/{id}`: owner only; `name`, `description`.
     func updateGroup(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try ownedGroup(state, call, action: "change it")
+        let index = try call.index(in: state.groups, what: "group", only: "the owner", can: "change it") { $0.ownerID == call.viewerID }
         let fields = try call.bodyFields()
         if let name = try fields.nonBlankString("name") { state.groups[index].name = name }
         if let description = try fields.string("description") { state.groups[index].description = description }
@@ -82,7 +64,7 @@ extension APIController {
 
     /// `POST /groups/{id}/group-topics`: members only; `name` and `body`.
     func createGroupTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try memberGroup(state, call, action: "start topics")
+        let index = try call.index(in: state.groups, what: "group", only: "members", can: "start topics") { $0.isMember(call.viewerID) }
         let fields = try call.bodyFields()
         let name = try fields.requiredString("name", what: "A topic")
         let topic = SimGroupTopic(
@@ -123,7 +105,7 @@ extension APIController {
 
     /// `POST /groups/{id}/things/{thing_id}`: members only; ok even when it is already there.
     func addGroupThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try memberGroup(state, call, action: "add things")
+        let index = try call.index(in: state.groups, what: "group", only: "members", can: "add things") { $0.isMember(call.viewerID) }
         let thingID = try call.id("thing_id", what: "thing")
         guard let thing = state.thing(id: thingID), thing.isPublished || thing.ownerID == call.viewerID else {
             throw .notFound("No thing with id \(thingID).")
@@ -137,7 +119,7 @@ extension APIController {
 
     /// `DELETE /groups/{id}/things/{thing_id}`: members only; 400 when it is not in the group.
     func removeGroupThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try memberGroup(state, call, action: "remove things")
+        let index = try call.index(in: state.groups, what: "group", only: "members", can: "remove things") { $0.isMember(call.viewerID) }
         let thingID = try call.id("thing_id", what: "thing")
         guard state.groups[index].things.contains(where: { $0.thingID == thingID }) else {
             throw .badRequest("Thing \(thingID) is not in group \(state.groups[index].id).")
@@ -150,7 +132,7 @@ extension APIController {
     /// `PATCH /groups/{id}/things/{thing_id}`: owner only; `rank` 1...3 features the thing,
     /// 0 stops featuring it (400 to rank a featured thing again, or to unfeature one that is not).
     func rankGroupThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try ownedGroup(state, call, action: "feature things")
+        let index = try call.index(in: state.groups, what: "group", only: "the owner", can: "feature things") { $0.ownerID == call.viewerID }
         let group = state.groups[index]
         let thingID = try call.id("thing_id", what: "thing")
         guard let position = group.things.firstIndex(where: { $0.thingID == thingID }) else {

@@ -226,7 +226,7 @@ extension APIController {
                 return .list(copy.images.map { api.presenter.image($0, url: "\(api.presenter.api)/copies/\(copy.id)/images/\($0.id)") })
             },
             APIRoute(.post, "copies/:id/images") { api, state, call in
-                let index = try api.madeCopyIndex(state, call, action: "add images to it")
+                let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "add images to it") { $0.makerID == call.viewerID }
                 return try api.startUpload(&state, call, purpose: .copyImage(copyID: state.copies[index].id), isImage: true)
             },
             APIRoute(.patch, "copies/:id/images/:image_id") { try $0.updateCopyImage(&$1, $2) },
@@ -277,7 +277,9 @@ extension APIController {
             APIRoute(.get, "groups/:id") { .object($0.presenter.group(try $2.record(in: $1.groups, what: "group"), in: $1, viewerID: $2.viewerID)) },
             APIRoute(.patch, "groups/:id") { try $0.updateGroup(&$1, $2) },
             APIRoute(.post, "groups/:id/image") { api, state, call in
-                let index = try api.ownedGroup(state, call, action: "change its image")
+                let index = try call.index(in: state.groups, what: "group", only: "the owner", can: "change its image") {
+                    $0.ownerID == call.viewerID
+                }
                 return try api.startUpload(&state, call, purpose: .groupImage(groupID: state.groups[index].id), isImage: true)
             },
             APIRoute(.get, "groups/:id/group-topics") { try $0.groupTopicList(&$1, $2) },
