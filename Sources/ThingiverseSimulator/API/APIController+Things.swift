@@ -111,6 +111,17 @@ extension APIController {
         return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
     }
 
+    /// A visible thing's images or files (`members`), each shown by `show`; with `one` (the path
+    /// parameter and what it names), only the member it names.
+    func thingMembers<Member: Identifiable>(
+        _ members: KeyPath<SimThing, [Member]>, _ state: SimulatorState, _ call: APICall, one: (String, String)? = nil,
+        show: (Member, SimThing) -> JSONValue
+    ) throws(APIError) -> APIReply where Member.ID == Int {
+        let thing = try visibleThing(state, call)
+        guard let (parameter, what) = one else { return .list(thing[keyPath: members].map { show($0, thing) }) }
+        return .object(show(try call.member(of: thing[keyPath: members], parameter, what: what, owner: "Thing \(thing.id)"), thing))
+    }
+
     /// `GET /things/{id}/likes`: the users who liked it.
     func thingLikes(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)

@@ -168,28 +168,19 @@ extension APIController {
             APIRoute(.patch, "things/:id") { try $0.updateThing(&$1, $2) },
             APIRoute(.delete, "things/:id") { try $0.deleteThing(&$1, $2) },
             APIRoute(.post, "things/:id/publish") { try $0.publishThing(&$1, $2) },
-            APIRoute(.get, "things/:id/images") { api, state, call in
-                let thing = try api.visibleThing(state, call)
-                return .list(thing.images.map { api.presenter.image($0, of: thing) })
-            },
-            APIRoute(.get, "things/:id/images/:image_id") { api, state, call in
-                let thing = try api.visibleThing(state, call)
-                return .object(
-                    api.presenter.image(try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)"), of: thing))
+            APIRoute(.get, "things/:id/images") { try $0.thingMembers(\.images, $1, $2, show: $0.presenter.image(_:of:)) },
+            APIRoute(.get, "things/:id/images/:image_id") {
+                try $0.thingMembers(\.images, $1, $2, one: ("image_id", "image"), show: $0.presenter.image(_:of:))
             },
             APIRoute(.patch, "things/:id/images/:image_id") { try $0.updateThingImage(&$1, $2) },
             APIRoute(.delete, "things/:id/images/:image_id") { try $0.deleteThingImage(&$1, $2) },
-            APIRoute(.get, "things/:id/files") { api, state, call in
-                let thing = try api.visibleThing(state, call)
-                return .list(thing.files.map { api.presenter.file($0, of: thing) })
-            },
+            APIRoute(.get, "things/:id/files") { try $0.thingMembers(\.files, $1, $2, show: $0.presenter.file) },
             APIRoute(.post, "things/:id/files") { api, state, call in
                 let thing = try api.ownedThing(state, call, action: "add files to")
                 return try api.startUpload(&state, call, purpose: .thingFile(thingID: thing.id), isImage: false)
             },
-            APIRoute(.get, "things/:id/files/:file_id") { api, state, call in
-                let thing = try api.visibleThing(state, call)
-                return .object(api.presenter.file(try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)"), of: thing))
+            APIRoute(.get, "things/:id/files/:file_id") {
+                try $0.thingMembers(\.files, $1, $2, one: ("file_id", "file"), show: $0.presenter.file)
             },
             APIRoute(.delete, "things/:id/files/:file_id") { try $0.deleteThingFile(&$1, $2) },
             APIRoute(.get, "things/:id/likes") { try $0.thingLikes(&$1, $2) },
