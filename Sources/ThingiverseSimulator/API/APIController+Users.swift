@@ -27,29 +27,16 @@ extension APIController {
         return .object(presenter.user(target, in: state, viewerID: call.viewerID))
     }
 
-    /// `GET /users/{name}/things`: newest first; drafts only for their owner.
-    func userThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let owner = try user(state, call)
-        let things = state.visibleThings(viewerID: call.viewerID)
-            .filter { $0.ownerID == owner.id }
-            .sorted { $0.added > $1.added }
-        return summaries(things, state, call)
+    /// `GET /users/{name}/things` (drafts only for their owner) or, with `liked`, `/likes`: newest first.
+    func userThings(liked: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let user = try user(state, call)
+        let likes = Set(state.likes.filter { $0.userID == user.id }.map(\.thingID))
+        let things = state.visibleThings(viewerID: call.viewerID).filter { liked ? likes.contains($0.id) : $0.ownerID == user.id }
+        return summaries(things.sorted { $0.added > $1.added }, state, call)
     }
 
-    /// `GET /users/{name}/likes`
-    func userLikes(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let liker = try user(state, call)
-        let liked = Set(state.likes.filter { $0.userID == liker.id }.map(\.thingID))
-        let things = state.visibleThings(viewerID: call.viewerID)
-            .filter { liked.contains($0.id) }
-            .sorted { $0.added > $1.added }
-        return summaries(things, state, call)
-    }
+    // MARK: Downloads, follows, event counts and profile pictures
 
-}
-
-/// Downloads, follows, event counts and profile pictures.
-extension APIController {
     /// `GET /users/{name}/downloads`: things whose files the user downloaded through
     /// `GET /files/{id}/download`, most recent first, each once.
     func userDownloads(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {

@@ -146,8 +146,8 @@ extension APIController {
         [
             APIRoute(.get, "users/:name") { .object($0.presenter.user(try $0.user($1, $2), in: $1, viewerID: $2.viewerID)) },
             APIRoute(.patch, "users/:name") { try $0.updateUser(&$1, $2) },
-            APIRoute(.get, "users/:name/things") { try $0.userThings(&$1, $2) },
-            APIRoute(.get, "users/:name/likes") { try $0.userLikes(&$1, $2) },
+            APIRoute(.get, "users/:name/things") { try $0.userThings(liked: false, &$1, $2) },
+            APIRoute(.get, "users/:name/likes") { try $0.userThings(liked: true, &$1, $2) },
             APIRoute(.get, "users/:name/collections") { api, state, call in
                 let owner = try api.user(state, call)
                 return api.collections(state.collections.filter { $0.ownerID == owner.id }, state, call)
