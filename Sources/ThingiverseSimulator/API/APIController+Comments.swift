@@ -7,10 +7,7 @@ extension APIController {
     func checkTarget(_ target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) {
         switch target {
         case .thing(let id):
-            guard let thing = state.thing(id: id) else { throw .notFound("No thing with id \(id).") }
-            guard thing.isPublished || thing.ownerID == call.viewerID else {
-                throw .forbidden("Thing \(id) is not published and belongs to someone else.")
-            }
+            _ = try visibleThing(state, call, id: id)
         case .copy(let id):
             guard state.copy(id: id) != nil else { throw .notFound("No copy with id \(id).") }
         case .groupTopic(let id):

@@ -39,11 +39,8 @@ extension APIController {
     /// `DELETE /copies/{id}/images/{image_id}`: the maker only.
     func deleteCopyImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "delete its images") { $0.makerID == call.viewerID }
-        let imageID = try call.id("image_id", what: "image")
-        guard state.copies[index].images.contains(where: { $0.id == imageID }) else {
-            throw .notFound("Copy \(state.copies[index].id) has no image \(imageID).")
-        }
-        state.copies[index].images.removeAll { $0.id == imageID }
+        let image = try call.member(of: state.copies[index].images, "image_id", what: "image", owner: "Copy \(state.copies[index].id)")
+        state.copies[index].images.removeAll { $0.id == image.id }
         return .ok
     }
 }

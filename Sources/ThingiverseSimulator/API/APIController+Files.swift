@@ -59,21 +59,17 @@ extension APIController {
     /// `DELETE /things/{id}/images/{image_id}`: owner only.
     func deleteThingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try ownedThing(state, call, action: "delete images of")
-        let imageID = try call.id("image_id", what: "image")
-        guard let index = state.thingIndex(id: thing.id), thing.images.contains(where: { $0.id == imageID }) else {
-            throw .notFound("Thing \(thing.id) has no image \(imageID).")
-        }
-        state.things[index].images.removeAll { $0.id == imageID }
+        let image = try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)")
+        guard let index = state.thingIndex(id: thing.id) else { throw .notFound("No thing with id \(thing.id).") }
+        state.things[index].images.removeAll { $0.id == image.id }
         state.things[index].modified = call.now
         return .ok
     }
 
     /// Applies `rank` and `featured` from the body to the image `image_id` of `images`.
     func reordered(_ images: [SimImage], _ call: APICall, owner: String) throws(APIError) -> [SimImage] {
-        let imageID = try call.id("image_id", what: "image")
-        guard let position = images.firstIndex(where: { $0.id == imageID }) else {
-            throw .notFound("\(owner) has no image \(imageID).")
-        }
+        let imageID = try call.member(of: images, "image_id", what: "image", owner: owner).id
+        let position = images.firstIndex { $0.id == imageID }!
         let fields = try call.bodyFields()
         var result = images
         if let rank = try fields.integer("rank") {

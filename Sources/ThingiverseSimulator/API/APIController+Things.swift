@@ -1,9 +1,9 @@
 import HTTPTypes
 
 extension APIController {
-    /// The thing named by `:id`: 404 if there is none, 403 if it is someone else's draft.
-    func visibleThing(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimThing {
-        let id = try call.id("id", what: "thing")
+    /// The thing named by `:id` (or `id`): 404 if there is none, 403 if it is someone else's draft.
+    func visibleThing(_ state: SimulatorState, _ call: APICall, id given: Int? = nil) throws(APIError) -> SimThing {
+        let id = if let given { given } else { try call.id("id", what: "thing") }
         guard let thing = state.thing(id: id) else { throw .notFound("No thing with id \(id).") }
         guard thing.isPublished || thing.ownerID == call.viewerID else {
             throw .forbidden("Thing \(id) is not published and belongs to someone else.")
