@@ -25,6 +25,31 @@ struct APICall: Sendable {
         return value
     }
 
+    /// The index in `list` of the record whose id the path's `parameter` holds; 404 "No WHAT with
+    /// id ID." otherwise.
+    func index<Record: Identifiable>(in list: [Record], _ parameter: String = "id", what: String) throws(APIError) -> Int
+    where Record.ID == Int {
+        let id = try id(parameter, what: what)
+        guard let index = list.firstIndex(where: { $0.id == id }) else { throw .notFound("No \(what) with id \(id).") }
+        return index
+    }
+
+    /// The index in `list` of the record the path's `parameter` names when `allowed` says the
+    /// caller may change it; 403 "Only ROLE of WHAT ID can ACTION." otherwise.
+    func index<Record: Identifiable>(
+        in list: [Record], _ parameter: String = "id", what: String, only role: String, can action: String,
+        allowed: (Record) -> Bool
+    ) throws(APIError) -> Int where Record.ID == Int {
+        let index = try index(in: list, parameter, what: what)
+        guard allowed(list[index]) else { throw .forbidden("Only \(role) of \(what) \(list[index].id) can \(action).") }
+        return index
+    }
+
+    /// The record in `list` whose id the path's `:id` holds; 404 "No WHAT with id ID." otherwise.
+    func record<Record: Identifiable>(in list: [Record], what: String) throws(APIError) -> Record where Record.ID == Int {
+        list[try index(in: list, what: what)]
+    }
+
     /// The element of `list` (a thing's images or files) whose id the path's `parameter` holds;
     /// 404 "OWNER has no WHAT ID." otherwise.
     func member<Element: Identifiable>(
@@ -86,6 +111,15 @@ extension TypedFields<APIError> {
     func requiredString(_ name: String, what: String) throws(APIError) -> String {
         guard let value = try string(name)?.trimmingWhitespace, !value.isEmpty else {
             throw .badRequest("\(what) needs a \(name).", code: "invalid_field")
+        }
+        return value
+    }
+
+    /// A string that must be one of `allowed` when present (400 listing them otherwise).
+    func choice(_ name: String, in allowed: Set<String>, code: String = "invalid_field") throws(APIError) -> String? {
+        guard let value = try string(name) else { return nil }
+        guard allowed.contains(value) else {
+            throw .badRequest("\(name) must be one of \(allowed.sorted().joined(separator: ", ")).", code: code)
         }
         return value
     }

@@ -17,6 +17,21 @@ extension APIController {
         return counts
     }
 
+    /// Copies in their JSON form, in the order given.
+    func copies(_ copies: [SimCopy], _ state: SimulatorState, _ call: APICall) -> APIReply {
+        .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// Collections, newest first.
+    func collections(_ collections: [SimCollection], _ state: SimulatorState, _ call: APICall) -> APIReply {
+        .list(collections.sorted { $0.added > $1.added }.map { presenter.collection($0, in: state, viewerID: call.viewerID) })
+    }
+
+    /// A category with the number of published things in it.
+    func category(_ category: SimCategory, _ state: SimulatorState, full: Bool) -> JSONValue {
+        presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: full)
+    }
+
     /// A list of things in their short form; `GET /newest`, `/featured` and `/verified` are the
     /// published things (newest first), featured ones and ones Thingiverse has verified.
     func summaries(_ things: [SimThing], _ state: SimulatorState, _ call: APICall) -> APIReply {
@@ -46,34 +61,9 @@ extension APIController {
         return summaries(things, state, call)
     }
 
-    /// `GET /copies/{id}`
-    func getCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let id = try call.id("id", what: "copy")
-        guard let copy = state.copies.first(where: { $0.id == id }) else { throw .notFound("No copy with id \(id).") }
-        return .object(presenter.copy(copy, in: state, viewerID: call.viewerID))
-    }
-
-    /// `GET /collections`: the latest collections.
-    func latestCollections(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(state.collections.sorted { $0.added > $1.added }.map { presenter.collection($0, in: state, viewerID: call.viewerID) })
-    }
-
-    private func collection(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimCollection {
-        let id = try call.id("id", what: "collection")
-        guard let collection = state.collections.first(where: { $0.id == id }) else {
-            throw .notFound("No collection with id \(id).")
-        }
-        return collection
-    }
-
-    /// `GET /collections/{id}`
-    func getCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.collection(try collection(state, call), in: state, viewerID: call.viewerID))
-    }
-
     /// `GET /collections/{id}/things`: in the order added, or `sort=name|date` with `order=asc|desc`.
     func collectionThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let collection = try collection(state, call)
+        let collection = try call.record(in: state.collections, what: "collection")
         var things = collection.thingIDs.compactMap(state.thing(id:))
             .filter { $0.isPublished || $0.ownerID == call.viewerID }
         if call.query["sort"] == "name" {
@@ -85,38 +75,13 @@ extension APIController {
         return summaries(things, state, call)
     }
 
-    /// `GET /categories`
-    func allCategories(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(
-            state.categories.map {
-                presenter.category($0, count: publishedThings(state, inCategory: $0.slug).count, full: false)
-            })
-    }
-
-    private func category(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimCategory {
+    /// The category `:slug` names (404 if there is none).
+    func namedCategory(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimCategory {
         let slug = call.parameter("slug")
         guard let category = state.categories.first(where: { $0.slug == slug.lowercased() }) else {
             throw .notFound("No category \"\(slug)\".")
         }
         return category
-    }
-
-    /// `GET /categories/{slug}`
-    func getCategory(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let category = try category(state, call)
-        return .object(
-            presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: true))
-    }
-
-    /// `GET /categories/{slug}/things`
-    func categoryThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let category = try category(state, call)
-        return summaries(publishedThings(state, inCategory: category.slug), state, call)
-    }
-
-    /// `GET /tags`: all tags in alphabetical order.
-    func allTags(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(tagCounts(state).sorted { $0.key < $1.key }.map { presenter.tagSummary($0.key, count: $0.value) })
     }
 
     /// `GET /tags/{tag}`
@@ -133,10 +98,7 @@ extension APIController {
         guard !things.isEmpty else { throw .notFound("No tag \"\(call.parameter("tag"))\".") }
         return summaries(things, state, call)
     }
-}
 
-/// The lists the first release left out: verified things, a search of your own library, prints.
-extension APIController {
     /// `GET /search/{term}/library`: matches among the caller's things, likes, collected and
     /// downloaded things (an empty list when nothing matches).
     func searchLibrary(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
@@ -151,13 +113,5 @@ extension APIController {
             .filter { term.isEmpty || $0.name.lowercased().contains(term) || $0.tags.contains(tag) }
             .sorted { ($0.added, $0.id) > ($1.added, $1.id) }
         return summaries(matches, state, call)
-    }
-
-    /// `GET /things/{id}/prints`: the prints people reported for the thing; the simulator's
-    /// prints are its copies, newest first, in the copy shape.
-    func thingPrints(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let copies = state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }
-        return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
     }
 }

@@ -3,31 +3,22 @@ import HTTPTypes
 /// Collection writes: create, rename, delete, and adding or removing things. Only the
 /// collection's owner may change it (403 otherwise).
 extension APIController {
-    private func ownedCollectionIndex(_ state: SimulatorState, _ call: APICall, parameter: String, action: String) throws(APIError) -> Int {
-        let id = try call.id(parameter, what: "collection")
-        guard let index = state.collections.firstIndex(where: { $0.id == id }) else {
-            throw .notFound("No collection with id \(id).")
-        }
-        guard state.collections[index].ownerID == call.viewerID else {
-            throw .forbidden("Only the owner of collection \(id) can \(action).")
-        }
-        return index
-    }
-
     /// `POST /collections`: `name`, optional `description`; 201 with the collection.
     func createCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let fields = try call.bodyFields()
         let name = try fields.requiredString("name", what: "A collection")
         let collection = SimCollection(
             id: state.newID(), name: name, description: try fields.string("description") ?? "", ownerID: call.viewerID,
-            thingIDs: [], added: call.now, modified: call.now)
+            added: call.now, modified: call.now)
         state.collections.append(collection)
         return .object(presenter.collection(collection, in: state, viewerID: call.viewerID), status: .created)
     }
 
     /// `PATCH /collections/{id}`: owner only; `name`, `description`.
     func updateCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try ownedCollectionIndex(state, call, parameter: "id", action: "change it")
+        let index = try call.index(in: state.collections, "id", what: "collection", only: "the owner", can: "change it") {
+            $0.ownerID == call.viewerID
+        }
         let fields = try call.bodyFields()
         if let name = try fields.nonBlankString("name") { state.collections[index].name = name }
         if let description = try fields.string("description") { state.collections[index].description = description }
@@ -37,7 +28,9 @@ extension APIController {
 
     /// `DELETE /collections/{id}`: owner only.
     func deleteCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try ownedCollectionIndex(state, call, parameter: "id", action: "delete it")
+        let index = try call.index(in: state.collections, "id", what: "collection", only: "the owner", can: "delete it") {
+            $0.ownerID == call.viewerID
+        }
         for thingID in state.collections[index].thingIDs {
             if let thingIndex = state.thingIndex(id: thingID) {
                 state.things[thingIndex].collectCount = max(0, state.things[thingIndex].collectCount - 1)
@@ -49,7 +42,9 @@ extension APIController {
 
     /// `POST /collections/{collection_id}/thing/{thing_id}`: owner only; 400 when it is already there.
     func addToCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try ownedCollectionIndex(state, call, parameter: "collection_id", action: "add to it")
+        let index = try call.index(in: state.collections, "collection_id", what: "collection", only: "the owner", can: "add to it") {
+            $0.ownerID == call.viewerID
+        }
         let thingID = try call.id("thing_id", what: "thing")
         guard let thingIndex = state.thingIndex(id: thingID),
             state.things[thingIndex].isPublished || state.things[thingIndex].ownerID == call.viewerID
@@ -66,7 +61,9 @@ extension APIController {
 
     /// `DELETE /collections/{collection_id}/thing/{thing_id}`: owner only; 400 when it is not there.
     func removeFromCollection(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try ownedCollectionIndex(state, call, parameter: "collection_id", action: "remove from it")
+        let index = try call.index(in: state.collections, "collection_id", what: "collection", only: "the owner", can: "remove from it") {
+            $0.ownerID == call.viewerID
+        }
         let thingID = try call.id("thing_id", what: "thing")
         guard state.collections[index].thingIDs.contains(thingID) else {
             throw .badRequest("Thing \(thingID) is not in collection \(state.collections[index].id).")

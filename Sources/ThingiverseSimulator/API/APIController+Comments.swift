@@ -3,21 +3,11 @@ import HTTPTypes
 /// Comments on things, copies and group topics, flat (`/comments`) or threaded
 /// (`/threaded-comments`), and `/comments/{id}` with replies, edits and deletion.
 extension APIController {
-    /// The comment named by `:id` (404 if there is none).
-    func namedComment(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimComment {
-        let id = try call.id("id", what: "comment")
-        guard let comment = state.comment(id: id) else { throw .notFound("No comment with id \(id).") }
-        return comment
-    }
-
     /// Checks that `target` exists and the caller may see it.
     func checkTarget(_ target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) {
         switch target {
         case .thing(let id):
-            guard let thing = state.thing(id: id) else { throw .notFound("No thing with id \(id).") }
-            guard thing.isPublished || thing.ownerID == call.viewerID else {
-                throw .forbidden("Thing \(id) is not published and belongs to someone else.")
-            }
+            _ = try visibleThing(state, call, id: id)
         case .copy(let id):
             guard state.copy(id: id) != nil else { throw .notFound("No copy with id \(id).") }
         case .groupTopic(let id):
@@ -60,13 +50,6 @@ extension APIController {
         return .list(visible.sorted { ($0.added, $0.id) > ($1.added, $1.id) }.map { presenter.comment($0, in: state) })
     }
 
-    /// `GET /comments/{id}`
-    func getComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let comment = try namedComment(state, call)
-        try checkTarget(comment.target, state, call)
-        return .object(presenter.comment(comment, in: state))
-    }
-
     /// `POST /comments`: `body`, `target_type` (`thing` or `make`) and `target_id`.
     func createComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let fields = try call.bodyFields()
@@ -84,18 +67,17 @@ extension APIController {
 
     /// `POST /comments/{id}/reply`: a reply on the same target.
     func replyToComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let parent = try namedComment(state, call)
+        let parent = try call.record(in: state.comments, what: "comment")
         return try addComment(to: parent.target, parentID: parent.id, &state, call)
     }
 
     /// `PATCH /comments/{id}`: the author only; replaces `body`.
     func updateComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let comment = try namedComment(state, call)
-        guard comment.authorID == call.viewerID else { throw .forbidden("Only the author can change comment \(comment.id).") }
-        let fields = try call.bodyFields()
-        guard let index = state.comments.firstIndex(where: { $0.id == comment.id }) else {
-            throw .notFound("No comment with id \(comment.id).")
+        let index = try call.index(in: state.comments, what: "comment")
+        guard state.comments[index].authorID == call.viewerID else {
+            throw .forbidden("Only the author can change comment \(state.comments[index].id).")
         }
+        let fields = try call.bodyFields()
         if let body = try fields.nonBlankString("body") {
             state.comments[index].body = body
             state.comments[index].modified = call.now
@@ -105,7 +87,7 @@ extension APIController {
 
     /// `DELETE /comments/{id}`: the author, or the owner of what it is on; its replies go too.
     func deleteComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let comment = try namedComment(state, call)
+        let comment = try call.record(in: state.comments, what: "comment")
         guard comment.authorID == call.viewerID || targetOwnerID(comment.target, state) == call.viewerID else {
             throw .forbidden("Only the author or the owner of what it is on can delete comment \(comment.id).")
         }

@@ -1,37 +1,9 @@
 /// Copies ("I made one"): the latest, a new one through an image upload, edits and deletion
 /// by the maker, likes, and their images.
 extension APIController {
-    private func namedCopyIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
-        let id = try call.id("id", what: "copy")
-        guard let index = state.copies.firstIndex(where: { $0.id == id }) else { throw .notFound("No copy with id \(id).") }
-        return index
-    }
-
-    private func madeCopyIndex(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> Int {
-        let index = try namedCopyIndex(state, call)
-        guard state.copies[index].makerID == call.viewerID else {
-            throw .forbidden("Only the maker of copy \(state.copies[index].id) can \(action).")
-        }
-        return index
-    }
-
-    /// `GET /copies`: the latest copies.
-    func latestCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .list(
-            state.copies.sorted { ($0.added, $0.id) > ($1.added, $1.id) }
-                .map { presenter.copy($0, in: state, viewerID: call.viewerID) })
-    }
-
-    /// `POST /things/{id}/copies`: answers the storage form for the new copy's picture; the
-    /// copy exists once `POST /files/{id}/finalize` is called.
-    func startCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return try startUpload(&state, call, purpose: .newCopy(thingID: thing.id), isImage: true)
-    }
-
     /// `PATCH /copies/{id}`: the maker only; `description`.
     func updateCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "change it")
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "change it") { $0.makerID == call.viewerID }
         if let description = try call.bodyFields().string("description") {
             state.copies[index].description = description
         }
@@ -40,7 +12,7 @@ extension APIController {
 
     /// `DELETE /copies/{id}`: the maker only; its comments and likes go too.
     func deleteCopy(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "delete it")
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "delete it") { $0.makerID == call.viewerID }
         let id = state.copies[index].id
         state.copies.remove(at: index)
         state.comments.removeAll { $0.target == .copy(id) }
@@ -51,39 +23,24 @@ extension APIController {
     /// `POST` (like) and `DELETE /copies/{id}/likes` (unlike): 400 for your own copy, a second
     /// like or one you do not like.
     func setCopyLiked(_ liked: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let copy = state.copies[try namedCopyIndex(state, call)]
+        let copy = try call.record(in: state.copies, what: "copy")
         guard copy.makerID != call.viewerID else { throw .badRequest("You cannot \(liked ? "like" : "unlike") your own copy.") }
         let refusal = liked ? "You already like copy \(copy.id)." : "You do not like copy \(copy.id)."
         return try mark(CopyLike(userID: call.viewerID, copyID: copy.id), liked, in: &state.copyLikes, refusal: refusal)
     }
 
-    /// `GET /copies/{id}/images`
-    func copyImages(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let copy = state.copies[try namedCopyIndex(state, call)]
-        return .list(copy.images.map { presenter.image($0, url: "\(presenter.api)/copies/\(copy.id)/images/\($0.id)") })
-    }
-
-    /// `POST /copies/{id}/images`: the maker only; answers the storage form for another picture.
-    func uploadCopyImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "add images to it")
-        return try startUpload(&state, call, purpose: .copyImage(copyID: state.copies[index].id), isImage: true)
-    }
-
     /// `PATCH /copies/{id}/images/{image_id}`: the maker only; `rank`, `featured`.
     func updateCopyImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "change its images")
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "change its images") { $0.makerID == call.viewerID }
         state.copies[index].images = try reordered(state.copies[index].images, call, owner: "Copy \(state.copies[index].id)")
         return .ok
     }
 
     /// `DELETE /copies/{id}/images/{image_id}`: the maker only.
     func deleteCopyImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let index = try madeCopyIndex(state, call, action: "delete its images")
-        let imageID = try call.id("image_id", what: "image")
-        guard state.copies[index].images.contains(where: { $0.id == imageID }) else {
-            throw .notFound("Copy \(state.copies[index].id) has no image \(imageID).")
-        }
-        state.copies[index].images.removeAll { $0.id == imageID }
+        let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "delete its images") { $0.makerID == call.viewerID }
+        let image = try call.member(of: state.copies[index].images, "image_id", what: "image", owner: "Copy \(state.copies[index].id)")
+        state.copies[index].images.removeAll { $0.id == image.id }
         return .ok
     }
 }

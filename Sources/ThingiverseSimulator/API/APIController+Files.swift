@@ -34,12 +34,6 @@ extension APIController {
         return .object(presenter.uploadForm(upload, contentType: imageType ?? "application/octet-stream"))
     }
 
-    /// `POST /things/{id}/files`: owner only; answers the storage form for a new file.
-    func uploadThingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try ownedThing(state, call, action: "add files to")
-        return try startUpload(&state, call, purpose: .thingFile(thingID: thing.id), isImage: false)
-    }
-
     /// `DELETE /things/{id}/files/{file_id}`: owner only.
     func deleteThingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try ownedThing(state, call, action: "delete files of")
@@ -65,21 +59,17 @@ extension APIController {
     /// `DELETE /things/{id}/images/{image_id}`: owner only.
     func deleteThingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try ownedThing(state, call, action: "delete images of")
-        let imageID = try call.id("image_id", what: "image")
-        guard let index = state.thingIndex(id: thing.id), thing.images.contains(where: { $0.id == imageID }) else {
-            throw .notFound("Thing \(thing.id) has no image \(imageID).")
-        }
-        state.things[index].images.removeAll { $0.id == imageID }
+        let image = try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)")
+        guard let index = state.thingIndex(id: thing.id) else { throw .notFound("No thing with id \(thing.id).") }
+        state.things[index].images.removeAll { $0.id == image.id }
         state.things[index].modified = call.now
         return .ok
     }
 
     /// Applies `rank` and `featured` from the body to the image `image_id` of `images`.
     func reordered(_ images: [SimImage], _ call: APICall, owner: String) throws(APIError) -> [SimImage] {
-        let imageID = try call.id("image_id", what: "image")
-        guard let position = images.firstIndex(where: { $0.id == imageID }) else {
-            throw .notFound("\(owner) has no image \(imageID).")
-        }
+        let imageID = try call.member(of: images, "image_id", what: "image", owner: owner).id
+        let position = images.firstIndex { $0.id == imageID }!
         let fields = try call.bodyFields()
         var result = images
         if let rank = try fields.integer("rank") {
@@ -157,10 +147,8 @@ extension APIController {
     /// `GET /files/{id}/download`: redirects to the file's bytes and notes the download in the
     /// caller's history (`GET /users/{name}/downloads`).
     func downloadFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let id = try call.id("id", what: "file")
-        guard let (thing, file) = state.file(id: id), thing.isPublished || thing.ownerID == call.viewerID else {
-            throw .notFound("No file with id \(id).")
-        }
+        let (thing, file) = try visibleFile(state, call)
+        let id = file.id
         if let index = state.thingIndex(id: thing.id), let position = thing.files.firstIndex(where: { $0.id == id }) {
             state.things[index].files[position].downloadCount += 1
         }

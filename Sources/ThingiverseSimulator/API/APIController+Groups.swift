@@ -3,32 +3,6 @@ import HTTPTypes
 /// Groups: their members, things (some featured) and topics, and the topics themselves.
 /// Owners change the group, pin topics and remove members; members post topics and add things.
 extension APIController {
-    /// The group named by `:name` (404 if there is none).
-    func namedGroup(_ state: SimulatorState, _ call: APICall, parameter: String = "id") throws(APIError) -> SimGroup {
-        let id = try call.id(parameter, what: "group")
-        guard let group = state.group(id: id) else { throw .notFound("No group with id \(id).") }
-        return group
-    }
-
-    private func groupIndex(_ group: SimGroup, _ state: SimulatorState) throws(APIError) -> Int {
-        guard let index = state.groups.firstIndex(where: { $0.id == group.id }) else {
-            throw .notFound("No group with id \(group.id).")
-        }
-        return index
-    }
-
-    private func ownedGroup(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> SimGroup {
-        let group = try namedGroup(state, call)
-        guard group.ownerID == call.viewerID else { throw .forbidden("Only the owner of group \(group.id) can \(action).") }
-        return group
-    }
-
-    private func memberGroup(_ state: SimulatorState, _ call: APICall, action: String) throws(APIError) -> SimGroup {
-        let group = try namedGroup(state, call)
-        guard group.isMember(call.viewerID) else { throw .forbidden("Only members of group \(group.id) can \(action).") }
-        return group
-    }
-
     /// `GET /groups`: `filter=my-groups`, `sort=members|topics|activity|newest` (descending,
     /// default members), `search` in name and description.
     func allGroups(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
@@ -53,11 +27,6 @@ extension APIController {
         return .list(groups.map { presenter.group($0, in: state, viewerID: call.viewerID) })
     }
 
-    /// `GET /groups/{id}`
-    func getGroup(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.group(try namedGroup(state, call), in: state, viewerID: call.viewerID))
-    }
-
     /// `POST /groups`: `name`, `description` and a unique `slug`; the caller owns it and is its first member.
     func createGroup(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let fields = try call.bodyFields()
@@ -77,8 +46,7 @@ extension APIController {
 
     /// `PATCH /groups/{id}`: owner only; `name`, `description`.
     func updateGroup(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try ownedGroup(state, call, action: "change it")
-        let index = try groupIndex(group, state)
+        let index = try call.index(in: state.groups, what: "group", only: "the owner", can: "change it") { $0.ownerID == call.viewerID }
         let fields = try call.bodyFields()
         if let name = try fields.nonBlankString("name") { state.groups[index].name = name }
         if let description = try fields.string("description") { state.groups[index].description = description }
@@ -86,15 +54,9 @@ extension APIController {
         return .object(presenter.group(state.groups[index], in: state, viewerID: call.viewerID))
     }
 
-    /// `POST /groups/{id}/image`: owner only; answers the storage form for the new image.
-    func uploadGroupImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try ownedGroup(state, call, action: "change its image")
-        return try startUpload(&state, call, purpose: .groupImage(groupID: group.id), isImage: true)
-    }
-
     /// `GET /groups/{id}/group-topics`: pinned first, then newest.
     func groupTopicList(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try namedGroup(state, call)
+        let group = try call.record(in: state.groups, what: "group")
         let topics = state.groupTopics.filter { $0.groupID == group.id }
             .sorted { ($0.isPinned ? 1 : 0, $0.added, $0.id) > ($1.isPinned ? 1 : 0, $1.added, $1.id) }
         return .list(topics.map { presenter.groupTopic($0, in: state) })
@@ -102,20 +64,20 @@ extension APIController {
 
     /// `POST /groups/{id}/group-topics`: members only; `name` and `body`.
     func createGroupTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try memberGroup(state, call, action: "start topics")
+        let index = try call.index(in: state.groups, what: "group", only: "members", can: "start topics") { $0.isMember(call.viewerID) }
         let fields = try call.bodyFields()
         let name = try fields.requiredString("name", what: "A topic")
         let topic = SimGroupTopic(
-            id: state.newID(), groupID: group.id, authorID: call.viewerID, name: name, body: try fields.string("body") ?? "",
+            id: state.newID(), groupID: state.groups[index].id, authorID: call.viewerID, name: name, body: try fields.string("body") ?? "",
             isPinned: false, added: call.now, modified: call.now)
         state.groupTopics.append(topic)
-        state.groups[try groupIndex(group, state)].modified = call.now
+        state.groups[index].modified = call.now
         return .object(presenter.groupTopic(topic, in: state), status: .created)
     }
 
     /// `GET /groups/{id}/things`: `sort=newest|popular` (descending), or `search` in names.
     func groupThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try namedGroup(state, call)
+        let group = try call.record(in: state.groups, what: "group")
         var entries = group.things.filter { entry in
             state.thing(id: entry.thingID).map { $0.isPublished || $0.ownerID == call.viewerID } ?? false
         }
@@ -143,13 +105,12 @@ extension APIController {
 
     /// `POST /groups/{id}/things/{thing_id}`: members only; ok even when it is already there.
     func addGroupThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try memberGroup(state, call, action: "add things")
+        let index = try call.index(in: state.groups, what: "group", only: "members", can: "add things") { $0.isMember(call.viewerID) }
         let thingID = try call.id("thing_id", what: "thing")
         guard let thing = state.thing(id: thingID), thing.isPublished || thing.ownerID == call.viewerID else {
             throw .notFound("No thing with id \(thingID).")
         }
-        let index = try groupIndex(group, state)
-        if !group.things.contains(where: { $0.thingID == thingID }) {
+        if !state.groups[index].things.contains(where: { $0.thingID == thingID }) {
             state.groups[index].things.append(SimGroup.Entry(thingID: thingID, added: call.now))
             state.groups[index].modified = call.now
         }
@@ -158,12 +119,11 @@ extension APIController {
 
     /// `DELETE /groups/{id}/things/{thing_id}`: members only; 400 when it is not in the group.
     func removeGroupThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try memberGroup(state, call, action: "remove things")
+        let index = try call.index(in: state.groups, what: "group", only: "members", can: "remove things") { $0.isMember(call.viewerID) }
         let thingID = try call.id("thing_id", what: "thing")
-        guard group.things.contains(where: { $0.thingID == thingID }) else {
-            throw .badRequest("Thing \(thingID) is not in group \(group.id).")
+        guard state.groups[index].things.contains(where: { $0.thingID == thingID }) else {
+            throw .badRequest("Thing \(thingID) is not in group \(state.groups[index].id).")
         }
-        let index = try groupIndex(group, state)
         state.groups[index].things.removeAll { $0.thingID == thingID }
         state.groups[index].modified = call.now
         return .ok
@@ -172,7 +132,8 @@ extension APIController {
     /// `PATCH /groups/{id}/things/{thing_id}`: owner only; `rank` 1...3 features the thing,
     /// 0 stops featuring it (400 to rank a featured thing again, or to unfeature one that is not).
     func rankGroupThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try ownedGroup(state, call, action: "feature things")
+        let index = try call.index(in: state.groups, what: "group", only: "the owner", can: "feature things") { $0.ownerID == call.viewerID }
+        let group = state.groups[index]
         let thingID = try call.id("thing_id", what: "thing")
         guard let position = group.things.firstIndex(where: { $0.thingID == thingID }) else {
             throw .notFound("Thing \(thingID) is not in group \(group.id).")
@@ -187,13 +148,13 @@ extension APIController {
         if rank == 0 && current == 0 {
             throw .badRequest("Thing \(thingID) is not featured.")
         }
-        state.groups[try groupIndex(group, state)].things[position].rank = rank
+        state.groups[index].things[position].rank = rank
         return .ok
     }
 
     /// `GET /groups/{id}/members`: the owner first, then by date joined.
     func groupMembers(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try namedGroup(state, call)
+        let group = try call.record(in: state.groups, what: "group")
         let ordered = group.members.sorted { lhs, rhs in
             (lhs.userID == group.ownerID ? 0 : 1, lhs.joined, lhs.userID) < (rhs.userID == group.ownerID ? 0 : 1, rhs.joined, rhs.userID)
         }
@@ -205,16 +166,19 @@ extension APIController {
 
     /// `POST /groups/{group_id}/members`: joins; 400 for a member.
     func joinGroup(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try namedGroup(state, call, parameter: "group_id")
-        guard !group.isMember(call.viewerID) else { throw .badRequest("You are already a member of group \(group.id).") }
-        state.groups[try groupIndex(group, state)].members.append(.init(userID: call.viewerID, joined: call.now))
+        let index = try call.index(in: state.groups, "group_id", what: "group")
+        guard !state.groups[index].isMember(call.viewerID) else {
+            throw .badRequest("You are already a member of group \(state.groups[index].id).")
+        }
+        state.groups[index].members.append(.init(userID: call.viewerID, joined: call.now))
         return .ok
     }
 
     /// `DELETE /groups/{group_id}/members[/{user_id}]`: leaves, or (owner only) removes
     /// `user_id`; the owner cannot leave their own group.
     func leaveGroup(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try namedGroup(state, call, parameter: "group_id")
+        let index = try call.index(in: state.groups, "group_id", what: "group")
+        let group = state.groups[index]
         var userID = call.viewerID
         if call.parameters["user_id"] != nil {
             userID = try call.id("user_id", what: "user")
@@ -225,31 +189,18 @@ extension APIController {
         }
         guard userID != group.ownerID else { throw .badRequest("The owner cannot leave group \(group.id).") }
         guard group.isMember(userID) else { throw .badRequest("User \(userID) is not a member of group \(group.id).") }
-        state.groups[try groupIndex(group, state)].members.removeAll { $0.userID == userID }
+        state.groups[index].members.removeAll { $0.userID == userID }
         return .ok
     }
 
     // MARK: Group topics
 
-    private func namedTopic(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimGroupTopic {
-        let id = try call.id("id", what: "group topic")
-        guard let topic = state.groupTopic(id: id) else { throw .notFound("No group topic with id \(id).") }
-        return topic
-    }
-
-    /// `GET /group-topics/{id}`
-    func getGroupTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.groupTopic(try namedTopic(state, call), in: state))
-    }
-
     /// `PATCH /group-topics/{id}`: its author or the group owner; `name`, `body`.
     func updateGroupTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let topic = try namedTopic(state, call)
+        let index = try call.index(in: state.groupTopics, what: "group topic")
+        let topic = state.groupTopics[index]
         guard topic.authorID == call.viewerID || state.group(id: topic.groupID)?.ownerID == call.viewerID else {
             throw .forbidden("Only the author or the group owner can change topic \(topic.id).")
-        }
-        guard let index = state.groupTopics.firstIndex(where: { $0.id == topic.id }) else {
-            throw .notFound("No group topic with id \(topic.id).")
         }
         let fields = try call.bodyFields()
         if let name = try fields.nonBlankString("name") { state.groupTopics[index].name = name }
@@ -260,12 +211,10 @@ extension APIController {
 
     /// `POST` (pin) and `DELETE /group-topics/{id}/pin` (unpin): the group owner only.
     func setPinned(_ pinned: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let topic = try namedTopic(state, call)
+        let index = try call.index(in: state.groupTopics, what: "group topic")
+        let topic = state.groupTopics[index]
         guard state.group(id: topic.groupID)?.ownerID == call.viewerID else {
             throw .forbidden("Only the owner of group \(topic.groupID) can pin or unpin its topics.")
-        }
-        guard let index = state.groupTopics.firstIndex(where: { $0.id == topic.id }) else {
-            throw .notFound("No group topic with id \(topic.id).")
         }
         state.groupTopics[index].isPinned = pinned
         return .object(presenter.groupTopic(state.groupTopics[index], in: state))

@@ -1,23 +1,12 @@
 extension APIController {
-    /// `GET /orders`: the orders of the app the token was issued to.
-    func appOrders(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let orders = state.orders.filter { $0.clientID == call.token.clientID }
-        return .list(orders.map(\.order.json))
-    }
-
     /// The index of order `:id` when it belongs to the token's app (404 otherwise).
-    private func orderIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
+    func orderIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
         let id = call.parameter("id")
         guard let index = state.orders.firstIndex(where: { $0.order.id == id && $0.clientID == call.token.clientID })
         else {
             throw .notFound("No order \(id) exists for this app.")
         }
         return index
-    }
-
-    /// `GET /orders/{id}`: 404 unless the order belongs to the token's app.
-    func getOrder(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(state.orders[try orderIndex(state, call)].order.json)
     }
 
     /// Order statuses `PATCH /orders/{id}` accepts.
@@ -32,11 +21,7 @@ extension APIController {
         let fields = try call.bodyFields()
         var order = state.orders[index].order
         let before = order
-        if let status = try fields.string("status") {
-            guard Self.orderStatuses.contains(status) else {
-                throw .badRequest(
-                    "status must be one of \(Self.orderStatuses.sorted().joined(separator: ", ")).", code: "invalid_field")
-            }
+        if let status = try fields.choice("status", in: Self.orderStatuses) {
             order.status = status
             if status == "shipped" { order.isShipped = true }
         }

@@ -1,9 +1,9 @@
 import HTTPTypes
 
 extension APIController {
-    /// The thing named by `:id`: 404 if there is none, 403 if it is someone else's draft.
-    func visibleThing(_ state: SimulatorState, _ call: APICall) throws(APIError) -> SimThing {
-        let id = try call.id("id", what: "thing")
+    /// The thing named by `:id` (or `id`): 404 if there is none, 403 if it is someone else's draft.
+    func visibleThing(_ state: SimulatorState, _ call: APICall, id given: Int? = nil) throws(APIError) -> SimThing {
+        let id = if let given { given } else { try call.id("id", what: "thing") }
         guard let thing = state.thing(id: id) else { throw .notFound("No thing with id \(id).") }
         guard thing.isPublished || thing.ownerID == call.viewerID else {
             throw .forbidden("Thing \(id) is not published and belongs to someone else.")
@@ -20,11 +20,6 @@ extension APIController {
         return thing
     }
 
-    /// `GET /things/{id}`
-    func getThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.thing(try visibleThing(state, call), in: state, viewerID: call.viewerID))
-    }
-
     /// `POST /things`: creates an unpublished thing owned by the caller; 201 with the thing.
     func createThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let fields = try call.bodyFields()
@@ -34,11 +29,8 @@ extension APIController {
         guard let owner = state.user(id: call.viewerID) else { throw .forbidden("The token's user no longer exists.") }
         let id = (state.things.map(\.id).max() ?? SeedData.firstThingID) + 17
         var thing = SimThing(
-            id: id, name: name, ownerID: owner.id, description: "", instructions: "",
-            license: owner.defaultLicense, categorySlug: nil, tags: [], isWIP: false, isPublished: false,
-            isFeatured: false, added: call.now, modified: call.now, anonymousLikes: 0, collectCount: 0,
-            images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)],
-            files: [], ancestors: [])
+            id: id, name: name, ownerID: owner.id, license: owner.defaultLicense, added: call.now, modified: call.now,
+            images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)])
         try apply(fields, to: &thing, in: state)
         if let ancestors = try fields.integers("ancestors") {
             guard ancestors.allSatisfy({ state.thing(id: $0) != nil }) else {
@@ -57,21 +49,13 @@ extension APIController {
         if let name = try fields.nonBlankString("name") { thing.name = name }
         try apply(fields, to: &thing, in: state)
         thing.modified = call.now
-        if let index = state.thingIndex(id: thing.id) {
-            state.things[index] = thing
-        }
+        state.save(thing)
         return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
     }
 
     /// The fields `POST` and `PATCH` share (everything but `name` and `ancestors`).
     private func apply(_ fields: BodyFields, to thing: inout SimThing, in state: SimulatorState) throws(APIError) {
-        if let license = try fields.string("license") {
-            guard Self.licenses.contains(license) else {
-                throw .badRequest(
-                    "license must be one of \(Self.licenses.sorted().joined(separator: ", ")).", code: "invalid_field")
-            }
-            thing.license = license
-        }
+        if let license = try fields.choice("license", in: Self.licenses) { thing.license = license }
         if let categoryName = try fields.string("category") {
             guard let category = state.category(slugOrName: categoryName) else {
                 throw .badRequest("There is no category \"\(categoryName)\".", code: "invalid_field")
@@ -98,13 +82,7 @@ extension APIController {
         state.likes = state.likes.filter { $0.thingID != thing.id }
         let copyIDs = Set(state.copies.filter { $0.thingID == thing.id }.map(\.id))
         state.copies.removeAll { copyIDs.contains($0.id) }
-        state.comments.removeAll { comment in
-            switch comment.target {
-            case .thing(let id): return id == thing.id
-            case .copy(let id): return copyIDs.contains(id)
-            case .groupTopic: return false
-            }
-        }
+        state.comments.removeAll { $0.target.isAmong(things: [thing.id], copies: copyIDs) }
         state.downloads.removeAll { $0.thingID == thing.id }
         state.pendingUploads.removeAll { [.thingFile(thingID: thing.id), .newCopy(thingID: thing.id)].contains($0.purpose) }
         for index in state.collections.indices {
@@ -129,34 +107,19 @@ extension APIController {
         }
         thing.isPublished = true
         thing.modified = call.now
-        if let index = state.thingIndex(id: thing.id) {
-            state.things[index] = thing
-        }
+        state.save(thing)
         return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
     }
 
-    /// `GET /things/{id}/images`
-    func thingImages(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// A visible thing's images or files (`members`), each shown by `show`; with `one` (the path
+    /// parameter and what it names), only the member it names.
+    func thingMembers<Member: Identifiable>(
+        _ members: KeyPath<SimThing, [Member]>, _ state: SimulatorState, _ call: APICall, one: (String, String)? = nil,
+        show: (Member, SimThing) -> JSONValue
+    ) throws(APIError) -> APIReply where Member.ID == Int {
         let thing = try visibleThing(state, call)
-        return .list(thing.images.map { presenter.image($0, of: thing) })
-    }
-
-    /// `GET /things/{id}/images/{image_id}`
-    func thingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return .object(presenter.image(try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)"), of: thing))
-    }
-
-    /// `GET /things/{id}/files`
-    func thingFiles(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return .list(thing.files.map { presenter.file($0, of: thing) })
-    }
-
-    /// `GET /things/{id}/files/{file_id}`
-    func thingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return .object(presenter.file(try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)"), of: thing))
+        guard let (parameter, what) = one else { return .list(thing[keyPath: members].map { show($0, thing) }) }
+        return .object(show(try call.member(of: thing[keyPath: members], parameter, what: what, owner: "Thing \(thing.id)"), thing))
     }
 
     /// `GET /things/{id}/likes`: the users who liked it.
@@ -194,28 +157,17 @@ extension APIController {
         return .list(thing.tags.map { presenter.tagSummary($0, count: counts[$0] ?? 0) })
     }
 
-    /// `GET /things/{id}/categories`
-    func thingCategories(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `GET /things/{id}/copies` (and `/prints`): newest first.
+    func thingCopies(_ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        let categories = state.categories.filter { $0.slug == thing.categorySlug }
-        return .list(
-            categories.map { category in
-                presenter.category(category, count: publishedThings(state, inCategory: category.slug).count, full: false)
-            })
-    }
-
-    /// `GET /things/{id}/copies`
-    func thingCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let copies = state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }
-        return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
+        return copies(state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }, state, call)
     }
 
     /// `GET /things/{id}/ancestors`: the things this one remixes.
     func thingAncestors(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
         let ancestors = thing.ancestors.compactMap(state.thing(id:)).filter { $0.isPublished || $0.ownerID == call.viewerID }
-        return .list(ancestors.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(ancestors, state, call)
     }
 
     /// `GET /things/{id}/derivatives`: the things that remix this one.
@@ -224,18 +176,16 @@ extension APIController {
         let derivatives = state.visibleThings(viewerID: call.viewerID)
             .filter { $0.ancestors.contains(thing.id) }
             .sorted { $0.added > $1.added }
-        return .list(derivatives.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(derivatives, state, call)
     }
 
-    /// `GET /files/{id}`: a file of any thing the caller may see.
-    func getFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// The file `:id` names and its thing, when the caller may see the thing (404 otherwise).
+    func visibleFile(_ state: SimulatorState, _ call: APICall) throws(APIError) -> (thing: SimThing, file: SimFile) {
         let id = try call.id("id", what: "file")
-        for thing in state.visibleThings(viewerID: call.viewerID) {
-            if let file = thing.files.first(where: { $0.id == id }) {
-                return .object(presenter.file(file, of: thing))
-            }
+        guard let found = state.file(id: id), found.thing.isPublished || found.thing.ownerID == call.viewerID else {
+            throw .notFound("No file with id \(id).")
         }
-        throw .notFound("No file with id \(id).")
+        return found
     }
 
     /// Tags as Thingiverse normalizes them: lower case, whitespace to `_`, only letters,

@@ -10,11 +10,6 @@ extension APIController {
         return found
     }
 
-    /// `GET /users/{name}`
-    func getUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        .object(presenter.user(try user(state, call), in: state, viewerID: call.viewerID))
-    }
-
     /// `PATCH /users/{name}`: only the user themself.
     func updateUser(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         var target = try user(state, call)
@@ -24,12 +19,7 @@ extension APIController {
         if let value = try fields.string("last_name") { target.lastName = value }
         if let value = try fields.string("bio") { target.bio = value }
         if let value = try fields.string("location") { target.location = value }
-        if let value = try fields.string("default_license") {
-            guard Self.licenses.contains(value) else {
-                throw .badRequest("default_license must be one of \(Self.licenses.sorted().joined(separator: ", ")).")
-            }
-            target.defaultLicense = value
-        }
+        if let value = try fields.choice("default_license", in: Self.licenses, code: "bad_request") { target.defaultLicense = value }
         target.lastActive = call.now
         if let index = state.users.firstIndex(where: { $0.id == target.id }) {
             state.users[index] = target
@@ -37,42 +27,16 @@ extension APIController {
         return .object(presenter.user(target, in: state, viewerID: call.viewerID))
     }
 
-    /// `GET /users/{name}/things`: newest first; drafts only for their owner.
-    func userThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let owner = try user(state, call)
-        let things = state.visibleThings(viewerID: call.viewerID)
-            .filter { $0.ownerID == owner.id }
-            .sorted { $0.added > $1.added }
-        return .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+    /// `GET /users/{name}/things` (drafts only for their owner) or, with `liked`, `/likes`: newest first.
+    func userThings(liked: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+        let user = try user(state, call)
+        let likes = Set(state.likes.filter { $0.userID == user.id }.map(\.thingID))
+        let things = state.visibleThings(viewerID: call.viewerID).filter { liked ? likes.contains($0.id) : $0.ownerID == user.id }
+        return summaries(things.sorted { $0.added > $1.added }, state, call)
     }
 
-    /// `GET /users/{name}/likes`
-    func userLikes(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let liker = try user(state, call)
-        let liked = Set(state.likes.filter { $0.userID == liker.id }.map(\.thingID))
-        let things = state.visibleThings(viewerID: call.viewerID)
-            .filter { liked.contains($0.id) }
-            .sorted { $0.added > $1.added }
-        return .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
-    }
+    // MARK: Downloads, follows, event counts and profile pictures
 
-    /// `GET /users/{name}/collections`
-    func userCollections(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let owner = try user(state, call)
-        let collections = state.collections.filter { $0.ownerID == owner.id }.sorted { $0.added > $1.added }
-        return .list(collections.map { presenter.collection($0, in: state, viewerID: call.viewerID) })
-    }
-
-    /// `GET /users/{name}/copies`
-    func userCopies(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let maker = try user(state, call)
-        let copies = state.copies.filter { $0.makerID == maker.id }.sorted { $0.added > $1.added }
-        return .list(copies.map { presenter.copy($0, in: state, viewerID: call.viewerID) })
-    }
-}
-
-/// Downloads, follows, event counts and profile pictures.
-extension APIController {
     /// `GET /users/{name}/downloads`: things whose files the user downloaded through
     /// `GET /files/{id}/download`, most recent first, each once.
     func userDownloads(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
@@ -85,7 +49,7 @@ extension APIController {
                 things.append(thing)
             }
         }
-        return .list(things.map { presenter.thingSummary($0, in: state, viewerID: call.viewerID) })
+        return summaries(things, state, call)
     }
 
     /// `GET /users/{name}/event-count?timestamp=YYYY-MM-DDThh:mm:ssTZD`: how many comments and
@@ -102,13 +66,8 @@ extension APIController {
         }
         let ownThings = Set(state.things.filter { $0.ownerID == target.id }.map(\.id))
         let ownCopies = Set(state.copies.filter { $0.makerID == target.id }.map(\.id))
-        let comments = state.comments.filter { comment in
-            guard comment.authorID != target.id, comment.added >= since else { return false }
-            switch comment.target {
-            case .thing(let id): return ownThings.contains(id)
-            case .copy(let id): return ownCopies.contains(id)
-            case .groupTopic: return false
-            }
+        let comments = state.comments.filter {
+            $0.authorID != target.id && $0.added >= since && $0.target.isAmong(things: ownThings, copies: ownCopies)
         }
         let copies = state.copies.filter { ownThings.contains($0.thingID) && $0.makerID != target.id && $0.added >= since }
         return .object(
@@ -127,17 +86,13 @@ extension APIController {
         return try mark(Follow(followerID: call.viewerID, followedID: target.id), following, in: &state.follows, refusal: refusal)
     }
 
-    /// `POST /users/{name}/avatar-image`: yourself only; answers the storage form for the picture.
-    func uploadAvatar(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
+    /// `POST /users/{name}/avatar-image` and `.../cover-image`: yourself only; answers the storage
+    /// form for the picture.
+    func uploadProfileImage(cover: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let target = try user(state, call)
-        guard target.id == call.viewerID else { throw .forbidden("You can only change your own avatar.") }
-        return try startUpload(&state, call, purpose: .avatar(userID: target.id), isImage: true)
-    }
-
-    /// `POST /users/{name}/cover-image`: yourself only; answers the storage form for the picture.
-    func uploadCover(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let target = try user(state, call)
-        guard target.id == call.viewerID else { throw .forbidden("You can only change your own cover image.") }
-        return try startUpload(&state, call, purpose: .cover(userID: target.id), isImage: true)
+        guard target.id == call.viewerID else {
+            throw .forbidden("You can only change your own \(cover ? "cover image" : "avatar").")
+        }
+        return try startUpload(&state, call, purpose: cover ? .cover(userID: target.id) : .avatar(userID: target.id), isImage: true)
     }
 }

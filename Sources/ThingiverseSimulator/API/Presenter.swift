@@ -23,29 +23,32 @@ struct Presenter: ProviderPresenter {
 
     /// The short form used for a thing's `creator` and in lists of users.
     func userSummary(_ user: SimUser) -> JSONValue {
-        .object([
-            ("id", .integer(user.id)),
-            ("name", .string(user.name)),
-            ("first_name", .string(user.firstName)),
-            ("last_name", .string(user.lastName)),
-            ("url", .string("\(api)/users/\(FormEncoding.encodeComponent(user.name))")),
-            ("public_url", .string("\(web)/\(FormEncoding.encodeComponent(user.name))")),
-            ("thumbnail", .string(avatarURL(user))),
-        ])
+        .object(userMembers(user, full: false))
     }
 
-    /// The full user, as `GET /users/{name}` gives it; `email` only for the user themself.
-    func user(_ user: SimUser, in state: SimulatorState, viewerID: Int) -> JSONValue {
-        let base = "\(api)/users/\(FormEncoding.encodeComponent(user.name))"
+    /// The members both forms share; the full one adds `full_name`.
+    private func userMembers(_ user: SimUser, full: Bool) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = [
             ("id", .integer(user.id)),
             ("name", .string(user.name)),
             ("first_name", .string(user.firstName)),
             ("last_name", .string(user.lastName)),
-            ("full_name", .string(user.fullName)),
-            ("url", .string(base)),
+        ]
+        if full {
+            members.append(("full_name", .string(user.fullName)))
+        }
+        return members + [
+            ("url", .string("\(api)/users/\(FormEncoding.encodeComponent(user.name))")),
             ("public_url", .string("\(web)/\(FormEncoding.encodeComponent(user.name))")),
             ("thumbnail", .string(avatarURL(user))),
+        ]
+    }
+
+    /// The full user, as `GET /users/{name}` gives it; `email` only for the user themself.
+    func user(_ user: SimUser, in state: SimulatorState, viewerID: Int) -> JSONValue {
+        let base = "\(api)/users/\(FormEncoding.encodeComponent(user.name))"
+        var members = userMembers(user, full: true)
+        members += [
             ("cover_image", user.coverKey.map { .string(storageURL($0)) } ?? .null),
             ("bio", .string(user.bio)),
             ("location", .string(user.location)),

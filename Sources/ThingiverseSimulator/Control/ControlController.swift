@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -9,53 +8,33 @@ struct ControlController: Sendable {
     let simulator: ThingiverseSimulator
     let prefix: String
 
+    /// The on/off switches by JSON name, in the order the JSON lists them after `delayMilliseconds`.
+    static var switches: [(String, WritableKeyPath<SimulatorFaults, Bool>)] {
+        [
+            ("htmlChallenge", \.htmlChallenge), ("serverError", \.serverError), ("htmlErrorPage", \.htmlErrorPage),
+            ("formRepliesAsHTML", \.formRepliesAsHTML), ("dropState", \.dropState), ("foreignAudience", \.foreignAudience),
+        ]
+    }
+
     /// The JSON shape of the faults: `{"delayMilliseconds": 0, "htmlChallenge": false, ...}`.
-    /// A POST replaces all switches; fields left out are off.
-    struct FaultsBody: Codable, Equatable {
-        var delayMilliseconds: Int?
-        var htmlChallenge: Bool?
-        var serverError: Bool?
-        var htmlErrorPage: Bool?
-        var formRepliesAsHTML: Bool?
-        var dropState: Bool?
-        var foreignAudience: Bool?
-
-        init(_ faults: SimulatorFaults) {
-            let delay = faults.delay.map { Int(($0.seconds * 1000).rounded()) } ?? 0
-            self.delayMilliseconds = delay
-            self.htmlChallenge = faults.htmlChallenge
-            self.serverError = faults.serverError
-            self.htmlErrorPage = faults.htmlErrorPage
-            self.formRepliesAsHTML = faults.formRepliesAsHTML
-            self.dropState = faults.dropState
-            self.foreignAudience = faults.foreignAudience
-        }
-
-        var json: JSONValue {
-            .object([
-                ("delayMilliseconds", .integer(delayMilliseconds ?? 0)),
-                ("htmlChallenge", .bool(htmlChallenge ?? false)),
-                ("serverError", .bool(serverError ?? false)),
-                ("htmlErrorPage", .bool(htmlErrorPage ?? false)),
-                ("formRepliesAsHTML", .bool(formRepliesAsHTML ?? false)),
-                ("dropState", .bool(dropState ?? false)),
-                ("foreignAudience", .bool(foreignAudience ?? false)),
-            ])
-        }
+    static func json(_ faults: SimulatorFaults) -> JSONValue {
+        let delay = faults.delay.map { Int(($0.seconds * 1000).rounded()) } ?? 0
+        return .object([("delayMilliseconds", .integer(delay))] + switches.map { ($0.0, .bool(faults[keyPath: $0.1])) })
     }
 
     func addRoutes<Context: RequestContext>(to routes: RouteCollection<Context>) {
         routes.get(RouterPath("\(prefix)/_control/faults")) { request, _ in
             self.simulator.record(request, prefix: self.prefix)
-            return Response.json(FaultsBody(self.simulator.faults).json)
+            return Response.json(Self.json(self.simulator.faults))
         }
         routes.post(RouterPath("\(prefix)/_control/faults")) { request, context in
             try await self.setFaults(request: request, context: context)
         }
     }
 
-    /// Replaces the faults with those in the JSON body. Only `application/json` is accepted, so
-    /// an ordinary cross-site form cannot flip the switches.
+    /// Replaces the faults with those in the JSON body; a POST replaces all switches, and fields
+    /// left out are off. Only `application/json` is accepted, so an ordinary cross-site form
+    /// cannot flip the switches.
     func setFaults(request: Request, context: some RequestContext) async throws -> Response {
         simulator.record(request, prefix: prefix)
         let input = try await RequestInput.read(request, context: context)
@@ -63,29 +42,30 @@ struct ControlController: Sendable {
             return .jsonError(
                 .unsupportedMediaType, code: "unsupported_media_type", message: "Send the faults as application/json.")
         }
-        let body: FaultsBody
-        do {
-            body = try JSONDecoder().decode(FaultsBody.self, from: Data(input.body.isEmpty ? Array("{}".utf8) : input.body))
-        } catch {
-            return .jsonError(
-                .badRequest, code: "invalid_json",
-                message: "Expected {\"delayMilliseconds\": Int, \"htmlChallenge\": Bool, \"serverError\": Bool, "
-                    + "\"htmlErrorPage\": Bool, \"formRepliesAsHTML\": Bool, \"dropState\": Bool, \"foreignAudience\": Bool}.")
+        let invalid = Response.jsonError(
+            .badRequest, code: "invalid_json",
+            message: "Expected {\"delayMilliseconds\": Int, " + Self.switches.map { "\"\($0.0)\": Bool" }.joined(separator: ", ") + "}.")
+        guard let members = input.body.isEmpty ? [:] : input.jsonObjectMembers else { return invalid }
+        var faults = SimulatorFaults()
+        for (name, path) in Self.switches {
+            switch members[name] {
+            case nil, .null?: break
+            case .bool(let on)?: faults[keyPath: path] = on
+            default: return invalid
+            }
         }
-        let milliseconds = body.delayMilliseconds ?? 0
+        var milliseconds = 0
+        switch members["delayMilliseconds"] {
+        case nil, .null?: break
+        case .integer(let value)?: milliseconds = value
+        default: return invalid
+        }
         guard (0...600_000).contains(milliseconds) else {
             return .jsonError(
                 .badRequest, code: "invalid_delay", message: "delayMilliseconds must be between 0 and 600000.")
         }
-        var faults = SimulatorFaults()
         faults.delay = milliseconds > 0 ? .milliseconds(milliseconds) : nil
-        faults.htmlChallenge = body.htmlChallenge ?? false
-        faults.serverError = body.serverError ?? false
-        faults.htmlErrorPage = body.htmlErrorPage ?? false
-        faults.formRepliesAsHTML = body.formRepliesAsHTML ?? false
-        faults.dropState = body.dropState ?? false
-        faults.foreignAudience = body.foreignAudience ?? false
         simulator.setFaults(faults)
-        return .json(FaultsBody(faults).json)
+        return .json(Self.json(faults))
     }
 }

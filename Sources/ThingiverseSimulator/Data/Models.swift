@@ -1,5 +1,5 @@
 /// A Thingiverse member.
-struct SimUser: Sendable {
+struct SimUser: Sendable, Identifiable {
     var id: Int
     var name: String
     var firstName: String
@@ -40,28 +40,28 @@ struct SimFile: Sendable, Identifiable {
 }
 
 /// A design published (or drafted) on Thingiverse.
-struct SimThing: Sendable {
+struct SimThing: Sendable, Identifiable {
     var id: Int
     var name: String
     var ownerID: Int
-    var description: String
-    var instructions: String
+    var description = ""
+    var instructions = ""
     var license: String
-    var categorySlug: String?
-    var tags: [String]
-    var isWIP: Bool
-    var isPublished: Bool
-    var isFeatured: Bool
+    var categorySlug: String? = nil
+    var tags: [String] = []
+    var isWIP = false
+    var isPublished = false
+    var isFeatured = false
     /// Listed by `GET /verified`.
-    var isVerified: Bool = false
+    var isVerified = false
     var added: Int
     var modified: Int
     /// Likes from people outside the seeded users, so counts look realistic.
-    var anonymousLikes: Int
-    var collectCount: Int
+    var anonymousLikes = 0
+    var collectCount = 0
     var images: [SimImage]
-    var files: [SimFile]
-    var ancestors: [Int]
+    var files: [SimFile] = []
+    var ancestors: [Int] = []
 }
 
 /// A thing category such as "Household" (id: slug "household").
@@ -71,18 +71,18 @@ struct SimCategory: Sendable {
 }
 
 /// A user's named list of things.
-struct SimCollection: Sendable {
+struct SimCollection: Sendable, Identifiable {
     var id: Int
     var name: String
     var description: String
     var ownerID: Int
-    var thingIDs: [Int]
+    var thingIDs: [Int] = []
     var added: Int
     var modified: Int
 }
 
 /// A "make" ("I made one"): someone printed a thing and posted a photo.
-struct SimCopy: Sendable {
+struct SimCopy: Sendable, Identifiable {
     var id: Int
     var thingID: Int
     var makerID: Int

@@ -36,29 +36,31 @@ extension SeedData {
             }
         }
         for (position, copy) in copies.enumerated() {
-            let id = 2_100_000 + position * 10
-            result.append(
-                SimComment(
-                    id: id, target: .copy(copy.id), parentID: nil, authorID: users[(position + 1) % users.count].id,
-                    body: "Nice make! Which printer?", added: copy.added + 3_600, modified: copy.added + 3_600))
-            result.append(
-                SimComment(
-                    id: id + 1, target: .copy(copy.id), parentID: id, authorID: copy.makerID,
-                    body: "Thanks! A well-tuned Replicator.", added: copy.added + 7_200, modified: copy.added + 7_200))
+            result += exchange(
+                id: 2_100_000 + position * 10, on: .copy(copy.id), after: copy.added,
+                (users[(position + 1) % users.count].id, "Nice make! Which printer?"), (copy.makerID, "Thanks! A well-tuned Replicator."))
         }
         for topic in groupTopics {
-            let id = 2_200_000 + topic.id % 1000 * 10
             let replier = topic.authorID == users[2].id ? users[3].id : users[2].id
-            result.append(
-                SimComment(
-                    id: id, target: .groupTopic(topic.id), parentID: nil, authorID: replier,
-                    body: "Good question, following.", added: topic.added + 3_600, modified: topic.added + 3_600))
-            result.append(
-                SimComment(
-                    id: id + 1, target: .groupTopic(topic.id), parentID: id, authorID: topic.authorID,
-                    body: "I will post what I find.", added: topic.added + 7_200, modified: topic.added + 7_200))
+            result += exchange(
+                id: 2_200_000 + topic.id % 1000 * 10, on: .groupTopic(topic.id), after: topic.added,
+                (replier, "Good question, following."), (topic.authorID, "I will post what I find."))
         }
         return result
+    }
+
+    /// A comment (author, body) an hour after `start` and a reply to it an hour later.
+    private static func exchange(
+        id: Int, on target: CommentTarget, after start: Int, _ comment: (Int, String), _ reply: (Int, String)
+    ) -> [SimComment] {
+        [
+            SimComment(
+                id: id, target: target, parentID: nil, authorID: comment.0, body: comment.1, added: start + 3_600,
+                modified: start + 3_600),
+            SimComment(
+                id: id + 1, target: target, parentID: id, authorID: reply.0, body: reply.1, added: start + 7_200,
+                modified: start + 7_200),
+        ]
     }
 
     /// Three groups: makerbot's (alice and bob are members), alice's and bob's (alice is not a member).

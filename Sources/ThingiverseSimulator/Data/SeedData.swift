@@ -25,18 +25,12 @@ enum SeedData {
             email: "bob@example.com"),
     ]
 
+    /// Slugs are the names in lower case with `-` for spaces and `and` for `&`.
     static let categories: [SimCategory] = [
-        SimCategory(slug: "3d-printing", name: "3D Printing"),
-        SimCategory(slug: "art", name: "Art"),
-        SimCategory(slug: "fashion", name: "Fashion"),
-        SimCategory(slug: "gadgets", name: "Gadgets"),
-        SimCategory(slug: "hobby", name: "Hobby"),
-        SimCategory(slug: "household", name: "Household"),
-        SimCategory(slug: "learning", name: "Learning"),
-        SimCategory(slug: "models", name: "Models"),
-        SimCategory(slug: "tools", name: "Tools"),
-        SimCategory(slug: "toys-and-games", name: "Toys & Games"),
-    ]
+        "3D Printing", "Art", "Fashion", "Gadgets", "Hobby", "Household", "Learning", "Models", "Tools", "Toys & Games",
+    ].map { name in
+        SimCategory(slug: name.lowercased().split(separator: " ").map { $0 == "&" ? "and" : $0 }.joined(separator: "-"), name: name)
+    }
 
     /// (name, owner index in `users`, category slug, tags)
     static let thingSpecs: [(String, Int, String, [String])] = [
@@ -125,8 +119,7 @@ enum SeedData {
                     SimFile(
                         id: id * 10 + 5, name: "\(slug).stl", size: GeneratedModel.stl(name: slug).count,
                         added: added, downloadCount: (index * 131) % 5000)
-                ],
-                ancestors: []
+                ]
             )
         }
     }
@@ -193,23 +186,10 @@ enum SeedData {
                 let id = String(1234 + appIndex * 1000 + k)
                 let buyer = users[2 + k % 2]
                 let added = 1_461_860_920 + appIndex * 86_400 * 40 + k * 86_400 * 9
-                let order = SimulatedOrder(
-                    id: id,
-                    thingID: String(thingID(index: 9 + k * 3)),
-                    amount: amounts[k].0,
-                    addDate: Timestamp.orderDate(added),
-                    modifiedDate: Timestamp.orderDate(added + 56_338),
-                    charges: [
-                        SimulatedCharge(id: "\(id)1", type: "item", amount: amounts[k].1, description: "Printed part"),
-                        SimulatedCharge(
-                            id: "\(id)2", type: "shipping", amount: amounts[k].2, description: "Standard shipping"),
-                    ],
-                    fees: amounts[k].2,
-                    validatedShippingAddress: "\(100 + k * 11) Some St., Somecity, Somestate, 1234\(k)",
-                    isShipped: statuses[k].1,
-                    status: statuses[k].0,
-                    note: k == 0 ? "Please gift wrap." : ""
-                )
+                let order = SimulatedOrder.printedPart(
+                    id: id, thingID: thingID(index: 9 + k * 3), prices: amounts[k], added: Timestamp.orderDate(added),
+                    modified: Timestamp.orderDate(added + 56_338), address: "\(100 + k * 11) Some St., Somecity, Somestate, 1234\(k)",
+                    isShipped: statuses[k].1, status: statuses[k].0, note: k == 0 ? "Please gift wrap." : "")
                 result.append(StoredOrder(clientID: app.clientID, buyerID: buyer.id, order: order))
             }
         }

@@ -18,10 +18,19 @@ enum CommentTarget: Hashable, Sendable {
         case .thing(let id), .copy(let id), .groupTopic(let id): return id
         }
     }
+
+    /// Whether this is one of `things` or `copies` (never a group topic).
+    func isAmong(things: Set<Int>, copies: Set<Int>) -> Bool {
+        switch self {
+        case .thing(let id): return things.contains(id)
+        case .copy(let id): return copies.contains(id)
+        case .groupTopic: return false
+        }
+    }
 }
 
 /// A comment on a thing, a copy or a group topic; `parentID` makes it a reply.
-struct SimComment: Sendable {
+struct SimComment: Sendable, Identifiable {
     var id: Int
     var target: CommentTarget
     /// The comment this one replies to; `nil` for a top-level comment.

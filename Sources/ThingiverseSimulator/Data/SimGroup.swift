@@ -1,5 +1,5 @@
 /// A Thingiverse group: an owner, members who joined at some time, things and topics.
-struct SimGroup: Sendable {
+struct SimGroup: Sendable, Identifiable {
     /// Someone in the group and when they joined.
     struct Membership: Sendable {
         var userID: Int

@@ -1,5 +1,5 @@
 /// A discussion topic in a group; the group owner can pin it.
-struct SimGroupTopic: Sendable {
+struct SimGroupTopic: Sendable, Identifiable {
     var id: Int
     var groupID: Int
     var authorID: Int

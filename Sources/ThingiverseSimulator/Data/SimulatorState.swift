@@ -3,22 +3,22 @@ import Foundation
 /// Everything the simulator remembers, kept behind one `Mutex` in `ThingiverseSimulator`.
 /// Each request does its work inside a single lock, so it sees and leaves a consistent state.
 struct SimulatorState: Sendable {
-    var users: [SimUser]
-    var things: [SimThing]
-    var likes: Set<Like>
-    var categories: [SimCategory]
-    var collections: [SimCollection]
-    var copies: [SimCopy]
+    var users = SeedData.users
+    var things = SeedData.things
+    var likes = SeedData.likes
+    var categories = SeedData.categories
+    var collections = SeedData.collections
+    var copies = SeedData.copies
     var orders: [StoredOrder]
-    var comments: [SimComment]
-    var groups: [SimGroup]
-    var groupTopics: [SimGroupTopic]
-    var follows: Set<Follow>
-    var copyLikes: Set<CopyLike>
+    var comments = SeedData.comments
+    var groups = SeedData.groups
+    var groupTopics = SeedData.groupTopics
+    var follows = SeedData.follows
+    var copyLikes = SeedData.copyLikes
     var downloads: [Download] = []
-    var pendingUploads: [PendingUpload]
+    var pendingUploads = [SeedData.pendingUpload]
     /// Uploaded bytes by storage key (see `StorageResponder`).
-    var storedObjects: [String: StoredObject]
+    var storedObjects = [SeedData.pendingUpload.storageKey: SeedData.pendingUploadContent]
     /// Webhooks that API writes have caused, sent after the request's lock is released.
     var outbox: [OutgoingDelivery] = []
     /// The last id handed to a record created through the API (comments, groups, uploads...).
@@ -30,21 +30,9 @@ struct SimulatorState: Sendable {
     var faults = SimulatorFaults()
     var log = RequestLog()
 
+    /// The seeded state, with three orders for each of `apps`.
     init(apps: [SimulatorApp]) {
-        self.users = SeedData.users
-        self.things = SeedData.things
-        self.likes = SeedData.likes
-        self.categories = SeedData.categories
-        self.collections = SeedData.collections
-        self.copies = SeedData.copies
         self.orders = SeedData.orders(apps: apps)
-        self.comments = SeedData.comments
-        self.groups = SeedData.groups
-        self.groupTopics = SeedData.groupTopics
-        self.follows = SeedData.follows
-        self.copyLikes = SeedData.copyLikes
-        self.pendingUploads = [SeedData.pendingUpload]
-        self.storedObjects = [SeedData.pendingUpload.storageKey: SeedData.pendingUploadContent]
     }
 
     /// A fresh id for a record created through the API; never one a seeded record has.
@@ -59,6 +47,8 @@ struct SimulatorState: Sendable {
     func user(named name: String) -> SimUser? { users.first { $0.name.lowercased() == name.lowercased() } }
     func thing(id: Int) -> SimThing? { things.first { $0.id == id } }
     func thingIndex(id: Int) -> Int? { things.firstIndex { $0.id == id } }
+    /// Replaces the stored thing with the same id.
+    mutating func save(_ thing: SimThing) { thingIndex(id: thing.id).map { things[$0] = thing } }
 
     func category(slugOrName key: String) -> SimCategory? {
         let wanted = key.lowercased()
@@ -76,7 +66,6 @@ struct SimulatorState: Sendable {
     func copy(id: Int) -> SimCopy? { copies.first { $0.id == id } }
     func group(id: Int) -> SimGroup? { groups.first { $0.id == id } }
     func groupTopic(id: Int) -> SimGroupTopic? { groupTopics.first { $0.id == id } }
-    func comment(id: Int) -> SimComment? { comments.first { $0.id == id } }
 
     /// The comments on `target`, oldest first.
     func comments(on target: CommentTarget) -> [SimComment] {

@@ -13,9 +13,7 @@ enum PNGEncoder {
             raw.append(0)  // filter type "None" for this row
             for x in 0..<width {
                 let (r, g, b) = pixel(x, y)
-                raw.append(r)
-                raw.append(g)
-                raw.append(b)
+                raw += [r, g, b]
             }
         }
 
@@ -39,10 +37,8 @@ enum PNGEncoder {
             let length = min(65_535, data.count - offset)
             let isLast = offset + length == data.count
             output.append(isLast ? 1 : 0)  // BFINAL bit, BTYPE 00 (stored)
-            output.append(UInt8(length & 0xFF))
-            output.append(UInt8(length >> 8))
-            output.append(UInt8(~length & 0xFF))
-            output.append(UInt8((~length >> 8) & 0xFF))
+            output.appendLittleEndian(UInt16(length))
+            output.appendLittleEndian(~UInt16(length))
             output.append(contentsOf: data[offset..<offset + length])
             offset += length
         } while offset < data.count
@@ -87,9 +83,6 @@ enum PNGEncoder {
 
 extension Array where Element == UInt8 {
     mutating func appendBigEndian(_ value: UInt32) {
-        append(UInt8(value >> 24))
-        append(UInt8((value >> 16) & 0xFF))
-        append(UInt8((value >> 8) & 0xFF))
-        append(UInt8(value & 0xFF))
+        Swift.withUnsafeBytes(of: value.bigEndian) { self.append(contentsOf: $0) }
     }
 }

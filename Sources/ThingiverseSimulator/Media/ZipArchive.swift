@@ -12,35 +12,20 @@ enum ZipArchive {
             let crc = PNGEncoder.crc32(entry.bytes)
             let size = UInt32(entry.bytes.count)
             let offset = UInt32(output.count)
+            // What the local header and the central directory share: version needed, UTF-8 names,
+            // stored, time, date, CRC, both sizes, name length, no extra field.
+            var common: [UInt8] = []
+            for value in [20, 0x0800, 0, dosTime, dosDate] as [UInt16] { common.appendLittleEndian(value) }
+            for value in [crc, size, size] { common.appendLittleEndian(value) }
+            common.appendLittleEndian(UInt16(name.count))
+            common.appendLittleEndian(UInt16(0))
             output.appendLittleEndian(UInt32(0x0403_4B50))
-            output.appendLittleEndian(UInt16(20))  // version needed
-            output.appendLittleEndian(UInt16(0x0800))  // UTF-8 names
-            output.appendLittleEndian(UInt16(0))  // stored
-            output.appendLittleEndian(dosTime)
-            output.appendLittleEndian(dosDate)
-            output.appendLittleEndian(crc)
-            output.appendLittleEndian(size)
-            output.appendLittleEndian(size)
-            output.appendLittleEndian(UInt16(name.count))
-            output.appendLittleEndian(UInt16(0))
-            output += name
-            output += entry.bytes
+            output += common + name + entry.bytes
 
             directory.appendLittleEndian(UInt32(0x0201_4B50))
             directory.appendLittleEndian(UInt16(20))  // made by
-            directory.appendLittleEndian(UInt16(20))
-            directory.appendLittleEndian(UInt16(0x0800))
-            directory.appendLittleEndian(UInt16(0))
-            directory.appendLittleEndian(dosTime)
-            directory.appendLittleEndian(dosDate)
-            directory.appendLittleEndian(crc)
-            directory.appendLittleEndian(size)
-            directory.appendLittleEndian(size)
-            directory.appendLittleEndian(UInt16(name.count))
-            directory.appendLittleEndian(UInt16(0))  // extra
-            directory.appendLittleEndian(UInt16(0))  // comment
-            directory.appendLittleEndian(UInt16(0))  // disk
-            directory.appendLittleEndian(UInt16(0))  // internal attributes
+            directory += common
+            for value in [0, 0, 0] as [UInt16] { directory.appendLittleEndian(value) }  // comment, disk, internal attributes
             directory.appendLittleEndian(UInt32(0))  // external attributes
             directory.appendLittleEndian(offset)
             directory += name
@@ -48,10 +33,8 @@ enum ZipArchive {
         let directoryOffset = UInt32(output.count)
         output += directory
         output.appendLittleEndian(UInt32(0x0605_4B50))
-        output.appendLittleEndian(UInt16(0))
-        output.appendLittleEndian(UInt16(0))
-        output.appendLittleEndian(UInt16(entries.count))
-        output.appendLittleEndian(UInt16(entries.count))
+        // disk numbers, then the entry counts on this disk and in all
+        for value in [0, 0, UInt16(entries.count), UInt16(entries.count)] as [UInt16] { output.appendLittleEndian(value) }
         output.appendLittleEndian(UInt32(directory.count))
         output.appendLittleEndian(directoryOffset)
         output.appendLittleEndian(UInt16(0))

@@ -45,22 +45,25 @@ public struct SimulatedOrder: Sendable, Equatable {
 
     /// The order from the documentation's example, with the given id.
     public static func sample(id: String) -> SimulatedOrder {
+        printedPart(
+            id: id, thingID: SeedData.firstThingID, prices: ("14.53", "13.99", "0.54"), added: "2016-04-28 16:28:40",
+            modified: "2016-04-29 08:03:38", address: "123 Some St., Somecity, Somestate, 12345", isShipped: true,
+            status: "paid", note: "a note")
+    }
+
+    /// An order of one printed part with standard shipping, shaped like the documentation's
+    /// example: two charges, and the shipping as the fees.
+    static func printedPart(
+        id: String, thingID: Int, prices: (total: String, item: String, shipping: String), added: String, modified: String,
+        address: String, isShipped: Bool, status: String, note: String
+    ) -> SimulatedOrder {
         SimulatedOrder(
-            id: id,
-            thingID: String(SeedData.firstThingID),
-            amount: "14.53",
-            addDate: "2016-04-28 16:28:40",
-            modifiedDate: "2016-04-29 08:03:38",
+            id: id, thingID: String(thingID), amount: prices.total, addDate: added, modifiedDate: modified,
             charges: [
-                SimulatedCharge(id: "\(id)1", type: "item", amount: "13.99", description: "Printed part"),
-                SimulatedCharge(id: "\(id)2", type: "shipping", amount: "0.54", description: "Standard shipping"),
+                SimulatedCharge(id: "\(id)1", type: "item", amount: prices.item, description: "Printed part"),
+                SimulatedCharge(id: "\(id)2", type: "shipping", amount: prices.shipping, description: "Standard shipping"),
             ],
-            fees: "0.54",
-            validatedShippingAddress: "123 Some St., Somecity, Somestate, 12345",
-            isShipped: true,
-            status: "paid",
-            note: "a note"
-        )
+            fees: prices.shipping, validatedShippingAddress: address, isShipped: isShipped, status: status, note: note)
     }
 
     /// The documented JSON object, all values strings, keys in the documented order.

@@ -20,21 +20,13 @@ public enum WebhookScenario: String, CaseIterable, Sendable {
     /// repeated event is a byte-identical redelivery.
     static func order(id: String, at event: String) -> SimulatedOrder {
         var order = SimulatedOrder.sample(id: id)
-        switch event {
-        case "order_created":
-            order.status = "paid"
-            order.isShipped = false
-            order.modifiedDate = order.addDate
-        case "refund_requested":
-            order.status = "refund_requested"
-            order.isShipped = true
-            order.modifiedDate = "2016-04-29 08:03:38"
-        case "order_refunded":
-            order.status = "refunded"
-            order.isShipped = true
-            order.modifiedDate = "2016-04-30 11:15:02"
-        default:
-            break
+        let states: [String: (status: String, isShipped: Bool, modified: String)] = [
+            "order_created": ("paid", false, order.addDate),
+            "refund_requested": ("refund_requested", true, "2016-04-29 08:03:38"),
+            "order_refunded": ("refunded", true, "2016-04-30 11:15:02"),
+        ]
+        if let state = states[event] {
+            (order.status, order.isShipped, order.modifiedDate) = state
         }
         return order
     }
