@@ -7,7 +7,8 @@
 A fuzz target uses this to compile a type or function of Sources/ThingBridge as is when the rest
 of its file needs modules the target does not link (Hummingbird, AsyncHTTPClient). The
 declaration starts at the first line that begins (after indentation and access modifiers) with
-the given text and ends at the first later line that is its indentation followed by `}`.
+the given text and ends at the first later line that is its indentation followed by `}` (or on
+its own line when that line opens no brace it does not close, e.g. `static let flattr = ...`).
 """
 import re
 import sys
@@ -26,7 +27,8 @@ def extract(path, start, container=None, modules=()):
         while first > 0 and lines[first - 1].strip().startswith("///"):
             first -= 1
         for end in range(index, len(lines)):
-            if lines[end] == indent + "}" or (end == index and line.rstrip().endswith("}") and line.count("{") == line.count("}")):
+            one_line = end == index and line.count("{") == line.count("}") and ("{" not in line or line.rstrip().endswith("}"))
+            if lines[end] == indent + "}" or one_line:
                 body = [text[len(indent):] if text.startswith(indent) else text for text in lines[first:end + 1]]
                 text = "\n".join(body)
                 if container:
