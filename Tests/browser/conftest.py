@@ -56,6 +56,34 @@ def binary() -> str:
     return str(built)
 
 
+def eventually(condition, seconds, what="the condition"):
+    """The first truthy value `condition()` gives within `seconds` (asked every 0.1 s); the test
+    fails saying `what` did not happen otherwise."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"{what} did not happen in {seconds} s")
+
+
+def wait_until_ready(url, process, seconds=30) -> bool:
+    """Whether the server at `url` answers `/readyz` with 200 within `seconds` (False at once if
+    its process has exited)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=1) as reply:
+                if reply.status == 200:
+                    return True
+        except OSError:
+            if process.poll() is not None:
+                return False
+            time.sleep(0.2)
+    return False
+
+
 class Server:
     def __init__(self, extra_env=None):
         self.port = free_port()
@@ -70,16 +98,9 @@ class Server:
         env.update(extra_env or {})
         self.log = open(Path(self.data) / "server.log", "w")
         self.process = subprocess.Popen([binary()], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/readyz", timeout=1) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("ThingBridge did not start; see " + self.log.name)
+        if not wait_until_ready(self.url, self.process):
+            self.stop()
+            raise RuntimeError("ThingBridge did not start; see " + self.log.name)
 
     def stop(self):
         self.process.terminate()

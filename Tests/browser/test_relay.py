@@ -23,7 +23,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from conftest import Server, console_errors, make_driver, screenshot
+from conftest import Server, console_errors, eventually, make_driver, screenshot
 from test_pages import DESKTOP, PHONE, full_screenshots, sign_in, text_of, visible
 
 ADMIN_TOKEN = "relay-browser-tests-" + uuid.uuid4().hex
@@ -193,13 +193,7 @@ def deliveries(server, **query):
 
 
 def wait_until(condition, seconds=SECONDS, what="the condition"):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"{what} did not happen in {seconds} s")
+    return eventually(condition, seconds, what)
 
 
 # ---- the relay, checked as an app would ----------------------------------------------------

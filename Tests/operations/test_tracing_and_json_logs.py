@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -38,7 +37,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 ROOT = Path(__file__).resolve().parents[2]
 # The browser checks' helpers for a free port and the binary to run, not a copy of them.
 sys.path.insert(0, str(ROOT / "Tests" / "browser"))
-from conftest import binary, free_port  # noqa: E402
+from conftest import binary, eventually, free_port, wait_until_ready  # noqa: E402
 WEBHOOK_SECRET = "tracing-webhook-secret-" + uuid.uuid4().hex
 USERECHO_SECRET = "tracing-userecho-secret-" + uuid.uuid4().hex
 ADMIN_TOKEN = "tracing-admin-token-" + uuid.uuid4().hex
@@ -143,16 +142,8 @@ class Bridge:
         self.errors_path = self.folder / "stderr.log"
         self.errors = open(self.errors_path, "wb")
         self.process = subprocess.Popen([binary()], cwd=ROOT, env=environment, stdout=self.log, stderr=self.errors)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/readyz", timeout=1) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
+        if wait_until_ready(self.url, self.process):
+            return
         self.stop()
         raise RuntimeError("ThingBridge did not start: " + self.errors_path.read_text() + self.log_path.read_text()[-2000:])
 
@@ -210,13 +201,7 @@ def secrets(cookies):
 
 
 def wait_for(condition, what):
-    deadline = time.time() + SECONDS
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"{what} within {SECONDS} s")
+    return eventually(condition, SECONDS, what)
 
 
 def attribute_texts(attributes):
@@ -271,8 +256,8 @@ def traced_run():
     bridge = Bridge(relay.url, otlp.url)
     try:
         cookies = exercise(bridge)
-        delivered = wait_for(lambda: [item for item in relay.items() if item[0].startswith("/hooks")], "no relay delivery")
-        wait_for(lambda: any(span.name == "relay.attempt" for span in otlp.spans()), "no relay attempt span exported")
+        delivered = wait_for(lambda: [item for item in relay.items() if item[0].startswith("/hooks")], "a relay delivery")
+        wait_for(lambda: any(span.name == "relay.attempt" for span in otlp.spans()), "a relay attempt span exported")
     finally:
         bridge.stop()
         relay.stop()
@@ -345,7 +330,7 @@ def test_without_an_endpoint_nothing_is_traced_and_lines_are_still_json():
     bridge = Bridge(relay.url, None)
     try:
         cookies = exercise(bridge)
-        delivered = wait_for(lambda: [item for item in relay.items() if item[0].startswith("/hooks")], "no relay delivery")
+        delivered = wait_for(lambda: [item for item in relay.items() if item[0].startswith("/hooks")], "a relay delivery")
     finally:
         bridge.stop()
         relay.stop()
