@@ -31,7 +31,7 @@ struct EventsCommand: AsyncParsableCommand {
             let page = try await DataCommandSupport.withStore(settings) { try await $0.events(query) }
             let items = page.items.map(AdminViews.EventSummary.init)
             // The projections' listed columns follow the log's own (Thingiverse's: CONFIRMATION).
-            let shownKeys = items.first?.shown.map(\.column.key) ?? EventProjections.builtIn.shownColumns.filter(\.inListings).map(\.key)
+            let shownKeys = EventProjections.builtIn.shownColumns.filter(\.inListings).map(\.key)
             try DataCommandSupport.printPage(
                 "events", items, nextCursor: page.nextCursor, json: json,
                 header: ["ID", "RECEIVED", "EVENT", "ORDER"] + shownKeys.map { $0.uppercased() }

@@ -16,8 +16,8 @@ public protocol Provider: Sendable {
     var proxies: [(path: String, target: ProxyTarget)] { get }
     /// What it makes of its webhook events, run in the transaction that stores them (Thingiverse's orders).
     var projections: [any EventProjection] { get }
-    /// What the pages' API console offers for it, when the pages have no console of its own
-    /// (a configured provider's allow-list); told to the pages by `/auth/session`.
+    /// What the pages' API console may offer for it (a configured provider's allow-list), told
+    /// to the pages by `/auth/session`; the pages use it where they have no console of their own.
     var console: ProviderConsole? { get }
     /// Adds the routes of its own and says what runs beside them.
     func mount(on router: Router<AppRequestContext>, with context: ProviderContext) throws -> ProviderMount
@@ -78,9 +78,9 @@ extension ConfiguredProvider: Provider {
     public var id: ProviderID { settings.id }
     public var signIn: (any SignInProvider)? { configuredSignIn }
     public var proxies: [(path: String, target: ProxyTarget)] { proxyTarget.map { [("/api/" + id.rawValue, $0)] } ?? [] }
-    /// Its allow-list, for a provider the pages know only from settings (Flattr has its own console).
+    /// Its allow-list (the pages use it for providers they have no console of their own for).
     public var console: ProviderConsole? {
-        guard !ProviderID.builtIn.contains(id), settings.apiURL != nil, !settings.allowList.isEmpty else { return nil }
+        guard settings.apiURL != nil, !settings.allowList.isEmpty else { return nil }
         return ProviderConsole(api: "/api/" + id.rawValue, endpoints: settings.allowList)
     }
 }

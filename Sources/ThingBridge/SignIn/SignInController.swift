@@ -18,7 +18,7 @@ public struct SignInController<Context: RequestContext>: Sendable {
     let sameOrigin: SameOriginPolicy
     /// Where single sign-on into the app's forum starts (`/sso/userecho`), when it is on.
     let forumPath: String?
-    /// What the pages' API console offers for providers it has no console of its own for.
+    /// Each provider's entry in the pages' API console (``Provider/console``), told to the pages in `sign_in`.
     let consoles: [ProviderID: ProviderConsole]
     /// Runs when a session ends by logout (UserEcho ends the person's forum sessions).
     let onLogout: @Sendable (Session) -> Void
