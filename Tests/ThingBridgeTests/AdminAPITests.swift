@@ -107,6 +107,10 @@ import Testing
             #expect(event["fields"]?["amount"] == .string("14.53"))
             #expect(event["dedupe_key"] == .string("order_created:1234:2016-04-29T08:03:38Z"))
             #expect(event["confirmation"] == .string("unconfirmed"))
+            // Thingiverse's shown columns are written on every event, absent values as null.
+            #expect(event["confirmation_attempts"] == .number("0"))
+            #expect(event["confirmation_detail"] == .null)
+            #expect(event["order_id"] == .number("1234"))
             #expect(try await client.admin("/admin/api/events/999999").status == .notFound)
 
             let order = try await client.admin("/admin/api/orders/1234").json()

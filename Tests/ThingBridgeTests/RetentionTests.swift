@@ -83,6 +83,28 @@ import Testing
         return (database, SQLWebhookEventStore(database: database, projections: [OrderProjection()]), relay, endpoint)
     }
 
+    /// Thingiverse's projection keeps an order event however old while its confirmation is
+    /// pending (``EventProjection/keptWhile``); once decided, it ages out like any other.
+    @Test(arguments: TestDatabaseKind.available)
+    func anEventAwaitingConfirmationIsKeptUntilItIsDecided(kind: TestDatabaseKind) async throws {
+        let database = try await kind.makeDatabase()
+        let events = SQLWebhookEventStore(database: database, projections: [OrderProjection(confirmsOrders: true)])
+        for id in 1...3 { try await Self.record(events, id: id) }
+        let orders = SQLOrderStore(database: database)
+        let due = try await orders.claimDueConfirmations(limit: 10, now: Date(), lease: .seconds(60))
+        #expect(due.count == 3)
+        let decided = try #require(due.first { $0.order.id == 2 })
+        try await orders.completeConfirmation(eventID: decided.eventID, result: .confirmed, now: Date())
+
+        let batch = try await SQLRetentionStore(database: database).pruneEvents(receivedBefore: Date().addingTimeInterval(86_400))
+        #expect(batch.deleted == 1)
+        #expect(batch.lastID == decided.eventID)
+        let left = try await events.events(EventQuery()).items
+        #expect(left.map(\.subjectID).sorted { ($0 ?? 0) < ($1 ?? 0) } == [1, 3])
+        #expect(left.allSatisfy { $0.confirmation == .pending })
+        await database.shutdown()
+    }
+
     @Test(arguments: TestDatabaseKind.available)
     func aPendingDeliveryIsNeverPrunedNorItsEvent(kind: TestDatabaseKind) async throws {
         let (database, events, relay, endpoint) = try await Self.relayStores(kind)
