@@ -25,3 +25,13 @@ public protocol LoggedEvent: Sendable {
     /// The parsed fields kept beside the raw body, as JSON text, if any.
     var fieldsJSON: String? { get }
 }
+
+/// Why a source refused a delivery's body at its edge: it is kept in quarantine with this
+/// reason instead of stored as an event.
+public struct DeliveryRejection: Error, Sendable, Equatable {
+    public let reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+}

@@ -28,7 +28,7 @@ enum WebhookIntake {
     /// - Parameter noun: what the source calls a delivery, for the message (`delivery`, `hook`).
     static func parse<Delivery>(
         _ body: [UInt8], receivedAt: Date, source: EventSource, noun: String, store: any WebhookEventStore,
-        with parse: ([UInt8]) throws(WebhookDelivery.Rejection) -> Delivery
+        with parse: ([UInt8]) throws(DeliveryRejection) -> Delivery
     ) async throws -> Delivery {
         do {
             return try parse(body)

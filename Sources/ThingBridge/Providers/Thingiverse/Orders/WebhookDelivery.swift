@@ -11,9 +11,7 @@ public enum WebhookDelivery: Sendable, Equatable {
     case unknown(name: String, orderID: Int64?, modifiedDate: String?)
 
     /// Why a body was quarantined instead of stored as an event.
-    public struct Rejection: Error, Sendable, Equatable {
-        public let reason: String
-    }
+    public typealias Rejection = DeliveryRejection
 
     /// Parses a raw body strictly.
     public static func parse(_ body: some Collection<UInt8>) throws(Rejection) -> WebhookDelivery {

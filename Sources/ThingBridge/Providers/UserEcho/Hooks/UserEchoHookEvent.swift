@@ -19,24 +19,24 @@ public struct UserEchoHookEvent: LoggedEvent, Equatable {
     }
 
     /// Parses a raw body strictly; the reason says what is wrong.
-    public static func parse(_ body: [UInt8]) throws(WebhookDelivery.Rejection) -> UserEchoHookEvent {
+    public static func parse(_ body: [UInt8]) throws(DeliveryRejection) -> UserEchoHookEvent {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
         } catch {
-            throw WebhookDelivery.Rejection(reason: error.description)
+            throw DeliveryRejection(reason: error.description)
         }
         guard case .object = json else {
-            throw WebhookDelivery.Rejection(reason: "the body must be a JSON object with a \"hook\" name, not \(json.kindName)")
+            throw DeliveryRejection(reason: "the body must be a JSON object with a \"hook\" name, not \(json.kindName)")
         }
         guard case .string(let hook)? = json["hook"], (1...100).contains(hook.utf8.count) else {
-            throw WebhookDelivery.Rejection(reason: "the body has no \"hook\" name of at most 100 characters")
+            throw DeliveryRejection(reason: "the body has no \"hook\" name of at most 100 characters")
         }
         guard case .string(let created)? = json["created"], (1...64).contains(created.utf8.count) else {
-            throw WebhookDelivery.Rejection(reason: "the \(hook) hook has no \"created\" time")
+            throw DeliveryRejection(reason: "the \(hook) hook has no \"created\" time")
         }
         guard let data = json["data"], case .object = data else {
-            throw WebhookDelivery.Rejection(reason: "the \(hook) hook has no \"data\" object")
+            throw DeliveryRejection(reason: "the \(hook) hook has no \"data\" object")
         }
         let dataID: String?
         switch data["id"] {
