@@ -21,21 +21,8 @@ enum HTML {
     static func page(title: String, body: String) -> String {
         document(
             title: title, site: "Thingiverse Simulator", header: "<header>Thingiverse Simulator</header>", body: body,
-            style: """
-                body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f4f6f8; color: #1d2730; margin: 0; }
-                header { background: #248bfb; color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
-                main { max-width: 28rem; margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
-                       box-shadow: 0 1px 4px rgba(0,0,0,0.12); }
-                h1 { font-size: 1.4rem; margin-top: 0; }
-                label { display: block; font-weight: 600; margin: 1rem 0 0.4rem; }
-                select { width: 100%; padding: 0.5rem; font-size: 1rem; }
-                .buttons { display: flex; gap: 0.8rem; margin-top: 1.5rem; }
-                button { flex: 1; padding: 0.7rem; font-size: 1rem; border-radius: 6px; border: 1px solid #9aa5b1; background: #fff; cursor: pointer; }
-                button[value=allow] { background: #248bfb; border-color: #248bfb; color: #fff; }
-                button:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
-                .note { color: #52606d; font-size: 0.9rem; }
-                code { word-break: break-all; }
-                """)
+            style: PageTheme(background: "#f4f6f8", text: "#1d2730", accent: "#248bfb", border: "#9aa5b1", muted: "#52606d", width: "28rem")
+                .style)
     }
 
     /// A complete, small, self-contained page of a simulated site.
@@ -64,6 +51,42 @@ enum HTML {
         </body>
         </html>
 
+        """
+    }
+}
+
+/// The colours and width that tell the simulated sites' OAuth pages apart; the rest of their style is
+/// shared: a top bar, a white card, a user select and full-width Allow / Deny buttons.
+struct PageTheme: Sendable {
+    var background: String
+    var text: String
+    /// The top bar and the Allow button.
+    var accent: String
+    /// The Deny button's border.
+    var border: String
+    /// The note under a form.
+    var muted: String
+    var width = "30rem"
+    /// Rules for what only this site's pages show (appended, so they may override).
+    var extra = ""
+
+    /// The page's CSS.
+    var style: String {
+        """
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: \(background); color: \(text); margin: 0; }
+        header { background: \(accent); color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
+        main { max-width: \(width); margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
+               box-shadow: 0 1px 4px rgba(0,0,0,0.12); }
+        h1 { font-size: 1.4rem; margin-top: 0; }
+        label { display: block; font-weight: 600; margin: 1rem 0 0.4rem; }
+        select { width: 100%; padding: 0.5rem; font-size: 1rem; }
+        .buttons { display: flex; gap: 0.8rem; margin-top: 1.5rem; }
+        button { flex: 1; padding: 0.7rem; font-size: 1rem; border-radius: 6px; border: 1px solid \(border); background: #fff; cursor: pointer; }
+        button[value=allow] { background: \(accent); border-color: \(accent); color: #fff; }
+        button:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+        .note { color: \(muted); font-size: 0.9rem; }
+        code { word-break: break-all; }
+        \(extra)
         """
     }
 }
