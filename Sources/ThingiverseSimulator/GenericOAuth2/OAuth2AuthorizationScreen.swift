@@ -68,6 +68,6 @@ struct OAuth2AuthorizationScreen: AuthorizationScreen {
     static func page(title: String, body: String) -> String {
         HTML.document(
             title: title, site: "OAuth2 Provider Simulator", header: "<header>OAuth2 Provider Simulator</header>", body: body,
-            style: PageTheme(background: "#f4f5f7", text: "#1f2430", accent: "#4a5568", border: "#9aa3b2", muted: "#5b6472").style)
+            style: HTML.style(background: "#f4f5f7", text: "#1f2430", accent: "#4a5568", border: "#9aa3b2", muted: "#5b6472"))
     }
 }

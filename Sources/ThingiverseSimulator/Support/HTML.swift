@@ -21,8 +21,7 @@ enum HTML {
     static func page(title: String, body: String) -> String {
         document(
             title: title, site: "Thingiverse Simulator", header: "<header>Thingiverse Simulator</header>", body: body,
-            style: PageTheme(background: "#f4f6f8", text: "#1d2730", accent: "#248bfb", border: "#9aa5b1", muted: "#52606d", width: "28rem")
-                .style)
+            style: style(background: "#f4f6f8", text: "#1d2730", accent: "#248bfb", border: "#9aa5b1", muted: "#52606d", width: "28rem"))
     }
 
     /// A complete, small, self-contained page of a simulated site.
@@ -53,25 +52,17 @@ enum HTML {
 
         """
     }
-}
 
-/// The colours and width that tell the simulated sites' OAuth pages apart; the rest of their style is
-/// shared: a top bar, a white card, a user select and full-width Allow / Deny buttons.
-struct PageTheme: Sendable {
-    var background: String
-    var text: String
-    /// The top bar and the Allow button.
-    var accent: String
-    /// The Deny button's border.
-    var border: String
-    /// The note under a form.
-    var muted: String
-    var width = "30rem"
-    /// Rules for what only this site's pages show (appended, so they may override).
-    var extra = ""
-
-    /// The page's CSS.
-    var style: String {
+    /// The style of a simulated site's OAuth pages: a top bar, a white card, a user select and
+    /// full-width Allow / Deny buttons. Sites differ in colours and width, and add `extra` rules for
+    /// what only their pages show (appended, so they may override).
+    /// - Parameters:
+    ///   - accent: the top bar and the Allow button
+    ///   - border: the Deny button's border
+    ///   - muted: the note under a form
+    static func style(
+        background: String, text: String, accent: String, border: String, muted: String, width: String = "30rem", extra: String = ""
+    ) -> String {
         """
         body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: \(background); color: \(text); margin: 0; }
         header { background: \(accent); color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }

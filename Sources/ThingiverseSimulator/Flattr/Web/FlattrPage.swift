@@ -4,10 +4,10 @@ enum FlattrPage {
     static func render(title: String, body: String) -> String {
         HTML.document(
             title: title, site: "Flattr Simulator", header: "<header>Flattr <span>Simulator</span></header>", body: body,
-            style: theme.style)
+            style: style)
     }
 
-    private static let theme = PageTheme(
+    private static let style = HTML.style(
         background: "#f3f5ef", text: "#1f2a1b", accent: "#5c9e31", border: "#98a58f", muted: "#56624f",
         extra: """
             header { font-weight: 700; letter-spacing: 0.02em; }
