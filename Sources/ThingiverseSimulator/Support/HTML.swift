@@ -2,20 +2,10 @@
 enum HTML {
     /// Escapes text for use in element content and in double- or single-quoted attributes.
     static func escape(_ text: some StringProtocol) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
+        text.reduce(into: "") { output, character in output += entities[character] ?? String(character) }
     }
+
+    private static let entities: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
 
     /// A complete, small, styled page of the simulated Thingiverse.
     static func page(title: String, body: String) -> String {
