@@ -30,9 +30,8 @@ struct RequestLog: Sendable {
     /// A path without its query and trailing slashes, starting with `/`.
     static func normalized(_ path: String) -> String {
         let withoutQuery = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = String(withoutQuery).droppingTrailingSlashes
-        if trimmed.isEmpty { return "/" }
-        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
+        let trimmed = String(withoutQuery).mountPrefix
+        return trimmed.isEmpty ? "/" : trimmed
     }
 }
 
