@@ -139,6 +139,20 @@ import Testing
                 return
             }
             #expect(history.map { $0["event"] } == [.string("order_created"), .string("refund_requested")])
+            // The order is written with the admin views' keys, absent facts left out, and its
+            // times as the same ISO 8601 text as its events'.
+            guard case .object(let facts)? = order["order"] else {
+                Issue.record("no order in \(order)")
+                return
+            }
+            #expect(
+                Set(facts.keys) == [
+                    "order_id", "state", "thing_id", "amount", "fees", "add_date", "modified_date", "creation_seen", "event_count",
+                    "first_received_at", "last_received_at",
+                ])
+            #expect(facts["first_received_at"] == history.first?["received_at"])
+            #expect(facts["last_received_at"] == history.last?["received_at"])
+            #expect(facts["event_count"] == .number("2"))
             #expect(try await client.admin("/admin/api/orders/42").status == .notFound)
 
             let orders = try await client.admin("/admin/api/orders?state=refund_requested").json()

@@ -121,7 +121,7 @@ struct AdminController<Context: RequestContext>: Sendable {
             state: state, thingID: try parameters["thing_id"].map { try Self.identifier(String($0), name: "thing_id") }, search: search,
             page: try Self.page(parameters))
         let page = try await Self.mappingCursor { try await orders.orders(query) }
-        return try Self.json(AdminViews.Listing(key: "orders", items: page.items.map(AdminViews.Order.init), nextCursor: page.nextCursor))
+        return try Self.json(AdminViews.Listing(key: "orders", items: page.items, nextCursor: page.nextCursor))
     }
 
     /// `GET /admin/api/orders/:id`: state and history.
