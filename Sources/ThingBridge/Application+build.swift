@@ -97,7 +97,8 @@ public func buildApplication(
     let providers: [any Provider] = [thingiverse] + FlattrProvider.build(services) + configured + UserEchoProvider.build(services)
     // The one event log, with what each provider makes of its events (Thingiverse's orders).
     let eventStore = SQLWebhookEventStore(
-        database: database, batching: configuration.webhookGroupCommit, projections: providers.flatMap(\.projections), tracer: tracer)
+        database: database, batching: configuration.webhookGroupCommit, projections: EventProjections(providers.flatMap(\.projections)),
+        tracer: tracer)
     // The relay that sends every new event to the app's own services from the outbox the event
     // log's commits fill.
     let relayStore = SQLRelayStore(database: database, projections: eventStore.projections)

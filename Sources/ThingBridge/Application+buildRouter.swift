@@ -108,8 +108,11 @@ func buildRouter(_ services: RouterServices) throws -> BuiltRouter {
         cookies: cookies, adminUsers: configuration.adminUsers, developmentWithSimulator: development?.thingiverse != nil)
     let adminGuard = AdminGuard(
         token: configuration.adminToken, sessionCheck: adminCheck, sameOrigin: SameOriginPolicy(publicURL: configuration.publicURL))
-    router.addRoutes(AdminController(store: eventStore, orders: services.orderStore, guard: adminGuard).endpoints)
-    router.addRoutes(RelayAdminController<AppRequestContext>(store: relayStore, guard: adminGuard) { relay.endpointsChanged() }.endpoints)
+    // The one place the admin check is added: every route of the admin API is behind it.
+    router.group("admin/api")
+        .add(middleware: AdminGuardMiddleware(guardian: adminGuard))
+        .addRoutes(AdminController(store: eventStore, orders: services.orderStore).endpoints)
+        .addRoutes(RelayAdminController(store: relayStore) { relay.endpointsChanged() }.endpoints, atPath: "relay")
 
     let routes = router.routes.map { (path: $0.path.description, method: $0.method) }
     routeIndex.record(routes)

@@ -162,7 +162,7 @@ struct OrdersCommand: AsyncParsableCommand {
             let query = OrderQuery(state: orderState, page: PageQuery(limit: limit, cursor: cursor))
             let page = try await DataCommandSupport.withOrders(settings) { try await $0.orders(query) }
             try DataCommandSupport.printPage(
-                "orders", page.items.map(AdminViews.Order.init), nextCursor: page.nextCursor, json: json,
+                "orders", page.items, nextCursor: page.nextCursor, json: json,
                 header: ["ORDER", "STATE", "THING", "AMOUNT", "MODIFIED", "EVENTS"]
             ) {
                 [

@@ -25,36 +25,21 @@ public struct DevelopmentSimulators: DevelopmentEnvironment {
     public init?(configuration: ThingBridgeConfiguration) {
         let publicURL = configuration.publicURL
         var notes: [String] = []
-        if configuration.thingiverse == nil {
-            let app = SimulatorApp(
-                name: "ThingBridge (development)", clientID: "thingbridge-development",
-                clientSecret: randomToken(bytes: 24), redirectURI: publicURL + "/auth/callback")
-            let simulator = ThingiverseSimulator(
-                configuration: SimulatorConfiguration(webBaseURL: publicURL + "/sim", apiBaseURL: publicURL + "/sim/api", apps: [app]))
-            thingiverseSimulator = simulator
-            thingiverse = .simulator(
-                clientID: app.clientID, clientSecret: Secret(app.clientSecret),
-                webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL)
+        let thingiverseSimulator =
+            configuration.thingiverse == nil
+            ? ThingiverseSimulator(configuration: Self.registeringThingBridge(publicURL, at: "/sim", callback: "/auth/callback")) : nil
+        self.thingiverseSimulator = thingiverseSimulator
+        thingiverse = thingiverseSimulator.map { Self.settings(of: $0.configuration, ThingBridgeConfiguration.Thingiverse.simulator) }
+        if thingiverseSimulator != nil {
             notes.append("DEVELOPMENT MODE: no THINGIVERSE_CLIENT_ID is set, so the built-in Thingiverse simulator answers at \(publicURL)/sim")
-        } else {
-            thingiverseSimulator = nil
-            thingiverse = nil
         }
-        if configuration.usesFlattrSimulator {
-            let app = FlattrSimulatorApp(
-                name: "ThingBridge (development)", clientID: "thingbridge-development",
-                clientSecret: randomToken(bytes: 24), redirectURI: publicURL + "/auth/flattr/callback")
-            let simulator = FlattrSimulator(
-                configuration: FlattrSimulatorConfiguration(
-                    webBaseURL: publicURL + "/sim/flattr", apiBaseURL: publicURL + "/sim/flattr/api", apps: [app]))
-            flattrSimulator = simulator
-            flattr = .simulator(
-                clientID: app.clientID, clientSecret: Secret(app.clientSecret),
-                webURL: simulator.configuration.webBaseURL, apiURL: simulator.configuration.apiBaseURL)
+        let flattrSimulator =
+            configuration.usesFlattrSimulator
+            ? FlattrSimulator(configuration: Self.registeringThingBridge(publicURL, at: "/sim/flattr", callback: "/auth/flattr/callback")) : nil
+        self.flattrSimulator = flattrSimulator
+        flattr = flattrSimulator.map { Self.settings(of: $0.configuration, ThingBridgeConfiguration.Flattr.simulator) }
+        if flattrSimulator != nil {
             notes.append("DEVELOPMENT MODE: no FLATTR_CLIENT_ID is set, so the built-in Flattr simulator answers at \(publicURL)/sim/flattr")
-        } else {
-            flattrSimulator = nil
-            flattr = nil
         }
         if configuration.usesUserEchoSimulator {
             let simulator = UserEchoSimulator(
@@ -89,6 +74,22 @@ public struct DevelopmentSimulators: DevelopmentEnvironment {
         }
         guard thingiverse != nil || flattr != nil || userecho != nil || !configured.isEmpty else { return nil }
         self.notes = notes
+    }
+
+    /// A simulator's configuration with ThingBridge registered as its one app (a new secret each
+    /// run), its web host at `publicURL + path` and its API below it at `/api`.
+    private static func registeringThingBridge<Limits>(_ publicURL: String, at path: String, callback: String) -> OAuthProviderConfiguration<Limits> {
+        let app = SimulatorApp(
+            name: "ThingBridge (development)", clientID: "thingbridge-development", clientSecret: randomToken(bytes: 24),
+            redirectURI: publicURL + callback)
+        return OAuthProviderConfiguration(webBaseURL: publicURL + path, apiBaseURL: publicURL + path + "/api", apps: [app])
+    }
+
+    /// ThingBridge's settings for a simulator made by ``registeringThingBridge(_:at:callback:)``.
+    private static func settings<Limits, Settings>(
+        of simulated: OAuthProviderConfiguration<Limits>, _ make: (String, Secret, String, String) -> Settings
+    ) -> Settings {
+        make(simulated.apps[0].clientID, Secret(simulated.apps[0].clientSecret), simulated.webBaseURL, simulated.apiBaseURL)
     }
 
     public func simulated<Settings: Sendable>(_ settings: Settings.Type) -> Settings? {

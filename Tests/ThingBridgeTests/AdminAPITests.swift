@@ -33,14 +33,31 @@ import Testing
         }
     }
 
+    /// The admin check is added in one place, around the whole admin API: a route mounted beside
+    /// it answers here with something other than 401.
+    @Test func everyAdminRouteRefusesARequestWithoutCredentials() async throws {
+        let configuration = try await TestEnvironment.serverConfiguration()
+        try await TestServer.run(configuration) { server, client in
+            let adminRoutes = server.routes.map { $0.split(separator: " ") }.filter { $0[1].hasPrefix("/admin/api/") }
+            #expect(adminRoutes.count >= 15)
+            for route in adminRoutes {
+                let method = try #require(HTTPRequest.Method(String(route[0])))
+                let path = String(route[1]).replacing(/:[A-Za-z_]+/, with: "1")
+                let response = try await client.execute(uri: path, method: method)
+                #expect(response.status == .unauthorized, "\(method) \(path)")
+            }
+        }
+    }
+
     @Test(arguments: [(AdminSessionVerdict.admin, HTTPResponse.Status.ok), (.notAdmin, .forbidden), (.anonymous, .unauthorized)])
     func theSessionHookDecidesWhenNoTokenIsSent(verdict: AdminSessionVerdict, expected: HTTPResponse.Status) async throws {
         let database = try await TestDatabaseKind.sqlite.makeDatabase()
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ErrorMiddleware(routeIndex: RouteIndex()))
         let guardian = AdminGuard(token: Secret(WebhookTesting.adminToken), sessionCheck: FixedSessionCheck(verdict: verdict))
-        router.addRoutes(
-            AdminController(store: SQLWebhookEventStore(database: database), orders: SQLOrderStore(database: database), guard: guardian).endpoints)
+        router.group("admin/api")
+            .add(middleware: AdminGuardMiddleware(guardian: guardian))
+            .addRoutes(AdminController(store: SQLWebhookEventStore(database: database), orders: SQLOrderStore(database: database)).endpoints)
         try await Application(router: router).test(.router) { client in
             let response = try await client.admin("/admin/api/orders", token: nil)
             #expect(response.status == expected)
@@ -122,6 +139,20 @@ import Testing
                 return
             }
             #expect(history.map { $0["event"] } == [.string("order_created"), .string("refund_requested")])
+            // The order is written with the admin views' keys, absent facts left out, and its
+            // times as the same ISO 8601 text as its events'.
+            guard case .object(let facts)? = order["order"] else {
+                Issue.record("no order in \(order)")
+                return
+            }
+            #expect(
+                Set(facts.keys) == [
+                    "order_id", "state", "thing_id", "amount", "fees", "add_date", "modified_date", "creation_seen", "event_count",
+                    "first_received_at", "last_received_at",
+                ])
+            #expect(facts["first_received_at"] == history.first?["received_at"])
+            #expect(facts["last_received_at"] == history.last?["received_at"])
+            #expect(facts["event_count"] == .number("2"))
             #expect(try await client.admin("/admin/api/orders/42").status == .notFound)
 
             let orders = try await client.admin("/admin/api/orders?state=refund_requested").json()

@@ -6,6 +6,10 @@ public enum AdminViews {
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(time(date))
+        }
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
@@ -80,43 +84,13 @@ public enum AdminViews {
         init(stringLiteral value: String) { self.stringValue = value }
     }
 
-    /// An order's state and facts.
-    public struct Order: Encodable, Sendable {
-        public let orderID: Int64
-        public let state: OrderState
-        public let thingID: Int64?
-        /// Exact decimal text, e.g. `"14.53"`.
-        public let amount: String?
-        public let fees: String?
-        public let addDate: String?
-        public let modifiedDate: String?
-        public let creationSeen: Bool
-        public let eventCount: Int
-        public let firstReceivedAt: String
-        public let lastReceivedAt: String
-
-        public init(_ order: StoredOrder) {
-            self.orderID = order.orderID
-            self.state = order.state
-            self.thingID = order.thingID
-            self.amount = order.amount
-            self.fees = order.fees
-            self.addDate = order.addDate
-            self.modifiedDate = order.modifiedDate
-            self.creationSeen = order.creationSeen
-            self.eventCount = order.eventCount
-            self.firstReceivedAt = AdminViews.time(order.firstReceivedAt)
-            self.lastReceivedAt = AdminViews.time(order.lastReceivedAt)
-        }
-    }
-
     /// An order with its history, oldest event first.
     public struct OrderDetail: Encodable, Sendable {
-        public let order: Order
+        public let order: StoredOrder
         public let history: [EventSummary]
 
         public init(_ order: StoredOrder, history: [StoredEvent]) {
-            self.order = Order(order)
+            self.order = order
             self.history = history.map(EventSummary.init)
         }
     }

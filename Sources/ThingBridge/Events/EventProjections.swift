@@ -36,3 +36,10 @@ public struct EventProjections: Sendable {
     /// Retention's conditions under which an event is kept however old, each over `e`.
     public var keptWhile: [String] { all.compactMap(\.keptWhile) }
 }
+
+/// `[OrderProjection()]` where a catalogue is expected (tests name the projections they need).
+extension EventProjections: ExpressibleByArrayLiteral {
+    public init(arrayLiteral projections: (any EventProjection)...) {
+        self.init(projections)
+    }
+}

@@ -29,12 +29,12 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     ///   - projections: what the sources add to their events, at most one per source.
     ///   - tracer: a span per group commit, when tracing is on.
     public init(
-        database: Database, batching: Bool = true, projections: [any EventProjection] = builtInEventProjections, tracer: (any Tracer)? = nil
+        database: Database, batching: Bool = true, projections: EventProjections = .builtIn, tracer: (any Tracer)? = nil
     ) {
         self.database = database
         self.tracer = tracer
         let dialect = database.dialect
-        let layout = ColumnLayout(EventProjections(projections))
+        let layout = ColumnLayout(projections)
         self.layout = layout
         self.batcher = Batcher(maximumBatch: batching ? Self.maximumBatch : 1) { [database] rows in
             guard let tracer else { return try await Self.write(rows, layout: layout, database: database, dialect: dialect) }

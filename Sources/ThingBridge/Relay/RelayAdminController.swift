@@ -2,24 +2,16 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// `/admin/api/relay/...`: the relay's endpoints and deliveries, behind ``AdminGuard``.
-public struct RelayAdminController<Context: RequestContext>: Sendable {
+/// `/admin/api/relay/...`: the relay's endpoints and deliveries. The composition root mounts it
+/// below `admin/api/relay`, behind ``AdminGuard``.
+struct RelayAdminController<Context: RequestContext>: Sendable {
     let store: SQLRelayStore
-    let guardian: AdminGuard
     /// Tells the dispatcher that endpoints, their secrets or deliveries changed.
     let changed: @Sendable () -> Void
 
-    public init(store: SQLRelayStore, guard guardian: AdminGuard, changed: @escaping @Sendable () -> Void = {}) {
-        self.store = store
-        self.guardian = guardian
-        self.changed = changed
-    }
-
-    public var endpoints: RouteCollection<Context> {
+    var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.group("admin/api/relay")
-            .add(middleware: AdminGuardMiddleware(guardian: guardian))
-            .get("endpoints", use: listEndpoints)
+        routes.get("endpoints", use: listEndpoints)
             .post("endpoints", use: addEndpoint)
             .delete("endpoints/:id", use: removeEndpoint)
             .post("endpoints/:id/rotate-secret", use: rotateSecret)

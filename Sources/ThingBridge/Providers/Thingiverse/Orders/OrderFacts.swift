@@ -16,33 +16,27 @@ struct OrderFacts: Sendable, Equatable {
     }
 
     let state: OrderState
-    let thingID: Int64?
-    let amount: DecimalAmount?
-    let fees: DecimalAmount?
-    let addDate: OrderTimestamp?
-    let modifiedDate: OrderTimestamp?
-    let creationSeen: Bool
-    let eventCount: Int
-    let firstReceivedAt: Int64
-    let lastReceivedAt: Int64
+    /// Each field's winning value as the events gave it; the typed facts below read it.
+    private let summary: PrunedOrderEvents
 
     /// - Parameters:
     ///   - events: the order's stored events.
     ///   - pruned: what its pruned events added up to, if retention removed some.
     init?(events: [Event], pruned: PrunedOrderEvents? = nil) {
-        let summary = PrunedOrderEvents(events: events, adding: pruned)
-        guard let summary, let state = summary.state else { return nil }
+        guard let summary = PrunedOrderEvents(events: events, adding: pruned), let state = summary.state else { return nil }
         self.state = state
-        self.thingID = summary.thingID.flatMap { Int64($0.value) }
-        self.amount = summary.amount.flatMap { DecimalAmount($0.value) }
-        self.fees = summary.fees.flatMap { DecimalAmount($0.value) }
-        self.addDate = summary.addDate.flatMap { OrderTimestamp($0.value) }
-        self.modifiedDate = summary.modifiedDate.flatMap { OrderTimestamp($0.value) }
-        self.creationSeen = summary.creationSeen
-        self.eventCount = summary.eventCount
-        self.firstReceivedAt = summary.firstReceivedAt
-        self.lastReceivedAt = summary.lastReceivedAt
+        self.summary = summary
     }
+
+    var thingID: Int64? { summary.thingID.flatMap { Int64($0.value) } }
+    var amount: DecimalAmount? { summary.amount.flatMap { DecimalAmount($0.value) } }
+    var fees: DecimalAmount? { summary.fees.flatMap { DecimalAmount($0.value) } }
+    var addDate: OrderTimestamp? { summary.addDate.flatMap { OrderTimestamp($0.value) } }
+    var modifiedDate: OrderTimestamp? { summary.modifiedDate.flatMap { OrderTimestamp($0.value) } }
+    var creationSeen: Bool { summary.creationSeen }
+    var eventCount: Int { summary.eventCount }
+    var firstReceivedAt: Int64 { summary.firstReceivedAt }
+    var lastReceivedAt: Int64 { summary.lastReceivedAt }
 }
 
 /// What a set of an order's events adds up to, in a form that can be added to further events
@@ -66,25 +60,24 @@ struct PrunedOrderEvents: Sendable, Equatable, Codable {
         }
     }
 
-    var state: OrderState?
-    var creationSeen: Bool
-    var eventCount: Int
-    var firstReceivedAt: Int64
-    var lastReceivedAt: Int64
-    var thingID: Winner?
-    var amount: Winner?
-    var fees: Winner?
-    var addDate: Winner?
-    var modifiedDate: Winner?
+    // The defaults are what no events add up to.
+    var state: OrderState? = nil
+    var creationSeen = false
+    var eventCount = 0
+    var firstReceivedAt = Int64.max
+    var lastReceivedAt = Int64.min
+    var thingID: Winner? = nil
+    var amount: Winner? = nil
+    var fees: Winner? = nil
+    var addDate: Winner? = nil
+    var modifiedDate: Winner? = nil
+}
 
+extension PrunedOrderEvents {
     /// Folds `events` into `previous`; `nil` when both are empty.
     init?(events: [OrderFacts.Event], adding previous: PrunedOrderEvents? = nil) {
         guard previous != nil || !events.isEmpty else { return nil }
-        var summary =
-            previous
-            ?? PrunedOrderEvents(
-                state: nil, creationSeen: false, eventCount: 0, firstReceivedAt: .max, lastReceivedAt: .min,
-                thingID: nil, amount: nil, fees: nil, addDate: nil, modifiedDate: nil)
+        var summary = previous ?? PrunedOrderEvents()
         for event in events {
             summary.state = OrderState.after(summary.state, event.kind)
             summary.creationSeen = summary.creationSeen || event.kind == .created
@@ -105,22 +98,6 @@ struct PrunedOrderEvents: Sendable, Equatable, Codable {
             offer(details.modifiedDate?.original, \.modifiedDate)
         }
         self = summary
-    }
-
-    private init(
-        state: OrderState?, creationSeen: Bool, eventCount: Int, firstReceivedAt: Int64, lastReceivedAt: Int64,
-        thingID: Winner?, amount: Winner?, fees: Winner?, addDate: Winner?, modifiedDate: Winner?
-    ) {
-        self.state = state
-        self.creationSeen = creationSeen
-        self.eventCount = eventCount
-        self.firstReceivedAt = firstReceivedAt
-        self.lastReceivedAt = lastReceivedAt
-        self.thingID = thingID
-        self.amount = amount
-        self.fees = fees
-        self.addDate = addDate
-        self.modifiedDate = modifiedDate
     }
 
     /// The stored form (compact JSON).

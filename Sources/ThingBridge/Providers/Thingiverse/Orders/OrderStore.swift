@@ -37,11 +37,12 @@ public struct OrderQuery: Sendable {
     }
 }
 
-/// An order's current state and facts, from all its events.
-public struct StoredOrder: Sendable {
+/// An order's current state and facts, from all its events, as the admin API and the CLI show it.
+public struct StoredOrder: Sendable, Encodable {
     public var orderID: Int64
     public var state: OrderState
     public var thingID: Int64?
+    /// Exact decimal text, e.g. `"14.53"`.
     public var amount: String?
     public var fees: String?
     public var addDate: String?
