@@ -46,6 +46,7 @@ extension Response {
         Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
     }
 
+    /// A reply with these bytes and content type, and a `Cache-Control` when one is given.
     private static func body(
         _ body: ByteBuffer, contentType: String, cacheControl: String?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) -> Response {
