@@ -86,10 +86,7 @@ struct FlattrOAuthController: AuthorizationScreen {
             return Self.tokenReply(
                 .object([("access_token", .string(token)), ("token_type", .string("bearer")), ("scope", .string(scopes.text))]))
         } catch {
-            var headers = HTTPFields()
-            if error.status == .unauthorized {
-                headers[.wwwAuthenticate] = "Basic realm=\"flattr\""
-            }
+            let headers: HTTPFields = error.status == .unauthorized ? [.wwwAuthenticate: "Basic realm=\"flattr\""] : [:]
             return Self.tokenReply(
                 .object([("error", .string(error.code)), ("error_description", .string(error.message))]),
                 status: error.status, headers: headers)
