@@ -114,11 +114,7 @@ struct FlattrOAuthController: AuthorizationScreen {
         guard let code = body["code"], !code.isEmpty else { throw .invalidRequest("The code parameter is required.") }
         let redirectURI = body["redirect_uri"].flatMap { $0.isEmpty ? nil : $0 }
         return try simulator.state.withLock { state throws(FlattrTokenError) in
-            let stored: AuthorizationCodes<FlattrGrant>.Code
-            switch state.codes.check(code, clientID: app.clientID) {
-            case .success(let found): stored = found
-            case .failure(let failure): throw .invalidGrant(failure.message)
-            }
+            let stored = try state.codes.check(code, clientID: app.clientID).mapError { FlattrTokenError.invalidGrant($0.message) }.get()
             switch redirectURI {
             case nil where stored.grant.redirectURIWasGiven:
                 throw .invalidRequest("The redirect_uri parameter is required: the authorization request had one.")
