@@ -69,7 +69,7 @@ extension UserEchoAPIController {
     }
 
     private static func groupIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
-        guard let id = try call.fields.int("id", "group_id") else { throw .badRequest("id is required.") }
+        let id = try call.requiredID(alias: "group_id")
         return try call.found(state.groups.firstIndex { $0.id == id }, "Group")
     }
 

@@ -122,10 +122,8 @@ struct UserEchoWebController: Sendable {
         }
         let presenter = UserEchoPresenter(configuration: simulator.configuration)
         let author = state.user(id: topic.authorID) ?? .anonymous
-        let labels =
-            [state.label(.type, id: topic.typeID), state.label(.category, id: topic.categoryID)]
-            + topic.tagIDs.map { state.label(.tag, id: $0) }
-        let tags = labels.compactMap { $0 }.map { "<span class=\"tag\">\(HTML.escape($0.name))</span>" }.joined()
+        let labels = UserEchoLabelKind.allCases.flatMap { kind in topic.labelIDs(kind).compactMap { state.label(kind, id: $0) } }
+        let tags = labels.map { "<span class=\"tag\">\(HTML.escape($0.name))</span>" }.joined()
         let comments = state.comments { $0.topicID == topic.id }
         let items = comments.map { comment in
             let writer = state.user(id: comment.authorID) ?? .anonymous
