@@ -68,9 +68,9 @@ extension UserEchoAPIController {
     /// `emails` (a JSON array or comma-separated text) added to or taken from the list; answers
     /// the whole list.
     func changeAccessList(adding: Bool, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let forum = try Self.existingForum(call, in: state)
+        let id = try call.id("forum", "Forum")
+        let index = try call.found(state.forums.firstIndex { $0.id == id }, "Forum")
         let emails = try Self.emails(call)
-        guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
         var list = state.forums[index].accessList
         if adding {
             for email in emails where !list.contains(where: { $0.lowercased() == email.lowercased() }) {

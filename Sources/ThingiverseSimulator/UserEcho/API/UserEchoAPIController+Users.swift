@@ -45,20 +45,15 @@ extension UserEchoAPIController {
     func updateGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let index = try Self.groupIndex(call, in: state)
         let name = try call.fields.requiredString("name")
-        let old = state.groups[index].name
+        state.replaceGroup(state.groups[index].name, with: name)
         state.groups[index].name = name
-        for userIndex in state.users.indices {
-            state.users[userIndex].groups = state.users[userIndex].groups.map { $0 == old ? name : $0 }
-        }
         return presenter.group(state.groups[index], in: state)
     }
 
     func deleteGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let index = try Self.groupIndex(call, in: state)
         let group = state.groups.remove(at: index)
-        for userIndex in state.users.indices {
-            state.users[userIndex].groups.removeAll { $0 == group.name }
-        }
+        state.replaceGroup(group.name, with: nil)
         return .object([("id", .integer(group.id))])
     }
 

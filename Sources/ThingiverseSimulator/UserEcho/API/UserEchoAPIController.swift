@@ -12,7 +12,7 @@ struct UserEchoAPIController: Sendable {
     /// Where the simulator is mounted, e.g. "" or "/sim/userecho"; the API is below `/api/v2`.
     let prefix: String
     /// Made per use: the base URL can be set after start (see `UserEchoSimulator.setBaseURL`).
-    var presenter: UserEchoPresenter { UserEchoPresenter(configuration: simulator.configuration) }
+    var presenter: UserEchoPresenter { UserEchoPresenter(base: simulator.configuration.base) }
 
     var apiPrefix: String { "\(prefix)/api/v2" }
 

@@ -2,12 +2,8 @@
 /// on the configured forum base URL. UserEcho documents no object shapes; these follow its
 /// field names where they are known (`header`, `vote_diff`, `comment_count`, `created`, ...).
 struct UserEchoPresenter: Sendable {
-    /// e.g. `http://127.0.0.1:8080/sim/userecho`
+    /// The configuration's `base`, e.g. `http://127.0.0.1:8080/sim/userecho`.
     let base: String
-
-    init(configuration: UserEchoSimulatorConfiguration) {
-        self.base = configuration.base
-    }
 
     // MARK: URLs
 

@@ -100,6 +100,13 @@ struct UserEchoState: Sendable {
         return users[index]
     }
 
+    /// Renames the group `old` in every member's list, or takes it out of them when `new` is `nil`.
+    mutating func replaceGroup(_ old: String, with new: String?) {
+        for index in users.indices {
+            users[index].groups = users[index].groups.compactMap { $0 == old ? new : $0 }
+        }
+    }
+
     /// Ends every forum page session of `userID`.
     mutating func logOut(userID: Int) {
         sessions = sessions.filter { $0.value != userID }

@@ -120,7 +120,7 @@ struct UserEchoWebController: Sendable {
         guard let topic = id.flatMap({ state.topic(id: $0) }), let forum = state.forum(id: topic.forumID) else {
             return notFound("There is no topic with this id.")
         }
-        let presenter = UserEchoPresenter(configuration: simulator.configuration)
+        let presenter = UserEchoPresenter(base: simulator.configuration.base)
         let author = state.user(id: topic.authorID) ?? .anonymous
         let labels = UserEchoLabelKind.allCases.flatMap { kind in topic.labelIDs(kind).compactMap { state.label(kind, id: $0) } }
         let tags = labels.map { "<span class=\"tag\">\(HTML.escape($0.name))</span>" }.joined()
