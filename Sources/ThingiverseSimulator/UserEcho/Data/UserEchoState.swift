@@ -53,7 +53,6 @@ struct UserEchoState: Sendable {
     // MARK: Lookups
 
     func user(id: Int) -> UserEchoUser? { users.first { $0.id == id } }
-    func userIndex(id: Int) -> Int? { users.firstIndex { $0.id == id } }
     func user(guid: String) -> UserEchoUser? { users.first { $0.guid == guid } }
     func forum(id: Int) -> UserEchoForum? { forums.first { $0.id == id } }
     func topic(id: Int) -> UserEchoTopic? { topics.first { $0.id == id } }
