@@ -1,24 +1,6 @@
-/// Topic lists (per forum, forum and user, user, category, tag; search), `topics/{id}` (read,
-/// delete), creating and updating topics, and `topics/{id}/voters`. Lists are newest first.
+/// Topic lists by category, tag and search, creating, updating and deleting topics. Lists are
+/// newest first.
 extension UserEchoAPIController {
-    func forumTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let forum = try Self.existingForum(call, in: state)
-        return try topicList(state, call) { $0.forumID == forum.id }
-    }
-
-    func forumUserTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let forum = try Self.existingForum(call, in: state)
-        let user = try Self.existingUser(call, in: state)
-        return try topicList(state, call) { $0.forumID == forum.id && $0.authorID == user.id }
-    }
-
-    /// A user's topics in every forum: their own, or anyone's for an admin.
-    func userTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let user = try Self.existingUser(call, in: state)
-        try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the topics of another user.")
-        return try topicList(state, call) { $0.authorID == user.id }
-    }
-
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let id = try call.id(kind.rawValue, kind.title)
         _ = try call.found(state.label(kind, id: id), kind.title)
@@ -89,16 +71,10 @@ extension UserEchoAPIController {
         return .object([("id", .integer(topic.id))])
     }
 
-    /// Who voted, oldest vote first.
-    func voters(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let topic = state.topics[try Self.topicIndex(call, in: state)]
-        return try call.listed(state.votes.filter { $0.topicID == topic.id }.map { presenter.voter($0, in: state) })
-    }
-
     // MARK: Helpers
 
     /// The topics newest first, filtered and paged.
-    private func topicList(
+    func topicList(
         _ state: UserEchoState, _ call: UserEchoAPICall, where include: (UserEchoTopic) -> Bool
     ) throws -> JSONValue {
         try call.listed(state.topics(where: include).map { presenter.topic($0, in: state) })
@@ -106,6 +82,10 @@ extension UserEchoAPIController {
 
     static func topicIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
         try call.found(state.topicIndex(id: try call.id("topic", "Topic")), "Topic")
+    }
+
+    static func existingTopic(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> UserEchoTopic {
+        state.topics[try topicIndex(call, in: state)]
     }
 
     /// Sets `type`, `category`, `tags` and `status` from the fields that are present.

@@ -1,12 +1,7 @@
 import Foundation
 
-/// `users`, `users/current`, `users/{id}`, `users/sso/{guid}`, `users/{id}/logout`,
-/// `users/get_or_create` and `users/groups`.
+/// `users/{id}/logout`, `users/get_or_create` and `users/groups` (create, rename, delete).
 extension UserEchoAPIController {
-    func userBySSOGuid(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        presenter.user(try call.found(state.user(guid: call.captures["guid"] ?? ""), "User"))
-    }
-
     /// Ends the user's forum page sessions (admins only).
     func logOut(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let user = try Self.existingUser(call, in: state)
