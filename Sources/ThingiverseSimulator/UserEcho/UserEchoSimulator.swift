@@ -6,7 +6,6 @@
 import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Synchronization
 
 /// A simulated UserEcho project: its forum pages and API v2, with seeded people, forums, topics

@@ -1,5 +1,3 @@
-import Foundation
-
 /// `forums` (list, create, delete) and each forum's `types`, `categories`, `tags` and
 /// `access_list`.
 extension UserEchoAPIController {

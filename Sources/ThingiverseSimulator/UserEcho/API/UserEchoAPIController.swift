@@ -1,7 +1,5 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Synchronization
 
 /// UserEcho's API v2 at `PREFIX/api/v2/<command>.json`. Every path below it comes here, so that

@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Synchronization
 
 /// The forum's web pages: the forum list, a forum's topics and a topic with its comments, plus
