@@ -96,7 +96,6 @@ struct SimCopy: Sendable, Identifiable {
 /// An order placed through an app, visible only with that app's tokens.
 struct StoredOrder: Sendable {
     var clientID: String
-    var buyerID: Int
     var order: SimulatedOrder
 }
 
