@@ -64,8 +64,7 @@ extension APIController {
     /// `GET /collections/{id}/things`: in the order added, or `sort=name|date` with `order=asc|desc`.
     func collectionThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let collection = try call.record(in: state.collections, what: "collection")
-        var things = collection.thingIDs.compactMap(state.thing(id:))
-            .filter { $0.isPublished || $0.ownerID == call.viewerID }
+        var things = collection.thingIDs.compactMap { state.visibleThing(id: $0, viewerID: call.viewerID) }
         if call.query["sort"] == "name" {
             things.sort { $0.name.lowercased() < $1.name.lowercased() }
         }

@@ -31,11 +31,7 @@ extension APIController {
         let index = try call.index(in: state.collections, "id", what: "collection", only: "the owner", can: "delete it") {
             $0.ownerID == call.viewerID
         }
-        for thingID in state.collections[index].thingIDs {
-            if let thingIndex = state.thingIndex(id: thingID) {
-                state.things[thingIndex].collectCount = max(0, state.things[thingIndex].collectCount - 1)
-            }
-        }
+        for thingID in state.collections[index].thingIDs { state.countCollected(thingID, -1) }
         state.collections.remove(at: index)
         return .ok
     }
@@ -46,16 +42,14 @@ extension APIController {
             $0.ownerID == call.viewerID
         }
         let thingID = try call.id("thing_id", what: "thing")
-        guard let thingIndex = state.thingIndex(id: thingID),
-            state.things[thingIndex].isPublished || state.things[thingIndex].ownerID == call.viewerID
-        else { throw .notFound("No thing with id \(thingID).") }
+        guard state.visibleThing(id: thingID, viewerID: call.viewerID) != nil else { throw .notFound("No thing with id \(thingID).") }
         guard !state.collections[index].thingIDs.contains(thingID) else {
             throw .badRequest("Thing \(thingID) is already in collection \(state.collections[index].id).")
         }
         _ = try call.bodyFields().string("description")
         state.collections[index].thingIDs.append(thingID)
         state.collections[index].modified = call.now
-        state.things[thingIndex].collectCount += 1
+        state.countCollected(thingID, 1)
         return .ok
     }
 
@@ -70,9 +64,7 @@ extension APIController {
         }
         state.collections[index].thingIDs.removeAll { $0 == thingID }
         state.collections[index].modified = call.now
-        if let thingIndex = state.thingIndex(id: thingID) {
-            state.things[thingIndex].collectCount = max(0, state.things[thingIndex].collectCount - 1)
-        }
+        state.countCollected(thingID, -1)
         return .ok
     }
 }

@@ -45,7 +45,7 @@ extension APIController {
     func latestComments(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let visible = state.comments.filter { comment in
             guard case .thing(let id) = comment.target else { return true }
-            return state.thing(id: id).map { $0.isPublished || $0.ownerID == call.viewerID } ?? false
+            return state.visibleThing(id: id, viewerID: call.viewerID) != nil
         }
         return .list(visible.sorted { ($0.added, $0.id) > ($1.added, $1.id) }.map { presenter.comment($0, in: state) })
     }
@@ -91,12 +91,10 @@ extension APIController {
         guard comment.authorID == call.viewerID || targetOwnerID(comment.target, state) == call.viewerID else {
             throw .forbidden("Only the author or the owner of what it is on can delete comment \(comment.id).")
         }
+        // A reply is always stored after the comment it answers, so one pass finds every descendant.
         var doomed: Set<Int> = [comment.id]
-        var grew = true
-        while grew {
-            let replies = state.comments.filter { $0.parentID.map(doomed.contains) ?? false }.map(\.id)
-            grew = !Set(replies).isSubset(of: doomed)
-            doomed.formUnion(replies)
+        for reply in state.comments where reply.parentID.map(doomed.contains) == true {
+            doomed.insert(reply.id)
         }
         state.comments.removeAll { doomed.contains($0.id) }
         return .ok

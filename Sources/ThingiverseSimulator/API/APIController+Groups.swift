@@ -78,9 +78,7 @@ extension APIController {
     /// `GET /groups/{id}/things`: `sort=newest|popular` (descending), or `search` in names.
     func groupThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let group = try call.record(in: state.groups, what: "group")
-        var entries = group.things.filter { entry in
-            state.thing(id: entry.thingID).map { $0.isPublished || $0.ownerID == call.viewerID } ?? false
-        }
+        var entries = group.things.filter { state.visibleThing(id: $0.thingID, viewerID: call.viewerID) != nil }
         if let search = call.query["search"]?.trimmingWhitespace.lowercased(), !search.isEmpty {
             entries = entries.filter { state.thing(id: $0.thingID)?.name.lowercased().contains(search) ?? false }
         } else {
@@ -107,7 +105,7 @@ extension APIController {
     func addGroupThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let index = try call.index(in: state.groups, what: "group", only: "members", can: "add things") { $0.isMember(call.viewerID) }
         let thingID = try call.id("thing_id", what: "thing")
-        guard let thing = state.thing(id: thingID), thing.isPublished || thing.ownerID == call.viewerID else {
+        guard state.visibleThing(id: thingID, viewerID: call.viewerID) != nil else {
             throw .notFound("No thing with id \(thingID).")
         }
         if !state.groups[index].things.contains(where: { $0.thingID == thingID }) {

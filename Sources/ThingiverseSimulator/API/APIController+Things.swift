@@ -166,8 +166,7 @@ extension APIController {
     /// `GET /things/{id}/ancestors`: the things this one remixes.
     func thingAncestors(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
-        let ancestors = thing.ancestors.compactMap(state.thing(id:)).filter { $0.isPublished || $0.ownerID == call.viewerID }
-        return summaries(ancestors, state, call)
+        return summaries(thing.ancestors.compactMap { state.visibleThing(id: $0, viewerID: call.viewerID) }, state, call)
     }
 
     /// `GET /things/{id}/derivatives`: the things that remix this one.

@@ -45,7 +45,7 @@ extension APIController {
         var things: [SimThing] = []
         for download in state.downloads.reversed() where download.userID == downloader.id && !seen.contains(download.thingID) {
             seen.insert(download.thingID)
-            if let thing = state.thing(id: download.thingID), thing.isPublished || thing.ownerID == call.viewerID {
+            if let thing = state.visibleThing(id: download.thingID, viewerID: call.viewerID) {
                 things.append(thing)
             }
         }
