@@ -83,21 +83,6 @@ extension APIController {
         return category
     }
 
-    /// `GET /tags/{tag}`
-    func getTag(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let tag = Self.normalizedTag(call.parameter("tag"))
-        guard let count = tagCounts(state)[tag] else { throw .notFound("No tag \"\(call.parameter("tag"))\".") }
-        return .object(presenter.tagSummary(tag, count: count))
-    }
-
-    /// `GET /tags/{tag}/things`
-    func tagThings(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let tag = Self.normalizedTag(call.parameter("tag"))
-        let things = publishedThings(state).filter { $0.tags.contains(tag) }
-        guard !things.isEmpty else { throw .notFound("No tag \"\(call.parameter("tag"))\".") }
-        return summaries(things, state, call)
-    }
-
     /// `GET /search/{term}/library`: matches among the caller's things, likes, collected and
     /// downloaded things (an empty list when nothing matches).
     func searchLibrary(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {

@@ -15,6 +15,12 @@ extension APIController {
         }
     }
 
+    /// The comments on `target`, oldest first, once it is checked to exist and be visible.
+    func comments(on target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> [SimComment] {
+        try checkTarget(target, state, call)
+        return state.comments(on: target)
+    }
+
     /// Adds a comment by the caller; 201 with the comment. `POST .../comments` of things,
     /// copies and group topics (`body`).
     func addComment(
@@ -27,18 +33,6 @@ extension APIController {
             added: call.now, modified: call.now)
         state.comments.append(comment)
         return .object(presenter.comment(comment, in: state), status: .created)
-    }
-
-    /// `GET .../comments` of things, copies and group topics: oldest first.
-    func commentList(on target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try checkTarget(target, state, call)
-        return .list(state.comments(on: target).map { presenter.comment($0, in: state) })
-    }
-
-    /// `GET .../threaded-comments` of things, copies and group topics.
-    func threadedComments(on target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        try checkTarget(target, state, call)
-        return .object(presenter.threadedComments(state.comments(on: target), in: state))
     }
 
     /// `GET /comments`: the latest comments, newest first.
@@ -63,12 +57,6 @@ extension APIController {
         default: throw .badRequest("target_type must be thing or make.", code: "invalid_field")
         }
         return try addComment(to: target, &state, call)
-    }
-
-    /// `POST /comments/{id}/reply`: a reply on the same target.
-    func replyToComment(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let parent = try call.record(in: state.comments, what: "comment")
-        return try addComment(to: parent.target, parentID: parent.id, &state, call)
     }
 
     /// `PATCH /comments/{id}`: the author only; replaces `body`.

@@ -156,10 +156,4 @@ extension APIController {
         return .redirect(to: presenter.storageURL("files/\(id)/\(file.name)"))
     }
 
-    /// `GET /things/{id}/package-url`: where a ZIP of all the thing's files can be fetched.
-    func packageURL(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let url = presenter.storageURL("packages/\(thing.id).zip")
-        return .object(.object([("public_url", .string(url)), ("url", .string(url))]))
-    }
 }

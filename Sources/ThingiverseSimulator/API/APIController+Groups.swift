@@ -54,14 +54,6 @@ extension APIController {
         return .object(presenter.group(state.groups[index], in: state, viewerID: call.viewerID))
     }
 
-    /// `GET /groups/{id}/group-topics`: pinned first, then newest.
-    func groupTopicList(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let group = try call.record(in: state.groups, what: "group")
-        let topics = state.groupTopics.filter { $0.groupID == group.id }
-            .sorted { ($0.isPinned ? 1 : 0, $0.added, $0.id) > ($1.isPinned ? 1 : 0, $1.added, $1.id) }
-        return .list(topics.map { presenter.groupTopic($0, in: state) })
-    }
-
     /// `POST /groups/{id}/group-topics`: members only; `name` and `body`.
     func createGroupTopic(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let index = try call.index(in: state.groups, what: "group", only: "members", can: "start topics") { $0.isMember(call.viewerID) }

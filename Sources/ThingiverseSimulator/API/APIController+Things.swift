@@ -122,13 +122,6 @@ extension APIController {
         return .object(show(try call.member(of: thing[keyPath: members], parameter, what: what, owner: "Thing \(thing.id)"), thing))
     }
 
-    /// `GET /things/{id}/likes`: the users who liked it.
-    func thingLikes(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let likerIDs = Set(state.likes.filter { $0.thingID == thing.id }.map(\.userID))
-        return .list(state.users.filter { likerIDs.contains($0.id) }.map(presenter.userSummary))
-    }
-
     /// `POST` (like) and `DELETE /things/{id}/likes` (unlike): 400 for your own thing, a second
     /// like or one you do not like.
     func setThingLiked(_ liked: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
@@ -150,23 +143,10 @@ extension APIController {
         return .ok
     }
 
-    /// `GET /things/{id}/tags`
-    func thingTags(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let counts = tagCounts(state)
-        return .list(thing.tags.map { presenter.tagSummary($0, count: counts[$0] ?? 0) })
-    }
-
     /// `GET /things/{id}/copies` (and `/prints`): newest first.
     func thingCopies(_ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
         return copies(state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }, state, call)
-    }
-
-    /// `GET /things/{id}/ancestors`: the things this one remixes.
-    func thingAncestors(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        return summaries(thing.ancestors.compactMap { state.visibleThing(id: $0, viewerID: call.viewerID) }, state, call)
     }
 
     /// `GET /things/{id}/derivatives`: the things that remix this one.

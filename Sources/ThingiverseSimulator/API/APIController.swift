@@ -183,10 +183,17 @@ extension APIController {
                 try $0.thingMembers(\.files, $1, $2, one: ("file_id", "file"), show: $0.presenter.file)
             },
             APIRoute(.delete, "things/:id/files/:file_id") { try $0.deleteThingFile(&$1, $2) },
-            APIRoute(.get, "things/:id/likes") { try $0.thingLikes(&$1, $2) },
+            APIRoute(.get, "things/:id/likes") { api, state, call in
+                let thing = try api.visibleThing(state, call)
+                let likerIDs = Set(state.likes.filter { $0.thingID == thing.id }.map(\.userID))
+                return .list(state.users.filter { likerIDs.contains($0.id) }.map(api.presenter.userSummary))
+            },
             APIRoute(.post, "things/:id/likes") { try $0.setThingLiked(true, &$1, $2) },
             APIRoute(.delete, "things/:id/likes") { try $0.setThingLiked(false, &$1, $2) },
-            APIRoute(.get, "things/:id/tags") { try $0.thingTags(&$1, $2) },
+            APIRoute(.get, "things/:id/tags") { api, state, call in
+                let counts = api.tagCounts(state)
+                return .list(try api.visibleThing(state, call).tags.map { api.presenter.tagSummary($0, count: counts[$0] ?? 0) })
+            },
             APIRoute(.get, "things/:id/categories") { api, state, call in
                 let thing = try api.visibleThing(state, call)
                 return .list(state.categories.filter { $0.slug == thing.categorySlug }.map { api.category($0, state, full: false) })
@@ -196,9 +203,17 @@ extension APIController {
             APIRoute(.post, "things/:id/copies") {
                 try $0.startUpload(&$1, $2, purpose: .newCopy(thingID: try $0.visibleThing($1, $2).id), isImage: true)
             },
-            APIRoute(.get, "things/:id/ancestors") { try $0.thingAncestors(&$1, $2) },
+            // The things this one remixes.
+            APIRoute(.get, "things/:id/ancestors") { api, state, call in
+                let ancestors = try api.visibleThing(state, call).ancestors
+                return api.summaries(ancestors.compactMap { state.visibleThing(id: $0, viewerID: call.viewerID) }, state, call)
+            },
             APIRoute(.get, "things/:id/derivatives") { try $0.thingDerivatives(&$1, $2) },
-            APIRoute(.get, "things/:id/package-url") { try $0.packageURL(&$1, $2) },
+            // Where a ZIP of all the thing's files can be fetched.
+            APIRoute(.get, "things/:id/package-url") { api, state, call in
+                let url = api.presenter.storageURL("packages/\(try api.visibleThing(state, call).id).zip")
+                return .object(.object([("public_url", .string(url)), ("url", .string(url))]))
+            },
             APIRoute(.get, "things/:id/prints") { try $0.thingCopies($1, $2) },
 
             APIRoute(.get, "files/:id") { api, state, call in
@@ -245,7 +260,10 @@ extension APIController {
             },
             APIRoute(.patch, "comments/:id") { try $0.updateComment(&$1, $2) },
             APIRoute(.delete, "comments/:id") { try $0.deleteComment(&$1, $2) },
-            APIRoute(.post, "comments/:id/reply") { try $0.replyToComment(&$1, $2) },
+            APIRoute(.post, "comments/:id/reply") { api, state, call in
+                let parent = try call.record(in: state.comments, what: "comment")
+                return try api.addComment(to: parent.target, parentID: parent.id, &state, call)
+            },
 
             APIRoute(.get, "search") { $0.summaries($0.publishedThings($1), $1, $2) },
             APIRoute(.get, "search/:term") { try $0.search(&$1, $2) },
@@ -260,8 +278,17 @@ extension APIController {
             APIRoute(.get, "tags") { api, state, _ in
                 .list(api.tagCounts(state).sorted { $0.key < $1.key }.map { api.presenter.tagSummary($0.key, count: $0.value) })
             },
-            APIRoute(.get, "tags/:tag") { try $0.getTag(&$1, $2) },
-            APIRoute(.get, "tags/:tag/things") { try $0.tagThings(&$1, $2) },
+            APIRoute(.get, "tags/:tag") { api, state, call in
+                let tag = Self.normalizedTag(call.parameter("tag"))
+                guard let count = api.tagCounts(state)[tag] else { throw APIError.notFound("No tag \"\(call.parameter("tag"))\".") }
+                return .object(api.presenter.tagSummary(tag, count: count))
+            },
+            APIRoute(.get, "tags/:tag/things") { api, state, call in
+                let tag = Self.normalizedTag(call.parameter("tag"))
+                let things = api.publishedThings(state).filter { $0.tags.contains(tag) }
+                guard !things.isEmpty else { throw APIError.notFound("No tag \"\(call.parameter("tag"))\".") }
+                return api.summaries(things, state, call)
+            },
 
             APIRoute(.get, "groups") { try $0.allGroups(&$1, $2) },
             APIRoute(.post, "groups") { try $0.createGroup(&$1, $2) },
@@ -273,7 +300,13 @@ extension APIController {
                 }
                 return try api.startUpload(&state, call, purpose: .groupImage(groupID: state.groups[index].id), isImage: true)
             },
-            APIRoute(.get, "groups/:id/group-topics") { try $0.groupTopicList(&$1, $2) },
+            // Pinned first, then newest.
+            APIRoute(.get, "groups/:id/group-topics") { api, state, call in
+                let group = try call.record(in: state.groups, what: "group")
+                let topics = state.groupTopics.filter { $0.groupID == group.id }
+                    .sorted { ($0.isPinned ? 1 : 0, $0.added, $0.id) > ($1.isPinned ? 1 : 0, $1.added, $1.id) }
+                return .list(topics.map { api.presenter.groupTopic($0, in: state) })
+            },
             APIRoute(.post, "groups/:id/group-topics") { try $0.createGroupTopic(&$1, $2) },
             APIRoute(.get, "groups/:id/things") { try $0.groupThings(&$1, $2) },
             APIRoute(.post, "groups/:id/things/:thing_id") { try $0.addGroupThing(&$1, $2) },
@@ -300,9 +333,14 @@ extension APIController {
     /// topic (`kind`), whose `:id` names `what`.
     static func commentRoutes(_ base: String, _ kind: @escaping @Sendable (Int) -> CommentTarget, _ what: String) -> [APIRoute] {
         [
-            APIRoute(.get, "\(base)/:id/comments") { try $0.commentList(on: $2.target(kind, what), $1, $2) },
+            // Oldest first.
+            APIRoute(.get, "\(base)/:id/comments") { api, state, call in
+                .list(try api.comments(on: call.target(kind, what), state, call).map { api.presenter.comment($0, in: state) })
+            },
             APIRoute(.post, "\(base)/:id/comments") { try $0.addComment(to: $2.target(kind, what), &$1, $2) },
-            APIRoute(.get, "\(base)/:id/threaded-comments") { try $0.threadedComments(on: $2.target(kind, what), $1, $2) },
+            APIRoute(.get, "\(base)/:id/threaded-comments") { api, state, call in
+                .object(api.presenter.threadedComments(try api.comments(on: call.target(kind, what), state, call), in: state))
+            },
         ]
     }
 }
