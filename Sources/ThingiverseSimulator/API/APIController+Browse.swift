@@ -18,8 +18,8 @@ extension APIController {
             guard !ranked.isEmpty else { throw .notFound("No things match \"\(call.parameter("term"))\".") }
             return api.summaries(ranked, state, call)
         },
-        // Matches among the caller's things, likes, collected and
-        // downloaded things (an empty list when nothing matches).
+        // Matches among the caller's things, likes, collected and downloaded things (an empty list when nothing
+        // matches).
         APIRoute(.get, "search/:term/library") { api, state, call throws(APIError) in
             let term = call.parameter("term").trimmingWhitespace.lowercased()
             let tag = Self.normalizedTag(term)

@@ -11,8 +11,8 @@ extension APIController {
             let (thing, file) = try api.visibleFile(state, call)
             return .object(api.presenter.file(file, of: thing))
         },
-        // Turns an upload whose bytes have arrived into its file or
-        // image; answers what was made. Only the person who started the upload may finish it.
+        // Turns an upload whose bytes have arrived into its file or image; answers what was made. Only the person who
+        // started the upload may finish it.
         APIRoute(.post, "files/:id/finalize") { api, state, call throws(APIError) in
             let id = try call.id("id", what: "pending upload")
             guard let position = state.pendingUploads.firstIndex(where: { $0.id == id }) else {
@@ -28,8 +28,7 @@ extension APIController {
             state.pendingUploads.remove(at: position)
             return .object(made)
         },
-        // Redirects to the file's bytes and notes the download in the
-        // caller's history (`GET /users/{name}/downloads`).
+        // Redirects to the file's bytes and notes the download in the caller's history (`GET /users/{name}/downloads`).
         APIRoute(.get, "files/:id/download") { api, state, call throws(APIError) in
             let (thing, file) = try api.visibleFile(state, call)
             let id = file.id

@@ -5,8 +5,8 @@ import HTTPTypes
 extension APIController {
     /// The `groups/...` and `group-topics/...` endpoints of `routes`.
     static let groupRoutes: [APIRoute] = [
-        // `filter=my-groups`, `sort=members|topics|activity|newest` (descending,
-        // default members), `search` in name and description.
+        // `filter=my-groups`, `sort=members|topics|activity|newest` (descending, default members), `search` in name and
+        // description.
         APIRoute(.get, "groups") { api, state, call throws(APIError) in
             var groups = state.groups
             switch call.query["filter"] {
@@ -128,8 +128,8 @@ extension APIController {
             state.groups[index].modified = call.now
             return .ok
         },
-        // Owner only; `rank` 1...3 features the thing,
-        // 0 stops featuring it (400 to rank a featured thing again, or to unfeature one that is not).
+        // Owner only; `rank` 1...3 features the thing, 0 stops featuring it (400 to rank a featured thing again, or to
+        // unfeature one that is not).
         APIRoute(.patch, "groups/:id/things/:thing_id") { api, state, call throws(APIError) in
             let index = try call.index(in: state.groups, what: "group", only: "the owner", can: "feature things") { $0.ownerID == call.viewerID }
             let group = state.groups[index]

@@ -5,10 +5,10 @@ extension APIController {
     static let orderRoutes: [APIRoute] = [
         APIRoute(.get, "orders") { _, state, call in .list(state.orders.filter { $0.clientID == call.token.clientID }.map(\.order.json)) },
         APIRoute(.get, "orders/:id") { .object($1.orders[try $0.orderIndex($1, $2)].order.json) },
-        // Changes `is_shipped`, `status` and `note` (only those sent) of an
-        // order of the token's app, stamps `modified_date`, and queues the matching webhook for
-        // the app's webhook URL: `refund_requested` and `order_refunded` as documented, and the
-        // simulator's own `order_shipped` (shipped) or `order_updated` (anything else).
+        // Changes `is_shipped`, `status` and `note` (only those sent) of an order of the token's app, stamps
+        // `modified_date`, and queues the matching webhook for the app's webhook URL: `refund_requested` and
+        // `order_refunded` as documented, and the simulator's own `order_shipped` (shipped) or `order_updated`
+        // (anything else).
         APIRoute(.patch, "orders/:id") { api, state, call throws(APIError) in
             let index = try api.orderIndex(state, call)
             let fields = try call.bodyFields()

@@ -35,8 +35,8 @@ extension APIController {
             state.save(thing)
             return .object(api.presenter.thing(thing, in: state, viewerID: call.viewerID))
         },
-        // Owner only; also removes its likes, copies, comments, downloads,
-        // pending uploads and its entries in collections and groups.
+        // Owner only; also removes its likes, copies, comments, downloads, pending uploads and its entries in
+        // collections and groups.
         APIRoute(.delete, "things/:id") { api, state, call throws(APIError) in
             let thing = try api.ownedThing(state, call, action: "delete")
             state.things.removeAll { $0.id == thing.id }
@@ -74,8 +74,7 @@ extension APIController {
         APIRoute(.get, "things/:id/images/:image_id") {
             try $0.thingMembers(\.images, $1, $2, one: ("image_id", "image"), show: $0.presenter.image(_:of:))
         },
-        // Owner only; `rank` (1 = first) moves the image,
-        // `featured: true` makes it the thing's default image.
+        // Owner only; `rank` (1 = first) moves the image, `featured: true` makes it the thing's default image.
         APIRoute(.patch, "things/:id/images/:image_id") { api, state, call throws(APIError) in
             let thing = try api.ownedThing(state, call, action: "change images of")
             guard let index = state.thingIndex(id: thing.id) else { throw .notFound("No thing with id \(thing.id).") }

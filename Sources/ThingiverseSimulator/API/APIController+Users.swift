@@ -30,8 +30,7 @@ extension APIController {
             let maker = try api.user(state, call)
             return api.copies(state.copies.filter { $0.makerID == maker.id }.sorted { $0.added > $1.added }, state, call)
         },
-        // Things whose files the user downloaded through
-        // `GET /files/{id}/download`, most recent first, each once.
+        // Things whose files the user downloaded through `GET /files/{id}/download`, most recent first, each once.
         APIRoute(.get, "users/:name/downloads") { api, state, call throws(APIError) in
             let downloader = try api.user(state, call)
             var seen: Set<Int> = []
@@ -44,8 +43,8 @@ extension APIController {
             }
             return api.summaries(things, state, call)
         },
-        // How many comments and
-        // copies others made on the user's things since then (all of them without a timestamp).
+        // `?timestamp=YYYY-MM-DDThh:mm:ssTZD`: how many comments and copies others made on the user's things since then
+        // (all of them without a timestamp).
         APIRoute(.get, "users/:name/event-count") { api, state, call throws(APIError) in
             let target = try api.user(state, call)
             var since = 0
