@@ -3,8 +3,8 @@ import HTTPTypes
 extension APIController {
     /// The `orders/...` endpoints of `routes`, each with its handler.
     static let orderRoutes: [APIRoute] = [
-        APIRoute(.get, "orders") { _, state, call in .list(state.orders.filter { $0.clientID == call.token.clientID }.map(\.order.json)) },
-        APIRoute(.get, "orders/:id") { .object($1.orders[try $0.orderIndex($1, $2)].order.json) },
+        APIRoute(.get, "orders") { _, state, call in .list(state.orders[call.token.clientID, default: []].map(\.json)) },
+        APIRoute(.get, "orders/:id") { .object($1.orders[$2.token.clientID, default: []][try $0.orderIndex($1, $2)].json) },
         // Changes `is_shipped`, `status` and `note` (only those sent) of an order of the token's app, stamps
         // `modified_date`, and queues the matching webhook for the app's webhook URL: `refund_requested` and
         // `order_refunded` as documented, and the simulator's own `order_shipped` (shipped) or `order_updated`
@@ -12,7 +12,7 @@ extension APIController {
         APIRoute(.patch, "orders/:id") { api, state, call throws(APIError) in
             let index = try api.orderIndex(state, call)
             let fields = try call.bodyFields()
-            var order = state.orders[index].order
+            var order = state.orders[call.token.clientID, default: []][index]
             let before = order
             if let status = try fields.choice("status", in: Self.orderStatuses) {
                 order.status = status
@@ -22,7 +22,7 @@ extension APIController {
             if let note = try fields.string("note") { order.note = note }
             guard order != before else { return .object(order.json) }
             order.modifiedDate = Timestamp.orderDate(call.now)
-            state.orders[index].order = order
+            state.orders[call.token.clientID, default: []][index] = order
             if let url = call.webhookURL {
                 let event = Self.webhookEvent(from: before, to: order)
                 state.outbox.append(OutgoingDelivery(event: event, url: url, body: WebhookPayload.order(event: event, order: order)))
@@ -31,11 +31,10 @@ extension APIController {
         },
     ]
 
-    /// The index of order `:id` when it belongs to the token's app (404 otherwise).
+    /// The index of order `:id` among the token's app's orders (404 when it has none such).
     func orderIndex(_ state: SimulatorState, _ call: APICall) throws(APIError) -> Int {
         let id = call.parameter("id")
-        guard let index = state.orders.firstIndex(where: { $0.order.id == id && $0.clientID == call.token.clientID })
-        else {
+        guard let index = state.orders[call.token.clientID, default: []].firstIndex(where: { $0.id == id }) else {
             throw .notFound("No order \(id) exists for this app.")
         }
         return index

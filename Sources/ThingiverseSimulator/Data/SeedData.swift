@@ -174,8 +174,8 @@ enum SeedData {
     }
 
     /// Three orders per registered app; the first app's ids are 1234, 1235, 1236, the second's 2234...
-    static func orders(apps: [SimulatorApp]) -> [StoredOrder] {
-        var result: [StoredOrder] = []
+    static func orders(apps: [SimulatorApp]) -> [String: [SimulatedOrder]] {
+        var result: [String: [SimulatedOrder]] = [:]
         let amounts = [("14.53", "13.99", "0.54"), ("7.99", "7.50", "0.49"), ("22.00", "20.75", "1.25")]
         let statuses = [("paid", false), ("shipped", true), ("refunded", true)]
         for (appIndex, app) in apps.enumerated() {
@@ -186,7 +186,7 @@ enum SeedData {
                     id: id, thingID: thingID(index: 9 + k * 3), prices: amounts[k], added: Timestamp.orderDate(added),
                     modified: Timestamp.orderDate(added + 56_338), address: "\(100 + k * 11) Some St., Somecity, Somestate, 1234\(k)",
                     isShipped: statuses[k].1, status: statuses[k].0, note: k == 0 ? "Please gift wrap." : "")
-                result.append(StoredOrder(clientID: app.clientID, order: order))
+                result[app.clientID, default: []].append(order)
             }
         }
         return result

@@ -9,7 +9,8 @@ struct SimulatorState: Sendable {
     var categories = SeedData.categories
     var collections = SeedData.collections
     var copies = SeedData.copies
-    var orders: [StoredOrder]
+    /// Orders by the client id of the app they were placed through; only its tokens see them.
+    var orders: [String: [SimulatedOrder]]
     var comments = SeedData.comments
     var groups = SeedData.groups
     var groupTopics = SeedData.groupTopics
