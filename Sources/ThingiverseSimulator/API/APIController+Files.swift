@@ -35,7 +35,7 @@ extension APIController {
             if let index = state.thingIndex(id: thing.id), let position = thing.files.firstIndex(where: { $0.id == id }) {
                 state.things[index].files[position].downloadCount += 1
             }
-            state.downloads.append(Download(userID: call.viewerID, thingID: thing.id, fileID: id, at: call.now))
+            state.downloads.append(Download(userID: call.viewerID, thingID: thing.id))
             return .redirect(to: api.presenter.storageURL("files/\(id)/\(file.name)"))
         },
     ]

@@ -76,19 +76,19 @@ extension APIController {
         },
         // Owner only; `rank` (1 = first) moves the image, `featured: true` makes it the thing's default image.
         APIRoute(.patch, "things/:id/images/:image_id") { api, state, call throws(APIError) in
-            let thing = try api.ownedThing(state, call, action: "change images of")
-            guard let index = state.thingIndex(id: thing.id) else { throw .notFound("No thing with id \(thing.id).") }
-            state.things[index].images = try api.reordered(thing.images, call, owner: "Thing \(thing.id)")
-            state.things[index].modified = call.now
+            var thing = try api.ownedThing(state, call, action: "change images of")
+            thing.images = try api.reordered(thing.images, call, owner: "Thing \(thing.id)")
+            thing.modified = call.now
+            state.save(thing)
             return .ok
         },
         // Owner only.
         APIRoute(.delete, "things/:id/images/:image_id") { api, state, call throws(APIError) in
-            let thing = try api.ownedThing(state, call, action: "delete images of")
+            var thing = try api.ownedThing(state, call, action: "delete images of")
             let image = try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)")
-            guard let index = state.thingIndex(id: thing.id) else { throw .notFound("No thing with id \(thing.id).") }
-            state.things[index].images.removeAll { $0.id == image.id }
-            state.things[index].modified = call.now
+            thing.images.removeAll { $0.id == image.id }
+            thing.modified = call.now
+            state.save(thing)
             return .ok
         },
         APIRoute(.get, "things/:id/files") { try $0.thingMembers(\.files, $1, $2, show: $0.presenter.file) },
@@ -101,13 +101,12 @@ extension APIController {
         },
         // Owner only.
         APIRoute(.delete, "things/:id/files/:file_id") { api, state, call throws(APIError) in
-            let thing = try api.ownedThing(state, call, action: "delete files of")
-            let fileID = try call.id("file_id", what: "file")
-            guard let index = state.thingIndex(id: thing.id), let position = thing.files.firstIndex(where: { $0.id == fileID })
-            else { throw .notFound("Thing \(thing.id) has no file \(fileID).") }
-            if let key = thing.files[position].storageKey { state.storedObjects[key] = nil }
-            state.things[index].files.remove(at: position)
-            state.things[index].modified = call.now
+            var thing = try api.ownedThing(state, call, action: "delete files of")
+            let file = try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)")
+            if let key = file.storageKey { state.storedObjects[key] = nil }
+            thing.files.removeAll { $0.id == file.id }
+            thing.modified = call.now
+            state.save(thing)
             return .ok
         },
         APIRoute(.get, "things/:id/likes") { api, state, call in
