@@ -48,7 +48,8 @@ extension APIController {
         // The author, or the owner of what it is on; its replies go too.
         APIRoute(.delete, "comments/:id") { api, state, call throws(APIError) in
             let comment = try call.record(in: state.comments, what: "comment")
-            guard comment.authorID == call.viewerID || api.targetOwnerID(comment.target, state) == call.viewerID else {
+            // Whoever may not see the target (someone else's draft thing) does not own it either.
+            guard comment.authorID == call.viewerID || (try? api.checkTarget(comment.target, state, call)) == call.viewerID else {
                 throw .forbidden("Only the author or the owner of what it is on can delete comment \(comment.id).")
             }
             // A reply is always stored after the comment it answers, so one pass finds every descendant.
@@ -65,15 +66,19 @@ extension APIController {
         },
     ]
 
-    /// Checks that `target` exists and the caller may see it.
-    func checkTarget(_ target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) {
+    /// Checks that `target` exists and the caller may see it; answers who owns it (the thing's
+    /// owner, the copy's maker, the owner of the topic's group).
+    @discardableResult
+    func checkTarget(_ target: CommentTarget, _ state: SimulatorState, _ call: APICall) throws(APIError) -> Int? {
         switch target {
         case .thing(let id):
-            _ = try visibleThing(state, call, id: id)
+            return try visibleThing(state, call, id: id).ownerID
         case .copy(let id):
-            guard state.copy(id: id) != nil else { throw .notFound("No copy with id \(id).") }
+            guard let copy = state.copy(id: id) else { throw .notFound("No copy with id \(id).") }
+            return copy.makerID
         case .groupTopic(let id):
-            guard state.groupTopic(id: id) != nil else { throw .notFound("No group topic with id \(id).") }
+            guard let topic = state.groupTopic(id: id) else { throw .notFound("No group topic with id \(id).") }
+            return state.group(id: topic.groupID)?.ownerID
         }
     }
 
@@ -95,13 +100,5 @@ extension APIController {
             added: call.now, modified: call.now)
         state.comments.append(comment)
         return .object(presenter.comment(comment, in: state), status: .created)
-    }
-
-    private func targetOwnerID(_ target: CommentTarget, _ state: SimulatorState) -> Int? {
-        switch target {
-        case .thing(let id): return state.thing(id: id)?.ownerID
-        case .copy(let id): return state.copy(id: id)?.makerID
-        case .groupTopic(let id): return state.groupTopic(id: id).flatMap { state.group(id: $0.groupID)?.ownerID }
-        }
     }
 }
