@@ -30,7 +30,6 @@ extension APIController {
             state.collections[index].modified = call.now
             return .object(api.presenter.collection(state.collections[index], in: state, viewerID: call.viewerID))
         },
-        // Owner only.
         APIRoute(.delete, "collections/:id") { api, state, call throws(APIError) in
             let index = try call.index(in: state.collections, "id", what: "collection", only: "the owner", can: "delete it") {
                 $0.ownerID == call.viewerID

@@ -38,7 +38,6 @@ extension APIController {
             state.copies[index].images = try api.reordered(state.copies[index].images, call, owner: "Copy \(state.copies[index].id)")
             return .ok
         },
-        // The maker only.
         APIRoute(.delete, "copies/:id/images/:image_id") { api, state, call throws(APIError) in
             let index = try call.index(in: state.copies, what: "copy", only: "the maker", can: "delete its images") { $0.makerID == call.viewerID }
             let image = try call.member(of: state.copies[index].images, "image_id", what: "image", owner: "Copy \(state.copies[index].id)")

@@ -25,7 +25,6 @@ extension APIController {
             return .object(api.presenter.thing(thing, in: state, viewerID: call.viewerID), status: .created)
         },
         APIRoute(.get, "things/:id") { .object($0.presenter.thing(try $0.visibleThing($1, $2), in: $1, viewerID: $2.viewerID)) },
-        // Owner only.
         APIRoute(.patch, "things/:id") { api, state, call throws(APIError) in
             var thing = try api.ownedThing(state, call, action: "change")
             let fields = try call.bodyFields()
@@ -82,7 +81,6 @@ extension APIController {
             state.save(thing)
             return .ok
         },
-        // Owner only.
         APIRoute(.delete, "things/:id/images/:image_id") { api, state, call throws(APIError) in
             var thing = try api.ownedThing(state, call, action: "delete images of")
             let image = try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)")
@@ -99,7 +97,6 @@ extension APIController {
         APIRoute(.get, "things/:id/files/:file_id") {
             try $0.thingMembers(\.files, $1, $2, one: ("file_id", "file"), show: $0.presenter.file)
         },
-        // Owner only.
         APIRoute(.delete, "things/:id/files/:file_id") { api, state, call throws(APIError) in
             var thing = try api.ownedThing(state, call, action: "delete files of")
             let file = try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)")
