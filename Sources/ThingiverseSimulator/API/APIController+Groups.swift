@@ -195,10 +195,7 @@ extension APIController {
     func leaveGroup(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let index = try call.index(in: state.groups, "group_id", what: "group")
         let group = state.groups[index]
-        var userID = call.viewerID
-        if call.parameters["user_id"] != nil {
-            userID = try call.id("user_id", what: "user")
-        }
+        let userID = call.parameters["user_id"] == nil ? call.viewerID : try call.id("user_id", what: "user")
         guard state.user(id: userID) != nil else { throw .notFound("No user with id \(userID).") }
         guard userID == call.viewerID || group.ownerID == call.viewerID else {
             throw .forbidden("Only the owner of group \(group.id) can remove other members.")
@@ -208,8 +205,6 @@ extension APIController {
         state.groups[index].members.removeAll { $0.userID == userID }
         return .ok
     }
-
-    // MARK: Group topics
 
     /// `POST` (pin) and `DELETE /group-topics/{id}/pin` (unpin): the group owner only.
     func setPinned(_ pinned: Bool, _ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
