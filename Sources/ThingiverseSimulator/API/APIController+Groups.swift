@@ -97,11 +97,9 @@ extension APIController {
             }
             return .list(
                 entries.compactMap { entry in
-                    guard let thing = state.thing(id: entry.thingID),
-                        case .object(var members) = api.presenter.thingSummary(thing, in: state, viewerID: call.viewerID)
-                    else { return nil }
-                    members.append(("group_rank", .integer(entry.rank)))
-                    return .object(members)
+                    state.thing(id: entry.thingID).map { thing in
+                        .object(api.presenter.thingSummaryMembers(thing, in: state, viewerID: call.viewerID) + [("group_rank", .integer(entry.rank))])
+                    }
                 })
         },
         // Members only; ok even when it is already there.

@@ -87,10 +87,10 @@ extension Presenter {
 
     /// A group member: the user, their role and when they joined.
     func groupMember(_ user: SimUser, membership: SimGroup.Membership, group: SimGroup) -> JSONValue {
-        guard case .object(var members) = userSummary(user) else { return .null }
-        members.append(("is_owner", .bool(group.ownerID == user.id)))
-        members.append(("joined", .string(Timestamp.iso8601(membership.joined))))
-        return .object(members)
+        .object(
+            userMembers(user, full: false) + [
+                ("is_owner", .bool(group.ownerID == user.id)), ("joined", .string(Timestamp.iso8601(membership.joined))),
+            ])
     }
 
     /// What `POST /things/{id}/files` and the other upload requests answer: the storage

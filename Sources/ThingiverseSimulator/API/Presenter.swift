@@ -27,7 +27,7 @@ struct Presenter: ProviderPresenter {
     }
 
     /// The members both forms share; the full one adds `full_name`.
-    private func userMembers(_ user: SimUser, full: Bool) -> [(String, JSONValue)] {
+    func userMembers(_ user: SimUser, full: Bool) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = [
             ("id", .integer(user.id)),
             ("name", .string(user.name)),
@@ -74,7 +74,8 @@ struct Presenter: ProviderPresenter {
         .object(thingSummaryMembers(thing, in: state, viewerID: viewerID))
     }
 
-    private func thingSummaryMembers(_ thing: SimThing, in state: SimulatorState, viewerID: Int) -> [(String, JSONValue)] {
+    /// The short form's members, which the full thing and group lists (`group_rank`) extend.
+    func thingSummaryMembers(_ thing: SimThing, in state: SimulatorState, viewerID: Int) -> [(String, JSONValue)] {
         let creator = state.user(id: thing.ownerID).map(userSummary) ?? .null
         let cover = thing.images.first.map { "things/\($0.id)" } ?? "things/\(thing.id)"
         return [
