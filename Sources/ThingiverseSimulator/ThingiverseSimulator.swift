@@ -126,7 +126,7 @@ public final class ThingiverseSimulator: Sendable, KitSimulator {
 
     /// The seeded orders of the app with this client id (what `GET /orders` shows its tokens).
     public func orders(clientID: String) -> [SimulatedOrder] {
-        state.withLock { $0.orders.filter { $0.clientID == clientID }.map(\.order) }
+        state.withLock { $0.orders[clientID] ?? [] }
     }
 
     // MARK: Shared by the controllers

@@ -1,8 +1,45 @@
+import HTTPTypes
+
 /// Files and images of things, and the upload flow they share with copies, avatars, covers
 /// and group images: an upload request answers storage fields (`Presenter.uploadForm`), the
 /// client POSTs the bytes to `{api}/_uploads` (`UploadReceiver`), and
 /// `POST /files/{id}/finalize` turns them into the file or image.
 extension APIController {
+    /// The `files/...` endpoints of `routes`, each with its handler.
+    static let fileRoutes: [APIRoute] = [
+        APIRoute(.get, "files/:id") { api, state, call in
+            let (thing, file) = try api.visibleFile(state, call)
+            return .object(api.presenter.file(file, of: thing))
+        },
+        // Turns an upload whose bytes have arrived into its file or image; answers what was made. Only the person who
+        // started the upload may finish it.
+        APIRoute(.post, "files/:id/finalize") { api, state, call throws(APIError) in
+            let id = try call.id("id", what: "pending upload")
+            guard let position = state.pendingUploads.firstIndex(where: { $0.id == id }) else {
+                throw .notFound("No pending upload with id \(id).")
+            }
+            let upload = state.pendingUploads[position]
+            guard upload.ownerID == call.viewerID else { throw .forbidden("Upload \(id) was started by someone else.") }
+            guard upload.isUploaded, let stored = state.storedObjects[upload.storageKey] else {
+                throw .badRequest(
+                    "Nothing has been uploaded for \(id) yet: POST the form to the action URL first.", code: "upload_missing")
+            }
+            let made = try api.finalize(upload, stored: stored, in: &state, call)
+            state.pendingUploads.remove(at: position)
+            return .object(made)
+        },
+        // Redirects to the file's bytes and notes the download in the caller's history (`GET /users/{name}/downloads`).
+        APIRoute(.get, "files/:id/download") { api, state, call throws(APIError) in
+            let (thing, file) = try api.visibleFile(state, call)
+            let id = file.id
+            if let index = state.thingIndex(id: thing.id), let position = thing.files.firstIndex(where: { $0.id == id }) {
+                state.things[index].files[position].downloadCount += 1
+            }
+            state.downloads.append(Download(userID: call.viewerID, thingID: thing.id))
+            return .redirect(to: api.presenter.storageURL("files/\(id)/\(file.name)"))
+        },
+    ]
+
     /// File name endings accepted where the upload becomes a picture.
     static let imageTypes: [String: String] = [
         "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
@@ -34,38 +71,6 @@ extension APIController {
         return .object(presenter.uploadForm(upload, contentType: imageType ?? "application/octet-stream"))
     }
 
-    /// `DELETE /things/{id}/files/{file_id}`: owner only.
-    func deleteThingFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try ownedThing(state, call, action: "delete files of")
-        let fileID = try call.id("file_id", what: "file")
-        guard let index = state.thingIndex(id: thing.id), let position = thing.files.firstIndex(where: { $0.id == fileID })
-        else { throw .notFound("Thing \(thing.id) has no file \(fileID).") }
-        if let key = thing.files[position].storageKey { state.storedObjects[key] = nil }
-        state.things[index].files.remove(at: position)
-        state.things[index].modified = call.now
-        return .ok
-    }
-
-    /// `PATCH /things/{id}/images/{image_id}`: owner only; `rank` (1 = first) moves the image,
-    /// `featured: true` makes it the thing's default image.
-    func updateThingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try ownedThing(state, call, action: "change images of")
-        guard let index = state.thingIndex(id: thing.id) else { throw .notFound("No thing with id \(thing.id).") }
-        state.things[index].images = try reordered(thing.images, call, owner: "Thing \(thing.id)")
-        state.things[index].modified = call.now
-        return .ok
-    }
-
-    /// `DELETE /things/{id}/images/{image_id}`: owner only.
-    func deleteThingImage(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try ownedThing(state, call, action: "delete images of")
-        let image = try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)")
-        guard let index = state.thingIndex(id: thing.id) else { throw .notFound("No thing with id \(thing.id).") }
-        state.things[index].images.removeAll { $0.id == image.id }
-        state.things[index].modified = call.now
-        return .ok
-    }
-
     /// Applies `rank` and `featured` from the body to the image `image_id` of `images`.
     func reordered(_ images: [SimImage], _ call: APICall, owner: String) throws(APIError) -> [SimImage] {
         let imageID = try call.member(of: images, "image_id", what: "image", owner: owner).id
@@ -81,24 +86,6 @@ extension APIController {
             result.insert(result.remove(at: current), at: 0)
         }
         return result
-    }
-
-    /// `POST /files/{id}/finalize`: turns an upload whose bytes have arrived into its file or
-    /// image; answers what was made. Only the person who started the upload may finish it.
-    func finalizeUpload(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let id = try call.id("id", what: "pending upload")
-        guard let position = state.pendingUploads.firstIndex(where: { $0.id == id }) else {
-            throw .notFound("No pending upload with id \(id).")
-        }
-        let upload = state.pendingUploads[position]
-        guard upload.ownerID == call.viewerID else { throw .forbidden("Upload \(id) was started by someone else.") }
-        guard upload.isUploaded, let stored = state.storedObjects[upload.storageKey] else {
-            throw .badRequest(
-                "Nothing has been uploaded for \(id) yet: POST the form to the action URL first.", code: "upload_missing")
-        }
-        let made = try finalize(upload, stored: stored, in: &state, call)
-        state.pendingUploads.remove(at: position)
-        return .object(made)
     }
 
     private func finalize(
@@ -144,22 +131,4 @@ extension APIController {
         }
     }
 
-    /// `GET /files/{id}/download`: redirects to the file's bytes and notes the download in the
-    /// caller's history (`GET /users/{name}/downloads`).
-    func downloadFile(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let (thing, file) = try visibleFile(state, call)
-        let id = file.id
-        if let index = state.thingIndex(id: thing.id), let position = thing.files.firstIndex(where: { $0.id == id }) {
-            state.things[index].files[position].downloadCount += 1
-        }
-        state.downloads.append(Download(userID: call.viewerID, thingID: thing.id, fileID: id, at: call.now))
-        return .redirect(to: presenter.storageURL("files/\(id)/\(file.name)"))
-    }
-
-    /// `GET /things/{id}/package-url`: where a ZIP of all the thing's files can be fetched.
-    func packageURL(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let url = presenter.storageURL("packages/\(thing.id).zip")
-        return .object(.object([("public_url", .string(url)), ("url", .string(url))]))
-    }
 }

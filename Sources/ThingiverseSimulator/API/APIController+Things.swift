@@ -1,6 +1,152 @@
 import HTTPTypes
 
 extension APIController {
+    /// The `things/...` endpoints of `routes`, each with its handler.
+    static let thingRoutes: [APIRoute] = [
+        // Creates an unpublished thing owned by the caller; 201 with the thing.
+        APIRoute(.post, "things") { api, state, call throws(APIError) in
+            let fields = try call.bodyFields()
+            guard let name = try fields.string("name")?.trimmingWhitespace, !name.isEmpty else {
+                throw .badRequest("A new thing needs a name.", code: "invalid_field")
+            }
+            guard let owner = state.user(id: call.viewerID) else { throw .forbidden("The token's user no longer exists.") }
+            let id = (state.things.map(\.id).max() ?? SeedData.firstThingID) + 17
+            var thing = SimThing(
+                id: id, name: name, ownerID: owner.id, license: owner.defaultLicense, added: call.now, modified: call.now,
+                images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)])
+            try api.apply(fields, to: &thing, in: state)
+            if let ancestors = try fields.integers("ancestors") {
+                guard ancestors.allSatisfy({ state.thing(id: $0) != nil }) else {
+                    throw .badRequest("Every ancestor must be an existing thing id.", code: "invalid_field")
+                }
+                thing.ancestors = ancestors
+            }
+            state.things.append(thing)
+            return .object(api.presenter.thing(thing, in: state, viewerID: call.viewerID), status: .created)
+        },
+        APIRoute(.get, "things/:id") { .object($0.presenter.thing(try $0.visibleThing($1, $2), in: $1, viewerID: $2.viewerID)) },
+        APIRoute(.patch, "things/:id") { api, state, call throws(APIError) in
+            var thing = try api.ownedThing(state, call, action: "change")
+            let fields = try call.bodyFields()
+            if let name = try fields.nonBlankString("name") { thing.name = name }
+            try api.apply(fields, to: &thing, in: state)
+            thing.modified = call.now
+            state.save(thing)
+            return .object(api.presenter.thing(thing, in: state, viewerID: call.viewerID))
+        },
+        // Owner only; also removes its likes, copies, comments, downloads, pending uploads and its entries in
+        // collections and groups.
+        APIRoute(.delete, "things/:id") { api, state, call throws(APIError) in
+            let thing = try api.ownedThing(state, call, action: "delete")
+            state.things.removeAll { $0.id == thing.id }
+            state.likes = state.likes.filter { $0.thingID != thing.id }
+            let copyIDs = Set(state.copies.filter { $0.thingID == thing.id }.map(\.id))
+            state.copies.removeAll { copyIDs.contains($0.id) }
+            state.comments.removeAll { $0.target.isAmong(things: [thing.id], copies: copyIDs) }
+            state.downloads.removeAll { $0.thingID == thing.id }
+            state.pendingUploads.removeAll { [.thingFile(thingID: thing.id), .newCopy(thingID: thing.id)].contains($0.purpose) }
+            for index in state.collections.indices {
+                state.collections[index].thingIDs.removeAll { $0 == thing.id }
+            }
+            for index in state.groups.indices {
+                state.groups[index].things.removeAll { $0.thingID == thing.id }
+            }
+            return .ok
+        },
+        // 400 with `errors` when the name or description is blank.
+        APIRoute(.post, "things/:id/publish") { api, state, call throws(APIError) in
+            var thing = try api.ownedThing(state, call, action: "publish")
+            var reasons: [String] = []
+            if thing.name.trimmingWhitespace.isEmpty { reasons.append("The thing needs a name.") }
+            if thing.description.trimmingWhitespace.isEmpty { reasons.append("The thing needs a description.") }
+            guard reasons.isEmpty else {
+                var error = APIError.badRequest(reasons.joined(separator: " "), code: "cannot_publish")
+                error.extra = [("errors", .array(reasons.map { .string($0) }))]
+                throw error
+            }
+            thing.isPublished = true
+            thing.modified = call.now
+            state.save(thing)
+            return .object(api.presenter.thing(thing, in: state, viewerID: call.viewerID))
+        },
+        APIRoute(.get, "things/:id/images") { try $0.thingMembers(\.images, $1, $2, show: $0.presenter.image(_:of:)) },
+        APIRoute(.get, "things/:id/images/:image_id") {
+            try $0.thingMembers(\.images, $1, $2, one: ("image_id", "image"), show: $0.presenter.image(_:of:))
+        },
+        // Owner only; `rank` (1 = first) moves the image, `featured: true` makes it the thing's default image.
+        APIRoute(.patch, "things/:id/images/:image_id") { api, state, call throws(APIError) in
+            var thing = try api.ownedThing(state, call, action: "change images of")
+            thing.images = try api.reordered(thing.images, call, owner: "Thing \(thing.id)")
+            thing.modified = call.now
+            state.save(thing)
+            return .ok
+        },
+        APIRoute(.delete, "things/:id/images/:image_id") { api, state, call throws(APIError) in
+            var thing = try api.ownedThing(state, call, action: "delete images of")
+            let image = try call.member(of: thing.images, "image_id", what: "image", owner: "Thing \(thing.id)")
+            thing.images.removeAll { $0.id == image.id }
+            thing.modified = call.now
+            state.save(thing)
+            return .ok
+        },
+        APIRoute(.get, "things/:id/files") { try $0.thingMembers(\.files, $1, $2, show: $0.presenter.file) },
+        APIRoute(.post, "things/:id/files") { api, state, call in
+            let thing = try api.ownedThing(state, call, action: "add files to")
+            return try api.startUpload(&state, call, purpose: .thingFile(thingID: thing.id), isImage: false)
+        },
+        APIRoute(.get, "things/:id/files/:file_id") {
+            try $0.thingMembers(\.files, $1, $2, one: ("file_id", "file"), show: $0.presenter.file)
+        },
+        APIRoute(.delete, "things/:id/files/:file_id") { api, state, call throws(APIError) in
+            var thing = try api.ownedThing(state, call, action: "delete files of")
+            let file = try call.member(of: thing.files, "file_id", what: "file", owner: "Thing \(thing.id)")
+            if let key = file.storageKey { state.storedObjects[key] = nil }
+            thing.files.removeAll { $0.id == file.id }
+            thing.modified = call.now
+            state.save(thing)
+            return .ok
+        },
+        APIRoute(.get, "things/:id/likes") { api, state, call in
+            let thing = try api.visibleThing(state, call)
+            let likerIDs = Set(state.likes.filter { $0.thingID == thing.id }.map(\.userID))
+            return .list(state.users.filter { likerIDs.contains($0.id) }.map(api.presenter.userSummary))
+        },
+        APIRoute(.post, "things/:id/likes") { try $0.setThingLiked(true, &$1, $2) },
+        APIRoute(.delete, "things/:id/likes") { try $0.setThingLiked(false, &$1, $2) },
+        APIRoute(.get, "things/:id/tags") { api, state, call in
+            let counts = api.tagCounts(state)
+            return .list(try api.visibleThing(state, call).tags.map { api.presenter.tagSummary($0, count: counts[$0] ?? 0) })
+        },
+        APIRoute(.get, "things/:id/categories") { api, state, call in
+            let thing = try api.visibleThing(state, call)
+            return .list(state.categories.filter { $0.slug == thing.categorySlug }.map { api.category($0, state, full: false) })
+        },
+        // The simulator's prints (the prints people reported) are its copies.
+        APIRoute(.get, "things/:id/copies") { try $0.thingCopies($1, $2) },
+        APIRoute(.post, "things/:id/copies") {
+            try $0.startUpload(&$1, $2, purpose: .newCopy(thingID: try $0.visibleThing($1, $2).id), isImage: true)
+        },
+        // The things this one remixes.
+        APIRoute(.get, "things/:id/ancestors") { api, state, call in
+            let ancestors = try api.visibleThing(state, call).ancestors
+            return api.summaries(ancestors.compactMap { state.visibleThing(id: $0, viewerID: call.viewerID) }, state, call)
+        },
+        // The things that remix this one.
+        APIRoute(.get, "things/:id/derivatives") { api, state, call throws(APIError) in
+            let thing = try api.visibleThing(state, call)
+            let derivatives = state.visibleThings(viewerID: call.viewerID)
+                .filter { $0.ancestors.contains(thing.id) }
+                .sorted { $0.added > $1.added }
+            return api.summaries(derivatives, state, call)
+        },
+        // Where a ZIP of all the thing's files can be fetched.
+        APIRoute(.get, "things/:id/package-url") { api, state, call in
+            let url = api.presenter.storageURL("packages/\(try api.visibleThing(state, call).id).zip")
+            return .object(.object([("public_url", .string(url)), ("url", .string(url))]))
+        },
+        APIRoute(.get, "things/:id/prints") { try $0.thingCopies($1, $2) },
+    ]
+
     /// The thing named by `:id` (or `id`): 404 if there is none, 403 if it is someone else's draft.
     func visibleThing(_ state: SimulatorState, _ call: APICall, id given: Int? = nil) throws(APIError) -> SimThing {
         let id = if let given { given } else { try call.id("id", what: "thing") }
@@ -18,39 +164,6 @@ extension APIController {
             throw .forbidden("Only the owner of thing \(thing.id) can \(action) it.")
         }
         return thing
-    }
-
-    /// `POST /things`: creates an unpublished thing owned by the caller; 201 with the thing.
-    func createThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let fields = try call.bodyFields()
-        guard let name = try fields.string("name")?.trimmingWhitespace, !name.isEmpty else {
-            throw .badRequest("A new thing needs a name.", code: "invalid_field")
-        }
-        guard let owner = state.user(id: call.viewerID) else { throw .forbidden("The token's user no longer exists.") }
-        let id = (state.things.map(\.id).max() ?? SeedData.firstThingID) + 17
-        var thing = SimThing(
-            id: id, name: name, ownerID: owner.id, license: owner.defaultLicense, added: call.now, modified: call.now,
-            images: [SimImage(id: id * 10 + 1, name: "placeholder.png", added: call.now)])
-        try apply(fields, to: &thing, in: state)
-        if let ancestors = try fields.integers("ancestors") {
-            guard ancestors.allSatisfy({ state.thing(id: $0) != nil }) else {
-                throw .badRequest("Every ancestor must be an existing thing id.", code: "invalid_field")
-            }
-            thing.ancestors = ancestors
-        }
-        state.things.append(thing)
-        return .object(presenter.thing(thing, in: state, viewerID: call.viewerID), status: .created)
-    }
-
-    /// `PATCH /things/{id}`: owner only.
-    func updateThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        var thing = try ownedThing(state, call, action: "change")
-        let fields = try call.bodyFields()
-        if let name = try fields.nonBlankString("name") { thing.name = name }
-        try apply(fields, to: &thing, in: state)
-        thing.modified = call.now
-        state.save(thing)
-        return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
     }
 
     /// The fields `POST` and `PATCH` share (everything but `name` and `ancestors`).
@@ -74,43 +187,6 @@ extension APIController {
         }
     }
 
-    /// `DELETE /things/{id}`: owner only; also removes its likes, copies, comments, downloads,
-    /// pending uploads and its entries in collections and groups.
-    func deleteThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try ownedThing(state, call, action: "delete")
-        state.things.removeAll { $0.id == thing.id }
-        state.likes = state.likes.filter { $0.thingID != thing.id }
-        let copyIDs = Set(state.copies.filter { $0.thingID == thing.id }.map(\.id))
-        state.copies.removeAll { copyIDs.contains($0.id) }
-        state.comments.removeAll { $0.target.isAmong(things: [thing.id], copies: copyIDs) }
-        state.downloads.removeAll { $0.thingID == thing.id }
-        state.pendingUploads.removeAll { [.thingFile(thingID: thing.id), .newCopy(thingID: thing.id)].contains($0.purpose) }
-        for index in state.collections.indices {
-            state.collections[index].thingIDs.removeAll { $0 == thing.id }
-        }
-        for index in state.groups.indices {
-            state.groups[index].things.removeAll { $0.thingID == thing.id }
-        }
-        return .ok
-    }
-
-    /// `POST /things/{id}/publish`: 400 with `errors` when the name or description is blank.
-    func publishThing(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        var thing = try ownedThing(state, call, action: "publish")
-        var reasons: [String] = []
-        if thing.name.trimmingWhitespace.isEmpty { reasons.append("The thing needs a name.") }
-        if thing.description.trimmingWhitespace.isEmpty { reasons.append("The thing needs a description.") }
-        guard reasons.isEmpty else {
-            var error = APIError.badRequest(reasons.joined(separator: " "), code: "cannot_publish")
-            error.extra = [("errors", .array(reasons.map { .string($0) }))]
-            throw error
-        }
-        thing.isPublished = true
-        thing.modified = call.now
-        state.save(thing)
-        return .object(presenter.thing(thing, in: state, viewerID: call.viewerID))
-    }
-
     /// A visible thing's images or files (`members`), each shown by `show`; with `one` (the path
     /// parameter and what it names), only the member it names.
     func thingMembers<Member: Identifiable>(
@@ -120,13 +196,6 @@ extension APIController {
         let thing = try visibleThing(state, call)
         guard let (parameter, what) = one else { return .list(thing[keyPath: members].map { show($0, thing) }) }
         return .object(show(try call.member(of: thing[keyPath: members], parameter, what: what, owner: "Thing \(thing.id)"), thing))
-    }
-
-    /// `GET /things/{id}/likes`: the users who liked it.
-    func thingLikes(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let likerIDs = Set(state.likes.filter { $0.thingID == thing.id }.map(\.userID))
-        return .list(state.users.filter { likerIDs.contains($0.id) }.map(presenter.userSummary))
     }
 
     /// `POST` (like) and `DELETE /things/{id}/likes` (unlike): 400 for your own thing, a second
@@ -150,33 +219,10 @@ extension APIController {
         return .ok
     }
 
-    /// `GET /things/{id}/tags`
-    func thingTags(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let counts = tagCounts(state)
-        return .list(thing.tags.map { presenter.tagSummary($0, count: counts[$0] ?? 0) })
-    }
-
     /// `GET /things/{id}/copies` (and `/prints`): newest first.
     func thingCopies(_ state: SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
         let thing = try visibleThing(state, call)
         return copies(state.copies.filter { $0.thingID == thing.id }.sorted { $0.added > $1.added }, state, call)
-    }
-
-    /// `GET /things/{id}/ancestors`: the things this one remixes.
-    func thingAncestors(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let ancestors = thing.ancestors.compactMap(state.thing(id:)).filter { $0.isPublished || $0.ownerID == call.viewerID }
-        return summaries(ancestors, state, call)
-    }
-
-    /// `GET /things/{id}/derivatives`: the things that remix this one.
-    func thingDerivatives(_ state: inout SimulatorState, _ call: APICall) throws(APIError) -> APIReply {
-        let thing = try visibleThing(state, call)
-        let derivatives = state.visibleThings(viewerID: call.viewerID)
-            .filter { $0.ancestors.contains(thing.id) }
-            .sorted { $0.added > $1.added }
-        return summaries(derivatives, state, call)
     }
 
     /// The file `:id` names and its thing, when the caller may see the thing (404 otherwise).

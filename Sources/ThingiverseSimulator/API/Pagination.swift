@@ -28,10 +28,6 @@ struct Pagination: Sendable, Equatable {
         return Array(items[start..<min(start + perPage, items.count)])
     }
 
-    func lastPage(total: Int) -> Int {
-        max(1, (total + perPage - 1) / perPage)
-    }
-
     /// The GitHub-style `Link` header (`<URL>; rel="next", <URL>; rel="last", ...`), or `nil`
     /// when everything fits on the first page.
     /// - Parameters:
@@ -39,7 +35,7 @@ struct Pagination: Sendable, Equatable {
     ///   - baseURL: absolute URL of the list, without query
     ///   - otherQuery: the request's other query items, still encoded, in order
     func linkHeader(total: Int, baseURL: String, otherQuery: [Substring]) -> String? {
-        let last = lastPage(total: total)
+        let last = max(1, (total + perPage - 1) / perPage)
         guard last > 1 || page > 1 else { return nil }
         func url(_ page: Int) -> String {
             let query = ["page=\(page)", "per_page=\(perPage)"] + otherQuery.map(String.init)

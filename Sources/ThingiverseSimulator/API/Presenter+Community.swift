@@ -2,15 +2,6 @@ import Foundation
 
 /// The JSON of comments, groups and group topics.
 extension Presenter {
-    /// The API address of what a comment is about.
-    func targetURL(_ target: CommentTarget) -> String {
-        switch target {
-        case .thing(let id): return "\(api)/things/\(id)"
-        case .copy(let id): return "\(api)/copies/\(id)"
-        case .groupTopic(let id): return "\(api)/group-topics/\(id)"
-        }
-    }
-
     func comment(_ comment: SimComment, in state: SimulatorState) -> JSONValue {
         .object([
             ("id", .integer(comment.id)),
@@ -21,9 +12,9 @@ extension Presenter {
             ("modified", .string(Timestamp.iso8601(comment.modified))),
             ("parent_id", comment.parentID.map { .integer($0) } ?? .null),
             ("parent_url", comment.parentID.map { .string("\(api)/comments/\($0)") } ?? .null),
-            ("target_type", .string(comment.target.typeName)),
+            ("target_type", .string(comment.target.names.type)),
             ("target_id", .integer(comment.target.id)),
-            ("target_url", .string(targetURL(comment.target))),
+            ("target_url", .string("\(api)/\(comment.target.names.path)/\(comment.target.id)")),
             ("public_url", .string("\(web)/comment:\(comment.id)")),
             ("is_deleted", .bool(false)),
             ("reply_count", .integer(state.comments.filter { $0.parentID == comment.id }.count)),
@@ -96,10 +87,10 @@ extension Presenter {
 
     /// A group member: the user, their role and when they joined.
     func groupMember(_ user: SimUser, membership: SimGroup.Membership, group: SimGroup) -> JSONValue {
-        guard case .object(var members) = userSummary(user) else { return .null }
-        members.append(("is_owner", .bool(group.ownerID == user.id)))
-        members.append(("joined", .string(Timestamp.iso8601(membership.joined))))
-        return .object(members)
+        .object(
+            userMembers(user, full: false) + [
+                ("is_owner", .bool(group.ownerID == user.id)), ("joined", .string(Timestamp.iso8601(membership.joined))),
+            ])
     }
 
     /// What `POST /things/{id}/files` and the other upload requests answer: the storage

@@ -27,7 +27,7 @@ struct Presenter: ProviderPresenter {
     }
 
     /// The members both forms share; the full one adds `full_name`.
-    private func userMembers(_ user: SimUser, full: Bool) -> [(String, JSONValue)] {
+    func userMembers(_ user: SimUser, full: Bool) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = [
             ("id", .integer(user.id)),
             ("name", .string(user.name)),
@@ -74,7 +74,8 @@ struct Presenter: ProviderPresenter {
         .object(thingSummaryMembers(thing, in: state, viewerID: viewerID))
     }
 
-    private func thingSummaryMembers(_ thing: SimThing, in state: SimulatorState, viewerID: Int) -> [(String, JSONValue)] {
+    /// The short form's members, which the full thing and group lists (`group_rank`) extend.
+    func thingSummaryMembers(_ thing: SimThing, in state: SimulatorState, viewerID: Int) -> [(String, JSONValue)] {
         let creator = state.user(id: thing.ownerID).map(userSummary) ?? .null
         let cover = thing.images.first.map { "things/\($0.id)" } ?? "things/\(thing.id)"
         return [
@@ -183,9 +184,7 @@ struct Presenter: ProviderPresenter {
     }
 
     func copy(_ copy: SimCopy, in state: SimulatorState, viewerID: Int) -> JSONValue {
-        let picture = copy.images.first
-        let thumbnail = picture?.storageKey.map(storageURL) ?? mediaURL("copies/\(copy.id)", size: .thumb)
-        let preview = picture?.storageKey.map(storageURL) ?? mediaURL("copies/\(copy.id)", size: .preview)
+        let picture = { size in copy.images.first?.storageKey.map(storageURL) ?? mediaURL("copies/\(copy.id)", size: size) }
         return .object([
             ("id", .integer(copy.id)),
             ("url", .string("\(api)/copies/\(copy.id)")),
@@ -193,8 +192,8 @@ struct Presenter: ProviderPresenter {
             ("created_at", .string(Timestamp.iso8601(copy.added))),
             ("thing", state.thing(id: copy.thingID).map { thingSummary($0, in: state, viewerID: viewerID) } ?? .null),
             ("maker", state.user(id: copy.makerID).map(userSummary) ?? .null),
-            ("thumbnail", .string(thumbnail)),
-            ("preview_image", .string(preview)),
+            ("thumbnail", .string(picture(.thumb))),
+            ("preview_image", .string(picture(.preview))),
             ("description", .string(copy.description)),
             ("is_liked", .bool(state.copyLikes.contains(CopyLike(userID: viewerID, copyID: copy.id)))),
             ("like_count", .integer(state.likeCount(of: copy))),

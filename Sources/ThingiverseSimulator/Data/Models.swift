@@ -93,13 +93,6 @@ struct SimCopy: Sendable, Identifiable {
     var anonymousLikes: Int = 0
 }
 
-/// An order placed through an app, visible only with that app's tokens.
-struct StoredOrder: Sendable {
-    var clientID: String
-    var buyerID: Int
-    var order: SimulatedOrder
-}
-
 /// An access token and what it was issued for.
 struct IssuedToken: Sendable {
     var value: String

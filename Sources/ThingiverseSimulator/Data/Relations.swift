@@ -10,10 +10,9 @@ struct CopyLike: Hashable, Sendable {
     var copyID: Int
 }
 
-/// One tracked download (`GET /files/{id}/download`), for `GET /users/{name}/downloads`.
+/// One tracked download (`GET /files/{id}/download`), for `GET /users/{name}/downloads`; the
+/// list keeps them in the order they happened.
 struct Download: Sendable {
     var userID: Int
     var thingID: Int
-    var fileID: Int
-    var at: Int
 }

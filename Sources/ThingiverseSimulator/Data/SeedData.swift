@@ -3,27 +3,24 @@
 /// copies, comments, groups with topics, follows and a few orders per registered app.
 /// Deterministic, so tests can rely on it (`Sources/ThingiverseSimulator/README.md` lists it).
 enum SeedData {
+    /// (id, name, first and last name, location, registered, last active, default license, bio);
+    /// the e-mail address is the first name in lower case at example.com.
     static let users: [SimUser] = [
+        (50577, "thingiverse", "Thingiverse", "", "Brooklyn, NY", 1_361_568_747, 1_449_074_832, "cc", ""),
+        (
+            12648, "makerbot", "MakerBot", "Industries", "Brooklyn, NY", 1_224_010_800, 1_449_100_000, "cc-sa",
+            "We make 3D printers and the things you print with them."
+        ),
+        (
+            244, "alice_prints", "Alice", "Printwell", "Portland, OR", 1_300_000_000, 1_449_200_000, "cc-nc",
+            "Plants, jewelry & things for the kitchen. <3 PETG."
+        ),
+        (731_542, "bob_builds", "Bob", "Builder", "Leeds, UK", 1_420_000_000, 1_449_300_000, "gpl", "Electronics enclosures and RC parts."),
+    ].map {
         SimUser(
-            id: 50577, name: "thingiverse", firstName: "Thingiverse", lastName: "", bio: "",
-            location: "Brooklyn, NY", registered: 1_361_568_747, lastActive: 1_449_074_832,
-            defaultLicense: "cc", email: "thingiverse@example.com"),
-        SimUser(
-            id: 12648, name: "makerbot", firstName: "MakerBot", lastName: "Industries",
-            bio: "We make 3D printers and the things you print with them.", location: "Brooklyn, NY",
-            registered: 1_224_010_800, lastActive: 1_449_100_000, defaultLicense: "cc-sa",
-            email: "makerbot@example.com"),
-        SimUser(
-            id: 244, name: "alice_prints", firstName: "Alice", lastName: "Printwell",
-            bio: "Plants, jewelry & things for the kitchen. <3 PETG.", location: "Portland, OR",
-            registered: 1_300_000_000, lastActive: 1_449_200_000, defaultLicense: "cc-nc",
-            email: "alice@example.com"),
-        SimUser(
-            id: 731_542, name: "bob_builds", firstName: "Bob", lastName: "Builder",
-            bio: "Electronics enclosures and RC parts.", location: "Leeds, UK",
-            registered: 1_420_000_000, lastActive: 1_449_300_000, defaultLicense: "gpl",
-            email: "bob@example.com"),
-    ]
+            id: $0.0, name: $0.1, firstName: $0.2, lastName: $0.3, bio: $0.8, location: $0.4, registered: $0.5, lastActive: $0.6,
+            defaultLicense: $0.7, email: "\($0.2.lowercased())@example.com")
+    }
 
     /// Slugs are the names in lower case with `-` for spaces and `and` for `&`.
     static let categories: [SimCategory] = [
@@ -177,20 +174,19 @@ enum SeedData {
     }
 
     /// Three orders per registered app; the first app's ids are 1234, 1235, 1236, the second's 2234...
-    static func orders(apps: [SimulatorApp]) -> [StoredOrder] {
-        var result: [StoredOrder] = []
+    static func orders(apps: [SimulatorApp]) -> [String: [SimulatedOrder]] {
+        var result: [String: [SimulatedOrder]] = [:]
         let amounts = [("14.53", "13.99", "0.54"), ("7.99", "7.50", "0.49"), ("22.00", "20.75", "1.25")]
         let statuses = [("paid", false), ("shipped", true), ("refunded", true)]
         for (appIndex, app) in apps.enumerated() {
             for k in 0..<3 {
                 let id = String(1234 + appIndex * 1000 + k)
-                let buyer = users[2 + k % 2]
                 let added = 1_461_860_920 + appIndex * 86_400 * 40 + k * 86_400 * 9
                 let order = SimulatedOrder.printedPart(
                     id: id, thingID: thingID(index: 9 + k * 3), prices: amounts[k], added: Timestamp.orderDate(added),
                     modified: Timestamp.orderDate(added + 56_338), address: "\(100 + k * 11) Some St., Somecity, Somestate, 1234\(k)",
                     isShipped: statuses[k].1, status: statuses[k].0, note: k == 0 ? "Please gift wrap." : "")
-                result.append(StoredOrder(clientID: app.clientID, buyerID: buyer.id, order: order))
+                result[app.clientID, default: []].append(order)
             }
         }
         return result

@@ -4,12 +4,13 @@ enum CommentTarget: Hashable, Sendable {
     case copy(Int)
     case groupTopic(Int)
 
-    /// The `target_type` name Thingiverse uses (`POST /comments` takes `thing` or `make`).
-    var typeName: String {
+    /// The `target_type` name Thingiverse uses (`POST /comments` takes `thing` or `make`), and
+    /// the API path such records live under.
+    var names: (type: String, path: String) {
         switch self {
-        case .thing: return "thing"
-        case .copy: return "make"
-        case .groupTopic: return "grouptopic"
+        case .thing: return ("thing", "things")
+        case .copy: return ("make", "copies")
+        case .groupTopic: return ("grouptopic", "group-topics")
         }
     }
 

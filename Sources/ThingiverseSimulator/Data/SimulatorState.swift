@@ -9,7 +9,8 @@ struct SimulatorState: Sendable {
     var categories = SeedData.categories
     var collections = SeedData.collections
     var copies = SeedData.copies
-    var orders: [StoredOrder]
+    /// Orders by the client id of the app they were placed through; only its tokens see them.
+    var orders: [String: [SimulatedOrder]]
     var comments = SeedData.comments
     var groups = SeedData.groups
     var groupTopics = SeedData.groupTopics
@@ -49,6 +50,10 @@ struct SimulatorState: Sendable {
     func thingIndex(id: Int) -> Int? { things.firstIndex { $0.id == id } }
     /// Replaces the stored thing with the same id.
     mutating func save(_ thing: SimThing) { thingIndex(id: thing.id).map { things[$0] = thing } }
+    /// Adds `change` to thing `id`'s collect count (never below 0) as a collection gains or loses it.
+    mutating func countCollected(_ id: Int, _ change: Int) {
+        thingIndex(id: id).map { things[$0].collectCount = max(0, things[$0].collectCount + change) }
+    }
 
     func category(slugOrName key: String) -> SimCategory? {
         let wanted = key.lowercased()
@@ -83,6 +88,11 @@ struct SimulatorState: Sendable {
     /// Things a viewer may see in lists: published ones, plus their own drafts.
     func visibleThings(viewerID: Int) -> [SimThing] {
         things.filter { $0.isPublished || $0.ownerID == viewerID }
+    }
+
+    /// Thing `id` when the viewer may see it (published, or their own draft).
+    func visibleThing(id: Int, viewerID: Int) -> SimThing? {
+        thing(id: id).flatMap { $0.isPublished || $0.ownerID == viewerID ? $0 : nil }
     }
 
     // MARK: Tokens and codes

@@ -80,9 +80,3 @@ enum PNGEncoder {
         output.appendBigEndian(crc32(typeBytes + data))
     }
 }
-
-extension Array where Element == UInt8 {
-    mutating func appendBigEndian(_ value: UInt32) {
-        Swift.withUnsafeBytes(of: value.bigEndian) { self.append(contentsOf: $0) }
-    }
-}

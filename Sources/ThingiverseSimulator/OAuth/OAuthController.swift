@@ -83,23 +83,17 @@ struct OAuthController: AuthorizationScreen {
         guard let code = parameters["code"], !code.isEmpty else {
             return tokenError(.badRequest, "invalid_request", "The code parameter is required.")
         }
-        let outcome: Result<String, AuthorizeError> = simulator.state.withLock { state in
-            let stored: AuthorizationCodes<Int>.Code
-            switch state.codes.check(code, clientID: app.clientID) {
-            case .success(let found): stored = found
-            case .failure(let failure): return .failure(AuthorizeError(message: failure.message))
+        do {
+            let token = try simulator.state.withLock { state throws(AuthorizeError) -> String in
+                let stored = try state.codes.check(code, clientID: app.clientID).mapError { AuthorizeError(message: $0.message) }.get()
+                if let redirectURI = parameters["redirect_uri"], !redirectURI.isEmpty, redirectURI != stored.redirectURI {
+                    throw AuthorizeError(message: "The redirect_uri does not match the one used to obtain the code.")
+                }
+                state.codes.redeem(code)
+                return state.issueToken(userID: stored.grant, clientID: app.clientID)
             }
-            if let redirectURI = parameters["redirect_uri"], !redirectURI.isEmpty, redirectURI != stored.redirectURI {
-                return .failure(
-                    AuthorizeError(message: "The redirect_uri does not match the one used to obtain the code."))
-            }
-            state.codes.redeem(code)
-            return .success(state.issueToken(userID: stored.grant, clientID: app.clientID))
-        }
-        switch outcome {
-        case .success(let token):
             return .form([("access_token", token), ("token_type", "bearer")], asHTML: simulator.faults.formRepliesAsHTML)
-        case .failure(let error):
+        } catch {
             return tokenError(.badRequest, "invalid_grant", error.message)
         }
     }

@@ -36,26 +36,23 @@ struct UploadReceiver: Sendable {
         guard let file = form.parts.first(where: { $0.name == "file" }) else {
             return .jsonError(.badRequest, code: "missing_file", message: "The form has no part named file.")
         }
-        let outcome: Result<String, APIError> = simulator.state.withLock { state in
-            guard let index = state.pendingUploads.firstIndex(where: { $0.storageKey == key }) else {
-                return .failure(.forbidden("No upload is waiting under the key \"\(key)\"."))
+        do {
+            let path = try simulator.state.withLock { state throws(APIError) -> String in
+                guard let index = state.pendingUploads.firstIndex(where: { $0.storageKey == key }) else {
+                    throw .forbidden("No upload is waiting under the key \"\(key)\".")
+                }
+                guard state.pendingUploads[index].signature == signature else {
+                    throw .forbidden("The signature does not match this upload's policy.")
+                }
+                let type = form.field("Content-Type") ?? file.contentType ?? "application/octet-stream"
+                state.storedObjects[key] = StoredObject(bytes: file.bytes, contentType: type)
+                state.pendingUploads[index].isUploaded = true
+                return state.pendingUploads[index].finalizePath
             }
-            guard state.pendingUploads[index].signature == signature else {
-                return .failure(.forbidden("The signature does not match this upload's policy."))
-            }
-            let upload = state.pendingUploads[index]
-            let type = form.field("Content-Type") ?? file.contentType ?? "application/octet-stream"
-            state.storedObjects[key] = StoredObject(bytes: file.bytes, contentType: type)
-            state.pendingUploads[index].isUploaded = true
-            return .success(upload.finalizePath)
-        }
-        switch outcome {
-        case .success(let path):
-            let location = form.field("success_action_redirect") ?? simulator.configuration.api + path
             var headers = HTTPFields()
-            headers[.location] = location
+            headers[.location] = form.field("success_action_redirect") ?? simulator.configuration.api + path
             return Response(status: .seeOther, headers: headers)
-        case .failure(let error):
+        } catch {
             return .json(error.json, status: error.status)
         }
     }

@@ -6,7 +6,6 @@
 import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Synchronization
 
 /// A simulated UserEcho project: its forum pages and API v2, with seeded people, forums, topics
@@ -104,7 +103,7 @@ public final class UserEchoSimulator: Sendable {
     ///   receiver cannot be reached or does not answer within 10 s
     public func sendHook(_ hook: String, dataID: Int, to url: String, using client: HTTPClient) async throws -> Int {
         guard UserEchoHook.events.contains(hook) else { throw UserEchoHookError.unknownEvent(hook) }
-        let presenter = UserEchoPresenter(configuration: configuration)
+        let presenter = UserEchoPresenter(base: configuration.base)
         let body = try state.withLock { state throws(UserEchoHookError) -> [UInt8] in
             let data: JSONValue
             if hook.hasPrefix("topic.") {

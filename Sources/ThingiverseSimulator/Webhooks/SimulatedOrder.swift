@@ -24,25 +24,6 @@ public struct SimulatedOrder: Sendable, Equatable {
     /// Free text from the buyer.
     public var note: String
 
-    /// Creates an order; see the property documentation for the formats.
-    public init(
-        id: String, thingID: String, amount: String, addDate: String, modifiedDate: String,
-        charges: [SimulatedCharge], fees: String, validatedShippingAddress: String, isShipped: Bool,
-        status: String, note: String
-    ) {
-        self.id = id
-        self.thingID = thingID
-        self.amount = amount
-        self.addDate = addDate
-        self.modifiedDate = modifiedDate
-        self.charges = charges
-        self.fees = fees
-        self.validatedShippingAddress = validatedShippingAddress
-        self.isShipped = isShipped
-        self.status = status
-        self.note = note
-    }
-
     /// The order from the documentation's example, with the given id.
     public static func sample(id: String) -> SimulatedOrder {
         printedPart(
@@ -93,14 +74,6 @@ public struct SimulatedCharge: Sendable, Equatable {
     /// Decimal string, e.g. `"13.99"`.
     public var amount: String
     public var description: String
-
-    /// Creates a charge line.
-    public init(id: String, type: String, amount: String, description: String) {
-        self.id = id
-        self.type = type
-        self.amount = amount
-        self.description = description
-    }
 
     var json: JSONValue {
         .object([

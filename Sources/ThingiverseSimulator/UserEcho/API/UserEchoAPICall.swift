@@ -19,6 +19,12 @@ struct UserEchoAPICall: Sendable {
         return id
     }
 
+    /// The `id` parameter (or its `alias`, e.g. `forum_id`) that names what to change; 400 without one.
+    func requiredID(alias: String? = nil) throws(UserEchoAPIError) -> Int {
+        guard let id = try fields.int(["id"] + (alias.map { [$0] } ?? [])) else { throw .badRequest("id is required.") }
+        return id
+    }
+
     /// `value`, or 404 "`what` not found." when there is none.
     func found<Value>(_ value: Value?, _ what: String) throws(UserEchoAPIError) -> Value {
         guard let value else { throw .notFound("\(what) not found.") }
@@ -101,25 +107,20 @@ struct UserEchoFields: Sendable {
         return value
     }
 
-    /// An integer parameter (JSON number or decimal text).
-    func int(_ name: String) throws(UserEchoAPIError) -> Int? {
-        switch members[name] {
-        case nil, .null?: return nil
-        case .integer(let value)?: return value
-        case .string(let value)? where value.isEmpty: return nil
-        case .string(let value)?:
-            guard let number = Int(value.trimmingCharacters(in: .whitespaces)) else {
-                throw .badRequest("\(name) must be an integer.")
-            }
-            return number
-        default: throw .badRequest("\(name) must be an integer.")
-        }
-    }
+    /// An integer parameter (JSON number or decimal text): the first of `names` that is present.
+    func int(_ names: String...) throws(UserEchoAPIError) -> Int? { try int(names) }
 
-    /// The first of several names that is present, as an integer.
-    func int(_ names: String...) throws(UserEchoAPIError) -> Int? {
+    func int(_ names: [String]) throws(UserEchoAPIError) -> Int? {
         for name in names {
-            if let value = try int(name) { return value }
+            switch members[name] {
+            case nil, .null?: continue
+            case .integer(let value)?: return value
+            case .string(let value)? where value.isEmpty: continue
+            case .string(let value)?:
+                guard let number = Int(value.trimmingCharacters(in: .whitespaces)) else { throw .badRequest("\(name) must be an integer.") }
+                return number
+            default: throw .badRequest("\(name) must be an integer.")
+            }
         }
         return nil
     }

@@ -1,18 +1,5 @@
-/// `topics/{id}/comments` (list, create) and `users/{id}/comments`. Lists are oldest first,
-/// as a conversation reads.
+/// Posting a comment (`POST topics/{id}/comments`) and the comment lists.
 extension UserEchoAPIController {
-    func comments(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let topic = state.topics[try Self.topicIndex(call, in: state)]
-        return try commentList(state, call) { $0.topicID == topic.id }
-    }
-
-    /// A user's comments: their own, or anyone's for an admin.
-    func userComments(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let user = try Self.existingUser(call, in: state)
-        try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the comments of another user.")
-        return try commentList(state, call) { $0.authorID == user.id }
-    }
-
     /// `text` (required); the acting user is the author.
     func createComment(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let index = try Self.topicIndex(call, in: state)
@@ -27,7 +14,8 @@ extension UserEchoAPIController {
         return shown
     }
 
-    private func commentList(
+    /// The comments `include` keeps, oldest first, filtered and paged.
+    func commentList(
         _ state: UserEchoState, _ call: UserEchoAPICall, where include: (UserEchoComment) -> Bool
     ) throws -> JSONValue {
         try call.listed(state.comments(where: include).map { presenter.comment($0, in: state) })

@@ -1,5 +1,3 @@
-import Foundation
-
 /// `forums` (list, create, delete) and each forum's `types`, `categories`, `tags` and
 /// `access_list`.
 extension UserEchoAPIController {
@@ -15,7 +13,7 @@ extension UserEchoAPIController {
 
     /// Removes the forum `id` (or `forum_id`) with its topics, comments, votes and labels.
     func deleteForum(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        guard let id = try call.fields.int("id", "forum_id") else { throw UserEchoAPIError.badRequest("id is required.") }
+        let id = try call.requiredID(alias: "forum_id")
         _ = try call.found(state.forum(id: id), "Forum")
         let topicIDs = Set(state.topics.filter { $0.forumID == id }.map(\.id))
         state.forums.removeAll { $0.id == id }
@@ -58,13 +56,7 @@ extension UserEchoAPIController {
         let forum = try Self.existingForum(call, in: state)
         let removed = state.labels.remove(at: try Self.labelIndex(kind, call, forumID: forum.id, in: state))
         for topicIndex in state.topics.indices {
-            switch kind {
-            case .type where state.topics[topicIndex].typeID == removed.id: state.topics[topicIndex].typeID = nil
-            case .category where state.topics[topicIndex].categoryID == removed.id:
-                state.topics[topicIndex].categoryID = nil
-            case .tag: state.topics[topicIndex].tagIDs.removeAll { $0 == removed.id }
-            default: break
-            }
+            state.topics[topicIndex].labelIDs[kind]?.removeAll { $0 == removed.id }
         }
         return .object([("id", .integer(removed.id))])
     }
@@ -74,9 +66,9 @@ extension UserEchoAPIController {
     /// `emails` (a JSON array or comma-separated text) added to or taken from the list; answers
     /// the whole list.
     func changeAccessList(adding: Bool, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let forum = try Self.existingForum(call, in: state)
+        let id = try call.id("forum", "Forum")
+        let index = try call.found(state.forums.firstIndex { $0.id == id }, "Forum")
         let emails = try Self.emails(call)
-        guard let index = state.forums.firstIndex(where: { $0.id == forum.id }) else { return .array([]) }
         var list = state.forums[index].accessList
         if adding {
             for email in emails where !list.contains(where: { $0.lowercased() == email.lowercased() }) {
@@ -99,7 +91,7 @@ extension UserEchoAPIController {
     private static func labelIndex(
         _ kind: UserEchoLabelKind, _ call: UserEchoAPICall, forumID: Int, in state: UserEchoState
     ) throws(UserEchoAPIError) -> Int {
-        guard let id = try call.fields.int("id") else { throw .badRequest("id is required.") }
+        let id = try call.requiredID()
         return try call.found(state.labels.firstIndex { $0.kind == kind && $0.id == id && $0.forumID == forumID }, kind.title)
     }
 

@@ -1,4 +1,4 @@
-/// `hooks` (list, register), `hooks/{id}` (delete) and `hooks/events`; admins only.
+/// Registering a hook (`POST hooks`; admins only) and queueing what the API writes cause.
 extension UserEchoAPIController {
     /// `event` (one of `hooks/events`) and `target_url` (absolute http or https).
     func createHook(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
@@ -14,11 +14,6 @@ extension UserEchoAPIController {
         let hook = UserEchoHook(id: state.newID(.hook), event: event, targetURL: target, created: call.now)
         state.hooks.append(hook)
         return presenter.hook(hook)
-    }
-
-    func deleteHook(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let id = try call.id("hook", "Hook")
-        return presenter.hook(state.hooks.remove(at: try call.found(state.hooks.firstIndex { $0.id == id }, "Hook")))
     }
 }
 

@@ -1,28 +1,10 @@
-/// Topic lists (per forum, forum and user, user, category, tag; search), `topics/{id}` (read,
-/// delete), creating and updating topics, and `topics/{id}/voters`. Lists are newest first.
+/// Topic lists by category, tag and search, creating, updating and deleting topics. Lists are
+/// newest first.
 extension UserEchoAPIController {
-    func forumTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let forum = try Self.existingForum(call, in: state)
-        return try topicList(state, call) { $0.forumID == forum.id }
-    }
-
-    func forumUserTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let forum = try Self.existingForum(call, in: state)
-        let user = try Self.existingUser(call, in: state)
-        return try topicList(state, call) { $0.forumID == forum.id && $0.authorID == user.id }
-    }
-
-    /// A user's topics in every forum: their own, or anyone's for an admin.
-    func userTopics(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let user = try Self.existingUser(call, in: state)
-        try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the topics of another user.")
-        return try topicList(state, call) { $0.authorID == user.id }
-    }
-
     func labelTopics(_ kind: UserEchoLabelKind, _ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let id = try call.id(kind.rawValue, kind.title)
         _ = try call.found(state.label(kind, id: id), kind.title)
-        return try topicList(state, call) { kind == .tag ? $0.tagIDs.contains(id) : $0.categoryID == id }
+        return try topicList(state, call) { $0.labelIDs(kind).contains(id) }
     }
 
     /// `query` (or `q`, `text`): topics whose header or description holds every word, in any case.
@@ -47,8 +29,8 @@ extension UserEchoAPIController {
         var topic = UserEchoTopic(
             id: 0, forumID: forum.id, authorID: call.actor.id, header: try fields.requiredString("header"),
             description: try fields.string("description") ?? "", status: .new,
-            typeID: state.labels(.type).first { $0.forumID == forum.id }?.id, categoryID: nil, tagIDs: [],
-            created: call.now, updated: call.now)
+            labelIDs: [.type: state.labels(.type).filter { $0.forumID == forum.id }.prefix(1).map(\.id)], created: call.now,
+            updated: call.now)
         try Self.apply(fields, to: &topic, forumID: forum.id, call: call, state: state)
         topic.id = state.newID(.topic)
         state.topics.append(topic)
@@ -61,7 +43,7 @@ extension UserEchoAPIController {
     /// Its author or an admin may change it.
     func updateTopic(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let forum = try Self.existingForum(call, in: state)
-        guard let id = try call.fields.int("id", "topic_id") else { throw UserEchoAPIError.badRequest("id is required.") }
+        let id = try call.requiredID(alias: "topic_id")
         let index = try call.found(state.topicIndex(id: id).flatMap { state.topics[$0].forumID == forum.id ? $0 : nil }, "Topic")
         try call.requireOwnerOrAdmin(state.topics[index].authorID, "You are not allowed to change this topic; only its author or an admin may.")
         var topic = state.topics[index]
@@ -89,16 +71,10 @@ extension UserEchoAPIController {
         return .object([("id", .integer(topic.id))])
     }
 
-    /// Who voted, oldest vote first.
-    func voters(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        let topic = state.topics[try Self.topicIndex(call, in: state)]
-        return try call.listed(state.votes.filter { $0.topicID == topic.id }.map { presenter.voter($0, in: state) })
-    }
-
     // MARK: Helpers
 
     /// The topics newest first, filtered and paged.
-    private func topicList(
+    func topicList(
         _ state: UserEchoState, _ call: UserEchoAPICall, where include: (UserEchoTopic) -> Bool
     ) throws -> JSONValue {
         try call.listed(state.topics(where: include).map { presenter.topic($0, in: state) })
@@ -108,19 +84,20 @@ extension UserEchoAPIController {
         try call.found(state.topicIndex(id: try call.id("topic", "Topic")), "Topic")
     }
 
+    static func existingTopic(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> UserEchoTopic {
+        state.topics[try topicIndex(call, in: state)]
+    }
+
     /// Sets `type`, `category`, `tags` and `status` from the fields that are present.
     private static func apply(
         _ fields: UserEchoFields, to topic: inout UserEchoTopic, forumID: Int, call: UserEchoAPICall, state: UserEchoState
     ) throws(UserEchoAPIError) {
-        let single: [(UserEchoLabelKind, WritableKeyPath<UserEchoTopic, Int?>, noun: String)] = [
-            (.type, \.typeID, "topic type"), (.category, \.categoryID, "category"),
-        ]
-        for (kind, member, noun) in single {
+        for kind in [UserEchoLabelKind.type, .category] {
             guard let id = try fields.int(kind.rawValue, "\(kind.rawValue)_id") else { continue }
             guard state.label(kind, id: id)?.forumID == forumID else {
-                throw .badRequest("\(kind.rawValue) \(id) is not a \(noun) of forum \(forumID).")
+                throw .badRequest("\(kind.rawValue) \(id) is not a \(kind.noun) of forum \(forumID).")
             }
-            topic[keyPath: member] = id
+            topic.labelIDs[kind] = [id]
         }
         if let tags = try fields.strings("tags") {
             var ids: [Int] = []
@@ -131,7 +108,7 @@ extension UserEchoAPIController {
                 guard let tag else { throw .badRequest("\"\(wanted)\" is not a tag of forum \(forumID).") }
                 if !ids.contains(tag.id) { ids.append(tag.id) }
             }
-            topic.tagIDs = ids
+            topic.labelIDs[.tag] = ids
         }
         if let statusID = try fields.int("status") {
             guard call.actor.isAdmin else { throw .forbidden("Only an admin may set a topic's status.") }

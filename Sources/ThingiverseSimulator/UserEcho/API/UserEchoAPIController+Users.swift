@@ -1,12 +1,7 @@
 import Foundation
 
-/// `users`, `users/current`, `users/{id}`, `users/sso/{guid}`, `users/{id}/logout`,
-/// `users/get_or_create` and `users/groups`.
+/// `users/{id}/logout`, `users/get_or_create` and `users/groups` (create, rename, delete).
 extension UserEchoAPIController {
-    func userBySSOGuid(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
-        presenter.user(try call.found(state.user(guid: call.captures["guid"] ?? ""), "User"))
-    }
-
     /// Ends the user's forum page sessions (admins only).
     func logOut(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let user = try Self.existingUser(call, in: state)
@@ -45,20 +40,15 @@ extension UserEchoAPIController {
     func updateGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let index = try Self.groupIndex(call, in: state)
         let name = try call.fields.requiredString("name")
-        let old = state.groups[index].name
+        state.replaceGroup(state.groups[index].name, with: name)
         state.groups[index].name = name
-        for userIndex in state.users.indices {
-            state.users[userIndex].groups = state.users[userIndex].groups.map { $0 == old ? name : $0 }
-        }
         return presenter.group(state.groups[index], in: state)
     }
 
     func deleteGroup(_ state: inout UserEchoState, _ call: UserEchoAPICall) throws -> JSONValue {
         let index = try Self.groupIndex(call, in: state)
         let group = state.groups.remove(at: index)
-        for userIndex in state.users.indices {
-            state.users[userIndex].groups.removeAll { $0 == group.name }
-        }
+        state.replaceGroup(group.name, with: nil)
         return .object([("id", .integer(group.id))])
     }
 
@@ -69,7 +59,7 @@ extension UserEchoAPIController {
     }
 
     private static func groupIndex(_ call: UserEchoAPICall, in state: UserEchoState) throws(UserEchoAPIError) -> Int {
-        guard let id = try call.fields.int("id", "group_id") else { throw .badRequest("id is required.") }
+        let id = try call.requiredID(alias: "group_id")
         return try call.found(state.groups.firstIndex { $0.id == id }, "Group")
     }
 

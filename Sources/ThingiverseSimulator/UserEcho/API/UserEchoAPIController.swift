@@ -1,7 +1,5 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Synchronization
 
 /// UserEcho's API v2 at `PREFIX/api/v2/<command>.json`. Every path below it comes here, so that
@@ -12,7 +10,7 @@ struct UserEchoAPIController: Sendable {
     /// Where the simulator is mounted, e.g. "" or "/sim/userecho"; the API is below `/api/v2`.
     let prefix: String
     /// Made per use: the base URL can be set after start (see `UserEchoSimulator.setBaseURL`).
-    var presenter: UserEchoPresenter { UserEchoPresenter(configuration: simulator.configuration) }
+    var presenter: UserEchoPresenter { UserEchoPresenter(base: simulator.configuration.base) }
 
     var apiPrefix: String { "\(prefix)/api/v2" }
 
@@ -180,12 +178,23 @@ extension UserEchoAPIController {
         UserEchoAPIRoute(.post, "users/groups", admin: "create user groups") { try $0.createGroup(&$1, $2) },
         UserEchoAPIRoute(.put, "users/groups", admin: "change user groups") { try $0.updateGroup(&$1, $2) },
         UserEchoAPIRoute(.delete, "users/groups", admin: "delete user groups") { try $0.deleteGroup(&$1, $2) },
-        UserEchoAPIRoute(.get, "users/sso/:guid") { try $0.userBySSOGuid(&$1, $2) },
+        UserEchoAPIRoute(.get, "users/sso/:guid") { api, state, call in
+            api.presenter.user(try call.found(state.user(guid: call.captures["guid"] ?? ""), "User"))
+        },
         UserEchoAPIRoute(.get, "users/:user") { api, state, call in api.presenter.user(try existingUser(call, in: state)) },
         UserEchoAPIRoute(.get, "users/:user/logout", admin: "log users out") { try $0.logOut(&$1, $2) },
         UserEchoAPIRoute(.post, "users/:user/logout", admin: "log users out") { try $0.logOut(&$1, $2) },
-        UserEchoAPIRoute(.get, "users/:user/topics") { try $0.userTopics(&$1, $2) },
-        UserEchoAPIRoute(.get, "users/:user/comments") { try $0.userComments(&$1, $2) },
+        // A user's own topics and comments in every forum, or anyone's for an admin
+        UserEchoAPIRoute(.get, "users/:user/topics") { api, state, call in
+            let user = try existingUser(call, in: state)
+            try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the topics of another user.")
+            return try api.topicList(state, call) { $0.authorID == user.id }
+        },
+        UserEchoAPIRoute(.get, "users/:user/comments") { api, state, call in
+            let user = try existingUser(call, in: state)
+            try call.requireOwnerOrAdmin(user.id, "You are not allowed to list the comments of another user.")
+            return try api.commentList(state, call) { $0.authorID == user.id }
+        },
 
         // Forums, their types, categories, tags and access lists
         UserEchoAPIRoute(.get, "forums") { api, state, call in try call.listed(state.forums.map { api.presenter.forum($0, in: state) }) },
@@ -207,28 +216,43 @@ extension UserEchoAPIController {
         UserEchoAPIRoute(.delete, "forums/:forum/access_list", admin: "change access lists") { try $0.changeAccessList(adding: false, &$1, $2) },
         UserEchoAPIRoute(.post, "forums/:forum/upload/:kind", admin: "upload files") { try $0.upload(&$1, $2) },
 
-        // Topics
-        UserEchoAPIRoute(.get, "forums/:forum/topics") { try $0.forumTopics(&$1, $2) },
+        // Topics; lists are newest first
+        UserEchoAPIRoute(.get, "forums/:forum/topics") { api, state, call in
+            let forum = try existingForum(call, in: state)
+            return try api.topicList(state, call) { $0.forumID == forum.id }
+        },
         UserEchoAPIRoute(.post, "forums/:forum/topics") { try $0.createTopic(&$1, $2) },
         UserEchoAPIRoute(.put, "forums/:forum/topics") { try $0.updateTopic(&$1, $2) },
         UserEchoAPIRoute(.get, "forums/:forum/topics/search") { try $0.searchTopics(&$1, $2) },
-        UserEchoAPIRoute(.get, "forums/:forum/users/:user/topics") { try $0.forumUserTopics(&$1, $2) },
+        UserEchoAPIRoute(.get, "forums/:forum/users/:user/topics") { api, state, call in
+            let forum = try existingForum(call, in: state)
+            let user = try existingUser(call, in: state)
+            return try api.topicList(state, call) { $0.forumID == forum.id && $0.authorID == user.id }
+        },
         UserEchoAPIRoute(.get, "categories/:category/topics") { try $0.labelTopics(.category, &$1, $2) },
         UserEchoAPIRoute(.get, "tags/:tag/topics") { try $0.labelTopics(.tag, &$1, $2) },
-        UserEchoAPIRoute(.get, "topics/:topic") { api, state, call in
-            api.presenter.topic(state.topics[try topicIndex(call, in: state)], in: state)
-        },
+        UserEchoAPIRoute(.get, "topics/:topic") { api, state, call in api.presenter.topic(try existingTopic(call, in: state), in: state) },
         UserEchoAPIRoute(.delete, "topics/:topic") { try $0.deleteTopic(&$1, $2) },
-        UserEchoAPIRoute(.get, "topics/:topic/voters") { try $0.voters(&$1, $2) },
+        // Who voted, oldest vote first
+        UserEchoAPIRoute(.get, "topics/:topic/voters") { api, state, call in
+            let topic = try existingTopic(call, in: state)
+            return try call.listed(state.votes.filter { $0.topicID == topic.id }.map { api.presenter.voter($0, in: state) })
+        },
 
-        // Comments
-        UserEchoAPIRoute(.get, "topics/:topic/comments") { try $0.comments(&$1, $2) },
+        // Comments; lists are oldest first, as a conversation reads
+        UserEchoAPIRoute(.get, "topics/:topic/comments") { api, state, call in
+            let topic = try existingTopic(call, in: state)
+            return try api.commentList(state, call) { $0.topicID == topic.id }
+        },
         UserEchoAPIRoute(.post, "topics/:topic/comments") { try $0.createComment(&$1, $2) },
 
         // Webhooks: admins only; `hooks/events` lists the eight event names
         UserEchoAPIRoute(.get, "hooks", admin: "see webhooks") { api, state, call in try call.listed(state.hooks.map { api.presenter.hook($0) }) },
         UserEchoAPIRoute(.post, "hooks", admin: "register webhooks") { try $0.createHook(&$1, $2) },
         UserEchoAPIRoute(.get, "hooks/events", admin: "see webhook events") { _, _, _ in .array(UserEchoHook.events.map { .string($0) }) },
-        UserEchoAPIRoute(.delete, "hooks/:hook", admin: "delete webhooks") { try $0.deleteHook(&$1, $2) },
+        UserEchoAPIRoute(.delete, "hooks/:hook", admin: "delete webhooks") { api, state, call in
+            let id = try call.id("hook", "Hook")
+            return api.presenter.hook(state.hooks.remove(at: try call.found(state.hooks.firstIndex { $0.id == id }, "Hook")))
+        },
     ]
 }

@@ -2,12 +2,8 @@
 /// on the configured forum base URL. UserEcho documents no object shapes; these follow its
 /// field names where they are known (`header`, `vote_diff`, `comment_count`, `created`, ...).
 struct UserEchoPresenter: Sendable {
-    /// e.g. `http://127.0.0.1:8080/sim/userecho`
+    /// The configuration's `base`, e.g. `http://127.0.0.1:8080/sim/userecho`.
     let base: String
-
-    init(configuration: UserEchoSimulatorConfiguration) {
-        self.base = configuration.base
-    }
 
     // MARK: URLs
 
@@ -110,9 +106,9 @@ struct UserEchoPresenter: Sendable {
             ("description", .string(topic.description)),
             ("status", .integer(topic.status.rawValue)),
             ("status_name", .string(topic.status.name)),
-            ("type", labelReference(state.label(.type, id: topic.typeID))),
-            ("category", labelReference(state.label(.category, id: topic.categoryID))),
-            ("tags", .array(topic.tagIDs.map { labelReference(state.label(.tag, id: $0)) })),
+            ("type", labelReference(state.label(.type, id: topic.labelIDs(.type).first))),
+            ("category", labelReference(state.label(.category, id: topic.labelIDs(.category).first))),
+            ("tags", .array(topic.labelIDs(.tag).map { labelReference(state.label(.tag, id: $0)) })),
             ("vote_diff", .integer(state.voteDiff(topicID: topic.id))),
             ("comment_count", .integer(state.commentCount(topicID: topic.id))),
             ("author", author(topic.authorID, in: state)),

@@ -6,6 +6,15 @@ struct UserEchoUpload: Sendable {
     var contentType: String
     var bytes: [UInt8]
 
+    /// Whether the file is a picture, by its content type or its name.
+    var isImage: Bool {
+        let lowered = name.lowercased()
+        return contentType.lowercased().hasPrefix("image/")
+            || [".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"].contains { lowered.hasSuffix($0) }
+    }
+}
+
+extension UserEchoUpload {
     /// `nil` when the request carries no file bytes.
     init?(input: RequestInput, fields: UserEchoFields) {
         if input.contentType.hasPrefix("multipart/form-data") {
@@ -19,19 +28,6 @@ struct UserEchoUpload: Sendable {
                 bytes: input.body)
         }
         guard !bytes.isEmpty else { return nil }
-    }
-
-    init(name: String, contentType: String, bytes: [UInt8]) {
-        self.name = name
-        self.contentType = contentType
-        self.bytes = bytes
-    }
-
-    /// Whether the file is a picture, by its content type or its name.
-    var isImage: Bool {
-        let lowered = name.lowercased()
-        return contentType.lowercased().hasPrefix("image/")
-            || [".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"].contains { lowered.hasSuffix($0) }
     }
 
     /// The first part of a `multipart/form-data` body that has a `filename`.

@@ -34,6 +34,8 @@ enum UserEchoLabelKind: String, Sendable, CaseIterable {
 
     /// `Type`, `Category`, `Tag`, for messages that start with one.
     var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    /// What a 400 calls a label of this kind: "\(id) is not a topic type of forum 1."
+    var noun: String { self == .type ? "topic type" : rawValue }
     /// Which id counter labels of this kind draw from.
     var objectKind: UserEchoObjectKind { UserEchoObjectKind(rawValue: rawValue)! }
 }
@@ -67,15 +69,17 @@ struct UserEchoTopic: Sendable {
     var header: String
     var description: String
     var status: UserEchoTopicStatus
-    var typeID: Int?
-    var categoryID: Int?
-    var tagIDs: [Int]
+    /// The topic's type and category (one each at most) and its tags, by kind.
+    var labelIDs: [UserEchoLabelKind: [Int]]
     /// ISO 8601 with milliseconds, e.g. `2014-04-25T04:17:38.306Z`.
     var created: String
     var updated: String
 
     /// Its page below the forum's origin, id and slug: `/topics/1-dark-mode-for-the-thing-editor`.
     var path: String { "/topics/\(id)-\(UserEchoPresenter.slug(header))" }
+
+    /// The ids of its labels of `kind`, in the order they were given.
+    func labelIDs(_ kind: UserEchoLabelKind) -> [Int] { labelIDs[kind] ?? [] }
 }
 
 /// One person's vote on a topic: +1 or -1.

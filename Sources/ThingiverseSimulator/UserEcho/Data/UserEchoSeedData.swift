@@ -52,54 +52,54 @@ enum UserEchoSeedData {
         UserEchoTopic(
             id: 1, forumID: 1, authorID: 3, header: "Dark mode for the thing editor",
             description: "Editing late at night is hard on the eyes. A dark theme for the editor and the thing pages, please.", status: .planned,
-            typeID: 1, categoryID: 2, tagIDs: [1, 3], created: "2014-03-10T08:21:05.402Z", updated: "2014-04-25T04:17:38.306Z"),
+            labelIDs: [.type: [1], .category: [2], .tag: [1, 3]], created: "2014-03-10T08:21:05.402Z", updated: "2014-04-25T04:17:38.306Z"),
         UserEchoTopic(
             id: 2, forumID: 1, authorID: 4, header: "Export print settings as a \"profile\" & share them",
             description: "I tune <layer height> and infill for each printer; let me save them as a profile and send it to friends.",
-            status: .underReview, typeID: 1, categoryID: 1, tagIDs: [], created: "2014-03-17T03:34:29.320Z", updated: "2014-03-22T16:45:12.877Z"),
+            status: .underReview, labelIDs: [.type: [1], .category: [1], .tag: []], created: "2014-03-17T03:34:29.320Z",
+            updated: "2014-03-22T16:45:12.877Z"),
         UserEchoTopic(
             id: 3, forumID: 1, authorID: 5, header: "Show the estimated print time on thing pages",
-            description: "Before downloading I would like to know whether a print takes two hours or twenty.", status: .started, typeID: 1,
-            categoryID: 2, tagIDs: [1], created: "2014-03-22T16:45:12.877Z", updated: "2014-04-18T07:55:20.231Z"),
+            description: "Before downloading I would like to know whether a print takes two hours or twenty.", status: .started,
+            labelIDs: [.type: [1], .category: [2], .tag: [1]], created: "2014-03-22T16:45:12.877Z", updated: "2014-04-18T07:55:20.231Z"),
         UserEchoTopic(
             id: 4, forumID: 1, authorID: 4, header: "Offline mode for the mobile app",
-            description: "Keep my collections available at the printer, where there is no signal.", status: .new, typeID: 1, categoryID: 3,
-            tagIDs: [2], created: "2014-04-02T11:08:51.004Z", updated: "2014-04-02T11:08:51.004Z"),
+            description: "Keep my collections available at the printer, where there is no signal.", status: .new,
+            labelIDs: [.type: [1], .category: [3], .tag: [2]], created: "2014-04-02T11:08:51.004Z", updated: "2014-04-02T11:08:51.004Z"),
         UserEchoTopic(
             id: 5, forumID: 1, authorID: 3, header: "Thanks for the new search!", description: "Finding remixes is so much faster now. Great work.",
-            status: .completed, typeID: 3, categoryID: nil, tagIDs: [], created: "2014-04-09T19:27:33.659Z", updated: "2014-04-09T19:27:33.659Z"),
+            status: .completed, labelIDs: [.type: [3], .category: [], .tag: []], created: "2014-04-09T19:27:33.659Z",
+            updated: "2014-04-09T19:27:33.659Z"),
         UserEchoTopic(
             id: 6, forumID: 2, authorID: 5, header: "Upload stalls at 99% for large STL files",
             description: "Files over 50 MB never finish uploading; smaller ones are fine. Started after last week's update.", status: .started,
-            typeID: 4, categoryID: 5, tagIDs: [5], created: "2014-04-18T07:55:20.231Z", updated: "2014-05-06T13:40:02.915Z"),
+            labelIDs: [.type: [4], .category: [5], .tag: [5]], created: "2014-04-18T07:55:20.231Z", updated: "2014-05-06T13:40:02.915Z"),
         UserEchoTopic(
             id: 7, forumID: 2, authorID: 4, header: "Thing page crashes on Safari 7",
-            description: "Opening any thing page with more than ten pictures closes the tab.", status: .new, typeID: 4, categoryID: 4, tagIDs: [4],
+            description: "Opening any thing page with more than ten pictures closes the tab.", status: .new,
+            labelIDs: [.type: [4], .category: [4], .tag: [4]],
             created: "2014-04-25T04:17:38.306Z", updated: "2014-04-25T04:17:38.306Z"),
         UserEchoTopic(
             id: 8, forumID: 2, authorID: 3, header: "Password reset email never arrives",
-            description: "Tried three times with my work address. Nothing in spam either.", status: .declined, typeID: 5, categoryID: 4, tagIDs: [],
+            description: "Tried three times with my work address. Nothing in spam either.", status: .declined,
+            labelIDs: [.type: [5], .category: [4], .tag: []],
             created: "2014-05-06T13:40:02.915Z", updated: "2014-05-14T21:03:47.560Z"),
     ]
 
-    /// (topic, voter, +1 or -1, created).
+    /// Each topic's votes, oldest first: (voter, +1 or -1, created).
     static let votes: [UserEchoVote] = {
-        let rows: [(Int, Int, Int, String)] = [
-            (1, 4, 1, "2014-03-11T10:00:00.000Z"),
-            (1, 5, 1, "2014-03-12T10:00:00.000Z"),
-            (1, 2, 1, "2014-03-13T10:00:00.000Z"),
-            (2, 3, 1, "2014-03-18T10:00:00.000Z"),
-            (2, 5, 1, "2014-03-19T10:00:00.000Z"),
-            (3, 4, 1, "2014-03-23T10:00:00.000Z"),
-            (3, 3, -1, "2014-03-24T10:00:00.000Z"),
-            (4, 5, 1, "2014-04-03T10:00:00.000Z"),
-            (5, 4, 1, "2014-04-10T10:00:00.000Z"),
-            (5, 2, 1, "2014-04-10T11:00:00.000Z"),
-            (6, 3, 1, "2014-04-19T10:00:00.000Z"),
-            (6, 4, 1, "2014-04-20T10:00:00.000Z"),
-            (7, 5, 1, "2014-04-26T10:00:00.000Z"),
+        let byTopic: [(Int, [(Int, Int, String)])] = [
+            (1, [(4, 1, "2014-03-11T10:00:00.000Z"), (5, 1, "2014-03-12T10:00:00.000Z"), (2, 1, "2014-03-13T10:00:00.000Z")]),
+            (2, [(3, 1, "2014-03-18T10:00:00.000Z"), (5, 1, "2014-03-19T10:00:00.000Z")]),
+            (3, [(4, 1, "2014-03-23T10:00:00.000Z"), (3, -1, "2014-03-24T10:00:00.000Z")]),
+            (4, [(5, 1, "2014-04-03T10:00:00.000Z")]),
+            (5, [(4, 1, "2014-04-10T10:00:00.000Z"), (2, 1, "2014-04-10T11:00:00.000Z")]),
+            (6, [(3, 1, "2014-04-19T10:00:00.000Z"), (4, 1, "2014-04-20T10:00:00.000Z")]),
+            (7, [(5, 1, "2014-04-26T10:00:00.000Z")]),
         ]
-        return rows.map { UserEchoVote(topicID: $0.0, userID: $0.1, value: $0.2, created: $0.3) }
+        return byTopic.flatMap { topic, votes in
+            votes.map { UserEchoVote(topicID: topic, userID: $0.0, value: $0.1, created: $0.2) }
+        }
     }()
 
     /// (id, topic, author, text, created); no seeded comment was edited since.

@@ -53,7 +53,6 @@ struct UserEchoState: Sendable {
     // MARK: Lookups
 
     func user(id: Int) -> UserEchoUser? { users.first { $0.id == id } }
-    func userIndex(id: Int) -> Int? { users.firstIndex { $0.id == id } }
     func user(guid: String) -> UserEchoUser? { users.first { $0.guid == guid } }
     func forum(id: Int) -> UserEchoForum? { forums.first { $0.id == id } }
     func topic(id: Int) -> UserEchoTopic? { topics.first { $0.id == id } }
@@ -98,6 +97,13 @@ struct UserEchoState: Sendable {
         if let verified = profile.verifiedEmail { users[index].verifiedEmail = verified }
         if !profile.groups.isEmpty { users[index].groups = profile.groups }
         return users[index]
+    }
+
+    /// Renames the group `old` in every member's list, or takes it out of them when `new` is `nil`.
+    mutating func replaceGroup(_ old: String, with new: String?) {
+        for index in users.indices {
+            users[index].groups = users[index].groups.compactMap { $0 == old ? new : $0 }
+        }
     }
 
     /// Ends every forum page session of `userID`.

@@ -5,11 +5,7 @@ import Foundation
 enum UserEchoTimestamp {
     /// Now, from the wall clock.
     static func now() -> String {
-        format(milliseconds: Int((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-
-    /// The instant `milliseconds` after 1970 (not before it).
-    static func format(milliseconds: Int) -> String {
+        let milliseconds = Int((Date().timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = milliseconds / 1000
         let fraction = String(milliseconds % 1000)
         // Timestamp writes `...T04:17:38+00:00`; UserEcho puts the milliseconds and `Z` there.

@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Synchronization
 
 /// The forum's web pages: the forum list, a forum's topics and a topic with its comments, plus
@@ -120,12 +119,10 @@ struct UserEchoWebController: Sendable {
         guard let topic = id.flatMap({ state.topic(id: $0) }), let forum = state.forum(id: topic.forumID) else {
             return notFound("There is no topic with this id.")
         }
-        let presenter = UserEchoPresenter(configuration: simulator.configuration)
+        let presenter = UserEchoPresenter(base: simulator.configuration.base)
         let author = state.user(id: topic.authorID) ?? .anonymous
-        let labels =
-            [state.label(.type, id: topic.typeID), state.label(.category, id: topic.categoryID)]
-            + topic.tagIDs.map { state.label(.tag, id: $0) }
-        let tags = labels.compactMap { $0 }.map { "<span class=\"tag\">\(HTML.escape($0.name))</span>" }.joined()
+        let labels = UserEchoLabelKind.allCases.flatMap { kind in topic.labelIDs(kind).compactMap { state.label(kind, id: $0) } }
+        let tags = labels.map { "<span class=\"tag\">\(HTML.escape($0.name))</span>" }.joined()
         let comments = state.comments { $0.topicID == topic.id }
         let items = comments.map { comment in
             let writer = state.user(id: comment.authorID) ?? .anonymous
