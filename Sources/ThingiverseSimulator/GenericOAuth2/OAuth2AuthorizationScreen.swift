@@ -68,17 +68,6 @@ struct OAuth2AuthorizationScreen: AuthorizationScreen {
     static func page(title: String, body: String) -> String {
         HTML.document(
             title: title, site: "OAuth2 Provider Simulator", header: "<header>OAuth2 Provider Simulator</header>", body: body,
-            style: """
-                body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f4f5f7; color: #1f2430; margin: 0; }
-                header { background: #4a5568; color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
-                main { max-width: 30rem; margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
-                  box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-                select, button { font: inherit; padding: .45rem .8rem; margin-top: .4rem; }
-                select { width: 100%; }
-                .buttons { display: flex; gap: .6rem; margin-top: 1rem; }
-                button[value=allow] { background: #4a5568; color: #fff; border: 0; border-radius: 6px; }
-                button[value=deny] { background: #fff; border: 1px solid #9aa3b2; border-radius: 6px; }
-                .note { color: #5b6472; font-size: .9rem; }
-                """)
+            style: HTML.style(background: "#f4f5f7", text: "#1f2430", accent: "#4a5568", border: "#9aa3b2", muted: "#5b6472"))
     }
 }

@@ -61,21 +61,14 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         let scope: String
     }
 
-    struct Token {
-        let user: String
-        let scope: String
-        let expiresAt: Date
-    }
-
     struct State {
-        var configuration: Configuration
         var codes = AuthorizationCodes<Grant>()
-        var tokens: [String: Token] = [:]
+        /// Access tokens by value: whose they are, for which scope, until when.
+        var tokens: [String: (user: String, scope: String, expiresAt: Date)] = [:]
         /// Refresh tokens still usable, by value: the user and scope they renew.
         var refreshTokens: [String: (user: String, scope: String)] = [:]
         var refusesRefresh = false
         var refreshCount = 0
-        var codeExchanges = 0
         var tokenRequests = 0
         var apiRequests: [String] = []
         /// Every access and refresh token issued, for tests that look for leaks.
@@ -93,17 +86,11 @@ public final class OAuth2ProviderSimulator: KitSimulator {
     /// The API's endpoints as an app's allow-list would name them (`GET /admin/keys` left out).
     public static let allowList = ["GET /me", "GET /items", "GET /items/{id}", "POST /items", "GET /users/{name}"]
 
-    private let state: Mutex<State>
+    public let configuration: Configuration
+    private let state = Mutex(State())
 
     public init(configuration: Configuration) {
-        state = Mutex(State(configuration: configuration))
-    }
-
-    public var configuration: Configuration { state.withLock { $0.configuration } }
-
-    /// Changes the settings of a running simulator (e.g. the redirect URI once a port is known).
-    public func configure(_ change: (inout Configuration) -> Void) {
-        state.withLock { change(&$0.configuration) }
+        self.configuration = configuration
     }
 
     /// From now on, refresh requests are refused (`invalid_grant`), as after a revoked consent.
@@ -115,8 +102,6 @@ public final class OAuth2ProviderSimulator: KitSimulator {
     public var refreshCount: Int { state.withLock { $0.refreshCount } }
     /// Requests that reached the token endpoint, granted or not.
     public var tokenRequests: Int { state.withLock { $0.tokenRequests } }
-    /// Authorization codes exchanged for a token.
-    public var codeExchanges: Int { state.withLock { $0.codeExchanges } }
     /// Every access and refresh token this simulator issued.
     public var issuedTokens: [String] { state.withLock { $0.issued } }
     /// `METHOD /path` of every API request that arrived, in order.
@@ -175,7 +160,6 @@ public final class OAuth2ProviderSimulator: KitSimulator {
                 } else if configuration.requiresPKCE {
                     return nil
                 }
-                state.codeExchanges += 1
                 return (grant.user, grant.scope)
             }
         case "refresh_token":
@@ -197,8 +181,7 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         ]
         state.withLock { state in
             state.issued.append(accessToken)
-            state.tokens[accessToken] = Token(
-                user: issued.user, scope: issued.scope, expiresAt: Date().addingTimeInterval(TimeInterval(configuration.tokenLifetime)))
+            state.tokens[accessToken] = (issued.user, issued.scope, Date().addingTimeInterval(TimeInterval(configuration.tokenLifetime)))
             if configuration.issuesRefreshTokens {
                 let presented = values["grant_type"] == "refresh_token" ? values["refresh_token"] : nil
                 let refresh = configuration.rotatesRefreshTokens || presented == nil ? RandomToken.hex(byteCount: 32) : presented!

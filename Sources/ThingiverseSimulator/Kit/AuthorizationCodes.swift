@@ -11,17 +11,13 @@ struct AuthorizationCodes<Grant: Sendable>: Sendable {
         var expiresAt: ContinuousClock.Instant
     }
 
-    /// Why a code cannot be exchanged.
-    enum Failure: Error {
-        case unknown, expired, otherApp
+    /// Why a code cannot be exchanged, in words for the error's message.
+    enum Failure: String, Error {
+        case unknown = "The code is unknown or has already been used."
+        case expired = "The code has expired."
+        case otherApp = "The code was issued to another app."
 
-        var message: String {
-            switch self {
-            case .unknown: "The code is unknown or has already been used."
-            case .expired: "The code has expired."
-            case .otherApp: "The code was issued to another app."
-            }
-        }
+        var message: String { rawValue }
     }
 
     private var codes: [String: Code] = [:]

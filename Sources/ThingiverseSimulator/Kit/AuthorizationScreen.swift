@@ -65,9 +65,7 @@ extension AuthorizationScreen {
         } catch {
             return .html(errorPage(error.message), status: .badRequest)
         }
-        var headers = HTTPFields()
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        return .html(consentPage(for: authorization), headers: headers)
+        return .html(consentPage(for: authorization), headers: [HTTPField.Name("X-Frame-Options")!: "DENY"])
     }
 
     /// `POST .../authorize`: the person pressed Allow or Deny; redirects to the app.

@@ -48,11 +48,7 @@ final class BackgroundDeliveries: Sendable {
         label: String, noun: String, keepsOutcomes: Bool, timeouts: HTTPClient.Configuration.Timeout,
         send: @escaping @Sendable (OutgoingDelivery, HTTPClient) async throws -> Int
     ) {
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        configuration.decompression = .disabled
-        configuration.timeout = timeouts
-        self.clientConfiguration = configuration
+        self.clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: timeouts, decompression: .disabled)
         self.logger = Logger(label: label)
         self.noun = noun
         self.keepsOutcomes = keepsOutcomes

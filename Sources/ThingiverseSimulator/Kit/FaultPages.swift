@@ -23,10 +23,7 @@ enum FaultPages {
             </html>
 
             """
-        var headers = HTTPFields()
-        headers[HTTPField.Name("cf-mitigated")!] = "challenge"
-        headers[.server] = "cloudflare"
-        return .html(page, status: .forbidden, headers: headers)
+        return .html(page, status: .forbidden, headers: [HTTPField.Name("cf-mitigated")!: "challenge", .server: "cloudflare"])
     }
 
     /// 503 with a small HTML body, as a load balancer gives when the backend is down.

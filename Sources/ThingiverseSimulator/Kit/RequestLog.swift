@@ -30,9 +30,8 @@ struct RequestLog: Sendable {
     /// A path without its query and trailing slashes, starting with `/`.
     static func normalized(_ path: String) -> String {
         let withoutQuery = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = String(withoutQuery).droppingTrailingSlashes
-        if trimmed.isEmpty { return "/" }
-        return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
+        let trimmed = String(withoutQuery).mountPrefix
+        return trimmed.isEmpty ? "/" : trimmed
     }
 }
 
@@ -46,25 +45,19 @@ struct LoggedRequest: Sendable {
     /// The query with its secrets redacted, for simulators whose log shows queries (UserEcho).
     var redactedQuery: String?
 
+    /// `METHOD /full/path`, or `METHOD /full/path?query` when a query was kept.
+    var line: String {
+        guard let redactedQuery, !redactedQuery.isEmpty else { return "\(method) \(path)" }
+        return "\(method) \(path)?\(redactedQuery)"
+    }
+}
+
+extension LoggedRequest {
     /// The request as it arrived at a simulator mounted at `prefix`.
     init(_ request: Request, prefix: String, redactedQuery: String? = nil) {
         let path = request.uri.path
         let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
         self.init(method: request.method.rawValue, path: path, relativePath: relative.isEmpty ? "/" : relative, redactedQuery: redactedQuery)
-    }
-
-    /// A request with these facts.
-    init(method: String, path: String, relativePath: String, redactedQuery: String? = nil) {
-        self.method = method
-        self.path = path
-        self.relativePath = relativePath
-        self.redactedQuery = redactedQuery
-    }
-
-    /// `METHOD /full/path`, or `METHOD /full/path?query` when a query was kept.
-    var line: String {
-        guard let redactedQuery, !redactedQuery.isEmpty else { return "\(method) \(path)" }
-        return "\(method) \(path)?\(redactedQuery)"
     }
 }
 

@@ -9,31 +9,23 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var delay: Duration?
     /// Answer each OAuth/API request with a 403 Cloudflare-style "Just a moment..." HTML page.
     /// Takes precedence over `serverError`.
-    public var htmlChallenge: Bool
+    public var htmlChallenge = false
     /// Answer each OAuth/API request with 503 and a small HTML body.
-    public var serverError: Bool
+    public var serverError = false
     /// Answer each OAuth/API request with 200 and an HTML error page, as a PHP site that failed does.
     /// Comes after `htmlChallenge` and `serverError`.
-    public var htmlErrorPage: Bool
+    public var htmlErrorPage = false
     /// Serve the token endpoint's URL-encoded form as `text/html; charset=UTF-8`, as Thingiverse
     /// does in practice (PHP's default content type); the body is unchanged.
-    public var formRepliesAsHTML: Bool
+    public var formRepliesAsHTML = false
     /// Redirect from the authorization page without echoing `state`.
-    public var dropState: Bool
+    public var dropState = false
     /// Record tokens issued while this is on as belonging to another app
     /// (`tokeninfo` then reports the audience `someone-elses-app`).
-    public var foreignAudience: Bool
+    public var foreignAudience = false
 
     /// All faults off.
-    public init() {
-        self.delay = nil
-        self.htmlChallenge = false
-        self.serverError = false
-        self.htmlErrorPage = false
-        self.formRepliesAsHTML = false
-        self.dropState = false
-        self.foreignAudience = false
-    }
+    public init() {}
 
     /// The client id that `foreignAudience` tokens are recorded under.
     static let foreignClientID = "someone-elses-app"

@@ -74,9 +74,7 @@ extension String {
     func pathSegments(below prefix: String) -> [String] {
         dropFirst(prefix.count).split(separator: "/").map { FormEncoding.decodePathSegment($0) }
     }
-}
 
-extension String {
     /// A mount prefix as routes want it: `""` for the root, else `/path` without a trailing slash.
     var mountPrefix: String {
         let trimmed = droppingTrailingSlashes

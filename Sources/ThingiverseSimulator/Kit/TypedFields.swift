@@ -38,12 +38,10 @@ struct TypedFields<Failure: FieldTypeError>: Sendable {
         case .string(let value)?:
             return value.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         case .array(let elements)?:
-            var result: [String] = []
-            for element in elements {
+            return try elements.map { element throws(Failure) in
                 guard case .string(let value) = element else { throw .invalidField("\(name) must be \(Failure.listOfStrings).") }
-                result.append(value)
+                return value
             }
-            return result
         default: throw .invalidField("\(name) must be \(Failure.listOfStrings).")
         }
     }

@@ -43,23 +43,16 @@ enum FormEncoding {
     }
 
     private static func percentDecode(_ text: some StringProtocol, plusIsSpace: Bool) -> String {
-        let input = Array(text.utf8)
+        var input = Array(text.utf8)[...]
         var output: [UInt8] = []
-        output.reserveCapacity(input.count)
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            if byte == UInt8(ascii: "%"), index + 2 < input.count,
-                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+        while let byte = input.popFirst() {
+            if byte == UInt8(ascii: "%"), input.count >= 2,
+                let high = hexValue(input[input.startIndex]), let low = hexValue(input[input.startIndex + 1])
             {
                 output.append(high << 4 | low)
-                index += 3
-            } else if plusIsSpace && byte == UInt8(ascii: "+") {
-                output.append(UInt8(ascii: " "))
-                index += 1
+                input.removeFirst(2)
             } else {
-                output.append(byte)
-                index += 1
+                output.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
             }
         }
         return String(decoding: output, as: UTF8.self)

@@ -2,40 +2,16 @@
 enum HTML {
     /// Escapes text for use in element content and in double- or single-quoted attributes.
     static func escape(_ text: some StringProtocol) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
+        text.reduce(into: "") { output, character in output += entities[character] ?? String(character) }
     }
+
+    private static let entities: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
 
     /// A complete, small, styled page of the simulated Thingiverse.
     static func page(title: String, body: String) -> String {
         document(
             title: title, site: "Thingiverse Simulator", header: "<header>Thingiverse Simulator</header>", body: body,
-            style: """
-                body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f4f6f8; color: #1d2730; margin: 0; }
-                header { background: #248bfb; color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
-                main { max-width: 28rem; margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
-                       box-shadow: 0 1px 4px rgba(0,0,0,0.12); }
-                h1 { font-size: 1.4rem; margin-top: 0; }
-                label { display: block; font-weight: 600; margin: 1rem 0 0.4rem; }
-                select { width: 100%; padding: 0.5rem; font-size: 1rem; }
-                .buttons { display: flex; gap: 0.8rem; margin-top: 1.5rem; }
-                button { flex: 1; padding: 0.7rem; font-size: 1rem; border-radius: 6px; border: 1px solid #9aa5b1; background: #fff; cursor: pointer; }
-                button[value=allow] { background: #248bfb; border-color: #248bfb; color: #fff; }
-                button:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
-                .note { color: #52606d; font-size: 0.9rem; }
-                code { word-break: break-all; }
-                """)
+            style: style(background: "#f4f6f8", text: "#1d2730", accent: "#248bfb", border: "#9aa5b1", muted: "#52606d", width: "28rem"))
     }
 
     /// A complete, small, self-contained page of a simulated site.
@@ -64,6 +40,34 @@ enum HTML {
         </body>
         </html>
 
+        """
+    }
+
+    /// The style of a simulated site's OAuth pages: a top bar, a white card, a user select and
+    /// full-width Allow / Deny buttons. Sites differ in colours and width, and add `extra` rules for
+    /// what only their pages show (appended, so they may override).
+    /// - Parameters:
+    ///   - accent: the top bar and the Allow button
+    ///   - border: the Deny button's border
+    ///   - muted: the note under a form
+    static func style(
+        background: String, text: String, accent: String, border: String, muted: String, width: String = "30rem", extra: String = ""
+    ) -> String {
+        """
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: \(background); color: \(text); margin: 0; }
+        header { background: \(accent); color: #fff; padding: 0.8rem 1.5rem; font-weight: 600; }
+        main { max-width: \(width); margin: 2.5rem auto; background: #fff; border-radius: 10px; padding: 1.5rem 2rem;
+               box-shadow: 0 1px 4px rgba(0,0,0,0.12); }
+        h1 { font-size: 1.4rem; margin-top: 0; }
+        label { display: block; font-weight: 600; margin: 1rem 0 0.4rem; }
+        select { width: 100%; padding: 0.5rem; font-size: 1rem; }
+        .buttons { display: flex; gap: 0.8rem; margin-top: 1.5rem; }
+        button { flex: 1; padding: 0.7rem; font-size: 1rem; border-radius: 6px; border: 1px solid \(border); background: #fff; cursor: pointer; }
+        button[value=allow] { background: \(accent); border-color: \(accent); color: #fff; }
+        button:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+        .note { color: \(muted); font-size: 0.9rem; }
+        code { word-break: break-all; }
+        \(extra)
         """
     }
 }

@@ -36,66 +36,36 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The UTF-8 bytes of this value in compact JSON.
-    var bytes: [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(256)
-        self.write(into: &output)
-        return output
-    }
+    var bytes: [UInt8] { Array(text.utf8) }
 
     /// This value as compact JSON text.
-    var text: String { String(decoding: self.bytes, as: UTF8.self) }
-
-    private func write(into output: inout [UInt8]) {
+    var text: String {
         switch self {
-        case .null:
-            output.append(contentsOf: "null".utf8)
-        case .bool(let value):
-            output.append(contentsOf: (value ? "true" : "false").utf8)
-        case .integer(let value):
-            output.append(contentsOf: String(value).utf8)
-        case .number(let value):
-            // JSON has no NaN or infinity; null is the conventional stand-in.
-            output.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
-        case .string(let value):
-            Self.writeString(value, into: &output)
-        case .array(let elements):
-            output.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                element.write(into: &output)
-            }
-            output.append(UInt8(ascii: "]"))
-        case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeString(member.0, into: &output)
-                output.append(UInt8(ascii: ":"))
-                member.1.write(into: &output)
-            }
-            output.append(UInt8(ascii: "}"))
+        case .null: "null"
+        case .bool(let value): value ? "true" : "false"
+        case .integer(let value): String(value)
+        // JSON has no NaN or infinity; null is the conventional stand-in.
+        case .number(let value): value.isFinite ? String(value) : "null"
+        case .string(let value): Self.quoted(value)
+        case .array(let elements): "[" + elements.map(\.text).joined(separator: ",") + "]"
+        case .object(let members): "{" + members.map { Self.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
         }
     }
 
-    private static func writeString(_ string: String, into output: inout [UInt8]) {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), byte])
-            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                output.append(contentsOf: Array("\\u00".utf8))
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            default:
-                output.append(byte)
+    /// A JSON string: quotes, backslashes and control characters escaped, everything else as it is.
+    private static func quoted(_ string: String) -> String {
+        var output = "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"", "\\": output += "\\\(scalar)"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{0}"..<"\u{20}": output += (scalar.value < 0x10 ? "\\u000" : "\\u00") + String(scalar.value, radix: 16)
+            default: output.unicodeScalars.append(scalar)
             }
         }
-        output.append(UInt8(ascii: "\""))
+        return output + "\""
     }
 }
 

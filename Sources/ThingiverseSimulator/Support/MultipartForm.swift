@@ -24,24 +24,17 @@ struct MultipartForm: Sendable {
             let boundary = Self.parameter("boundary", in: contentType), !boundary.isEmpty
         else { return nil }
         let delimiter = Array("--\(boundary)".utf8)
-        var positions: [Int] = []
-        var searchFrom = 0
-        while let found = body[searchFrom...].firstRange(of: delimiter)?.lowerBound {
-            positions.append(found)
-            searchFrom = found + delimiter.count
-        }
-        guard positions.count >= 2 else { return nil }
+        let crlf: [UInt8] = [0x0D, 0x0A]
+        // A preamble comes before the first delimiter, an epilogue (after "--") after the last one.
+        let sections = body.split(separator: delimiter, omittingEmptySubsequences: false)
+        guard sections.count >= 3 else { return nil }
         var parts: [Part] = []
-        for (start, end) in zip(positions, positions.dropFirst()) {
-            var partStart = start + delimiter.count
-            // Skip the CRLF after the delimiter line; the CRLF before the next one belongs to it.
-            if body[partStart...].starts(with: [0x0D, 0x0A]) { partStart += 2 }
-            var partEnd = end
-            if partEnd - 2 >= partStart, body[partEnd - 2] == 0x0D, body[partEnd - 1] == 0x0A { partEnd -= 2 }
-            guard partStart <= partEnd else { return nil }
-            let part = Array(body[partStart..<partEnd])
-            guard let split = part.firstRange(of: [0x0D, 0x0A, 0x0D, 0x0A])?.lowerBound else { return nil }
-            let headerText = String(decoding: part[..<split], as: UTF8.self)
+        for var part in sections.dropFirst().dropLast() {
+            // The CRLF ending the delimiter line is not the part's, nor the one before the next delimiter.
+            if part.starts(with: crlf) { part.removeFirst(2) }
+            if part.count >= 2, part.suffix(2).elementsEqual(crlf) { part.removeLast(2) }
+            guard let split = part.firstRange(of: crlf + crlf) else { return nil }
+            let headerText = String(decoding: part[..<split.lowerBound], as: UTF8.self)
             var name: String?
             var filename: String?
             var contentType: String?
@@ -58,7 +51,7 @@ struct MultipartForm: Sendable {
                 }
             }
             guard let name else { return nil }
-            parts.append(Part(name: name, filename: filename, contentType: contentType, bytes: Array(part[(split + 4)...])))
+            parts.append(Part(name: name, filename: filename, contentType: contentType, bytes: Array(part[split.upperBound...])))
         }
         self.parts = parts
     }

@@ -3,11 +3,12 @@ import Hummingbird
 import NIOCore
 
 extension Response {
-    /// A JSON reply.
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.bytes)))
+    /// A JSON reply; `contentType` is for a provider that spells it its own way (Flattr).
+    static func json(
+        _ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:],
+        contentType: String = "application/json; charset=utf-8"
+    ) -> Response {
+        .body(ByteBuffer(bytes: value.bytes), contentType: contentType, cacheControl: nil, status: status, headers: headers)
     }
 
     /// A JSON error in the API's shape: `{"error": "short_code", "message": "..."}`.
@@ -19,29 +20,20 @@ extension Response {
 
     /// An HTML page that must not be cached (authorization screens, errors).
     static func html(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var fields = headers
-        fields[.contentType] = "text/html; charset=utf-8"
-        fields[.cacheControl] = "no-store"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        .body(ByteBuffer(string: text), contentType: "text/html; charset=utf-8", cacheControl: "no-store", status: status, headers: headers)
     }
 
     /// A form-encoded reply, as `/login/oauth/access_token` gives; `asHTML` labels it the way
     /// a PHP site does by default.
     static func form(_ pairs: [(String, String)], status: HTTPResponse.Status = .ok, asHTML: Bool = false) -> Response {
-        var fields = HTTPFields()
-        fields[.contentType] = asHTML ? "text/html; charset=UTF-8" : "application/x-www-form-urlencoded"
-        fields[.cacheControl] = "no-store"
-        return Response(
-            status: status, headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(string: FormEncoding.encode(pairs))))
+        .body(
+            ByteBuffer(string: FormEncoding.encode(pairs)),
+            contentType: asHTML ? "text/html; charset=UTF-8" : "application/x-www-form-urlencoded", cacheControl: "no-store", status: status)
     }
 
     /// Bytes that may be cached for a day, as a CDN serves pictures and uploaded files.
     static func cachedBytes(_ bytes: [UInt8], contentType: String) -> Response {
-        var fields = HTTPFields()
-        fields[.contentType] = contentType
-        fields[.cacheControl] = "public, max-age=86400"
-        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        .body(ByteBuffer(bytes: bytes), contentType: contentType, cacheControl: "public, max-age=86400")
     }
 
     /// A generated placeholder picture (avatars, thing images), cached for a day.
@@ -51,9 +43,18 @@ extension Response {
 
     /// A 302 to `location`.
     static func found(_ location: String) -> Response {
-        var fields = HTTPFields()
-        fields[.location] = location
-        fields[.cacheControl] = "no-store"
-        return Response(status: .found, headers: fields)
+        Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// A reply with these bytes and content type, and a `Cache-Control` when one is given.
+    private static func body(
+        _ body: ByteBuffer, contentType: String, cacheControl: String?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) -> Response {
+        var fields = headers
+        fields[.contentType] = contentType
+        if let cacheControl {
+            fields[.cacheControl] = cacheControl
+        }
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: body))
     }
 }

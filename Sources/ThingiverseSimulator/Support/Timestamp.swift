@@ -46,24 +46,13 @@ extension Timestamp {
     /// Epoch seconds of `2016-04-28T16:28:40+00:00` (also `Z`, `-05:00`, no offset for UTC, or
     /// a space where a `+` was form-decoded), or `nil` when it is not such a time.
     static func parseISO8601(_ text: String) -> Int? {
-        let characters = Array(text.trimmingWhitespace)
-        guard characters.count >= 19, characters[4] == "-", characters[7] == "-",
-            characters[10] == "T" || characters[10] == " ", characters[13] == ":", characters[16] == ":"
-        else { return nil }
-        func number(_ range: Range<Int>) -> Int? { Int(String(characters[range])) }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var offset = 0
-        let zone = String(characters[19...])
-        if !(zone.isEmpty || zone == "Z") {
-            let sign = zone.first == "-" ? -1 : 1
-            guard ["+", "-", " "].contains(zone.first), zone.count == 6, Array(zone)[3] == ":",
-                let hours = Int(zone.dropFirst().prefix(2)), let minutes = Int(zone.suffix(2))
-            else { return nil }
-            offset = sign * (hours * 3600 + minutes * 60)
-        }
+        let format = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:Z|([+\- ])(\d\d):(\d\d))?/.asciiOnlyDigits()
+        guard let parts = text.trimmingWhitespace.wholeMatch(of: format)?.output else { return nil }
+        // Two to four ASCII digits each, so every number reads.
+        let (year, month, day) = (Int(parts.1)!, Int(parts.2)!, Int(parts.3)!)
+        let (hour, minute, second) = (Int(parts.4)!, Int(parts.5)!, Int(parts.6)!)
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        let offset = (parts.7 == "-" ? -1 : 1) * (Int(parts.8 ?? "0")! * 3600 + Int(parts.9 ?? "0")! * 60)
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         return utc.date(from: components).map { Int($0.timeIntervalSince1970) - offset }
     }

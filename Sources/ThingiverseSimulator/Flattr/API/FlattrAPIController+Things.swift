@@ -1,25 +1,26 @@
 import HTTPTypes
+import Hummingbird
 
 /// `GET /things/:id[,:id...]`, `/things/lookup`, `/things/search`, `POST /things`,
 /// `PATCH /things/:id` (or `POST` with `_method=patch`) and `DELETE /things/:id`.
 extension FlattrAPIController {
     /// One thing (an object with `last_flattr_at` and `updated_at`), or several for a
     /// comma-separated list (an array of the ones found, in the order asked).
-    func things(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+    func things(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> Response {
         let list = call.parameter("ids")
         let ids = list.split(separator: ",").compactMap { Int($0.trimmingSpaces) }
         let found = ids.compactMap { id in state.thingIndex(id: id).map { state.things[$0] } }
         guard list.contains(",") else {
             guard let thing = found.first else { throw FlattrAPIError.notFound("the thing can not be found") }
-            return .json(presenter.thing(thing, viewer: call.viewer, detailed: true))
+            return .flattrJSON(presenter.thing(thing, viewer: call.viewer, detailed: true))
         }
         guard !found.isEmpty else { throw FlattrAPIError.notFound("The requested thing(s) could not be found") }
-        return .json(.array(found.map { presenter.thing($0, viewer: call.viewer) }))
+        return .flattrJSON(.array(found.map { presenter.thing($0, viewer: call.viewer) }))
     }
 
     /// `?url=`: 302 to the thing's API resource, or 404. Understands auto-submit URLs
     /// (`.../submit/auto?url=..&user_id=..`), looking up the URL inside.
-    func lookup(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+    func lookup(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> Response {
         guard let given = call.query["url"], !given.isEmpty else {
             throw FlattrAPIError.validation("The url parameter is required.")
         }
@@ -36,26 +37,26 @@ extension FlattrAPIController {
                 Self.comparable($0.url) == wanted && (owner == nil || $0.ownerName.lowercased() == owner)
             })
         else {
-            return .json(
+            return .flattrJSON(
                 .object([("message", .string("not_found")), ("description", .string("No thing was found"))]),
                 status: .notFound)
         }
         let location = presenter.thingResource(thing.id)
-        return .redirect(
-            location: location, body: .object([("message", .string("found")), ("location", .string(location))]))
+        return .flattrJSON(
+            .object([("message", .string("found")), ("location", .string(location))]), status: .found, headers: [.location: location])
     }
 
     /// `query`, `category` (comma-separated), `tags` (expression), `user`, `language`, `sort`
     /// (`flattrs`, `trend`, `flattrs_month`, ... sort by flattrs; `relevance`, the default, by
     /// newest), `page` and `count` (default 30, at most 100).
-    func search(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+    func search(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> Response {
         let search = FlattrThingSearch(query: call.query)
         var matches = state.things.filter { search.matches($0) }.sorted { $0.createdAt > $1.createdAt }
         if let sort = call.query["sort"], sort == "trend" || sort.hasPrefix("flattrs") {
             matches.sort { ($0.flattrs, $0.createdAt) > ($1.flattrs, $1.createdAt) }
         }
         let (page, shown) = try call.page(of: matches, defaultCount: 30)
-        return .json(
+        return .flattrJSON(
             .object([
                 ("total_items", .integer(matches.count)),
                 ("items", .integer(shown.count)),
@@ -66,7 +67,7 @@ extension FlattrAPIController {
 
     /// Registers a URL as a thing of the token's user (201); the caller's own URL again answers
     /// 200 with the existing id, someone else's 400 "Owner mismatch".
-    func createThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+    func createThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> Response {
         let token = try call.requireToken(scope: "thing", refusal: "Cannot create a thing.")
         let fields = try call.bodyFields()
         guard let url = try fields.string("url"), AbsoluteWebURL.isValid(url) else {
@@ -90,7 +91,7 @@ extension FlattrAPIController {
 
     /// Changes the fields sent (`title`, `description`, `category`, `language`, `tags`,
     /// `hidden`) of one of the token's things; a thing's `url` cannot change.
-    func updateThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+    func updateThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> Response {
         let token = try call.requireToken(scope: "thing", refusal: "Cannot update the thing.")
         let index = try Self.thingIndex(call, in: state, owner: token, refusal: "Cannot update the thing. It is not your thing.")
         let fields = try call.bodyFields()
@@ -101,24 +102,24 @@ extension FlattrAPIController {
         try Self.apply(fields, to: &thing)
         thing.updatedAt = call.now
         state.things[index] = thing
-        return .json(.object([("message", .string("ok")), ("description", .string("Thing was updated correctly"))]))
+        return .flattrJSON(.object([("message", .string("ok")), ("description", .string("Thing was updated correctly"))]))
     }
 
     /// Removes one of the token's things (204).
-    func deleteThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> FlattrAPIReply {
+    func deleteThing(_ state: inout FlattrState, _ call: FlattrAPICall) throws -> Response {
         let refusal = "Cannot delete the thing. Maybe it's not your thing or the scope thing is missing."
         let token = try call.requireToken(scope: "thing", refusal: refusal)
         let index = try Self.thingIndex(call, in: state, owner: token, refusal: refusal)
         state.things.remove(at: index)
-        return .noContent
+        return Response(status: .noContent, headers: [.contentType: Response.flattrJSONType])
     }
 
     // MARK: Helpers
 
     /// `{"id", "link", "message": "ok", "description"}`: where the registered thing is.
-    private func registered(_ id: Int, _ description: String, status: HTTPResponse.Status) -> FlattrAPIReply {
+    private func registered(_ id: Int, _ description: String, status: HTTPResponse.Status) -> Response {
         let link = presenter.thingResource(id)
-        return .json(
+        return .flattrJSON(
             .object([("id", .integer(id)), ("link", .string(link)), ("message", .string("ok")), ("description", .string(description))]),
             status: status)
     }

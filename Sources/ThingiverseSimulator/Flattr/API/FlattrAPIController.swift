@@ -53,16 +53,10 @@ struct FlattrAPIController: Sendable {
                 }
                 let (route, parameters) = try Self.route(method: method, segments: segments, arrived: request.method)
                 let call = FlattrAPICall(parameters: parameters, query: query, input: input, token: token, now: epoch)
-                switch try route.handle(self, &state, call) {
-                case .json(let value, let status):
-                    return .flattrJSON(value, status: status, headers: headers)
-                case .noContent:
-                    headers[.contentType] = Response.flattrJSONType
-                    return Response(status: .noContent, headers: headers)
-                case .redirect(let location, let body):
-                    headers[.location] = location
-                    return .flattrJSON(body, status: .found, headers: headers)
-                }
+                var response = try route.handle(self, &state, call)
+                headers.append(contentsOf: response.headers)
+                response.headers = headers
+                return response
             } catch {
                 let failure =
                     error as? FlattrAPIError
@@ -104,18 +98,9 @@ struct FlattrAPIController: Sendable {
     }
 }
 
-/// What a handler produces.
-enum FlattrAPIReply: Sendable {
-    case json(JSONValue, status: HTTPResponse.Status = .ok)
-    /// 204 with no body (`DELETE /things/:id`).
-    case noContent
-    /// 302 to `location` with a JSON body (`GET /things/lookup`).
-    case redirect(location: String, body: JSONValue)
-}
-
 /// One endpoint of Flattr's API.
 typealias FlattrAPIRoute = SimulatorRoute<
-    @Sendable (FlattrAPIController, inout FlattrState, FlattrAPICall) throws -> FlattrAPIReply
+    @Sendable (FlattrAPIController, inout FlattrState, FlattrAPICall) throws -> Response
 >
 
 extension FlattrAPIController {

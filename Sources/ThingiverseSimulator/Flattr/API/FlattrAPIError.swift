@@ -26,9 +26,8 @@ struct FlattrAPIError: Error, Sendable {
     }
 
     static func unauthorized(_ description: String) -> FlattrAPIError {
-        var headers = HTTPFields()
-        headers[.wwwAuthenticate] = "Bearer realm=\"flattr\""
-        return FlattrAPIError(status: .unauthorized, code: "unauthorized", description: description, headers: headers)
+        FlattrAPIError(
+            status: .unauthorized, code: "unauthorized", description: description, headers: [.wwwAuthenticate: "Bearer realm=\"flattr\""])
     }
 
     static let missingToken = unauthorized("You are unauthorized to access the resource (no token?)")

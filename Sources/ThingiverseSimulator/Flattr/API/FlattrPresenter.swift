@@ -26,10 +26,6 @@ struct FlattrPresenter: ProviderPresenter {
     // MARK: Users
 
     /// The short form in a thing's `owner`, which also begins the full user.
-    func owner(_ username: String) -> JSONValue {
-        .object(ownerMembers(username))
-    }
-
     private func ownerMembers(_ username: String) -> [(String, JSONValue)] {
         [
             ("type", .string("user")), ("resource", .string(userResource(username))), ("link", .string(userLink(username))),
@@ -58,7 +54,7 @@ struct FlattrPresenter: ProviderPresenter {
             ("url", .string(thing.url)),
             ("language", .string(thing.language)),
             ("category", .string(thing.category.rawValue)),
-            ("owner", owner(thing.ownerName)),
+            ("owner", .object(ownerMembers(thing.ownerName))),
             ("hidden", .bool(thing.hidden)),
             ("image", .string(image(thing))),
             ("created_at", .integer(thing.createdAt)),

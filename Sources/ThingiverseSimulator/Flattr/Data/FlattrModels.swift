@@ -74,12 +74,13 @@ struct FlattrScopes: Sendable, Equatable {
         self.names = names
     }
 
-    /// Parses `flattr thing` (space-separated); fails naming the first unknown scope.
-    static func parse(_ text: String?) throws(FlattrScopeError) -> FlattrScopes {
+    /// Parses `flattr thing` (space-separated); an unknown scope is refused by the authorization page.
+    static func parse(_ text: String?) throws(AuthorizationRefusal) -> FlattrScopes {
         guard let text, text.contains(where: { $0 != " " }) else { return .standard }
         let requested = text.split(separator: " ").map(String.init)
         if let unknown = requested.first(where: { name in !known.contains { $0.name == name } }) {
-            throw FlattrScopeError(scope: unknown)
+            throw AuthorizationRefusal(
+                message: "The scope \"\(unknown)\" is unknown; use flattr, thing, email or extendedread, separated by spaces.")
         }
         return FlattrScopes(names: known.map(\.name).filter { requested.contains($0) })
     }
@@ -88,9 +89,4 @@ struct FlattrScopes: Sendable, Equatable {
 
     /// `flattr thing`
     var text: String { names.joined(separator: " ") }
-}
-
-/// A scope name the simulated Flattr does not know.
-struct FlattrScopeError: Error, Equatable {
-    var scope: String
 }

@@ -32,12 +32,7 @@ struct FlattrAuthorizeRequest: AuthorizationRedirect {
         case let type?: throw AuthorizationRefusal(message: "The response_type \"\(type)\" is not supported; Flattr only knows \"code\".")
         case nil: throw AuthorizationRefusal(message: "The request has no response_type; send response_type=code.")
         }
-        do {
-            self.scopes = try FlattrScopes.parse(parameters["scope"])
-        } catch {
-            throw AuthorizationRefusal(
-                message: "The scope \"\(error.scope)\" is unknown; use flattr, thing, email or extendedread, separated by spaces.")
-        }
+        self.scopes = try FlattrScopes.parse(parameters["scope"])
         self.app = app
         self.state = parameters["state"]
     }

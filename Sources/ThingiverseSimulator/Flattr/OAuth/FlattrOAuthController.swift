@@ -80,19 +80,13 @@ struct FlattrOAuthController: AuthorizationScreen {
         if let fault = try await simulator.faultResponse() {
             return fault
         }
-        switch exchange(call, containsSecret: containsSecret, configuration: configuration) {
-        case .success(let (token, scopes)):
+        do {
+            let (token, scopes) = try exchange(call, containsSecret: containsSecret, configuration: configuration)
             succeeded = true
             return Self.tokenReply(
-                .object([
-                    ("access_token", .string(token)), ("token_type", .string("bearer")),
-                    ("scope", .string(scopes.text)),
-                ]))
-        case .failure(let error):
-            var headers = HTTPFields()
-            if error.status == .unauthorized {
-                headers[.wwwAuthenticate] = "Basic realm=\"flattr\""
-            }
+                .object([("access_token", .string(token)), ("token_type", .string("bearer")), ("scope", .string(scopes.text))]))
+        } catch {
+            let headers: HTTPFields = error.status == .unauthorized ? [.wwwAuthenticate: "Basic realm=\"flattr\""] : [:]
             return Self.tokenReply(
                 .object([("error", .string(error.code)), ("error_description", .string(error.message))]),
                 status: error.status, headers: headers)
@@ -102,53 +96,36 @@ struct FlattrOAuthController: AuthorizationScreen {
     /// Checks the client, the grant and the code in that order; a failure leaves the code usable.
     private func exchange(
         _ call: FlattrTokenCall, containsSecret: Bool, configuration: FlattrSimulatorConfiguration
-    ) -> Result<(String, FlattrScopes), FlattrTokenError> {
+    ) throws(FlattrTokenError) -> (String, FlattrScopes) {
         guard let credentials = call.basic else {
-            return .failure(
-                .invalidClient(
-                    "Authenticate the client with HTTP Basic (Authorization: Basic base64(client_id:client_secret)); "
-                        + "credentials in the body are not accepted."))
+            throw .invalidClient(
+                "Authenticate the client with HTTP Basic (Authorization: Basic base64(client_id:client_secret)); "
+                    + "credentials in the body are not accepted.")
         }
         guard let app = configuration.apps.first(where: { credentials.matches(clientID: $0.clientID, clientSecret: $0.clientSecret) }) else {
-            return .failure(.invalidClient("Unknown client_id or wrong client_secret in the Basic credentials."))
+            throw .invalidClient("Unknown client_id or wrong client_secret in the Basic credentials.")
         }
         if call.body?["client_secret"] != nil || containsSecret {
-            return .failure(
-                .invalidRequest(
-                    "The client secret must be sent only in the Authorization: Basic header, never in the body "
-                        + "or the query."))
+            throw .invalidRequest("The client secret must be sent only in the Authorization: Basic header, never in the body or the query.")
         }
-        guard let body = call.body else {
-            return .failure(.invalidRequest("The body must be form-encoded or a JSON object."))
-        }
-        guard let grantType = body["grant_type"], !grantType.isEmpty else {
-            return .failure(.invalidRequest("The grant_type parameter is required."))
-        }
-        guard grantType == "authorization_code" else {
-            return .failure(.unsupportedGrantType("Only grant_type=authorization_code is supported."))
-        }
-        guard let code = body["code"], !code.isEmpty else {
-            return .failure(.invalidRequest("The code parameter is required."))
-        }
+        guard let body = call.body else { throw .invalidRequest("The body must be form-encoded or a JSON object.") }
+        guard let grantType = body["grant_type"], !grantType.isEmpty else { throw .invalidRequest("The grant_type parameter is required.") }
+        guard grantType == "authorization_code" else { throw .unsupportedGrantType("Only grant_type=authorization_code is supported.") }
+        guard let code = body["code"], !code.isEmpty else { throw .invalidRequest("The code parameter is required.") }
         let redirectURI = body["redirect_uri"].flatMap { $0.isEmpty ? nil : $0 }
-        return simulator.state.withLock { state in
-            let stored: AuthorizationCodes<FlattrGrant>.Code
-            switch state.codes.check(code, clientID: app.clientID) {
-            case .success(let found): stored = found
-            case .failure(let failure): return .failure(.invalidGrant(failure.message))
-            }
+        return try simulator.state.withLock { state throws(FlattrTokenError) in
+            let stored = try state.codes.check(code, clientID: app.clientID).mapError { FlattrTokenError.invalidGrant($0.message) }.get()
             switch redirectURI {
             case nil where stored.grant.redirectURIWasGiven:
-                return .failure(
-                    .invalidRequest("The redirect_uri parameter is required: the authorization request had one."))
+                throw .invalidRequest("The redirect_uri parameter is required: the authorization request had one.")
             case let given? where given != stored.redirectURI:
-                return .failure(.invalidGrant("The redirect_uri does not match the one used to obtain the code."))
+                throw .invalidGrant("The redirect_uri does not match the one used to obtain the code.")
             default:
                 break
             }
             state.codes.redeem(code)
             let token = state.issueToken(username: stored.grant.username, clientID: app.clientID, scopes: stored.grant.scopes)
-            return .success((token, stored.grant.scopes))
+            return (token, stored.grant.scopes)
         }
     }
 
