@@ -126,15 +126,14 @@ public struct ProjectedEvent: Sendable {
 }
 
 extension PrunedEvent {
-    /// The columns this reads: `id, event, order_id, fields, received_at`.
-    static let columns = "id, event, order_id, fields, received_at"
+    /// The columns this reads: id, event, subject, fields, time.
+    static let columns = "id, event, \(Migration.eventSubjectColumn), fields, received_at"
 
-    /// An event row as ``columns`` select it (`order_id` holds the subject: Thingiverse's order
-    /// ids came first and the stored format keeps the name).
+    /// An event row as ``columns`` select it.
     public init(row: any SQLRow) throws {
         id = try row.decode(column: "id", as: Int64.self)
         event = try row.decode(column: "event", as: String.self)
-        subjectID = try row.decode(column: "order_id", as: Int64?.self)
+        subjectID = try row.decode(column: Migration.eventSubjectColumn, as: Int64?.self)
         fields = try row.decode(column: "fields", as: String?.self)
         receivedAt = try row.decode(column: "received_at", as: Int64.self)
     }

@@ -11,7 +11,7 @@ extension SQLWebhookEventStore {
         var sql: SQLQueryString = "SELECT \(unsafeRaw: eventColumns) FROM webhook_events WHERE 1 = 1"
         if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
         if let event = query.event { sql += " AND event = \(bind: event)" }
-        if let subjectID = query.subjectID { sql += " AND order_id = \(bind: subjectID)" }
+        if let subjectID = query.subjectID { sql += " AND \(unsafeRaw: Migration.eventSubjectColumn) = \(bind: subjectID)" }
         if let before = try Self.cursorID(query.page.cursor) { sql += " AND id < \(bind: before)" }
         sql += " ORDER BY id DESC LIMIT \(literal: query.page.limit + 1)"
         let finalQuery = sql
@@ -36,7 +36,7 @@ extension SQLWebhookEventStore {
         }
         if let source = query.source { sql += " AND source = \(bind: source.rawValue)" }
         if let event = query.event { sql += " AND event = \(bind: event)" }
-        if let subjectID = query.subjectID { sql += " AND order_id = \(bind: subjectID)" }
+        if let subjectID = query.subjectID { sql += " AND \(unsafeRaw: Migration.eventSubjectColumn) = \(bind: subjectID)" }
         sql += " ORDER BY received_at DESC, id DESC LIMIT \(literal: query.page.limit + 1)"
         let finalQuery = sql
         let rows = try await database.read { db in try await db.raw(finalQuery).all() }
@@ -116,7 +116,7 @@ extension SQLWebhookEventStore {
 
     /// The log's own columns and `shown`'s, for a read of whole events.
     static func eventColumns(shown: [ShownColumn]) -> String {
-        "id, source, received_at, event, order_id, dedupe_key, raw_body, fields" + shown.map { ", " + $0.column }.joined()
+        "id, source, received_at, event, \(Migration.eventSubjectColumn), dedupe_key, raw_body, fields" + shown.map { ", " + $0.column }.joined()
     }
 
     /// An event as ``eventColumns(shown:)`` selects it.
@@ -127,7 +127,7 @@ extension SQLWebhookEventStore {
             source: EventSource(rawValue: try row.decode(column: "source", as: String.self)),
             receivedAt: Timestamp.date(try row.decode(column: "received_at", as: Int64.self)),
             event: try row.decode(column: "event", as: String.self),
-            subjectID: try row.decode(column: "order_id", as: Int64?.self),
+            subjectID: try row.decode(column: Migration.eventSubjectColumn, as: Int64?.self),
             dedupeKey: try row.decode(column: "dedupe_key", as: String.self),
             fields: fields.flatMap { try? JSONParser.parse(Array($0.utf8)) },
             shown: try shown.map { ShownValue(column: $0, value: try shownValue(of: $0, in: row)) },

@@ -98,12 +98,9 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     }
 
     /// The insert's columns beyond the log's own: every projection's, and the ones the stored
-    /// format requires that no projection fills. Worked out once, when the log is made.
+    /// format requires (``Migration/eventColumnsWithoutDefault``) that no projection fills.
+    /// Worked out once, when the log is made.
     struct ColumnLayout: Sendable {
-        /// `webhook_events.confirmation_status` is `NOT NULL` without a default (the first
-        /// migration), so every row needs a value even when no projection fills it.
-        static let required = [ProjectedColumn(name: "confirmation_status", otherwise: .text("unconfirmed"))]
-
         let projections: EventProjections
         /// `, name, name...` for the statement.
         let names: String
@@ -125,7 +122,7 @@ public struct SQLWebhookEventStore: WebhookEventStore {
                 positions.append(own)
             }
             let filled = Set(columns.map(\.name))
-            columns += Self.required.filter { !filled.contains($0.name) }
+            columns += Migration.eventColumnsWithoutDefault.filter { !filled.contains($0.name) }
             self.projections = projections
             self.names = columns.map { ", " + $0.name }.joined()
             self.otherwise = columns.map(\.otherwise)
@@ -186,9 +183,8 @@ public struct SQLWebhookEventStore: WebhookEventStore {
     /// relay's deliveries. Outcomes are in the order of `rows`; of identical rows in one batch the
     /// first is the new one.
     static func insert(_ rows: [EventRow], layout: ColumnLayout, sql: any SQLDatabase, dialect: Database.Dialect) async throws -> [RecordOutcome] {
-        // `order_id` holds the subject (Thingiverse's order ids came first; the stored format keeps the name).
         var query: SQLQueryString = """
-            INSERT INTO webhook_events (source, received_at, event, order_id, dedupe_key, raw_body, fields\(unsafeRaw: layout.names)) VALUES
+            INSERT INTO webhook_events (source, received_at, event, \(unsafeRaw: Migration.eventSubjectColumn), dedupe_key, raw_body, fields\(unsafeRaw: layout.names)) VALUES
             """
         for (index, row) in rows.enumerated() {
             query += index == 0 ? " " : ", "

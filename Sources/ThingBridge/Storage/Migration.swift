@@ -273,3 +273,13 @@ extension Migration {
         return statements
     }
 }
+
+extension Migration {
+    /// The `webhook_events` column that holds an event's subject (an order's or a topic's id). The
+    /// first events were Thingiverse's orders, and the stored format keeps the name they gave it.
+    static let eventSubjectColumn = "order_id"
+
+    /// `webhook_events` columns that a migration made `NOT NULL` without a default (version 2,
+    /// when every event was an order's), with what a row gets when no projection fills them.
+    static let eventColumnsWithoutDefault = [ProjectedColumn(name: "confirmation_status", otherwise: .text("unconfirmed"))]
+}
