@@ -55,8 +55,8 @@ struct AdminController<Context: RequestContext>: Sendable {
         let parameters = request.uri.queryParameters
         let source = try parameters["source"].map { text in
             let source = EventSource(rawValue: String(text))
-            guard builtInEventSources.contains(source) else {
-                throw AppError(.badRequest, "bad_source", "source must be one of \(builtInEventSources.map(\.rawValue).joined(separator: ", ")).")
+            guard EventSource.builtIn.contains(source) else {
+                throw AppError(.badRequest, "bad_source", "source must be one of \(EventSource.builtIn.map(\.rawValue).joined(separator: ", ")).")
             }
             return source
         }

@@ -14,9 +14,6 @@ public struct EventProjections: Sendable {
         all = projections
     }
 
-    /// The projections of the built-in webhook sources.
-    public static var builtIn: EventProjections { EventProjections(builtInEventProjections) }
-
     /// The projection of `source`, if it has one.
     public func of(_ source: EventSource) -> (any EventProjection)? {
         all.first { $0.source == source }

@@ -1,7 +1,7 @@
 /// Where a stored event came from: the provider whose webhooks sent it. The raw value is
 /// stored with the event and names it in relayed types (`thingiverse.order.created`,
 /// `userecho.topic.created`). Each provider names its own (`EventSource.thingiverse`) in its
-/// folder; `Providers/BuiltInProviders.swift` lists them (``builtInEventSources``).
+/// folder; `Providers/BuiltInProviders.swift` lists them (``EventSource/builtIn``).
 public struct EventSource: RawRepresentable, Hashable, Sendable, Codable {
     public let rawValue: String
 

@@ -13,10 +13,14 @@ extension ThingBridgeConfiguration {
     static let sectionTypes: [any ProviderSettingsSection.Type] = [FlattrSettings.self, UserEchoSettings.self]
 }
 
-/// What the built-in webhook sources make of their events (Thingiverse's orders), for the parts
-/// of the event log a tool opens without the server (``EventProjections/builtIn``). The server
-/// takes its providers' own (``Provider/projections``), which add whether orders are confirmed.
-public let builtInEventProjections: [any EventProjection] = [OrderProjection()]
+extension EventProjections {
+    /// What the built-in webhook sources make of their events (Thingiverse's orders), for the
+    /// parts of the event log a tool opens without the server. The server takes its providers'
+    /// own (``Provider/projections``), which add whether orders are confirmed.
+    public static let builtIn: EventProjections = [OrderProjection()]
+}
 
-/// The providers that send webhooks, by the name their events are stored under.
-public let builtInEventSources: [EventSource] = [.thingiverse, .userecho]
+extension EventSource {
+    /// The providers that send webhooks, by the name their events are stored under.
+    public static let builtIn: [EventSource] = [.thingiverse, .userecho]
+}

@@ -40,9 +40,8 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     func receive(request: Request, context: Context) async throws -> Response {
         let body = try await WebhookIntake.body(of: request, context: context, secrets: secrets, noun: "webhook")
         let receivedAt = Date()
-        let delivery = try await WebhookIntake.parse(body, receivedAt: receivedAt, source: .thingiverse, noun: "delivery", store: store) {
-            bytes throws(WebhookDelivery.Rejection) in try WebhookDelivery.parse(bytes)
-        }
+        let delivery = try await WebhookIntake.parse(
+            body, receivedAt: receivedAt, source: .thingiverse, noun: "delivery", store: store, with: WebhookDelivery.parse)
         if case .ping = delivery {
             return WebhookIntake.json(#"{"ok":true,"event":"ping"}"#)
         }
