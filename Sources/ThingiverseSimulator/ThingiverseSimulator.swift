@@ -12,11 +12,13 @@ import Synchronization
 /// api.thingiverse.com, with seeded users and things, for development and tests.
 ///
 /// Each instance has its own state, so tests can run in parallel with one simulator each.
-public final class ThingiverseSimulator: Sendable, KitSimulator {
+public final class ThingiverseSimulator: ControlledSimulator {
     /// Where the simulator lives and which apps are registered.
     public var configuration: SimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<SimulatorConfiguration>
     let state: Mutex<SimulatorState>
+    /// The request log and fault switches (see ``ControlledSimulator``).
+    public let controls = SimulatorControls(host: "www.thingiverse.com")
     /// Sends the order webhooks that `PATCH /orders/{id}` causes, and remembers how each went.
     let deliveries = BackgroundDeliveries(
         label: "ThingiverseSimulator.webhooks", noun: "Webhook", keepsOutcomes: true,
@@ -82,16 +84,6 @@ public final class ThingiverseSimulator: Sendable, KitSimulator {
         try await deliveries.shutdown()
     }
 
-    /// The fault switches in force.
-    public var faults: SimulatorFaults {
-        state.withLock { $0.faults }
-    }
-
-    /// Replaces all fault switches at once.
-    public func setFaults(_ faults: SimulatorFaults) {
-        state.withLock { $0.faults = faults }
-    }
-
     /// Issues a token as if `user` had pressed Allow for the app `clientID` in the token flow.
     /// The `foreignAudience` fault applies. For tests and the CLI.
     /// - Parameters:
@@ -99,29 +91,18 @@ public final class ThingiverseSimulator: Sendable, KitSimulator {
     ///   - clientID: the app's client id (it need not be registered)
     /// - Returns: the 40-character access token
     public func issueToken(user: String, clientID: String) -> String {
-        state.withLock { state in
+        let audience = audience(for: clientID)
+        return state.withLock { state in
             guard let owner = state.user(named: user) else {
                 preconditionFailure("No seeded user \"\(user)\"; choose one of \(state.users.map(\.name)).")
             }
-            return state.issueToken(userID: owner.id, clientID: clientID)
+            return state.issueToken(userID: owner.id, clientID: audience)
         }
     }
 
     /// The names of the seeded users, as offered on the authorization page.
     public var seededUsers: [String] {
         state.withLock { $0.users.map(\.name) }
-    }
-
-    /// How many requests reached `path` (full path or path below the prefix; query strings and a
-    /// trailing slash are ignored), e.g. to prove that no token request was made.
-    public func requestCount(path: String) -> Int {
-        state.withLock { $0.log.count(path: path) }
-    }
-
-    /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order.
-    /// A long-running simulator keeps only the most recent 10,000 or more.
-    public func requestLog() -> [String] {
-        state.withLock { $0.log.lines }
     }
 
     /// The seeded orders of the app with this client id (what `GET /orders` shows its tokens).
@@ -131,15 +112,9 @@ public final class ThingiverseSimulator: Sendable, KitSimulator {
 
     // MARK: Shared by the controllers
 
-    /// Notes a request in the log.
-    func record(_ request: Request, prefix: String) {
-        let entry = LoggedRequest(request, prefix: prefix)
-        state.withLock { $0.log.record(entry) }
-    }
-
-    /// Applies the edge faults (`delay`, `htmlChallenge`, `serverError`, `htmlErrorPage`):
-    /// sleeps if asked, then returns the response to send instead of the real one, if any.
-    func faultResponse() async throws -> Response? {
-        try await faults.response(host: "www.thingiverse.com")
+    /// The client id a token issued now is recorded under: `clientID`, or another app's while
+    /// the `foreignAudience` fault is on.
+    func audience(for clientID: String) -> String {
+        faults.foreignAudience ? SimulatorFaults.foreignClientID : clientID
     }
 }

@@ -62,6 +62,33 @@ import ThingiverseSimulator
             #expect(after.values["tb_session"] == nil)
         }
     }
+
+    /// A 503, a challenge (403) and a PHP error screen (200) from the provider: at its token
+    /// endpoint, 502 with no session and no account lookup; from its API, 502.
+    @Test(arguments: LinkedProvider.allCases, SimulatorFaults.edgeTrouble)
+    func troubleAtTheProviderIs502(provider: LinkedProvider, trouble: (fault: String, code: String)) async throws {
+        try await ConfiguredProviderHarness.withServer { harness, client in
+            let simulator = provider.simulator(harness)
+            let login = try await client.openLogin("/auth/\(provider.rawValue)/login")
+            var jar = login.jar
+            let callbackURL = try await provider.pressAllow(login.authorizeURL, harness: harness)
+            simulator.setFaults(.edge(trouble.fault))
+            let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
+            #expect(callback.status == .badGateway)
+            #expect(try callback.errorBody().error == trouble.code)
+            jar.take(callback)
+            #expect(jar.values["tb_session"] == nil)
+            #expect(provider.tokenRequests(harness) == 1)
+            #expect(simulator.requestCount(path: provider.accountPath) == 0)
+
+            simulator.setFaults(SimulatorFaults())
+            let signedIn = try await provider.signIn(client, harness: harness, jar: CookieJar())
+            simulator.setFaults(.edge(trouble.fault))
+            let api = try await client.execute(uri: provider.apiPath, method: .get, headers: signedIn.header)
+            #expect(api.status == .badGateway)
+            #expect(try api.errorBody().error == trouble.code)
+        }
+    }
 }
 
 /// A provider that signs in beside Thingiverse, as the tests drive it.
@@ -89,11 +116,19 @@ enum LinkedProvider: String, CaseIterable, Sendable, CustomTestStringConvertible
         }
     }
 
+    /// Its simulator, for the fault switches and the request log.
+    func simulator(_ harness: ConfiguredProviderHarness) -> any ControlledSimulator {
+        switch self {
+        case .flattr: harness.signIn.flattr
+        case .example: harness.provider
+        }
+    }
+
+    /// Where ThingBridge asks who signed in, once it holds a token.
+    var accountPath: String { self == .flattr ? "/rest/v2/user" : "/userinfo" }
+
     /// Requests that reached its token endpoint.
     func tokenRequests(_ harness: ConfiguredProviderHarness) -> Int {
-        switch self {
-        case .flattr: harness.signIn.flattr.tokenRequests().count
-        case .example: harness.provider.tokenRequests
-        }
+        simulator(harness).requestCount(path: self == .flattr ? "/oauth/token" : "/token")
     }
 }

@@ -34,19 +34,13 @@ import ThingiverseSimulator
 
     /// A 5xx, a challenge (403) and a PHP error screen (200) from the token endpoint: 502, no
     /// session, no tokeninfo call.
-    @Test(arguments: [("serverError", "upstream_error"), ("htmlChallenge", "upstream_blocked"), ("htmlErrorPage", "upstream_blocked")])
+    @Test(arguments: SimulatorFaults.edgeTrouble)
     func troubleAtTheTokenEndpointIs502WithoutASession(fault: String, code: String) async throws {
         try await SignInHarness.withServer { harness, client in
             let login = try await client.openLogin()
             var jar = login.jar
             let callbackURL = try await harness.authorize(login.authorizeURL)
-            var faults = SimulatorFaults()
-            switch fault {
-            case "serverError": faults.serverError = true
-            case "htmlChallenge": faults.htmlChallenge = true
-            default: faults.htmlErrorPage = true
-            }
-            harness.simulator.setFaults(faults)
+            harness.simulator.setFaults(.edge(fault))
             let callback = try await client.execute(uri: SignInHarness.pathAndQuery(callbackURL), method: .get, headers: jar.header)
             #expect(callback.status == .badGateway)
             #expect(try callback.errorBody().error == code)

@@ -28,8 +28,6 @@ struct SimulatorState: Sendable {
     /// Codes waiting to be exchanged, each for the id of the user who pressed Allow.
     var codes = AuthorizationCodes<Int>()
     var rateBudgets = RateBudgets()
-    var faults = SimulatorFaults()
-    var log = RequestLog()
 
     /// The seeded state, with three orders for each of `apps`.
     init(apps: [SimulatorApp]) {
@@ -98,10 +96,10 @@ struct SimulatorState: Sendable {
     // MARK: Tokens and codes
 
     /// Creates and remembers a new access token (40 lowercase hex characters, like Thingiverse's).
+    /// - Parameter clientID: the app it is recorded for (see `ThingiverseSimulator.audience(for:)`)
     mutating func issueToken(userID: Int, clientID: String) -> String {
-        let recordedClientID = faults.foreignAudience ? SimulatorFaults.foreignClientID : clientID
         let value = RandomToken.hex(byteCount: 20)
-        tokens[value] = IssuedToken(value: value, userID: userID, clientID: recordedClientID)
+        tokens[value] = IssuedToken(value: value, userID: userID, clientID: clientID)
         return value
     }
 }

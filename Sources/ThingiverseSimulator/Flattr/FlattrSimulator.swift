@@ -10,11 +10,13 @@ import Synchronization
 /// and things, for development and tests.
 ///
 /// Each instance has its own state, so tests can run in parallel with one simulator each.
-public final class FlattrSimulator: Sendable, KitSimulator {
+public final class FlattrSimulator: ControlledSimulator {
     /// Where the simulator lives and which apps are registered.
     public var configuration: FlattrSimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<FlattrSimulatorConfiguration>
     let state: Mutex<FlattrState>
+    /// The request log and fault switches (see ``ControlledSimulator``); the edge faults apply.
+    public let controls = SimulatorControls(host: "flattr.com")
 
     /// Creates a simulator with the seeded users and things.
     public init(configuration: FlattrSimulatorConfiguration) {
@@ -49,16 +51,6 @@ public final class FlattrSimulator: Sendable, KitSimulator {
         return routes
     }
 
-    /// The fault switches in force.
-    public var faults: FlattrSimulatorFaults {
-        state.withLock { $0.faults }
-    }
-
-    /// Replaces all fault switches at once.
-    public func setFaults(_ faults: FlattrSimulatorFaults) {
-        state.withLock { $0.faults = faults }
-    }
-
     /// Issues a token (scopes `flattr thing`) as if `user` had pressed Allow for the app
     /// `clientID` and the app had exchanged the code. For tests.
     /// - Parameters:
@@ -79,35 +71,8 @@ public final class FlattrSimulator: Sendable, KitSimulator {
         state.withLock { $0.users.map(\.username) }
     }
 
-    /// How many requests reached `path` (full path or path below the prefix; query strings and a
-    /// trailing slash are ignored), e.g. to prove that no token request was made.
-    public func requestCount(path: String) -> Int {
-        state.withLock { $0.log.count(path: path) }
-    }
-
-    /// Every request seen, as `"METHOD /full/path"` (no query string), in arrival order, with the
-    /// method that arrived (a `POST` with `_method=patch` stays `POST`).
-    /// A long-running simulator keeps only the most recent 10,000 or more.
-    public func requestLog() -> [String] {
-        state.withLock { $0.log.lines }
-    }
-
     /// What every call to `POST /oauth/token` sent, in arrival order.
     public func tokenRequests() -> [FlattrTokenRequestRecord] {
         state.withLock { $0.tokenRequests }
-    }
-
-    // MARK: Shared by the controllers
-
-    /// Notes a request in the log.
-    func record(_ request: Request, prefix: String) {
-        let entry = LoggedRequest(request, prefix: prefix)
-        state.withLock { $0.log.record(entry) }
-    }
-
-    /// Applies the `delay`, `htmlChallenge` and `serverError` faults: sleeps if asked, then
-    /// returns the response to send instead of the real one, if any.
-    func faultResponse() async throws -> Response? {
-        try await faults.response(host: "flattr.com")
     }
 }

@@ -10,7 +10,7 @@ import NIOCore
 import Synchronization
 
 /// A simulated standard OAuth2 provider with expiring, rotating tokens and a small API.
-public final class OAuth2ProviderSimulator: KitSimulator {
+public final class OAuth2ProviderSimulator: ControlledSimulator {
     /// How the token endpoint writes its reply.
     public enum TokenReplyStyle: String, Sendable {
         case json
@@ -69,7 +69,6 @@ public final class OAuth2ProviderSimulator: KitSimulator {
         var refreshTokens: [String: (user: String, scope: String)] = [:]
         var refusesRefresh = false
         var refreshCount = 0
-        var tokenRequests = 0
         var apiRequests: [String] = []
         /// Every access and refresh token issued, for tests that look for leaks.
         var issued: [String] = []
@@ -88,6 +87,8 @@ public final class OAuth2ProviderSimulator: KitSimulator {
 
     public let configuration: Configuration
     private let state = Mutex(State())
+    /// The request log of its authorization page and fault switches (see ``ControlledSimulator``).
+    public let controls = SimulatorControls(host: "oauth2.example")
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -100,29 +101,26 @@ public final class OAuth2ProviderSimulator: KitSimulator {
 
     /// Refresh grants answered with a new token.
     public var refreshCount: Int { state.withLock { $0.refreshCount } }
-    /// Requests that reached the token endpoint, granted or not.
-    public var tokenRequests: Int { state.withLock { $0.tokenRequests } }
     /// Every access and refresh token this simulator issued.
     public var issuedTokens: [String] { state.withLock { $0.issued } }
     /// `METHOD /path` of every API request that arrived, in order.
     public var apiRequests: [String] { state.withLock { $0.apiRequests } }
 
-    /// Keeps no request log: `apiRequests` and the counters are what its tests read.
-    func record(_ request: Request, prefix: String) {}
-
-    /// No fault switches on this simulator.
-    func faultResponse() async throws -> Response? { nil }
-
     /// The routes below `prefix` (e.g. `/sim/oauth2`).
     public func routes<Context: RequestContext>(context: Context.Type = Context.self, prefix: String) -> RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         OAuth2AuthorizationScreen(simulator: self, prefix: prefix).addAuthorizeRoutes(to: routes, path: prefix + "/authorize")
-        routes.post(RouterPath(prefix + "/token")) { request, _ in try await self.token(request) }
-        routes.get(RouterPath(prefix + "/userinfo")) { request, _ in self.userinfo(request) }
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
-            routes.on(RouterPath(prefix + "/api/**"), method: method) { request, _ in
-                try await self.api(request, below: prefix + "/api")
+        /// The kit's steps (log, faults), then `answer`.
+        func serve(_ answer: @escaping @Sendable (Request) async throws -> Response) -> @Sendable (Request, Context) async throws -> Response {
+            { request, _ in
+                if let fault = try await self.fault(afterLogging: request, prefix: prefix) { return fault }
+                return try await answer(request)
             }
+        }
+        routes.post(RouterPath(prefix + "/token"), use: serve(token))
+        routes.get(RouterPath(prefix + "/userinfo"), use: serve(userinfo))
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            routes.on(RouterPath(prefix + "/api/**"), method: method, use: serve { try await self.api($0, below: prefix + "/api") })
         }
         return routes
     }
@@ -138,7 +136,6 @@ public final class OAuth2ProviderSimulator: KitSimulator {
     // MARK: Tokens
 
     private func token(_ request: Request) async throws -> Response {
-        state.withLock { $0.tokenRequests += 1 }
         let body = try await request.body.collect(upTo: 64 * 1024)
         let values = Dictionary(FormEncoding.parse(String(buffer: body)), uniquingKeysWith: { first, _ in first })
         let configuration = self.configuration

@@ -6,7 +6,7 @@ import Hummingbird
 /// is validated again from the posted form, so hidden fields are never trusted. A provider
 /// supplies the validation, its page and what Allow grants; the steps are the kit's.
 protocol AuthorizationScreen: Sendable {
-    associatedtype Simulator: KitSimulator
+    associatedtype Simulator: ControlledSimulator
     associatedtype Authorization: AuthorizationRedirect
     associatedtype Failure: AuthorizationFailure
 
@@ -24,15 +24,6 @@ protocol AuthorizationScreen: Sendable {
     /// What pressing Allow as `user` gives the app, as the redirect's location; `nil` when no
     /// seeded user has that name.
     func allow(_ authorization: Authorization, user: String?, echoing state: [(String, String)]) -> String?
-}
-
-/// What the kit's controllers need of a simulator.
-protocol KitSimulator: AnyObject, Sendable {
-    /// Notes a request in the simulator's log.
-    func record(_ request: Request, prefix: String)
-    /// The page the fault switches answer with instead of the real answer, if any (after
-    /// sleeping, if asked to).
-    func faultResponse() async throws -> Response?
 }
 
 /// A validated authorization request, which knows how to send the person back to the app.
@@ -56,8 +47,7 @@ extension AuthorizationScreen {
 
     /// `GET .../authorize`: the consent page, or a 400 page for a bad request.
     func showPage(request: Request) async throws -> Response {
-        simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
+        if let fault = try await simulator.fault(afterLogging: request, prefix: prefix) { return fault }
         let parameters = request.uri.query.map { FormEncoding.dictionary($0) } ?? [:]
         let authorization: Authorization
         do {
@@ -70,8 +60,7 @@ extension AuthorizationScreen {
 
     /// `POST .../authorize`: the person pressed Allow or Deny; redirects to the app.
     func decide(request: Request, context: some RequestContext) async throws -> Response {
-        simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
+        if let fault = try await simulator.fault(afterLogging: request, prefix: prefix) { return fault }
         let parameters = try await RequestInput.read(request, context: context).oauthParameters
         let authorization: Authorization
         do {

@@ -1,9 +1,9 @@
 import Hummingbird
 
-/// Switches that make a simulated OAuth provider misbehave the ways a real one can. All are off
-/// by default. They apply to the OAuth and API routes, never to the media images, Flattr's
-/// profile and thing pages or Thingiverse's `_control` endpoint. The first four are trouble at
-/// the provider's edge and apply to Thingiverse and Flattr; the others are Thingiverse's own.
+/// Switches that make a simulated provider misbehave the ways a real one can. All are off by
+/// default. They apply to the OAuth and API routes, never to the media images, the forum and
+/// profile pages or Thingiverse's `_control` endpoint. The first four are trouble at the
+/// provider's edge and apply to every simulator; the others are Thingiverse's own.
 public struct SimulatorFaults: Sendable, Equatable {
     /// Sleep this long (cancellably) before answering each OAuth/API request.
     public var delay: Duration?
@@ -51,6 +51,3 @@ extension SimulatorFaults {
         return nil
     }
 }
-
-/// The fault switches of the simulated Flattr: the edge faults apply (Thingiverse's own are ignored).
-public typealias FlattrSimulatorFaults = SimulatorFaults

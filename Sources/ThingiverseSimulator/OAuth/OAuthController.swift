@@ -53,6 +53,7 @@ struct OAuthController: AuthorizationScreen {
     /// A code (code flow) or a token in the fragment (token flow).
     func allow(_ authorization: AuthorizeRequest, user name: String?, echoing echoedState: [(String, String)]) -> String? {
         let lifetime = simulator.configuration.codeLifetime
+        let audience = simulator.audience(for: authorization.app.clientID)
         return simulator.state.withLock { state in
             guard let name, let user = state.user(named: name) else { return nil }
             switch authorization.responseType {
@@ -61,7 +62,7 @@ struct OAuthController: AuthorizationScreen {
                     clientID: authorization.app.clientID, redirectURI: authorization.redirectURI, grant: user.id, lifetime: lifetime)
                 return authorization.redirect(query: [("code", code)] + echoedState)
             case .token:
-                let token = state.issueToken(userID: user.id, clientID: authorization.app.clientID)
+                let token = state.issueToken(userID: user.id, clientID: audience)
                 return authorization.redirect(fragment: [("access_token", token), ("token_type", "bearer")] + echoedState)
             }
         }
@@ -71,8 +72,7 @@ struct OAuthController: AuthorizationScreen {
 
     /// `POST /login/oauth/access_token`: exchanges a code; replies form-encoded.
     func accessToken(request: Request, context: some RequestContext) async throws -> Response {
-        simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
+        if let fault = try await simulator.fault(afterLogging: request, prefix: prefix) { return fault }
         let parameters = try await RequestInput.read(request, context: context).oauthParameters
         guard let clientID = parameters["client_id"], let app = simulator.configuration.app(clientID: clientID),
             parameters["client_secret"] == app.clientSecret
@@ -83,6 +83,7 @@ struct OAuthController: AuthorizationScreen {
         guard let code = parameters["code"], !code.isEmpty else {
             return tokenError(.badRequest, "invalid_request", "The code parameter is required.")
         }
+        let audience = simulator.audience(for: app.clientID)
         do {
             let token = try simulator.state.withLock { state throws(AuthorizeError) -> String in
                 let stored = try state.codes.check(code, clientID: app.clientID).mapError { AuthorizeError(message: $0.message) }.get()
@@ -90,7 +91,7 @@ struct OAuthController: AuthorizationScreen {
                     throw AuthorizeError(message: "The redirect_uri does not match the one used to obtain the code.")
                 }
                 state.codes.redeem(code)
-                return state.issueToken(userID: stored.grant, clientID: app.clientID)
+                return state.issueToken(userID: stored.grant, clientID: audience)
             }
             return .form([("access_token", token), ("token_type", "bearer")], asHTML: simulator.faults.formRepliesAsHTML)
         } catch {
@@ -100,8 +101,7 @@ struct OAuthController: AuthorizationScreen {
 
     /// `POST /login/oauth/tokeninfo`: says which app (`audience`) and user a token belongs to.
     func tokenInfo(request: Request, context: some RequestContext) async throws -> Response {
-        simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() { return fault }
+        if let fault = try await simulator.fault(afterLogging: request, prefix: prefix) { return fault }
         let parameters = try await RequestInput.read(request, context: context).oauthParameters
         let token = parameters["access_token"].flatMap { value in
             simulator.state.withLock { $0.tokens[value] }

@@ -12,11 +12,16 @@ import Synchronization
 /// and comments, single sign-on and webhooks, for development and tests.
 ///
 /// Each instance has its own state, so tests can run in parallel with one simulator each.
-public final class UserEchoSimulator: Sendable {
+public final class UserEchoSimulator: ControlledSimulator {
     /// Where the simulator lives and its keys.
     public var configuration: UserEchoSimulatorConfiguration { baseConfiguration.withLock { $0 } }
     private let baseConfiguration: Mutex<UserEchoSimulatorConfiguration>
     let state: Mutex<UserEchoState>
+    /// The request log and fault switches (see ``ControlledSimulator``); the edge faults apply
+    /// to the API. API calls are also logged under their command with `.json`
+    /// (`/forums/1/topics.json`), with the query kept and its `access_token` and `sso_token`
+    /// values replaced by `<redacted>`.
+    public let controls = SimulatorControls(host: "userecho.com")
     /// Sends the hooks API writes cause, once each, signed with the webhook key.
     let deliveries: BackgroundDeliveries
 
@@ -50,20 +55,6 @@ public final class UserEchoSimulator: Sendable {
         UserEchoAPIController(simulator: self, prefix: prefix).addRoutes(to: routes)
         UserEchoWebController(simulator: self, prefix: prefix).addRoutes(to: routes)
         return routes
-    }
-
-    /// How many requests reached `path`: the full path, the path below the prefix, or for API
-    /// calls the command with `.json` (`forums/1/topics.json`). Query strings and a trailing
-    /// slash are ignored.
-    public func requestCount(path: String) -> Int {
-        state.withLock { $0.log.count(path: path) }
-    }
-
-    /// Every request seen, as `"METHOD /full/path?query"` with the values of `access_token` and
-    /// `sso_token` replaced by `<redacted>`, in arrival order. A long-running simulator keeps
-    /// only the most recent 10,000 or more.
-    public func requestLog() -> [String] {
-        state.withLock { $0.log.lines }
     }
 
     /// What the most recent request carried (values not redacted), or `nil` before the first.
@@ -158,9 +149,7 @@ public final class UserEchoSimulator: Sendable {
             method: request.method.rawValue, path: entry.path, query: query.map { FormEncoding.dictionary($0) } ?? [:],
             body: input.flatMap(UserEchoFields.bodyMembers).map(UserEchoFields.texts) ?? [:],
             contentType: request.headers[.contentType], hasAuthorizationHeader: request.headers[.authorization] != nil)
-        state.withLock {
-            $0.log.record(entry, otherNames: command.map { ["/" + $0] } ?? [])
-            $0.lastRequest = details
-        }
+        controls.record(entry, otherNames: command.map { ["/" + $0] } ?? [])
+        state.withLock { $0.lastRequest = details }
     }
 }

@@ -159,11 +159,20 @@ struct CookieJar: Sendable {
     }
 }
 
-extension ThingiverseSimulator {
-    /// Replaces the fault switches: all off but those `adjust` turns on.
-    func setFaults(_ adjust: (inout SimulatorFaults) -> Void) {
+extension SimulatorFaults {
+    /// The names of the edge faults that answer with a page instead of data, and the error code
+    /// ThingBridge gives the browser for each.
+    static let edgeTrouble = [("serverError", "upstream_error"), ("htmlChallenge", "upstream_blocked"), ("htmlErrorPage", "upstream_blocked")]
+
+    /// Only the edge fault named `name` (one of `edgeTrouble`) switched on.
+    static func edge(_ name: String) -> SimulatorFaults {
         var faults = SimulatorFaults()
-        adjust(&faults)
-        setFaults(faults)
+        switch name {
+        case "serverError": faults.serverError = true
+        case "htmlChallenge": faults.htmlChallenge = true
+        case "htmlErrorPage": faults.htmlErrorPage = true
+        default: preconditionFailure("No edge fault \"\(name)\".")
+        }
+        return faults
     }
 }

@@ -55,14 +55,14 @@ import ThingiverseSimulator
 @Suite struct FlattrFaultTests {
     @Test func allFaultsAreOffByDefault() {
         let faults = FlattrFixture.simulator().faults
-        #expect(faults == FlattrSimulatorFaults())
+        #expect(faults == SimulatorFaults())
         #expect(faults.delay == nil && !faults.htmlChallenge && !faults.serverError)
     }
 
     @Test func htmlChallengeAnswersOAuthAndAPIWithAnHTMLPage() async throws {
         let simulator = FlattrFixture.simulator()
         let token = simulator.token(for: "alice_flattrs")
-        var faults = FlattrSimulatorFaults()
+        var faults = SimulatorFaults()
         faults.htmlChallenge = true
         faults.serverError = true
         simulator.setFaults(faults)

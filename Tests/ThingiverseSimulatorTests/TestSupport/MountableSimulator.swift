@@ -4,10 +4,7 @@ import ThingiverseSimulator
 
 /// A fake provider that tests mount at a web and an API prefix and that hands out tokens as if
 /// a user had pressed Allow: the Thingiverse and the Flattr simulators.
-protocol MountableSimulator: Sendable {
-    /// The simulator's fault switches.
-    associatedtype Faults: FaultSwitches
-
+protocol MountableSimulator: ControlledSimulator {
     /// The client id of the fixture's first app, whose tokens most tests use.
     static var testClientID: String { get }
 
@@ -18,9 +15,6 @@ protocol MountableSimulator: Sendable {
 
     /// A token as if `user` had pressed Allow for the app `clientID`.
     func issueToken(user: String, clientID: String) -> String
-
-    /// Replaces all fault switches at once.
-    func setFaults(_ faults: Faults)
 }
 
 extension ThingiverseSimulator: MountableSimulator {
@@ -68,21 +62,4 @@ func withRouter<Value: Sendable>(
 ) async throws -> Value {
     let token = simulator.token(for: user)
     return try await withRouter(simulator) { client in try await test(client, token) }
-}
-
-/// A simulator's fault switches, all off when made with `init()`.
-protocol FaultSwitches: Sendable {
-    init()
-}
-
-// One type since the simulator kit shares its fault switches (`FlattrSimulatorFaults` is `SimulatorFaults`).
-extension SimulatorFaults: FaultSwitches {}
-
-extension MountableSimulator {
-    /// Replaces the fault switches: all off but those `adjust` turns on.
-    func setFaults(_ adjust: (inout Faults) -> Void) {
-        var faults = Faults()
-        adjust(&faults)
-        setFaults(faults)
-    }
 }

@@ -26,6 +26,25 @@ import ThingiverseSimulator
         }
     }
 
+    /// The edge faults answer the API with their page, logged like any call; the forum's pages
+    /// stay up.
+    @Test func edgeFaultsAnswerTheAPIButNotTheForumPages() async throws {
+        let simulator = UserEchoFixture.simulator()
+        simulator.setFaults { $0.htmlChallenge = true }
+        try await withUserEchoRouter(simulator) { client in
+            let challenged = try await client.userEcho("forums")
+            #expect(challenged.status == .forbidden)
+            #expect(challenged.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(challenged.text.contains("<title>Just a moment...</title>"))
+            _ = try await client.getOK("/forums/1-ideas-feedback")
+            simulator.setFaults { $0.serverError = true }
+            #expect(try await client.userEcho("forums").status == .serviceUnavailable)
+            simulator.setFaults(SimulatorFaults())
+            #expect(try await client.userEcho("forums").status == .ok)
+        }
+        #expect(simulator.requestCount(path: "/forums.json") == 3)
+    }
+
     @Test func keyIsAcceptedInQueryOrAsBearer() async throws {
         try await withUserEchoRouter(UserEchoFixture.simulator()) { client in
             let inQuery = try await client.userEcho("forums")

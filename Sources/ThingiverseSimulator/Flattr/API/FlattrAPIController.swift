@@ -21,10 +21,7 @@ struct FlattrAPIController: Sendable {
 
     /// Answers one API request.
     func handle(request: Request, context: some RequestContext) async throws -> Response {
-        simulator.record(request, prefix: prefix)
-        if let fault = try await simulator.faultResponse() {
-            return fault
-        }
+        if let fault = try await simulator.fault(afterLogging: request, prefix: prefix) { return fault }
         let input = try await RequestInput.read(request, context: context)
         let segments = request.uri.path.pathSegments(below: prefix)
         let query = input.queryParameters

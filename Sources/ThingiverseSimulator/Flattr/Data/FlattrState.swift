@@ -6,8 +6,6 @@ struct FlattrState: Sendable {
     var tokens: [String: FlattrToken] = [:]
     var codes = AuthorizationCodes<FlattrGrant>()
     var rateBudgets = RateBudgets()
-    var faults = FlattrSimulatorFaults()
-    var log = RequestLog()
     /// What each call to the token endpoint sent (trimmed like the request log).
     var tokenRequests: [FlattrTokenRequestRecord] = []
     /// The id the next created thing gets.

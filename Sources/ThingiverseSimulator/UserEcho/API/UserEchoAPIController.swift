@@ -3,7 +3,7 @@ import Hummingbird
 import Synchronization
 
 /// UserEcho's API v2 at `PREFIX/api/v2/<command>.json`. Every path below it comes here, so that
-/// unknown commands get a JSON 404 and each request passes the same steps: log, key, rate
+/// unknown commands get a JSON 404 and each request passes the same steps: log, faults, key, rate
 /// limit, route, acting user, command, hooks.
 struct UserEchoAPIController: Sendable {
     let simulator: UserEchoSimulator
@@ -32,6 +32,7 @@ struct UserEchoAPIController: Sendable {
             throw error
         }
         simulator.record(request, input: input, prefix: prefix, command: commandName)
+        if let fault = try await simulator.faultResponse() { return fault }
         let configuration = simulator.configuration
 
         let key = input.queryParameters["access_token"] ?? BearerToken.nonEmptyValue(in: request.headers[.authorization])

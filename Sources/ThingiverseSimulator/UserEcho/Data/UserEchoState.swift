@@ -21,9 +21,6 @@ struct UserEchoState: Sendable {
     /// Hooks that API writes made due, for the controller to send once the lock is released.
     var outbox: [OutgoingDelivery] = []
     var rateBudgets = RateBudgets()
-    /// Requests under their full path, their path below the prefix and, for API calls, their
-    /// command with `.json` (`/forums/1/topics.json`).
-    var log = RequestLog()
     var lastRequest: UserEchoRequestRecord?
 
     /// The id the next object of each kind gets.
