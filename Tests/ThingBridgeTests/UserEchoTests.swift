@@ -103,6 +103,25 @@ import ThingiverseSimulator
         }
     }
 
+    /// JSON allows its four white-space characters around the object, CR LF among them (one
+    /// `Character` in Swift, two bytes in JSON): the token still goes into the object, and the
+    /// object stays valid JSON.
+    @Test(arguments: ["\r\n{\"header\":\"Levelling\"}", "{\r\n}", " \t{ \r\n\"header\" : \"Levelling\" }\r\n", "{}"])
+    func aJSONBodyGetsTheSSOTokenWhateverItsWhiteSpace(body: String) async throws {
+        try await Self.withForum { jar, upstream, client, _ in
+            let response = try await client.execute(
+                uri: "/api/userecho/forums/1/topics", method: .post, headers: Self.sameOrigin(jar), body: ByteBuffer(string: body))
+            #expect(response.status == .ok)
+            let sent = try #require(upstream.requests.last)
+            guard case .object(let members) = try JSONParser.parse(Array(sent.body.utf8)), case .string(let token)? = members["sso_token"] else {
+                Issue.record("no sso_token member in \(sent.body)")
+                return
+            }
+            #expect(try Self.simulator.decodeSSOToken(token).guid == "thingiverse:244")
+            #expect(members["header"] == (body.contains("header") ? .string("Levelling") : nil))
+        }
+    }
+
     /// Every line of the never-for-browsers list, with another person's id where one is asked for.
     static let neverForBrowsers: [(method: String, path: String)] = EndpointAllowList.userechoNeverForBrowsers.map { line in
         let parts = line.split(separator: " ", maxSplits: 1)

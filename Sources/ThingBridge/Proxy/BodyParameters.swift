@@ -33,9 +33,10 @@ enum BodyParameters {
     }
 
     /// `body` with `name=value` added in its own format: a form field, a JSON object member, or
-    /// (for an empty body) a form of its own, whose content type is then set in `headers`.
-    /// Other bodies are returned unchanged.
-    static func adding(_ name: String, _ value: String, to body: ByteBuffer?, contentType: String?, headers: inout HTTPHeaders) -> ByteBuffer {
+    /// (for an empty body) a form of its own, whose content type is then set in `headers`. `nil`
+    /// for a body it cannot add to (neither a form nor a JSON object): the caller must not send
+    /// the body as if it carried the parameter.
+    static func adding(_ name: String, _ value: String, to body: ByteBuffer?, contentType: String?, headers: inout HTTPHeaders) -> ByteBuffer? {
         let field = FormEncoding.escape(name) + "=" + FormEncoding.escape(value)
         guard let body, body.readableBytes > 0 else {
             headers.replaceOrAdd(name: "Content-Type", value: "application/x-www-form-urlencoded")
@@ -47,17 +48,21 @@ enum BodyParameters {
             form.writeString("&" + field)
             return form
         case .json:
-            let text = String(buffer: body)
-            let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
-            guard trimmed.hasPrefix("{") else { return body }
-            let rest = trimmed.dropFirst().drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
-            var member = ""
+            // Bytes, not Characters: JSON's white space is these four bytes, and Swift reads
+            // CR LF as one Character that equals neither.
+            let bytes = body.readableBytesView
+            func isWhiteSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+            guard let open = bytes.firstIndex(where: { !isWhiteSpace($0) }), bytes[open] == UInt8(ascii: "{") else { return nil }
+            let rest = bytes[bytes.index(after: open)...].drop(while: isWhiteSpace)
+            var member = "{"
             JSONValue.writeString(name, to: &member)
             member += ":"
             JSONValue.writeString(value, to: &member)
-            return ByteBuffer(string: "{" + member + (rest.hasPrefix("}") ? "" : ",") + rest)
+            var object = ByteBuffer(string: member + (rest.first == UInt8(ascii: "}") ? "" : ","))
+            object.writeBytes(rest)
+            return object
         case .other:
-            return body
+            return nil
         }
     }
 }

@@ -199,7 +199,8 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         }
         let contentType = request.headers[.contentType]
         if overridesPatch {
-            body = BodyParameters.adding("_method", "patch", to: body, contentType: contentType, headers: &headers)
+            // The query says `_method=patch` as well, so a body it cannot go into is sent as it is.
+            body = BodyParameters.adding("_method", "patch", to: body, contentType: contentType, headers: &headers) ?? body
         }
         var method = HTTPMethod(rawValue: overridesPatch ? "POST" : request.method.rawValue)
         var path = match.path.hasSuffix("/") && !target.pathSuffix.isEmpty ? String(match.path.dropLast()) : match.path

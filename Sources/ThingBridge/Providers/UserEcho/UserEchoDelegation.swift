@@ -27,7 +27,10 @@ struct UserEchoDelegation: DelegatedCredentials {
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey.value)")
         switch request.method {
         case .POST, .PUT:
-            request.body = BodyParameters.adding("sso_token", token, to: request.body, contentType: request.contentType, headers: &request.headers)
+            // Without its sso_token the write would act as the API key's owner: never sent so.
+            guard let body = BodyParameters.adding("sso_token", token, to: request.body, contentType: request.contentType, headers: &request.headers)
+            else { throw AppError(.unsupportedMediaType, "unsupported_body", "Send the body as JSON (an object) or as a form.") }
+            request.body = body
         default:
             request.query.append("sso_token=" + FormEncoding.escape(token))
         }
