@@ -45,7 +45,8 @@ import ThingiverseSimulator
     @Test func anAddedBodyParameterKeepsTheBodysOwnFormat() {
         var headers = HTTPHeaders()
         func add(_ body: String?, _ type: String?, _ name: String = "_method", _ value: String = "patch") -> String? {
-            BodyParameters.adding(name, value, to: body.map { ByteBuffer(string: $0) }, contentType: type, headers: &headers).map { String(buffer: $0) }
+            let added = BodyParameters.adding(name, value, to: body.map { ByteBuffer(string: $0) }, contentType: type, headers: &headers)
+            return added.map { String(buffer: $0) }
         }
         #expect(add(#"{"title":"x"}"#, "application/json") == #"{"_method":"patch","title":"x"}"#)
         #expect(add("{ }", "application/json; charset=utf-8") == #"{"_method":"patch"}"#)
