@@ -81,6 +81,19 @@ import Testing
         }
     }
 
+    @Test func anAllowListFileWithWindowsLineEndsReadsLikeOneWithUnixOnes() throws {
+        let unix = "GET /user\n# a comment\nGET /projects/{id}   # one project\n\nGET /users/{name}/projects\n"
+        let windows = unix.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try AllowListFile.parse(windows) == ["GET /user", "GET /projects/{id}", "GET /users/{name}/projects"])
+        #expect(try AllowListFile.parse(windows) == AllowListFile.parse(unix))
+        do {
+            _ = try AllowListFile.parse("GET /user\r\n\r\nFETCH /projects\r\n")
+            Issue.record("FETCH was accepted")
+        } catch {
+            #expect(error.line == 3)
+        }
+    }
+
     @Test func aBadAllowListLineIsNamedWithItsLineNumber() async throws {
         let directory = TestEnvironment.temporaryDirectory()
         try "GET /user\n# fine\nFETCH /projects\n".write(toFile: directory + "/a.allow", atomically: true, encoding: .utf8)

@@ -215,9 +215,12 @@ enum AllowListFile {
 
     static func parse(_ text: String) throws(LineError) -> [String] {
         var lines: [String] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Swift reads CR LF as one Character, equal to neither "\n" nor "\r": a file saved with
+        // Windows line ends is split on all three.
+        let rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        for (index, raw) in rawLines.enumerated() {
             let content = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if words.isEmpty { continue }
             guard words.count == 2 else { throw LineError(line: index + 1, problem: "expected METHOD /path, e.g. GET /user/{id}") }
             let method = String(words[0])
