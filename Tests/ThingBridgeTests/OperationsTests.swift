@@ -78,6 +78,14 @@ import Testing
         }
     }
 
+    /// A quote followed by a combining mark is one Swift Character, but a browser ends an
+    /// attribute at the quote: the page escapes it all the same.
+    @Test func htmlEscapingReadsAQuoteWithACombiningMarkAsAQuote() {
+        let marked = "\"\u{0301} onfocus=x '\u{0301}<\u{0338}&\u{0301}>"
+        #expect(HTMLText.escape(marked) == "&quot;\u{0301} onfocus=x &#39;\u{0301}&lt;\u{0338}&amp;\u{0301}&gt;")
+        #expect(HTMLText.escape("plain text, é and 👩‍👩‍👧") == "plain text, é and 👩‍👩‍👧")
+    }
+
     @Test func metricsCountRequestsByRouteAndStatus() async throws {
         try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
             _ = try await client.execute(uri: "/healthz", method: .get)

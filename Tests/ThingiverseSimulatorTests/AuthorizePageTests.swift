@@ -77,4 +77,16 @@ import ThingiverseSimulator
                     "<input type=\"hidden\" name=\"state\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">"))
         }
     }
+
+    /// A quote followed by a combining mark is one Swift Character, but a browser ends the
+    /// attribute at the quote: it is escaped all the same.
+    @Test func aQuoteWithACombiningMarkIsEscaped() async throws {
+        try await withRouter(Fixture.simulator()) { client in
+            let response = try await client.execute(
+                uri: "/login/oauth/authorize?client_id=client-one&state=%22%CC%81%20autofocus%20onfocus%3Dalert(1)%20x%3D%22%CC%81",
+                method: .get)
+            #expect(response.status == .ok)
+            #expect(response.text.contains("value=\"&quot;\u{0301} autofocus onfocus=alert(1) x=&quot;\u{0301}\">"))
+        }
+    }
 }

@@ -116,19 +116,21 @@ public enum ErrorResponse {
     }
 }
 
-/// HTML escaping for text placed in pages ThingBridge renders.
+/// HTML escaping for text placed in pages ThingBridge renders, as text or in a quoted attribute.
 public enum HTMLText {
     public static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        // Scalars, not Characters: `"` followed by a combining mark is one Character, unequal
+        // to `"`, yet a browser still ends the attribute at that quote.
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": escaped += "&amp;"
             case "<": escaped += "&lt;"
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
-            default: escaped.append(character)
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped

@@ -2,10 +2,12 @@
 enum HTML {
     /// Escapes text for use in element content and in double- or single-quoted attributes.
     static func escape(_ text: some StringProtocol) -> String {
-        text.reduce(into: "") { output, character in output += entities[character] ?? String(character) }
+        // Scalars, not Characters: `"` followed by a combining mark is one Character, unequal
+        // to `"`, yet a browser still ends the attribute at that quote.
+        text.unicodeScalars.reduce(into: "") { output, scalar in output += entities[scalar] ?? String(scalar) }
     }
 
-    private static let entities: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
+    private static let entities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
 
     /// A complete, small, styled page of the simulated Thingiverse.
     static func page(title: String, body: String) -> String {
