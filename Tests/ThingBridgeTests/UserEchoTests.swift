@@ -159,6 +159,8 @@ import ThingiverseSimulator
         ("/api/userecho/forums/1/topics?USER_SSO_GUID=thingiverse:1", ""), ("/api/userecho/forums/1/topics?access_token=another-key", ""),
         ("/api/userecho/forums/1/topics", #"{"header":"x","user_id":1}"#), ("/api/userecho/forums/1/topics", #"{"sso_token":"forged"}"#),
         ("/api/userecho/topics/3/comments", "text=hi&user_sso_guid=thingiverse:1"),
+        // `=` and a combining mark are one Swift Character; UserEcho still reads the name.
+        ("/api/userecho/topics/3/comments", "text=hi&sso_token=\u{0301}forged"),
     ])
     func nobodyCanChooseWhomTheAppActsAs(path: String, body: String) async throws {
         try await Self.withForum { jar, upstream, client, _ in

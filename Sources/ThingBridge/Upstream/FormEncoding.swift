@@ -8,10 +8,12 @@ enum FormEncoding {
 
     static func decode(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = unescape(String(parts[0]))
-            let value = parts.count > 1 ? unescape(String(parts[1])) : ""
+        // Split on the bytes, as the provider does: `=` followed by a combining mark is one
+        // Character, unequal to `=`, so `sso_token=\u{301}x` would hide its name here.
+        for pair in text.utf8.split(separator: UInt8(ascii: "&")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let key = unescape(String(Substring(parts[0])))
+            let value = parts.count > 1 ? unescape(String(Substring(parts[1]))) : ""
             fields[key] = value
         }
         return fields
