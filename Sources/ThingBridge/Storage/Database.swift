@@ -158,18 +158,20 @@ public final class Database: Sendable {
     /// Runs `operation`, failing with ``StorageError/timedOut`` once the limit has passed. A write
     /// cut off this way may still have committed; it was answered 503, so its redelivery is
     /// recognised as a duplicate: never a 200 for something not stored.
-    private func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withStorageTimeout(operationLimit, operation)
+    private func bounded<T: Sendable>(limit: Duration? = nil, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withStorageTimeout(limit ?? operationLimit, operation)
     }
 
     /// Runs `body` inside a transaction on the single write path, shared with other writes that
     /// arrive meanwhile (group commit). Returns once the transaction has committed.
     ///
     /// If `body` throws, only its own changes are rolled back (it runs in a savepoint).
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// - Parameter limit: how long it may take on PostgreSQL instead of the operation limit
+    ///   (schema migrations, whose backfills grow with the history they fill in).
+    public func write<T: Sendable>(limit: Duration? = nil, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         operations.add(1, ordering: .relaxed)
         do {
-            let value = try await writeQueue.submit(database: self, body)
+            let value = try await writeQueue.submit(database: self, limit: limit, body)
             lastWriteFailure.withLock { $0 = nil }
             return value
         } catch let error as StorageError {
@@ -186,13 +188,13 @@ public final class Database: Sendable {
     }
 
     /// Gives the write queue the connection transactions run on.
-    func withWriteConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func withWriteConnection<T: Sendable>(limit: Duration? = nil, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await Self.mappingErrors {
             switch backend {
             case .sqlite(let writer, _):
                 return try await body(writer.sql(queryLogLevel: nil))
             case .postgres(let client, _, _):
-                return try await bounded {
+                return try await bounded(limit: limit) {
                     try await client.withConnection { connection in
                         try await body(connection.sql(queryLogLevel: nil))
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLKit
 
 /// Brings a database to the schema this binary expects.
@@ -21,13 +22,21 @@ public struct Migrator: Sendable {
     /// The newest version this binary knows.
     public var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
 
+    /// How long migrating may take on PostgreSQL: a backfill (version 7 fills the daily figures
+    /// from every stored order) grows with the history, so the 5 s of an ordinary operation would
+    /// stop an upgrade of a large database from ever starting. The database must first answer a
+    /// ping within the ordinary limit, so a server that is down still fails fast.
+    static let limit = Duration.seconds(3600)
+
     /// Applies what is missing and returns the versions applied now (empty when up to date).
     @discardableResult
     public func migrate() async throws -> [Int] {
         let migrations = self.migrations
         let latest = latestVersion
         let dialect = database.dialect
-        return try await database.write { sql in
+        let logger = database.logger
+        try await database.ping(timeout: database.operationLimit)
+        return try await database.write(limit: Self.limit) { sql in
             if dialect == .postgres {
                 // Two instances starting together must not both apply the same step.
                 try await sql.raw("SELECT pg_advisory_xact_lock(7262019)").run()
@@ -47,6 +56,9 @@ public struct Migrator: Sendable {
             }
             var appliedNow: [Int] = []
             for migration in migrations where !applied.contains(migration.version) {
+                if !applied.isEmpty {
+                    logger.info("Migrating the database to version \(migration.version) (\(migration.name)); a large one takes a while")
+                }
                 for statement in migration.statements(dialect) {
                     try await sql.raw(SQLQueryString(statement)).run()
                 }

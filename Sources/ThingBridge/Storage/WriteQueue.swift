@@ -10,6 +10,8 @@ import SQLKit
 final class WriteQueue: Sendable {
     private struct Job: Sendable {
         let database: Database
+        /// How long its batch may take, when not the database's operation limit.
+        let limit: Duration?
         let work: @Sendable (any SQLDatabase) async throws -> any Sendable
     }
 
@@ -23,9 +25,11 @@ final class WriteQueue: Sendable {
         }
     }
 
-    func submit<T: Sendable>(database: Database, _ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func submit<T: Sendable>(
+        database: Database, limit: Duration? = nil, _ work: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         let outcome = try await Database.mappingErrors {
-            try await self.batcher.submit(Job(database: database, work: { try await work($0) }))
+            try await self.batcher.submit(Job(database: database, limit: limit, work: { try await work($0) }))
         }
         let result = try await Database.mappingErrors { try outcome.get() }
         // The job's own closure produced this value, so the cast cannot fail.
@@ -36,7 +40,7 @@ final class WriteQueue: Sendable {
     /// only its own changes. A failure of the transaction itself fails the whole batch.
     private static func run(_ batch: [Job], database: Database) async throws -> [Result<any Sendable, any Error>] {
         let dialect = database.dialect
-        return try await database.withWriteConnection { sql in
+        return try await database.withWriteConnection(limit: batch.compactMap(\.limit).max()) { sql in
             try await sql.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
                 var outcomes: [Result<any Sendable, any Error>] = []
