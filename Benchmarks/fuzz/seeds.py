@@ -96,6 +96,12 @@ write("session-cookie", [bytes([mode]) + fields("244", "alice_prints", "Alice Pr
                          for mode in range(4)] + [b"\x04AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"])
 write("userecho", [bytes([mode]) + fields("thingiverse:244", "Alice Prints", "alice@example.com", "https://cdn.example/a.jpg?x=1&y=/", "en") +
                    b'{"hook":"topic.created","created":"2024-05-01","data":{"id":17}}' for mode in range(4)])
+write("body-parameters", [bytes([kind]) + fields(query, value) + body.encode() for kind, query, value, body in [
+    (0, "page=2", "0123abcd+/=", '{"header":"Print bed levelling","description":"Please"}'), (1, "", "t0k3n", "id=3&header=Renamed"),
+    (2, "", "x", "\r\n{\r\n}\r\n"), (3, "limit=5", "v", "text=hi&sso%5Ftoken=forged"), (0, "", "v", '{"sso_token":"forged"}'),
+    (1, "USER_ID=1", "v", "a=1"), (1, "", "v", "text=hi&sso_token=\u0301forged"), (4, "", "v", "<x/>"), (5, "", "v", ""),
+    (0, "", "\u00e9\U0001F600\"", '{"a":[1,{"b":null}],"c":-0.5e3}'), (0, "", "v", "[1]"), (0, "", "v", "\ufeff{}"),
+]])
 write("standard-webhooks", [bytes([mode]) + fields("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "1674087231") +
                             b'{"type":"thingiverse.order.created","data":{"id":"1234"}}' for mode in range(3)] +
                            [b"\x00" + fields("whsec_", "", "0"), b"\x01" + fields("whsec_" + "A" * 32 + "==", "id", "-1")])

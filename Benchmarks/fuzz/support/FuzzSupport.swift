@@ -61,3 +61,45 @@ struct FuzzInput {
 func bytes(_ data: UnsafePointer<UInt8>, _ size: Int) -> [UInt8] {
     Array(UnsafeBufferPointer(start: data, count: size))
 }
+
+// How provider frameworks (Python's parse_qsl, PHP) read a form or a query: the judge the
+// proxy's own readers are checked against.
+
+/// Each field of a form or query as raw name and value bytes, as provider frameworks split it.
+func frameworkPairs(_ bytes: [UInt8]) -> [[[UInt8]]] {
+    bytes.split(separator: UInt8(ascii: "&")).map { pair in
+        let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+        return [percentDecoded(Array(parts[0])), parts.count > 1 ? percentDecoded(Array(parts[1])) : []]
+    }
+}
+
+/// The names of a form or query as provider frameworks read them (invalid UTF-8 repaired).
+func frameworkNames(_ bytes: [UInt8]) -> [String] {
+    frameworkPairs(bytes).map { String(decoding: $0[0], as: UTF8.self) }
+}
+
+/// `+` as a space and each valid `%XX` decoded; a malformed escape is kept as it is.
+func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
+    var output: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexDigit(bytes[index + 1]), let low = hexDigit(bytes[index + 2]) {
+            output.append(high << 4 | low)
+            index += 3
+            continue
+        }
+        output.append(byte == UInt8(ascii: "+") ? 0x20 : byte)
+        index += 1
+    }
+    return output
+}
+
+func hexDigit(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+}

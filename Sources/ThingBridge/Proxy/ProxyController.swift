@@ -229,9 +229,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
 
     /// Nobody chooses whom the app acts as: such a parameter anywhere is refused, never forwarded.
     static func refuseIdentityParameters(_ names: Set<String>, query: [String], body: ByteBuffer?, contentType: String?) throws {
-        let queryNames = query.flatMap { $0.split(separator: "&") }.map { pair in
-            (pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "").removingPercentEncoding?.lowercased() ?? ""
-        }
+        let queryNames = query.flatMap { $0.utf8.split(separator: UInt8(ascii: "&")) }.map(fieldName(of:))
         guard let bodyNames = BodyParameters.names(in: body, contentType: contentType) else {
             throw AppError(.unsupportedMediaType, "unsupported_body", "Send the body as JSON (an object) or as a form.")
         }
@@ -248,11 +246,18 @@ public struct ProxyController<Context: RequestContext>: Sendable {
         guard query.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }) else {
             throw AppError(.badRequest, "bad_query", "The query string has characters that must be percent-encoded.")
         }
-        let kept = query.split(separator: "&").filter { pair in
-            let name = (pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "").removingPercentEncoding?.lowercased() ?? ""
+        let kept = query.utf8.split(separator: UInt8(ascii: "&")).filter { pair in
+            let name = fieldName(of: pair)
             return name != "access_token" && name != "callback"
         }
-        return kept.isEmpty ? nil : QueryEncoding.forwardable(kept.joined(separator: "&"))
+        return kept.isEmpty ? nil : QueryEncoding.forwardable(kept.map { String(Substring($0)) }.joined(separator: "&"))
+    }
+
+    /// A query field's name as the provider reads it: before the first `=`, decoded, lower-cased.
+    /// Split on bytes, as the provider splits: `=` and a combining mark after it are one Character.
+    static func fieldName(of pair: Substring.UTF8View) -> String {
+        let name = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false).first ?? pair
+        return FormEncoding.unescape(String(Substring(name))).lowercased()
     }
 
     private func send(_ upstreamRequest: HTTPClientRequest, endpoint: String, caller: Caller) async throws -> Response {

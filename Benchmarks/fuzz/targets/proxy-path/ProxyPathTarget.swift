@@ -11,7 +11,8 @@ import HTTPTypes
 /// - the path has no `..` or `.` segment (before or after decoding), no empty segment but a
 ///   trailing slash, no encoded slash or backslash, no `%25`, no control characters, spaces,
 ///   `?` or `#`, and only unreserved characters and percent escapes;
-/// - the query keeps no `access_token` or `callback` and has no `#`, spaces or control characters;
+/// - the query keeps no `access_token` or `callback` (a name as a provider framework reads it)
+///   and has no `#`, spaces or control characters;
 /// - the match names a line of the provider's list, and matching the rebuilt path again gives
 ///   the same path and line (the rebuild is a fixed point).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -58,8 +59,7 @@ public func fuzzProxyPath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let query {
         property(query.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }, "query \(query.debugDescription) has a raw character")
         property(components.percentEncodedQuery == query, "\(url) has the query \(components.percentEncodedQuery ?? "none")")
-        for pair in query.split(separator: "&") {
-            let name = (pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "").removingPercentEncoding?.lowercased() ?? ""
+        for name in frameworkNames(Array(query.utf8)).map({ $0.lowercased() }) {
             property(name != "access_token" && name != "callback", "query \(query) forwards \(name)")
         }
     } else {
