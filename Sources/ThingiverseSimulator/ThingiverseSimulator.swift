@@ -45,18 +45,15 @@ public final class ThingiverseSimulator: ControlledSimulator {
     /// - Parameters:
     ///   - context: the router's request context type
     ///   - webPrefix: path of the OAuth pages, "" for the root
-    ///   - apiPrefix: path of the REST API; must not be empty
+    ///   - apiPrefix: path of the REST API; must not be empty or equal to `webPrefix`
     public func routes<Context: RequestContext>(
         context: Context.Type, webPrefix: String, apiPrefix: String
     ) -> RouteCollection<Context> {
-        let web = webPrefix.mountPrefix
-        let api = apiPrefix.mountPrefix
-        precondition(!api.isEmpty, "The simulator's API needs its own path prefix, e.g. \"/api\".")
-        let routes = RouteCollection(context: Context.self)
-        OAuthController(simulator: self, prefix: web).addRoutes(to: routes)
-        ControlController(simulator: self, prefix: web).addRoutes(to: routes)
-        APIController(simulator: self, prefix: api).addRoutes(to: routes)
-        return routes
+        .simulatedSite(webPrefix: webPrefix, apiPrefix: apiPrefix, site: "Thingiverse simulator") { routes, web, api in
+            OAuthController(simulator: self, prefix: web).addRoutes(to: routes)
+            ControlController(simulator: self, prefix: web).addRoutes(to: routes)
+            APIController(simulator: self, prefix: api).addRoutes(to: routes)
+        }
     }
 
     /// Sets (or with `nil` clears) the webhook URL of the registered app `clientID`, e.g. once

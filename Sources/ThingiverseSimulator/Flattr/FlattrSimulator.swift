@@ -40,15 +40,11 @@ public final class FlattrSimulator: ControlledSimulator {
     public func routes<Context: RequestContext>(
         context: Context.Type, webPrefix: String, apiPrefix: String
     ) -> RouteCollection<Context> {
-        let web = webPrefix.mountPrefix
-        let api = apiPrefix.mountPrefix
-        precondition(!api.isEmpty, "The Flattr simulator's API needs its own path prefix, e.g. \"/api\".")
-        precondition(api != web, "The Flattr simulator's API and web host need different prefixes.")
-        let routes = RouteCollection(context: Context.self)
-        FlattrOAuthController(simulator: self, prefix: web).addRoutes(to: routes)
-        FlattrWebController(simulator: self, prefix: web).addRoutes(to: routes)
-        FlattrAPIController(simulator: self, prefix: api).addRoutes(to: routes)
-        return routes
+        .simulatedSite(webPrefix: webPrefix, apiPrefix: apiPrefix, site: "Flattr simulator") { routes, web, api in
+            FlattrOAuthController(simulator: self, prefix: web).addRoutes(to: routes)
+            FlattrWebController(simulator: self, prefix: web).addRoutes(to: routes)
+            FlattrAPIController(simulator: self, prefix: api).addRoutes(to: routes)
+        }
     }
 
     /// Issues a token (scopes `flattr thing`) as if `user` had pressed Allow for the app

@@ -82,3 +82,22 @@ extension String {
         return trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
     }
 }
+
+extension RouteCollection {
+    /// A simulated site's routes: its web host below `webPrefix` and its API below `apiPrefix`,
+    /// both as ``String/mountPrefix``. The API needs a prefix of its own: its catch-all would
+    /// otherwise answer the web host's paths.
+    /// - Parameters:
+    ///   - site: the simulator's name, for the message when the prefixes do not fit
+    ///   - add: adds the controllers, given the normalized web and API prefixes
+    static func simulatedSite(
+        webPrefix: String, apiPrefix: String, site: String, _ add: (RouteCollection, _ web: String, _ api: String) -> Void
+    ) -> RouteCollection {
+        let web = webPrefix.mountPrefix
+        let api = apiPrefix.mountPrefix
+        precondition(!api.isEmpty && api != web, "The \(site)'s API needs a path prefix of its own, e.g. \"/api\".")
+        let routes = RouteCollection(context: Context.self)
+        add(routes, web, api)
+        return routes
+    }
+}
