@@ -23,6 +23,19 @@ import Testing
         #expect(stamp.count == "2026-12-02T07:03:14+0000".count)
     }
 
+    /// A value or message that carries a line break or another control character stays on its
+    /// event's one line: each is written as JSON writes it.
+    @Test func aTextLineEscapesControlCharacters() throws {
+        let pipe = Pipe()
+        let logger = Logger(label: "thingbridge") { label in LineLogHandler(label: label, fileDescriptor: pipe.fileHandleForWriting.fileDescriptor) }
+        logger.warning("failed:\r\n2026-12-06 info forged line", metadata: ["error": "a\nb\u{1}\u{7F}c \"d\" \\ é"])
+        try pipe.fileHandleForWriting.close()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.filter(\.isNewline).count == 1)
+        let expected = #" warning thingbridge: error=a\nb\u0001\u007fc "d" \ é [ThingBridgeTests] failed:\r\n2026-12-06 info forged line"#
+        #expect(text.hasSuffix(expected + "\n"))
+    }
+
     @Test func aJSONLineHasTheSameFieldsAsOneObjectWithEscapedText() throws {
         let pipe = Pipe()
         let provider = Logger.MetadataProvider { ["trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"] }

@@ -98,16 +98,29 @@ public struct LineLogHandler: LogHandler {
             line.append(contentsOf: key.utf8)
             line.append(UInt8(ascii: "="))
             if case .string(let text) = value {
-                line.append(contentsOf: text.utf8)
+                appendOnOneLine(text, to: &line)
             } else {
-                line.append(contentsOf: value.description.utf8)
+                appendOnOneLine(value.description, to: &line)
             }
         }
         line.append(contentsOf: " [".utf8)
         line.append(contentsOf: event.source.utf8)
         line.append(contentsOf: "] ".utf8)
-        line.append(contentsOf: event.message.description.utf8)
+        appendOnOneLine(event.message.description, to: &line)
         line.append(UInt8(ascii: "\n"))
+    }
+
+    /// `text` as it is unless it holds a control character: then each one is written as JSON
+    /// would (`\n`, `\r`, `\t`, `\u00XX`), so that one event stays one line whatever it carries.
+    private static func appendOnOneLine(_ text: String, to line: inout [UInt8]) {
+        let bytes = text.utf8
+        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            line.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes where !JSONText.appendControl(byte, to: &line) {
+            line.append(byte)
+        }
     }
 
     /// The fields every JSON line starts with; metadata under one of these names is written
