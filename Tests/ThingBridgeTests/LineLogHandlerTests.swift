@@ -36,6 +36,20 @@ import Testing
         #expect(text.hasSuffix(expected + "\n"))
     }
 
+    /// The eight-bytes-a-step scan answers what a byte-by-byte one does, at every offset.
+    @Test func theControlCharacterScanMatchesAPlainOne() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0x9F, 0xC3, 0xA9, 0xFF]
+        for _ in 0..<20_000 {
+            let line = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                Bool.random(using: &generator) ? UInt8.random(in: 0x20...0x7E, using: &generator) : alphabet.randomElement(using: &generator)!
+            }
+            let start = Int.random(in: 0...line.count, using: &generator)
+            let plain = line[start...].contains { $0 < 0x20 || $0 == 0x7F }
+            #expect(LineLogHandler.holdsControlCharacter(line, from: start) == plain, "\(line) from \(start)")
+        }
+    }
+
     @Test func aJSONLineHasTheSameFieldsAsOneObjectWithEscapedText() throws {
         let pipe = Pipe()
         let provider = Logger.MetadataProvider { ["trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"] }

@@ -87,6 +87,42 @@ public struct LineLogHandler: LogHandler {
     }
 
     private static func appendText(_ event: LogEvent, entries: [(key: String, value: Logger.MetadataValue)], label: String, to line: inout [UInt8]) {
+        let start = line.count
+        appendTextLayout(event, entries: entries, label: label, escaping: false, to: &line)
+        // One scan of the finished line, in its own storage (the access line's values never hold
+        // a control character): only a line that does is written again, escaped, so that one
+        // event stays one line whatever it carries.
+        if Self.holdsControlCharacter(line, from: start) {
+            line.removeSubrange(start...)
+            appendTextLayout(event, entries: entries, label: label, escaping: true, to: &line)
+        }
+        line.append(UInt8(ascii: "\n"))
+    }
+
+    /// Whether `line[start...]` holds a byte below 0x20 or 0x7F. Eight bytes a step (the access
+    /// line is scanned on every request): a byte below 0x20 borrows in `word - 0x20...` while its
+    /// top bit is clear, and 0x7F is the byte that XOR 0x7F makes zero. UTF-8's bytes from 0x80 have
+    /// the top bit set and never count.
+    static func holdsControlCharacter(_ line: [UInt8], from start: Int) -> Bool {
+        line.withUnsafeBytes { raw in
+            var index = start
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= raw.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let deleted = word ^ (ones &* 0x7F)
+                if (word &- ones &* 0x20) & ~word & highs != 0 || (deleted &- ones) & ~deleted & highs != 0 {
+                    return true
+                }
+                index += 8
+            }
+            return raw[index...].contains { $0 < 0x20 || $0 == 0x7F }
+        }
+    }
+
+    private static func appendTextLayout(
+        _ event: LogEvent, entries: [(key: String, value: Logger.MetadataValue)], label: String, escaping: Bool, to line: inout [UInt8]
+    ) {
         line.append(contentsOf: Self.clock.timestamp().utf8)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: event.level.rawValue.utf8)
@@ -95,30 +131,29 @@ public struct LineLogHandler: LogHandler {
         line.append(UInt8(ascii: ":"))
         for (key, value) in entries {
             line.append(UInt8(ascii: " "))
-            line.append(contentsOf: key.utf8)
+            appendText(key, escaping: escaping, to: &line)
             line.append(UInt8(ascii: "="))
             if case .string(let text) = value {
-                appendOnOneLine(text, to: &line)
+                appendText(text, escaping: escaping, to: &line)
             } else {
-                appendOnOneLine(value.description, to: &line)
+                appendText(value.description, escaping: escaping, to: &line)
             }
         }
         line.append(contentsOf: " [".utf8)
-        line.append(contentsOf: event.source.utf8)
+        appendText(event.source, escaping: escaping, to: &line)
         line.append(contentsOf: "] ".utf8)
-        appendOnOneLine(event.message.description, to: &line)
-        line.append(UInt8(ascii: "\n"))
+        appendText(event.message.description, escaping: escaping, to: &line)
     }
 
-    /// `text` as it is unless it holds a control character: then each one is written as JSON
-    /// would (`\n`, `\r`, `\t`, `\u00XX`), so that one event stays one line whatever it carries.
-    private static func appendOnOneLine(_ text: String, to line: inout [UInt8]) {
-        let bytes = text.utf8
-        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-            line.append(contentsOf: bytes)
+    /// `text` as it is, or with each control character written as JSON writes it (`\n`, `\r`,
+    /// `\t`, `\u00XX`).
+    @inline(__always)
+    private static func appendText(_ text: String, escaping: Bool, to line: inout [UInt8]) {
+        guard escaping else {
+            line.append(contentsOf: text.utf8)
             return
         }
-        for byte in bytes where !JSONText.appendControl(byte, to: &line) {
+        for byte in text.utf8 where !JSONText.appendControl(byte, to: &line) {
             line.append(byte)
         }
     }
