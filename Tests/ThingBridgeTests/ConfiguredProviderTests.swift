@@ -91,8 +91,8 @@ import ThingiverseSimulator
             #expect(try refused.errorBody().error == "unknown_endpoint")
             let traversal = try await client.execute(uri: "/api/example/items/..%2Fadmin", method: .get, headers: jar.header)
             #expect(traversal.status == .notFound || traversal.status == .badRequest)
-            #expect(!harness.provider.apiRequests.contains { $0.contains("admin") })
-            #expect(harness.provider.apiRequests.isEmpty)
+            #expect(!harness.apiRequests.contains { $0.contains("admin") })
+            #expect(harness.apiRequests.isEmpty)
         }
     }
 
@@ -201,7 +201,7 @@ extension ConfiguredProviderTests {
                 let refused = try await client.execute(uri: "/api/example/me", method: .get, headers: jar.header)
                 #expect(refused.status == .unauthorized)
                 #expect(try refused.errorBody().error == "reauthenticate")
-                #expect(harness.provider.apiRequests.count == 1)
+                #expect(harness.apiRequests.count == 1)
             }
         }
         // A provider that issues no refresh token: the same answer once the token expires.

@@ -69,7 +69,6 @@ public final class OAuth2ProviderSimulator: ControlledSimulator {
         var refreshTokens: [String: (user: String, scope: String)] = [:]
         var refusesRefresh = false
         var refreshCount = 0
-        var apiRequests: [String] = []
         /// Every access and refresh token issued, for tests that look for leaks.
         var issued: [String] = []
         var items: [(id: Int, owner: String, title: String)] = [
@@ -103,8 +102,6 @@ public final class OAuth2ProviderSimulator: ControlledSimulator {
     public var refreshCount: Int { state.withLock { $0.refreshCount } }
     /// Every access and refresh token this simulator issued.
     public var issuedTokens: [String] { state.withLock { $0.issued } }
-    /// `METHOD /path` of every API request that arrived, in order.
-    public var apiRequests: [String] { state.withLock { $0.apiRequests } }
 
     /// The routes below `prefix` (e.g. `/sim/oauth2`).
     public func routes<Context: RequestContext>(context: Context.Type = Context.self, prefix: String) -> RouteCollection<Context> {
@@ -233,7 +230,6 @@ public final class OAuth2ProviderSimulator: ControlledSimulator {
 
     private func api(_ request: Request, below base: String) async throws -> Response {
         let path = String(request.uri.path.dropFirst(base.count))
-        state.withLock { $0.apiRequests.append("\(request.method.rawValue) \(path)") }
         guard let user = user(request) else { return Self.invalidToken }
         let segments = path.split(separator: "/").map(String.init)
         let notFound = Self.error("not_found", status: .notFound)

@@ -81,6 +81,11 @@ struct ConfiguredProviderHarness: TestHarness {
         try await signIn.configuration(environment(overrides))
     }
 
+    /// The API calls the provider received, from its request log (`METHOD /api/...`).
+    var apiRequests: [String] {
+        provider.requestLog().filter { $0.split(separator: " ", maxSplits: 1).last?.hasPrefix("/api/") == true }
+    }
+
     /// Signs in with `example` (linking to the session in `jar`, if any) as `user`.
     func signInWithExample(_ client: some TestClientProtocol, user: String = "alice_oauth", jar: CookieJar = CookieJar()) async throws -> CookieJar {
         try await client.signIn(at: "/auth/example/login", jar: jar) { try await authorize($0, user: user) }
