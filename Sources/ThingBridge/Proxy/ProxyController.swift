@@ -229,7 +229,7 @@ public struct ProxyController<Context: RequestContext>: Sendable {
 
     /// Nobody chooses whom the app acts as: such a parameter anywhere is refused, never forwarded.
     static func refuseIdentityParameters(_ names: Set<String>, query: [String], body: ByteBuffer?, contentType: String?) throws {
-        let queryNames = query.flatMap { $0.utf8.split(separator: UInt8(ascii: "&")) }.map(fieldName(of:))
+        let queryNames = query.flatMap { FormEncoding.decode($0).keys.map { $0.lowercased() } }
         guard let bodyNames = BodyParameters.names(in: body, contentType: contentType) else {
             throw AppError(.unsupportedMediaType, "unsupported_body", "Send the body as JSON (an object) or as a form.")
         }
