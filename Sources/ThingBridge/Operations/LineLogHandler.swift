@@ -131,24 +131,24 @@ public struct LineLogHandler: LogHandler {
         line.append(UInt8(ascii: ":"))
         for (key, value) in entries {
             line.append(UInt8(ascii: " "))
-            appendText(key, escaping: escaping, to: &line)
+            appendPart(key, escaping: escaping, to: &line)
             line.append(UInt8(ascii: "="))
             if case .string(let text) = value {
-                appendText(text, escaping: escaping, to: &line)
+                appendPart(text, escaping: escaping, to: &line)
             } else {
-                appendText(value.description, escaping: escaping, to: &line)
+                appendPart(value.description, escaping: escaping, to: &line)
             }
         }
         line.append(contentsOf: " [".utf8)
-        appendText(event.source, escaping: escaping, to: &line)
+        appendPart(event.source, escaping: escaping, to: &line)
         line.append(contentsOf: "] ".utf8)
-        appendText(event.message.description, escaping: escaping, to: &line)
+        appendPart(event.message.description, escaping: escaping, to: &line)
     }
 
     /// `text` as it is, or with each control character written as JSON writes it (`\n`, `\r`,
     /// `\t`, `\u00XX`).
     @inline(__always)
-    private static func appendText(_ text: String, escaping: Bool, to line: inout [UInt8]) {
+    private static func appendPart(_ text: String, escaping: Bool, to line: inout [UInt8]) {
         guard escaping else {
             line.append(contentsOf: text.utf8)
             return
