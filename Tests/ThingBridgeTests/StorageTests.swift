@@ -26,21 +26,16 @@ import Testing
     /// A backfill grows with the history it fills in: migrating is not held to the limit of an
     /// ordinary operation (here 2 s against a 3 s step), which would stop a large database's
     /// upgrade from ever starting. An ordinary write still is.
-    @Test(arguments: TestDatabaseKind.available)
+    /// (The limit is PostgreSQL's alone: on SQLite there is nothing to show.)
+    @Test(arguments: TestDatabaseKind.available.filter { $0 == .postgres })
     func aMigrationMayOutlastTheOperationLimit(kind: TestDatabaseKind) async throws {
         let database = try await Database.open(kind.makeLocation(), operationLimit: .seconds(2), logger: Logger(label: "test"))
-        let slow = Migration(version: 1, name: "slow backfill") { _ in [] }
-        var sleeping = slow
-        sleeping.backfill = { sql in
-            if sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT pg_sleep(3)").run()
-            }
+        let slow = Migration(version: 1, name: "slow backfill", statements: { _ in [] }) { sql in
+            try await sql.raw("SELECT pg_sleep(3)").run()
         }
-        #expect(try await Migrator(database: database, migrations: [sleeping]).migrate() == [1])
-        if kind == .postgres {
-            await #expect(throws: StorageError.self) {
-                try await database.write { sql in try await sql.raw("SELECT pg_sleep(3)").run() }
-            }
+        #expect(try await Migrator(database: database, migrations: [slow]).migrate() == [1])
+        await #expect(throws: StorageError.self) {
+            try await database.write { sql in try await sql.raw("SELECT pg_sleep(3)").run() }
         }
         await database.shutdown()
     }
