@@ -26,21 +26,45 @@ def forum_server():
     running.stop()
 
 
-def forum_items(driver):
-    return driver.find_elements(By.CSS_SELECTOR, "#forum-events li.forum-event")
+# The card as data, read in one script: the live refresh redraws the list when an event arrives,
+# so elements found one call and read the next may already be gone (StaleElementReference).
+# One script runs between two of the page's tasks and sees one whole drawing.
+READ_ENTRIES = """
+return Array.from(document.querySelectorAll('#forum-events li.forum-event'), (li) => {
+  const one = (selector) => li.querySelector(selector);
+  const link = one('.forum-text a');
+  return {
+    hook: li.dataset.hook,
+    text: li.innerText,
+    kind: one('.forum-kind')?.innerText ?? null,
+    words: one('.forum-text')?.innerText ?? null,
+    meta: one('.forum-meta')?.innerText ?? null,
+    time: one('time')?.getAttribute('datetime') ?? null,
+    link: link ? link.href : null,
+    markup: !!one('.forum-text b, .forum-text img'),
+  };
+});
+"""
 
 
-def item_containing(driver, words):
-    for item in forum_items(driver):
-        if words in item.text:
-            return item
-    return None
+def forum_entries(driver):
+    return driver.execute_script(READ_ENTRIES)
 
 
-def wait_for_item(driver, server, words):
+def entry_containing(driver, words):
+    return next((entry for entry in forum_entries(driver) if words in entry["text"]), None)
+
+
+def newest_entry(driver, hook):
+    """The newest entry when it is a `hook`, else None."""
+    entries = forum_entries(driver)
+    return entries[0] if entries and entries[0]["hook"] == hook else None
+
+
+def wait_for_entry(driver, server, words):
     """Waits for a Forum activity entry with `words`; on timeout says what the event log held."""
     try:
-        wait(driver, HOOK_SECONDS).until(lambda d: item_containing(d, words) is not None)
+        return wait(driver, HOOK_SECONDS).until(lambda d: entry_containing(d, words))
     except TimeoutException:
         events = driver.execute_script(
             "return fetch('/admin/api/events?source=userecho&limit=20').then(r => r.status + ' ' + r.text())")
@@ -49,7 +73,6 @@ def wait_for_item(driver, server, words):
         pytest.fail(f"no forum entry with {words!r} after {HOOK_SECONDS} s.\n"
                     f"/admin/api/events?source=userecho: {events}\ncard: {text_of(driver, '#forum-activity')}\n"
                     f"server log:\n{tail}")
-    return item_containing(driver, words)
 
 
 def card_screenshots(driver, name):
@@ -99,16 +122,15 @@ def test_a_topic_posted_through_the_console_shows_in_forum_activity(forum_server
         # The dashboard shows it once the hook has arrived.
         driver.get(server.url + "/admin")
         visible(driver, "#dashboard")
-        item = wait_for_item(driver, server, token)
-        assert item.find_element(By.CSS_SELECTOR, ".forum-kind").text == "New topic"
-        assert item.get_attribute("data-hook") == "topic.created"
-        assert item.find_element(By.CSS_SELECTOR, ".forum-text").text == header
-        assert not item.find_elements(By.CSS_SELECTOR, ".forum-text b")
-        assert item.find_element(By.CSS_SELECTOR, ".forum-meta").text == f"by {ALICE_DISPLAY_NAME}"
-        assert item.find_element(By.CSS_SELECTOR, "time").get_attribute("datetime")
+        entry = wait_for_entry(driver, server, token)
+        assert entry["kind"] == "New topic"
+        assert entry["hook"] == "topic.created"
+        assert entry["words"] == header
+        assert not entry["markup"]
+        assert entry["meta"] == f"by {ALICE_DISPLAY_NAME}"
+        assert entry["time"]
         assert not driver.find_elements(By.ID, "forum-empty")
-        link = item.find_element(By.CSS_SELECTOR, ".forum-text a")
-        assert link.get_attribute("href").startswith(server.url + "/sim/userecho/topics/")
+        assert entry["link"].startswith(server.url + "/sim/userecho/topics/")
 
         # A forum hook is no order: the orders stay empty.
         wait(driver).until(lambda d: text_of(d, "#total-orders") == "0")
@@ -122,25 +144,24 @@ def test_a_topic_posted_through_the_console_shows_in_forum_activity(forum_server
             " body: JSON.stringify({text: arguments[1]})}).then(r => r.status)",
             f"/api/userecho/topics/{topic['id']}/comments", comment)
         assert status == 200
-        item = wait_for_item(driver, server, f"per printer {token}")
-        assert item.find_element(By.CSS_SELECTOR, ".forum-kind").text == "New comment"
-        assert item.find_element(By.CSS_SELECTOR, ".forum-text").text == f"“{comment}”"
-        assert not item.find_elements(By.CSS_SELECTOR, ".forum-text img")
-        assert item.find_element(By.CSS_SELECTOR, ".forum-meta").text == f"on “{header}” · by {ALICE_DISPLAY_NAME}"
+        entry = wait_for_entry(driver, server, f"per printer {token}")
+        assert entry["kind"] == "New comment"
+        assert entry["words"] == f"“{comment}”"
+        assert not entry["markup"]
+        assert entry["meta"] == f"on “{header}” · by {ALICE_DISPLAY_NAME}"
         # Newest first.
-        assert [i.get_attribute("data-hook") for i in forum_items(driver)] == ["comment.created", "topic.created"]
+        assert [e["hook"] for e in forum_entries(driver)] == ["comment.created", "topic.created"]
 
         # Deleting the topic says so too (the header struck through, no link).
         status = driver.execute_script(
             "return fetch(arguments[0], {method: 'DELETE', credentials: 'same-origin', headers: {Accept: 'application/json'}}).then(r => r.status)",
             f"/api/userecho/topics/{topic['id']}")
         assert status == 200
-        wait(driver, HOOK_SECONDS).until(lambda d: forum_items(d) and forum_items(d)[0].get_attribute("data-hook") == "topic.deleted")
-        deleted = forum_items(driver)[0]
-        assert deleted.find_element(By.CSS_SELECTOR, ".forum-kind").text == "Topic deleted"
-        assert deleted.find_element(By.CSS_SELECTOR, ".forum-text").text == header
-        assert not deleted.find_elements(By.CSS_SELECTOR, ".forum-text a")
-        assert deleted.find_element(By.CSS_SELECTOR, ".forum-meta").text == f"posted by {ALICE_DISPLAY_NAME}"
+        deleted = wait(driver, HOOK_SECONDS).until(lambda d: newest_entry(d, "topic.deleted"))
+        assert deleted["kind"] == "Topic deleted"
+        assert deleted["words"] == header
+        assert deleted["link"] is None
+        assert deleted["meta"] == f"posted by {ALICE_DISPLAY_NAME}"
 
         # The order lists still ask for Thingiverse's events only.
         with_source = driver.execute_script(
@@ -169,8 +190,8 @@ def test_simulated_orders_and_forum_activity_side_by_side(forum_server):
         # Only that order is an order; the forum card shows forum hooks only (the earlier test's
         # three when it ran first, else its empty state).
         assert [row.get_attribute("id") for row in driver.find_elements(By.CSS_SELECTOR, "#orders-body tr[data-state]")] == [f"order-{order_id}"]
-        wait(driver).until(lambda d: forum_items(d) or d.find_elements(By.ID, "forum-empty"))
-        assert all(i.get_attribute("data-hook").startswith(("topic.", "comment.")) for i in forum_items(driver))
+        wait(driver).until(lambda d: forum_entries(d) or d.find_elements(By.ID, "forum-empty"))
+        assert all(e["hook"].startswith(("topic.", "comment.")) for e in forum_entries(driver))
         full_screenshots(driver, "dashboard-forum-with-orders")
         assert console_errors(driver) == []
     finally:
