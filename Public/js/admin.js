@@ -190,11 +190,27 @@ function renderTotals() {
   $("totals").dataset.orders = String(stats.orders);
 }
 
+/**
+ * Whether `target` already shows what `signature` describes; if not, records it (the caller then
+ * draws). A refresh that changed nothing leaves the elements, and so a person's focus, text
+ * selection and open tooltip, as they are.
+ */
+function showsAlready(target, signature) {
+  if (target.dataset.signature === signature && target.firstChild) return true;
+  target.dataset.signature = signature;
+  return false;
+}
+
 function renderChart() {
-  const stats = $("chart-basis").value === "received" ? data.stats.received : data.stats.order;
+  const basis = $("chart-basis").value;
+  const stats = basis === "received" ? data.stats.received : data.stats.order;
   if (!stats) return;
   const counts = new Map(stats.days.map((day) => [day.day, { orders: day.orders, refunds: day.refunds }]));
-  drawChart($("chart"), dayRange(counts));
+  const days = dayRange(counts);
+  const container = $("chart");
+  const signature = `${basis}|${container.clientWidth}|${days.map((day) => `${day.day}:${day.orders}:${day.refunds}`).join(",")}`;
+  if (showsAlready(container, signature)) return;
+  drawChart(container, days);
 }
 
 function stateBadge(state) {
@@ -226,11 +242,7 @@ function renderOrders() {
     // A refresh that changed nothing on this page leaves the rows (and focus) as they are.
     const rows = orders.map((order) =>
       `${order.order_id}:${order.state}:${order.amount}:${order.event_count}:${order.last_received_at}:${data.confirmations.get(order.order_id) || ""}`);
-    const signature = `${selectedOrder}|${rows.join(",")}`;
-    if (body.dataset.signature !== signature) {
-      body.dataset.signature = signature;
-      body.replaceChildren(...orders.map(orderRow));
-    }
+    if (!showsAlready(body, `${selectedOrder}|${rows.join(",")}`)) body.replaceChildren(...orders.map(orderRow));
   }
   // How many there are comes from the figures, so a page of 50 never pretends to be all of them.
   const first = paging.previous.length * PAGE_SIZE + 1;
@@ -358,6 +370,8 @@ function prettyIfJSON(text) {
 function renderQuarantine() {
   const items = data.quarantine;
   $("quarantine-count").textContent = items.length === 0 ? "none" : `${items.length} kept`;
+  // A kept delivery never changes, so its id says all; one being read or copied stays put.
+  if (showsAlready($("quarantine"), items.map((item) => item.id).join(","))) return;
   if (items.length === 0) {
     $("quarantine").replaceChildren(el("li", { className: "muted" }, "Nothing quarantined: every delivery could be read."));
     return;
@@ -379,9 +393,7 @@ function renderForum() {
     return;
   }
   $("forum-error").replaceChildren();
-  const signature = forumSignature(events);
-  if (list.dataset.signature === signature && list.firstChild) return; // unchanged: keep focus and links as they are
-  list.dataset.signature = signature;
+  if (showsAlready(list, forumSignature(events))) return;
   renderForumActivity(list, events, localTime);
 }
 

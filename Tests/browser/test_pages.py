@@ -251,6 +251,23 @@ def test_dashboard_fills_from_simulated_webhooks(server):
         assert '{"event": "order_created", "order": ' in item.find_element(By.CSS_SELECTOR, "pre").text
         assert item.find_element(By.CSS_SELECTOR, ".reason").text
 
+        # A refresh that changes nothing leaves the page as it is: the raw body a person has
+        # selected to copy stays selected, and the chart, rows and forum card are the same elements.
+        kept = ["#quarantine pre", "#orders-chart", "#orders-body tr[data-state]", "#forum-events li"]
+        selected = driver.execute_script("""
+            for (const selector of arguments[0]) document.querySelector(selector).keptByTest = true;
+            const range = document.createRange();
+            range.selectNodeContents(document.querySelector('#quarantine pre'));
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            return getSelection().toString();""", kept)
+        assert '"order_created"' in selected
+        refreshed = text_of(driver, "#updated")
+        wait(driver, 15).until(lambda d: text_of(d, "#updated") != refreshed)
+        assert driver.execute_script("return arguments[0].filter(s => document.querySelector(s).keptByTest !== true)", kept) == []
+        assert driver.execute_script("return getSelection().toString()") == selected
+        driver.execute_script("getSelection().removeAllRanges()")
+
         # An order's timeline: the shuffled order's three events.
         driver.find_element(By.CSS_SELECTOR, f"#order-{shuffled_id} .order-link").click()
         wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#timeline li")) == 3)
