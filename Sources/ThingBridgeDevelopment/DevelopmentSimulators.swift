@@ -124,7 +124,7 @@ public struct DevelopmentSimulators: DevelopmentEnvironment {
 
     public func sendForumHooks(to url: String) {
         for event in ["topic.created", "comment.created", "topic.deleted"] {
-            try? userechoSimulator?.registerHook(event: event, targetURL: url)
+            _ = try? userechoSimulator?.registerHook(event: event, targetURL: url)  // fixed, known event names
         }
     }
 

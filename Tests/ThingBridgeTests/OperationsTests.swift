@@ -106,6 +106,18 @@ import Testing
         }
     }
 
+    @Test func aPublicDirectoryWithoutPagesIsAWarningAtStart() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-pages-\(UUID().uuidString)").path
+        let logs = CapturedLogs()
+        _ = StaticFilesMiddleware<AppRequestContext>(directory: empty, logger: logs.logger())
+        #expect(logs.all.contains("warning no web pages"))
+        #expect(logs.all.contains("directory=\(empty)"))
+
+        let quiet = CapturedLogs()
+        _ = StaticFilesMiddleware<AppRequestContext>(directory: TestEnvironment.publicDirectory, logger: quiet.logger())
+        #expect(!quiet.all.contains("no web pages"))
+    }
+
     @Test func pagesCarryAStrictContentSecurityPolicy() async throws {
         try await TestServer.run(try await TestEnvironment.serverConfiguration()) { _, client in
             let index = try await client.execute(uri: "/", method: .get)

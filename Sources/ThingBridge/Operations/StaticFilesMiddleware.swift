@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -11,6 +12,12 @@ public struct StaticFilesMiddleware<Context: RequestContext>: RouterMiddleware {
     public init(directory: String, logger: Logger) {
         precondition(directory.hasPrefix("/"), "the public directory must be absolute")
         self.files = FileMiddleware(directory, searchForIndexHtml: true, logger: logger)
+        if !FileManager.default.isReadableFile(atPath: directory + "/index.html") {
+            // Run from outside the checkout, every page would be a 404 with nothing to say why.
+            logger.warning(
+                "no web pages: the public directory has no index.html, so pages answer 404; run from the checkout or set THINGBRIDGE_PUBLIC_DIR",
+                metadata: ["directory": .string(directory)])
+        }
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -58,7 +58,7 @@ struct ConfiguredProviderHarness: TestHarness {
     func environment(_ overrides: [String: String] = [:]) -> [String: String] {
         let directory = TestEnvironment.temporaryDirectory()
         let allow = directory + "/example-allow.txt"
-        FileManager.default.createFile(atPath: allow, contents: Data(Self.allowList.utf8))
+        precondition(FileManager.default.createFile(atPath: allow, contents: Data(Self.allowList.utf8)), "cannot write \(allow)")
         var environment = [
             "THINGBRIDGE_PROVIDERS": "example",
             "EXAMPLE_CLIENT_ID": Self.clientID,
