@@ -71,3 +71,14 @@ export function showGate({ status, message, signedIn, subject, returnTo }) {
   }
   $("gate").dataset.status = String(status);
 }
+
+/**
+ * Whether `target` already shows what `signature` describes; if not, records it (the caller then
+ * draws). A live refresh that changed nothing leaves the elements, and so a person's focus, text
+ * selection and open tooltip, as they are.
+ */
+export function showsAlready(target, signature) {
+  if (target.dataset.signature === signature && target.firstChild) return true;
+  target.dataset.signature = signature;
+  return false;
+}

@@ -3,7 +3,7 @@
 // event timeline, the feedback forum's latest activity, quarantined deliveries, live refresh
 // and the JSON-lines export. Nothing here grows with the number of orders stored.
 import { describeFailure, el, failureNotice, request, sessionStatus } from "./api.js";
-import { fillHeader, localTime, showGate as showAdminGate } from "./admin-shell.js";
+import { fillHeader, localTime, showGate as showAdminGate, showsAlready } from "./admin-shell.js";
 import { drawChart, dayRange } from "./chart.js";
 import { mountDevBanner } from "./dev-banner.js";
 import { forumSignature, loadForumActivity, renderForumActivity } from "./forum-activity.js";
@@ -188,17 +188,6 @@ function renderTotals() {
   $("total-refunds-sub").textContent = `${count(stats.refunds_granted)} ${stats.refunds_granted === 1 ? "order" : "orders"}`;
   $("total-requested").textContent = count(stats.refunds_requested);
   $("totals").dataset.orders = String(stats.orders);
-}
-
-/**
- * Whether `target` already shows what `signature` describes; if not, records it (the caller then
- * draws). A refresh that changed nothing leaves the elements, and so a person's focus, text
- * selection and open tooltip, as they are.
- */
-function showsAlready(target, signature) {
-  if (target.dataset.signature === signature && target.firstChild) return true;
-  target.dataset.signature = signature;
-  return false;
 }
 
 function renderChart() {

@@ -3,7 +3,7 @@
 // deliveries with their attempts and a "Send again" button. A new secret is shown once, in the
 // page only: never in a URL, never in storage.
 import { describeFailure, el, failureNotice, request, sessionStatus } from "./api.js";
-import { fillHeader, localTime, showGate, timeAgo } from "./admin-shell.js";
+import { fillHeader, localTime, showGate, showsAlready, timeAgo } from "./admin-shell.js";
 import { mountDevBanner } from "./dev-banner.js";
 
 const REFRESH_SECONDS = 5;
@@ -369,12 +369,9 @@ function addFailed(message, fieldID) {
 function renderEndpointFilter() {
   const select = $("filter-endpoint");
   const chosen = select.value;
-  const options = [el("option", { value: "" }, "All endpoints"),
-    ...data.endpoints.map((endpoint) => el("option", { value: endpoint.id }, shortURL(endpoint.url)))];
-  const signature = data.endpoints.map((endpoint) => `${endpoint.id} ${endpoint.url}`).join("\n");
-  if (select.dataset.signature === signature) return;
-  select.dataset.signature = signature;
-  select.replaceChildren(...options);
+  if (showsAlready(select, data.endpoints.map((endpoint) => `${endpoint.id} ${endpoint.url}`).join("\n"))) return;
+  select.replaceChildren(el("option", { value: "" }, "All endpoints"),
+    ...data.endpoints.map((endpoint) => el("option", { value: endpoint.id }, shortURL(endpoint.url))));
   select.value = data.endpoints.some((endpoint) => endpoint.id === chosen) ? chosen : "";
 }
 
@@ -398,9 +395,7 @@ function renderDeliveries() {
   const filtered = $("filter-state").value || $("filter-endpoint").value;
   $("more").hidden = !data.nextCursor;
   $("deliveries-count").textContent = deliveries.length === 0 ? "" : `latest ${deliveries.length}`;
-  const signature = deliverySignature();
-  if (body.dataset.signature === signature && body.firstChild) return; // unchanged: keep focus where it is
-  body.dataset.signature = signature;
+  if (showsAlready(body, deliverySignature())) return;
   if (deliveries.length === 0) {
     const message = filtered ? "No deliveries match these filters."
       : data.endpoints.length === 0 ? "No deliveries yet. Add an endpoint above; every event that arrives after that is sent to it and listed here."
